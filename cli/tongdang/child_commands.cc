@@ -1,0 +1,251 @@
+// tongdang child add|show|list|edit|close|category, tongdang relative add|edit.
+#include <algorithm>
+
+#include "context.h"
+#include "tongdang/core/children.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/core/profile.h"
+
+namespace tongdang::cli {
+namespace {
+
+using i18n::label;
+using i18n::tr;
+using nlohmann::json;
+
+std::string flag_of(std::string_view field) {
+  std::string flag(field);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return "--" + flag;
+}
+
+// One option per profile field (--name, --id-number, --birth-date …), filling `values`.
+void add_field_options(CLI::App* command, const std::vector<FieldSpec>& fields, bool entry,
+                       std::map<std::string, std::string>& values) {
+  for (const auto& spec : fields) {
+    bool offered = spec.editable || (entry && (spec.name == "sex" || spec.name == "birth_date" ||
+                                               spec.name == "id_number" || spec.name == "hukou_status"));
+    if (!offered) continue;
+    std::string name(spec.name);
+    command->add_option_function<std::string>(
+        flag_of(name), [&values, name](const std::string& value) { values[name] = value; }, label(name));
+  }
+}
+
+std::string text_of(const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_boolean()) return label(value.get<bool>() ? "yes" : "no");
+  if (value.is_string()) {
+    std::string text = value;
+    std::string translated = label(text);
+    return translated;
+  }
+  return value.dump();
+}
+
+std::string categories_text(const json& categories) {
+  std::string out;
+  for (const auto& c : categories) out += (out.empty() ? "" : "、") + label(c.get<std::string>());
+  return out;
+}
+
+std::string colour_text(const json& colour) { return colour.is_null() ? label("ungraded") : label(colour.get<std::string>()); }
+
+void print_child_card(const json& child) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({label("id"), child["id"]});
+  for (const auto& spec : child_fields()) {
+    std::string name(spec.name);
+    if (!child.contains(name) || child[name].is_null()) continue;
+    std::string value = spec.kind == FieldKind::Choice || name == "status" ? text_of(child[name])
+                        : child[name].is_string()                          ? child[name].get<std::string>()
+                                                                           : text_of(child[name]);
+    rows.push_back({label(name), value});
+  }
+  if (child.contains("age")) rows.push_back({label("age"), std::to_string(child["age"].get<int>())});
+  rows.push_back({label("categories"), categories_text(child["categories"])});
+  rows.push_back({label("colour"), colour_text(child["colour"])});
+  for (const auto& row : rows) std::cout << row[0] << "：" << row[1] << "\n";
+  if (!child["memberships"].empty()) {
+    std::cout << "\n" << tr("类别记录", "Category memberships") << "\n";
+    std::vector<std::vector<std::string>> table;
+    for (const auto& m : child["memberships"])
+      table.push_back({label(m["category"].get<std::string>()), m["from"], m["to"],
+                       label(m["active"].get<bool>() ? "yes" : "no")});
+    print_table(std::cout, {label("category"), label("from"), label("to"), tr("有效", "active")}, table);
+  }
+  if (child.contains("relatives") && !child["relatives"].empty()) {
+    std::cout << "\n" << label("relatives") << "\n";
+    std::vector<std::vector<std::string>> table;
+    for (const auto& r : child["relatives"])
+      table.push_back({r["id"].get<std::string>().substr(0, 8), text_of(r["relation"]), r["name"], text_of(r["status"]),
+                       text_of(r["place"]), text_of(r["since"]), text_of(r["id_number"]), text_of(r["capacity"]),
+                       label(r["is_guardian"].get<bool>() ? "yes" : "no")});
+    print_table(std::cout, {label("id"), label("relation"), label("name"), label("status"), label("place"),
+                            label("since"), label("id_number"), label("capacity"), label("is_guardian")},
+                table);
+  }
+}
+
+}  // namespace
+
+void register_child_commands(CLI::App& app, Context& context) {
+  auto* child = app.add_subcommand("child", "child files (儿童档案)");
+  child->require_subcommand(1);
+
+  // child add
+  auto* add = child->add_subcommand("add", "register a child (登记儿童)");
+  auto new_child = std::make_shared<NewChild>();
+  add_field_options(add, child_fields(), /*entry=*/true, new_child->fields);
+  add->add_option("--category", new_child->categories, "category, repeatable: ORPHAN FUC DISABLED_SEVERE ILL_SERIOUS "
+                                                       "LOW_INCOME GUARDIAN_RISK LEFT_BEHIND MIGRANT OTHER");
+  add->add_option_function<std::string>(
+      "--hukou", [new_child](const std::string& v) { new_child->fields["hukou_status"] = v; },
+      "registered (default) or unregistered (无户籍)");
+  add->callback([&context, new_child] {
+    Station& station = context.open();
+    auto added = context.take(add_child(station, *new_child));
+    for (const auto& warning : added.warnings) context.warn(warning);
+    if (context.json)
+      context.print_json({{"id", added.id}, {"warnings", added.warnings}});
+    else
+      std::cout << added.id << "\n";
+  });
+
+  // child show
+  auto* show = child->add_subcommand("show", "show one child's file (查看档案)");
+  auto show_ref = std::make_shared<std::string>();
+  auto show_full = std::make_shared<bool>(false);
+  show->add_option("child", *show_ref, "UUID, a unique prefix of it, the ID number or temporary key")->required();
+  show->add_flag("--full-id", *show_full, "show full ID numbers (supervisor and county only; audited)");
+  show->callback([&context, show_ref, show_full] {
+    Station& station = context.open();
+    json view = context.take(show_child(station, *show_ref, *show_full));
+    if (context.json) context.print_json(view);
+    else print_child_card(view);
+  });
+
+  // child list
+  auto* list = child->add_subcommand("list", "list children (儿童名单)");
+  auto filter = std::make_shared<ChildFilter>();
+  auto list_village = std::make_shared<std::string>();
+  auto list_category = std::make_shared<std::string>();
+  auto list_full = std::make_shared<bool>(false);
+  list->add_option("--village", *list_village, "only this village (12-digit code)");
+  list->add_option("--category", *list_category, "only children holding this category");
+  list->add_flag("--closed", filter->include_closed, "include closed files");
+  list->add_flag("--full-id", *list_full, "show full ID numbers (supervisor and county only; audited)");
+  list->callback([&context, filter, list_village, list_category, list_full] {
+    Station& station = context.open();
+    if (!list_village->empty()) filter->village = *list_village;
+    if (!list_category->empty()) {
+      auto category = parse_category(*list_category);
+      if (!category) context.check(Status::invalid("category", i18n::trf("'{}' 不是已知类别", "'{}' is not a category",
+                                                                         *list_category)));
+      filter->category = *category;
+    }
+    auto rows = context.take(list_children(station, *filter, *list_full));
+    if (context.json) {
+      context.print_json(json(rows));
+      return;
+    }
+    std::vector<std::vector<std::string>> table;
+    for (const auto& c : rows)
+      table.push_back({c["id"].get<std::string>().substr(0, 8), c["name"], text_of(c["sex"]),
+                       std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
+                       categories_text(c["categories"]), colour_text(c["colour"])});
+    print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
+                            label("village"), label("categories"), label("colour")},
+                table);
+    std::cout << i18n::trf("共 {} 名儿童\n", "{} children\n", rows.size());
+  });
+
+  // child edit
+  auto* edit = child->add_subcommand("edit", "change profile fields (修改档案)");
+  auto edit_ref = std::make_shared<std::string>();
+  auto edit_sets = std::make_shared<std::vector<std::string>>();
+  auto edit_fields = std::make_shared<std::map<std::string, std::string>>();
+  edit->add_option("child", *edit_ref, "the child")->required();
+  edit->add_option("--set", *edit_sets, "FIELD=VALUE, repeatable (e.g. --set school=王集中心小学)");
+  add_field_options(edit, child_fields(), /*entry=*/false, *edit_fields);
+  edit->callback([&context, edit_ref, edit_sets, edit_fields] {
+    Station& station = context.open();
+    auto sets = parse_assignments(*edit_sets);
+    sets.insert(edit_fields->begin(), edit_fields->end());
+    context.check(edit_child(station, *edit_ref, sets));
+    if (context.json) context.print_json({{"id", context.take(resolve_child(station, *edit_ref))}, {"changed", sets}});
+    else std::cout << tr("已保存\n", "saved\n");
+  });
+
+  // child close
+  auto* close = child->add_subcommand("close", "close a file with a reason (结案)");
+  auto close_ref = std::make_shared<std::string>();
+  auto close_reason = std::make_shared<std::string>();
+  close->add_option("child", *close_ref, "the child")->required();
+  close->add_option("--reason", *close_reason, "why the file closes")->required();
+  close->callback([&context, close_ref, close_reason] {
+    Station& station = context.open();
+    context.check(close_child(station, *close_ref, *close_reason));
+    if (context.json) context.print_json({{"id", context.take(resolve_child(station, *close_ref))}, {"status", "closed"}});
+    else std::cout << tr("已结案\n", "file closed\n");
+  });
+
+  // child category add|end
+  auto* category = child->add_subcommand("category", "category memberships (类别)");
+  category->require_subcommand(1);
+  for (bool adding : {true, false}) {
+    auto* sub = category->add_subcommand(adding ? "add" : "end", adding ? "add a category from a date" : "end a category on a date");
+    auto ref = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    auto reason = std::make_shared<std::string>();
+    sub->add_option("child", *ref, "the child")->required();
+    sub->add_option("--category", *name, "the category")->required();
+    sub->add_option(adding ? "--from" : "--to", *date, "date (default today)");
+    sub->add_option("--reason", *reason, adding ? "why (optional)" : "why it ends")->required(!adding);
+    sub->callback([&context, ref, name, date, reason, adding] {
+      Station& station = context.open();
+      std::optional<Date> on;
+      if (!date->empty()) {
+        on = Date::parse(*date);
+        if (!on) context.check(Status::invalid(adding ? "from" : "to", tr("不是有效日期（YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)")));
+      }
+      context.check(adding ? add_membership(station, *ref, *name, on, *reason)
+                           : end_membership(station, *ref, *name, on, *reason));
+      if (context.json) context.print_json({{"id", context.take(resolve_child(station, *ref))}, {"category", *name}});
+      else std::cout << tr("已保存\n", "saved\n");
+    });
+  }
+
+  // relative add|edit
+  auto* relative = app.add_subcommand("relative", "the family and the entrusted guardian (家庭成员与监护人)");
+  relative->require_subcommand(1);
+  auto* radd = relative->add_subcommand("add", "add a parent, grandparent, relative or the entrusted guardian");
+  auto radd_ref = std::make_shared<std::string>();
+  auto radd_fields = std::make_shared<std::map<std::string, std::string>>();
+  radd->add_option("child", *radd_ref, "the child")->required();
+  add_field_options(radd, relative_fields(), /*entry=*/true, *radd_fields);
+  radd->callback([&context, radd_ref, radd_fields] {
+    Station& station = context.open();
+    std::string id = context.take(add_relative(station, *radd_ref, *radd_fields));
+    if (context.json) context.print_json({{"id", id}});
+    else std::cout << id << "\n";
+  });
+  auto* redit = relative->add_subcommand("edit", "change a relative's fields");
+  auto redit_ref = std::make_shared<std::string>();
+  auto redit_sets = std::make_shared<std::vector<std::string>>();
+  auto redit_fields = std::make_shared<std::map<std::string, std::string>>();
+  redit->add_option("relative", *redit_ref, "the relative's id (or a unique prefix)")->required();
+  redit->add_option("--set", *redit_sets, "FIELD=VALUE, repeatable");
+  add_field_options(redit, relative_fields(), /*entry=*/false, *redit_fields);
+  redit->callback([&context, redit_ref, redit_sets, redit_fields] {
+    Station& station = context.open();
+    auto sets = parse_assignments(*redit_sets);
+    sets.insert(redit_fields->begin(), redit_fields->end());
+    context.check(edit_relative(station, *redit_ref, sets));
+    if (context.json) context.print_json({{"id", *redit_ref}, {"changed", sets}});
+    else std::cout << tr("已保存\n", "saved\n");
+  });
+}
+
+}  // namespace tongdang::cli

@@ -1,0 +1,108 @@
+// tongdang init, tongdang user add|list.
+#include <sstream>
+
+#include "context.h"
+#include "tongdang/core/division.h"
+#include "tongdang/core/i18n.h"
+
+namespace tongdang::cli {
+namespace {
+
+using i18n::label;
+using i18n::tr;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+Role role_named(const std::string& text) {
+  auto role = parse_role(text);
+  if (!role)
+    throw CommandFailed{Status::invalid("role", i18n::trf("'{}' 不是角色（director、supervisor、county、viewer）",
+                                                          "'{}' is not a role (director, supervisor, county, viewer)",
+                                                          text))};
+  return *role;
+}
+
+}  // namespace
+
+void register_station_commands(CLI::App& app, Context& context) {
+  auto* init = app.add_subcommand("init", "create a station database (站点初始化)");
+  auto init_options = std::make_shared<Station::InitOptions>();
+  auto init_role = std::make_shared<std::string>("supervisor");
+  auto init_villages = std::make_shared<std::string>();
+  auto policy_file = std::make_shared<std::string>();
+  init->add_option("--township", init_options->township, "9-digit township code, e.g. 320324102")->required();
+  init->add_option("--name", init_options->name, "station name, e.g. 王集镇未保站")->required();
+  init->add_option("--user", init_options->user, "the first user's name")->required();
+  init->add_option("--role", *init_role, "the first user's role (default supervisor)");
+  init->add_option("--villages", *init_villages, "a director's villages, comma-separated 12-digit codes");
+  init->add_option("--policy", *policy_file, "county policy JSON (default: the bundled default policy)");
+  init->callback([&context, init_options, init_role, init_villages, policy_file] {
+    init_options->role = role_named(*init_role);
+    init_options->villages = split_list(*init_villages);
+    if (!policy_file->empty()) context.policy_file_for_init = *policy_file;
+    auto station = context.take(Station::create(context.db_path, *init_options, process_clock()));
+    context.station = std::move(station);
+    context.after_init();
+    const Township* township = Divisions::bundled().township(init_options->township);
+    if (context.json) {
+      context.print_json({{"station_id", context.station->station_id()},
+                          {"township", init_options->township},
+                          {"name", init_options->name},
+                          {"db", context.db_path}});
+    } else {
+      std::cout << i18n::trf("已建立站点 {}（{} {}），数据库 {}；用户 {}（{}）\n",
+                             "created station {} ({} {}), database {}; user {} ({})\n", init_options->name,
+                             init_options->township, township ? township->name : std::string("?"), context.db_path,
+                             init_options->user, label(to_string(init_options->role)));
+    }
+  });
+
+  auto* user = app.add_subcommand("user", "station users (用户)");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "add a user (supervisor or county only)");
+  auto new_user = std::make_shared<User>();
+  auto new_role = std::make_shared<std::string>();
+  auto new_villages = std::make_shared<std::string>();
+  add->add_option("name", new_user->name, "the user's name")->required();
+  add->add_option("--role", *new_role, "director, supervisor, county or viewer")->required();
+  add->add_option("--villages", *new_villages, "a director's villages, comma-separated 12-digit codes");
+  add->callback([&context, new_user, new_role, new_villages] {
+    Station& station = context.open();
+    new_user->role = role_named(*new_role);
+    new_user->villages = split_list(*new_villages);
+    context.check(station.add_user(*new_user));
+    if (context.json)
+      context.print_json({{"name", new_user->name}, {"role", to_string(new_user->role)}, {"villages", new_user->villages}});
+    else
+      std::cout << i18n::trf("已添加用户 {}（{}）\n", "added user {} ({})\n", new_user->name,
+                             label(to_string(new_user->role)));
+  });
+
+  auto* list = user->add_subcommand("list", "list users");
+  list->callback([&context] {
+    Station& station = context.open();
+    auto users = station.users();
+    if (context.json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& u : users) out.push_back({{"name", u.name}, {"role", to_string(u.role)}, {"villages", u.villages}});
+      context.print_json(out);
+      return;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& u : users) {
+      std::string villages;
+      for (const auto& v : u.villages) villages += (villages.empty() ? "" : ",") + v;
+      rows.push_back({u.name, label(to_string(u.role)), villages});
+    }
+    print_table(std::cout, {label("name"), label("role"), label("villages")}, rows);
+  });
+}
+
+}  // namespace tongdang::cli

@@ -1,0 +1,46 @@
+// Every tuning constant of tongdang in one place, each with what it trades off and its default.
+// Policy numbers a county may change (visit intervals, instrument points) are not here: they live in the
+// county policy file (fixtures/policy/default.json).
+#pragma once
+
+#include <cstdint>
+
+namespace tongdang::tuning {
+
+// How long a writer waits for another process holding the station database before failing. Long enough for a
+// ledger import or a sync page in another window to finish; short enough that a stuck process is noticed.
+inline constexpr int kBusyTimeoutMs = 10'000;
+
+// Largest number of changes a station sends in one push page. Larger pages mean fewer round trips; smaller
+// ones lose less work when a connection drops mid-page. The server may lower it (hello's limits.push_max).
+inline constexpr int kPushPageMax = 500;
+// Largest number of ops the server returns in one pull page (same trade-off as kPushPageMax).
+inline constexpr int kPullPageMax = 1000;
+// Upper bound on a request or response body, compressed, in bytes (about 1 MiB of changes per page, gzip'd).
+inline constexpr std::int64_t kMaxBodyBytes = 16 * 1024 * 1024;
+
+// Retry of transient sync failures (network, 5xx, 429/503): capped exponential backoff with full jitter.
+inline constexpr int kRetryMaxAttempts = 6;
+inline constexpr int kRetryBaseDelayMs = 200;
+inline constexpr int kRetryMaxDelayMs = 10'000;
+// libcurl timeouts: connecting, and a transfer making no progress.
+inline constexpr long kConnectTimeoutSeconds = 10;
+inline constexpr long kLowSpeedTimeSeconds = 30;
+
+// A station HLC more than this far ahead of the server's clock is re-stamped by the server for ordering and the
+// station is flagged (a laptop whose clock is a year ahead must not win every later merge).
+inline constexpr std::int64_t kMaxClockAheadMs = 5LL * 60 * 1000;
+
+// How long the server keeps tombstones and per-change history before a long-offline station must resync a scope
+// (after pushing everything it has). Default: two years.
+inline constexpr int kTombstoneHorizonDays = 730;
+
+// Server listener: request threads, and the read/write timeouts of one request.
+inline constexpr int kServerThreads = 8;
+inline constexpr int kServerReadTimeoutSeconds = 30;
+
+// ID numbers in lists and exports: how many leading and trailing characters stay visible (domain §8).
+inline constexpr int kIdMaskKeepHead = 6;
+inline constexpr int kIdMaskKeepTail = 4;
+
+}  // namespace tongdang::tuning

@@ -1,0 +1,112 @@
+#include "tongdang/core/i18n.h"
+
+#include <atomic>
+#include <map>
+
+#include "vocabulary.h"
+
+namespace tongdang::i18n {
+namespace {
+
+std::atomic<Lang> g_language{Lang::Zh};
+
+struct Text {
+  std::string_view zh;
+  std::string_view en;
+};
+
+// Field and heading labels; the enum vocabularies are added from vocabulary.h.
+const std::map<std::string_view, Text, std::less<>>& labels() {
+  static const auto table = [] {
+    std::map<std::string_view, Text, std::less<>> t = {
+        {"id", {"编号", "id"}},
+        {"name", {"姓名", "name"}},
+        {"sex", {"性别", "sex"}},
+        {"ethnicity", {"民族", "ethnicity"}},
+        {"birth_date", {"出生日期", "date of birth"}},
+        {"age", {"年龄", "age"}},
+        {"id_number", {"身份证号", "ID number"}},
+        {"hukou_status", {"户籍状态", "household registration"}},
+        {"temp_key", {"临时编号", "temporary key"}},
+        {"village", {"现居村(居)", "village"}},
+        {"township", {"乡镇(街道)", "township"}},
+        {"registered_village", {"户籍地村(居)", "registered village"}},
+        {"registered_address", {"户籍地址", "registered address"}},
+        {"current_address", {"现住址", "current address"}},
+        {"school", {"学校", "school"}},
+        {"grade", {"年级", "grade"}},
+        {"schooling", {"就学情况", "schooling"}},
+        {"boarding", {"寄宿", "boarding"}},
+        {"health", {"健康状况", "health"}},
+        {"disability_type", {"残疾类型", "disability type"}},
+        {"disability_grade", {"残疾等级", "disability grade"}},
+        {"disability_cert", {"残疾证号", "disability certificate"}},
+        {"phone", {"联系电话", "phone"}},
+        {"photo_ref", {"照片", "photo"}},
+        {"household_income", {"家庭收入来源", "household income"}},
+        {"benefits", {"享受待遇", "benefits"}},
+        {"categories", {"类别", "categories"}},
+        {"category", {"类别", "category"}},
+        {"colour", {"风险等级", "colour"}},
+        {"relation", {"关系", "relation"}},
+        {"status", {"状态", "status"}},
+        {"place", {"地点", "place"}},
+        {"since", {"起始日期", "since"}},
+        {"until", {"截止日期", "until"}},
+        {"capacity", {"监护能力", "capacity"}},
+        {"is_guardian", {"监护人", "guardian"}},
+        {"address", {"地址", "address"}},
+        {"notes", {"备注", "notes"}},
+        {"role", {"角色", "role"}},
+        {"villages", {"负责村(居)", "villages"}},
+        {"reason", {"原因", "reason"}},
+        {"from", {"起始日期", "from"}},
+        {"to", {"截止日期", "to"}},
+        {"relatives", {"家庭成员", "family"}},
+        {"closed_reason", {"结案原因", "closing reason"}},
+        {"ungraded", {"未定级", "not graded"}},
+        {"none", {"无", "none"}},
+        {"yes", {"是", "yes"}},
+        {"no", {"否", "no"}},
+        {"user", {"用户", "user"}},
+        {"line", {"行", "line"}},
+        {"column", {"列", "column"}},
+    };
+    auto add = [&t](const auto& vocabulary) {
+      for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});
+    };
+    add(vocabulary::kRoles);
+    add(vocabulary::kCategories);
+    add(vocabulary::kColours);
+    add(vocabulary::kSexes);
+    add(vocabulary::kHukouStatuses);
+    add(vocabulary::kRelations);
+    add(vocabulary::kRelativeStatuses);
+    add(vocabulary::kCapacities);
+    add(vocabulary::kSchoolings);
+    add(vocabulary::kFileStatuses);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+void set_language(Lang lang) { g_language = lang; }
+Lang language() { return g_language; }
+
+Lang language_from(std::string_view value) {
+  // Chinese first: only a value that asks for English gets English (LANG=C or unset stays Chinese).
+  if (value.substr(0, 2) == "en" || value.substr(0, 2) == "EN") return Lang::En;
+  return Lang::Zh;
+}
+
+std::string label(std::string_view key) {
+  const auto& table = labels();
+  auto it = table.find(key);
+  if (it == table.end()) return std::string(key);
+  return std::string(language() == Lang::Zh ? it->second.zh : it->second.en);
+}
+
+}  // namespace tongdang::i18n
+

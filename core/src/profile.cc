@@ -1,0 +1,219 @@
+#include "tongdang/core/profile.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "tongdang/core/division.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/core/model.h"
+
+namespace tongdang {
+
+using i18n::trf;
+using nlohmann::json;
+
+const std::vector<FieldSpec>& child_fields() {
+  static const std::vector<FieldSpec> fields = {
+      {"township", FieldKind::Text, false, ""},
+      {"village", FieldKind::Village, true, ""},
+      {"name", FieldKind::Text, true, ""},
+      {"sex", FieldKind::Choice, false, "sex"},
+      {"ethnicity", FieldKind::Text, true, ""},
+      {"birth_date", FieldKind::Date, false, ""},
+      {"id_number", FieldKind::Text, false, ""},
+      {"hukou_status", FieldKind::Choice, false, "hukou_status"},
+      {"temp_key", FieldKind::Text, false, ""},
+      {"registered_village", FieldKind::Village, true, ""},
+      {"registered_address", FieldKind::Text, true, ""},
+      {"current_address", FieldKind::Text, true, ""},
+      {"school", FieldKind::Text, true, ""},
+      {"grade", FieldKind::Text, true, ""},
+      {"schooling", FieldKind::Choice, true, "schooling"},
+      {"boarding", FieldKind::Bool, true, ""},
+      {"health", FieldKind::Text, true, ""},
+      {"disability_type", FieldKind::Text, true, ""},
+      {"disability_grade", FieldKind::Integer, true, ""},
+      {"disability_cert", FieldKind::Text, true, ""},
+      {"phone", FieldKind::Text, true, ""},
+      {"photo_ref", FieldKind::Text, true, ""},
+      {"household_income", FieldKind::Text, true, ""},
+      {"benefits", FieldKind::Text, true, ""},
+      {"case_worker", FieldKind::Text, true, ""},
+      {"status", FieldKind::Text, false, ""},
+      {"closed_reason", FieldKind::Text, false, ""},
+      {"closed_on", FieldKind::Date, false, ""},
+  };
+  return fields;
+}
+
+const std::vector<FieldSpec>& relative_fields() {
+  static const std::vector<FieldSpec> fields = {
+      {"child_id", FieldKind::Text, false, ""},
+      {"relation", FieldKind::Choice, true, "relation"},
+      {"name", FieldKind::Text, true, ""},
+      {"id_number", FieldKind::Text, true, ""},
+      {"phone", FieldKind::Text, true, ""},
+      {"status", FieldKind::Choice, true, "relative_status"},
+      {"place", FieldKind::Text, true, ""},
+      {"since", FieldKind::Date, true, ""},
+      {"until", FieldKind::Date, true, ""},
+      {"capacity", FieldKind::Choice, true, "capacity"},
+      {"is_guardian", FieldKind::Bool, true, ""},
+      {"address", FieldKind::Text, true, ""},
+      {"notes", FieldKind::Text, true, ""},
+  };
+  return fields;
+}
+
+const FieldSpec* find_field(const std::vector<FieldSpec>& fields, std::string_view name) {
+  auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == name; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+namespace {
+
+std::optional<std::string> parse_choice(std::string_view vocabulary, std::string_view raw) {
+  auto key = [](auto parsed) -> std::optional<std::string> {
+    if (!parsed) return std::nullopt;
+    return std::string(to_string(*parsed));
+  };
+  if (vocabulary == "sex") return key(parse_sex(raw));
+  if (vocabulary == "schooling") return key(parse_schooling(raw));
+  if (vocabulary == "relation") return key(parse_relation(raw));
+  if (vocabulary == "relative_status") return key(parse_relative_status(raw));
+  if (vocabulary == "capacity") return key(parse_capacity(raw));
+  if (vocabulary == "hukou_status") return key(parse_hukou_status(raw));
+  return std::nullopt;
+}
+
+std::string choices_of(std::string_view vocabulary) {
+  if (vocabulary == "sex") return "male|female (男|女)";
+  if (vocabulary == "schooling") return "preschool|in_school|dropout|not_in_school|graduated";
+  if (vocabulary == "relation")
+    return "father|mother|grandfather|grandmother|grandparent|sibling|uncle|aunt|guardian|other";
+  if (vocabulary == "relative_status")
+    return "present|working_away|dead|missing|detained|severely_disabled|seriously_ill|lost_contact";
+  if (vocabulary == "capacity") return "capable|limited|incapable";
+  if (vocabulary == "hukou_status") return "registered|unregistered";
+  return "";
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+const std::vector<FieldSpec>& fields_of(std::string_view entity) {
+  return entity == "child" ? child_fields() : relative_fields();
+}
+
+std::string_view table_of(std::string_view entity) { return entity == "child" ? "children" : "relatives"; }
+
+}  // namespace
+
+Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
+  std::string_view raw = trim(raw_text);
+  const std::string field(spec.name);
+  if (raw.empty()) return json(nullptr);
+  switch (spec.kind) {
+    case FieldKind::Text:
+      return json(std::string(raw));
+    case FieldKind::Date: {
+      auto date = Date::parse(raw);
+      if (!date) return Status::invalid(field, trf("'{}' 不是有效日期（应为 YYYY-MM-DD）", "'{}' is not a valid date "
+                                                   "(expected YYYY-MM-DD)", raw));
+      return json(date->to_string());
+    }
+    case FieldKind::Bool: {
+      for (std::string_view yes : {"1", "true", "yes", "y", "是", "Y", "TRUE", "Yes"})
+        if (raw == yes) return json(true);
+      for (std::string_view no : {"0", "false", "no", "n", "否", "N", "FALSE", "No"})
+        if (raw == no) return json(false);
+      return Status::invalid(field, trf("'{}' 应为 是/否", "'{}' must be yes or no", raw));
+    }
+    case FieldKind::Integer: {
+      int value = 0;
+      auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+      if (error != std::errc() || end != raw.data() + raw.size())
+        return Status::invalid(field, trf("'{}' 不是整数", "'{}' is not a whole number", raw));
+      return json(value);
+    }
+    case FieldKind::Village: {
+      auto checked = check_village_code(raw, spec.name);
+      if (!checked) return checked.status();
+      return json(std::string(raw));
+    }
+    case FieldKind::Choice: {
+      auto key = parse_choice(spec.choice, raw);
+      if (!key) return Status::invalid(field, trf("'{}' 不是可选值之一：{}", "'{}' is not one of {}", raw,
+                                                  choices_of(spec.choice)));
+      return json(*key);
+    }
+  }
+  return Status::internal("unknown field kind");
+}
+
+void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso) {
+  const auto& specs = fields_of(entity);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : fields.items()) {
+    // Column names come only from our own field table, never from input, so building SQL here is safe.
+    if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
+  }
+  std::string columns = "id, updated_at";
+  std::string placeholders = "?1, ?2";
+  std::string updates = "updated_at = excluded.updated_at";
+  bool has_created_at = fields.contains("created_at");
+  if (!has_created_at) {
+    columns += ", created_at";
+    placeholders += ", ?2";
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    columns += ", " + names[i];
+    placeholders += fmt::format(", ?{}", i + 3);
+    if (names[i] != "created_at" && names[i] != "created_by")
+      updates += fmt::format(", {0} = excluded.{0}", names[i]);
+  }
+  auto statement = db.cached(fmt::format("INSERT INTO {}({}) VALUES({}) ON CONFLICT(id) DO UPDATE SET {}",
+                                         table_of(entity), columns, placeholders, updates));
+  statement->bind(1, id).bind(2, now_iso);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const json& value = fields.at(names[i]);
+    int index = static_cast<int>(i) + 3;
+    if (value.is_null()) statement->bind_null(index);
+    else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
+    else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
+    else if (value.is_string()) statement->bind(index, value.get<std::string>());
+    else statement->bind(index, value.dump());
+  }
+  statement->run();
+}
+
+json read_profile(db::Database& db, std::string_view entity, std::string_view id, const std::vector<std::string>& names) {
+  const auto& specs = fields_of(entity);
+  std::vector<const FieldSpec*> wanted;
+  for (const auto& spec : specs)
+    if (names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end()) wanted.push_back(&spec);
+  if (wanted.empty()) return json::object();
+  std::string columns;
+  for (const auto* spec : wanted) columns += (columns.empty() ? "" : ", ") + std::string(spec->name);
+  auto query = db.cached(fmt::format("SELECT {} FROM {} WHERE id = ?1", columns, table_of(entity)));
+  query->bind(1, id);
+  if (!query->step()) return nullptr;
+  json out = json::object();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    int column = static_cast<int>(i);
+    const FieldSpec& spec = *wanted[i];
+    if (query->is_null(column)) out[std::string(spec.name)] = nullptr;
+    else if (spec.kind == FieldKind::Bool) out[std::string(spec.name)] = query->get_int(column) != 0;
+    else if (spec.kind == FieldKind::Integer) out[std::string(spec.name)] = query->get_int(column);
+    else out[std::string(spec.name)] = query->get_text(column);
+  }
+  return out;
+}
+
+}  // namespace tongdang

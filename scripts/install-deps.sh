@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages tongdang needs, only if something is missing (fast when all are present).
+set -euo pipefail
+packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
+  libboost-dev catch2 libcpp-httplib-dev libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev
+  libpq-dev libpqxx-dev postgresql)
+# Test-only extras (headless Chromium renders the HTML report in its test).
+if [ "${1:-}" = "--with-test-tools" ]; then packages+=(chromium); fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
