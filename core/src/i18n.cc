@@ -71,6 +71,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"user", {"用户", "user"}},
         {"line", {"行", "line"}},
         {"column", {"列", "column"}},
+        {"file", {"文件", "file"}},
     };
     auto add = [&t](const auto& vocabulary) {
       for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});
