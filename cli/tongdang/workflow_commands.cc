@@ -7,6 +7,7 @@
 #include "tongdang/core/care.h"
 #include "tongdang/core/children.h"
 #include "tongdang/core/i18n.h"
+#include "tongdang/core/record_ref.h"
 #include "tongdang/core/screening.h"
 #include "tongdang/core/tuning.h"
 #include "tongdang/core/workflow.h"
@@ -56,7 +57,7 @@ std::string colour_text(const json& colour) {
   return colour.is_string() ? label(colour.get<std::string>()) : label("ungraded");
 }
 std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump(); }
-std::string short_id(const std::string& id) { return id.substr(0, 8); }
+std::string short_id(const std::string& id) { return short_record_id(id); }
 
 // The answers of an assessment: a JSON file, then any flags on top.
 struct AnswerInput {
