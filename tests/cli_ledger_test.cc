@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.h"
@@ -59,6 +61,19 @@ TEST_CASE("CLI: the demo's fixture ledger imports and lists 60 children", "[cli]
     std::string village = child["village"];
     CHECK((village == "320324102201" || village == "320324102202"));
   }
+  // The short ids of the printed list tell the children apart and open their files (ids made in one import share
+  // their first 13 characters).
+  auto table = tongdang({"child", "list"});
+  REQUIRE(table.exit_code == 0);
+  std::istringstream lines(table.out);
+  std::string line;
+  std::set<std::string> short_ids;
+  int row = 0;
+  while (std::getline(lines, line))
+    if (++row > 2 && line.find(' ') != std::string::npos && line.find("320324") != std::string::npos)
+      short_ids.insert(line.substr(0, line.find(' ')));
+  CHECK(short_ids.size() == 60);
+  CHECK(tongdang({"child", "show", *short_ids.begin()}).exit_code == 0);
   // Importing it again: every row is already on the station, exit 2, nothing more written.
   auto again = tongdang({"--json", "import", kFixtureLedger});
   CHECK(again.exit_code == 2);
