@@ -628,7 +628,8 @@ Result<ExportResult> export_children(Station& station, const ExportOptions& opti
         else if (relation == "mother" && !by_prefix[1]) by_prefix[1] = &relative;
         else if (guardian && !by_prefix[2]) by_prefix[2] = &relative;
         else
-          others += (others.empty() ? "" : (zh ? "；" : "; ")) + cell_text(&relative_fields()[1], relative["relation"]) +
+          others += (others.empty() ? "" : (zh ? "；" : "; ")) +
+                    cell_text(find_field(relative_fields(), "relation"), relative["relation"]) +
                     " " + relative.value("name", "") + " (" +
                     cell_text(find_field(relative_fields(), "status"), relative["status"]) + ")";
         // A parent who is also the guardian fills the guardian columns too.
