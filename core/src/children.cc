@@ -48,10 +48,13 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
   json stored = fields;
   if (create && entity == "child") stored["created_by"] = w.station().actor().name;  // relatives have no such column
   upsert_profile(w.db(), entity, id, stored, w.now_iso());
-  w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
-             create ? json::object() : base_versions(w.db(), entity, id, fields)},
-            hlc);
-  w.audit(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before, fields);
+  std::string captured =
+      w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
+                 create ? json::object() : base_versions(w.db(), entity, id, fields)},
+                hlc);
+  std::optional<std::string> before_text;
+  if (!before.is_null()) before_text = before.dump();
+  w.audit_text(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before_text, captured);
 }
 
 Result<Category> category_named(std::string_view text) {

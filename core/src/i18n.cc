@@ -64,6 +64,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"to", {"截止日期", "to"}},
         {"relatives", {"家庭成员", "family"}},
         {"closed_reason", {"结案原因", "closing reason"}},
+        {"case_worker", {"个案负责人", "case worker"}},
         {"ungraded", {"未定级", "not graded"}},
         {"none", {"无", "none"}},
         {"yes", {"是", "yes"}},
