@@ -125,6 +125,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"colour.raise", {"提级", "raise"}},
         {"colour.lower", {"降级", "lowering"}},
         {"colour.resolve", {"复核处理（维持）", "review resolved (kept)"}},
+        {"file", {"文件", "file"}},
     };
     auto add = [&t](const auto& vocabulary) {
       for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});

@@ -172,14 +172,18 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     columns += ", created_at";
     placeholders += ", ?2";
   }
+  // Plain appends rather than fmt: a ledger import builds this text thousands of times (the statement itself is
+  // prepared once per distinct text and cached).
   for (std::size_t i = 0; i < names.size(); ++i) {
-    columns += ", " + names[i];
-    placeholders += fmt::format(", ?{}", i + 3);
+    columns.append(", ").append(names[i]);
+    placeholders.append(", ?").append(std::to_string(i + 3));
     if (names[i] != "created_at" && names[i] != "created_by")
-      updates += fmt::format(", {0} = excluded.{0}", names[i]);
+      updates.append(", ").append(names[i]).append(" = excluded.").append(names[i]);
   }
-  auto statement = db.cached(fmt::format("INSERT INTO {}({}) VALUES({}) ON CONFLICT(id) DO UPDATE SET {}",
-                                         table_of(entity), columns, placeholders, updates));
+  std::string sql = "INSERT INTO ";
+  sql.append(table_of(entity)).append("(").append(columns).append(") VALUES(").append(placeholders);
+  sql.append(") ON CONFLICT(id) DO UPDATE SET ").append(updates);
+  auto statement = db.cached(sql);
   statement->bind(1, id).bind(2, now_iso);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const json& value = fields.at(names[i]);
