@@ -28,6 +28,8 @@ struct Context {
   std::unique_ptr<Station> station;
   std::string policy_file_for_init;  // init --policy FILE
 
+  // Runs before init creates a station: checks what init was given beyond the station itself (the policy file).
+  void before_init();
   // Runs after a station is created by init (the workflow area loads the county policy here).
   void after_init();
 

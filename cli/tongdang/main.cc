@@ -49,7 +49,11 @@ int main(int argc, char** argv) {
     code = exit_code(Code::InvalidInput);
   } catch (const cli::CommandFailed& failed) {
     std::cerr << (i18n::language() == i18n::Lang::Zh ? "错误：" : "error: ");
-    if (!failed.status.field().empty()) std::cerr << i18n::label(failed.status.field()) << " (" << failed.status.field() << "): ";
+    const std::string& field = failed.status.field();
+    if (!field.empty()) {
+      const std::string shown = i18n::label(field);
+      std::cerr << (shown == field ? field : shown + " (" + field + ")") << ": ";
+    }
     std::cerr << failed.status.message() << "\n";
     code = exit_code(failed.status.code());
   } catch (const db::DbError& error) {

@@ -47,6 +47,7 @@ void register_station_commands(CLI::App& app, Context& context) {
     init_options->role = role_named(*init_role);
     init_options->villages = split_list(*init_villages);
     if (!policy_file->empty()) context.policy_file_for_init = *policy_file;
+    context.before_init();
     auto station = context.take(Station::create(context.db_path, *init_options, process_clock()));
     context.station = std::move(station);
     context.after_init();

@@ -1,6 +1,5 @@
 // The 3+4+N workflow commands: policy, lead, screen, assess, colour, visit, due, care, case-worker. Thin: parse,
 // call core (workflow.h, screening.h, care.h), print in Chinese first or as --json.
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -155,16 +154,13 @@ void print_assessment(const AssessmentResult& r) {
 
 }  // namespace
 
+void Context::before_init() {
+  // Refuse a bad policy before init creates anything, so a refused init leaves no file behind.
+  if (!policy_file_for_init.empty()) (void)load_policy_file(policy_file_for_init);
+}
+
 void Context::after_init() {
-  Policy policy;
-  try {
-    policy = policy_file_for_init.empty() ? default_policy() : load_policy_file(policy_file_for_init);
-  } catch (const CommandFailed&) {
-    // init has just created this database: a refused policy leaves nothing behind, so init can simply be rerun.
-    station.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
-    throw;
-  }
+  const Policy policy = policy_file_for_init.empty() ? default_policy() : load_policy_file(policy_file_for_init);
   check(station->write([&](WriteContext& w) {
     store_policy(w.db(), policy);
     w.audit("policy.set", "policy", policy.version, nlohmann::json(), nlohmann::json{{"version", policy.version}});
