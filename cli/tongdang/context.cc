@@ -61,19 +61,6 @@ void print_table(std::ostream& out, const std::vector<std::string>& headers,
   for (const auto& row : rows) print_row(row);
 }
 
-std::size_t distinct_prefix_length(std::vector<std::string> ids, std::size_t minimum) {
-  std::sort(ids.begin(), ids.end());
-  std::size_t length = minimum;
-  for (std::size_t i = 1; i < ids.size(); ++i) {
-    const std::string& a = ids[i - 1];
-    const std::string& b = ids[i];
-    std::size_t common = 0;
-    while (common < a.size() && common < b.size() && a[common] == b[common]) ++common;
-    length = std::max(length, common + 1);
-  }
-  return length;
-}
-
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items) {
   std::map<std::string, std::string> out;
   for (const auto& item : items) {

@@ -52,11 +52,6 @@ void print_table(std::ostream& out, const std::vector<std::string>& headers,
 // Display width of UTF-8 text in terminal columns.
 std::size_t display_width(std::string_view text);
 
-// How many leading characters tell `ids` apart (at least `minimum`), for showing short ids that `child show`
-// still resolves. Record ids are time-ordered (UUIDv7 layout), so ids made in the same minute share their first
-// 8 characters and ids made in the same millisecond (a ledger import) their first 13.
-std::size_t distinct_prefix_length(std::vector<std::string> ids, std::size_t minimum = 8);
-
 // Parses "FIELD=VALUE" items (from --set) into a map; a malformed item fails the command.
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items);
 
