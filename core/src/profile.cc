@@ -194,7 +194,8 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     sql.append(placeholders).append(")");
   }
   auto statement = db.cached(sql);
-  statement->bind(1, id).bind(2, now_iso);
+  // The id, the time and the values (held by `fields`) outlive run(): bound without copies.
+  statement->bind_static(1, id).bind_static(2, now_iso);
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
     const json& value = fields.at(names[i]);
@@ -202,7 +203,7 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
     else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
-    else if (value.is_string()) statement->bind(index, value.get_ref<const std::string&>());
+    else if (value.is_string()) statement->bind_static(index, value.get_ref<const std::string&>());
     else statement->bind(index, value.dump());
   }
   statement->run();

@@ -93,10 +93,11 @@ void WriteContext::audit_text(std::string_view action, std::string_view entity, 
                               std::optional<std::string_view> before, std::optional<std::string_view> after) {
   auto insert = station_.db_.cached(
       "INSERT INTO audit(at, actor, action, entity, entity_id, before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  insert->bind(1, now_iso()).bind(2, station_.actor_.name).bind(3, action).bind(4, entity);
-  insert->bind(5, entity_id);
-  if (before) insert->bind(6, *before); else insert->bind_null(6);
-  if (after) insert->bind(7, *after); else insert->bind_null(7);
+  // Every bound text outlives run() (arguments and members), so none is copied.
+  insert->bind_static(1, now_iso()).bind_static(2, station_.actor_.name).bind_static(3, action);
+  insert->bind_static(4, entity).bind_static(5, entity_id);
+  if (before) insert->bind_static(6, *before); else insert->bind_null(6);
+  if (after) insert->bind_static(7, *after); else insert->bind_null(7);
   insert->run();
 }
 
@@ -104,11 +105,16 @@ std::string WriteContext::capture(const CapturedChange& change, const Hlc& hlc) 
   auto insert = station_.db_.cached(
       "INSERT INTO outbox(change_id, entity, entity_id, child_id, op, fields, base, hlc, actor, actor_role, created_at)"
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  std::string fields = change.fields.dump();
-  insert->bind(1, station_.new_id()).bind(2, change.entity).bind(3, change.entity_id);
-  if (change.child_id.empty()) insert->bind_null(4); else insert->bind(4, change.child_id);
-  insert->bind(5, change.op).bind(6, fields).bind(7, change.base.dump()).bind(8, hlc.to_string());
-  insert->bind(9, station_.actor_.name).bind(10, to_string(station_.actor_.role)).bind(11, now_iso());
+  // Locals and members outlive run(), so the texts are bound without copies.
+  const std::string fields = change.fields.dump();
+  const std::string change_id = station_.new_id();
+  const std::string base = change.base.dump();
+  const std::string stamp = hlc.to_string();
+  insert->bind_static(1, change_id).bind_static(2, change.entity).bind_static(3, change.entity_id);
+  if (change.child_id.empty()) insert->bind_null(4); else insert->bind_static(4, change.child_id);
+  insert->bind_static(5, change.op).bind_static(6, fields).bind_static(7, base).bind_static(8, stamp);
+  insert->bind_static(9, station_.actor_.name).bind_static(10, to_string(station_.actor_.role));
+  insert->bind_static(11, now_iso());
   insert->run();
   return fields;
 }

@@ -50,6 +50,9 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
+  // Binds text without copying it: the caller keeps `value` alive until the statement is stepped and reset (for
+  // hot paths such as the audit and outbox rows of a ledger import; bind() copies).
+  Statement& bind_static(int index, std::string_view value);
 
   // Binds every argument in order, starting at index 1.
   template <typename... Args>
