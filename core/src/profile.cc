@@ -164,26 +164,37 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     // Column names come only from our own field table, never from input, so building SQL here is safe.
     if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
   }
-  std::string columns = "id, updated_at";
-  std::string placeholders = "?1, ?2";
-  std::string updates = "updated_at = excluded.updated_at";
-  bool has_created_at = fields.contains("created_at");
-  if (!has_created_at) {
-    columns += ", created_at";
-    placeholders += ", ?2";
+  // An UPDATE for an existing row and an INSERT for a new one: SQLite checks NOT NULL before an upsert's ON
+  // CONFLICT clause, so "INSERT … ON CONFLICT DO UPDATE" with only the changed columns fails for an existing row.
+  auto exists = db.cached(fmt::format("SELECT 1 FROM {} WHERE id = ?1", table_of(entity)));
+  exists->bind(1, id);
+  const bool update = exists->step();
+  exists->reset();
+  std::string sql;
+  if (update) {
+    std::string sets = "updated_at = ?2";
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] != "created_at" && names[i] != "created_by") sets += fmt::format(", {} = ?{}", names[i], i + 3);
+    sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", table_of(entity), sets);
+  } else {
+    std::string columns = "id, updated_at";
+    std::string placeholders = "?1, ?2";
+    if (!fields.contains("created_at")) {
+      columns += ", created_at";
+      placeholders += ", ?2";
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      columns += ", " + names[i];
+      placeholders += fmt::format(", ?{}", i + 3);
+    }
+    sql = fmt::format("INSERT INTO {}({}) VALUES({})", table_of(entity), columns, placeholders);
   }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    columns += ", " + names[i];
-    placeholders += fmt::format(", ?{}", i + 3);
-    if (names[i] != "created_at" && names[i] != "created_by")
-      updates += fmt::format(", {0} = excluded.{0}", names[i]);
-  }
-  auto statement = db.cached(fmt::format("INSERT INTO {}({}) VALUES({}) ON CONFLICT(id) DO UPDATE SET {}",
-                                         table_of(entity), columns, placeholders, updates));
+  auto statement = db.cached(sql);
   statement->bind(1, id).bind(2, now_iso);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const json& value = fields.at(names[i]);
     int index = static_cast<int>(i) + 3;
+    if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
+    const json& value = fields.at(names[i]);
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
     else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
