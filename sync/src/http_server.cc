@@ -103,6 +103,7 @@ Result<int> HttpServer::start() {
   server.set_read_timeout(tuning::kServerReadTimeoutSeconds, 0);
   server.set_write_timeout(tuning::kServerReadTimeoutSeconds, 0);
   server.set_keep_alive_max_count(tuning::kServerKeepAliveRequests);
+  server.set_keep_alive_timeout(tuning::kServerKeepAliveTimeoutSeconds);
   server.new_task_queue = [] { return new httplib::ThreadPool(tuning::kServerThreads); };
   auto handler = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->handle(req, res); };
   server.Post(std::string(kHelloPath), handler);
