@@ -47,12 +47,12 @@ class FaultyTransport : public sync::Transport {
     sync::HttpReply reply = inner_.send(call);
     if (call.path == lose_reply_of && losses > 0) {
       --losses;
-      return {0, {}, "connection reset by peer (test)"};
+      return {0, {}, "connection reset by peer (test)", false};
     }
     if (call.path == kill_after && kills > 0) {
       --kills;
       if (on_kill) on_kill();
-      return {0, {}, "connection reset by peer (test)"};
+      return {0, {}, "connection reset by peer (test)", false};
     }
     return reply;
   }

@@ -40,7 +40,7 @@ void run_sync_command(Context& context, const std::string& server, const std::st
   sync::SyncOptions options;
   const bool quiet = context.json;
   options.progress = [quiet](const sync::SyncProgress& p) {
-    if (quiet || p.pages < 2) return;  // a short sync needs no progress lines
+    if (quiet || p.pages < 3) return;  // a short sync (one page each way) needs no progress lines
     std::cerr << trf("  第 {} 页：已上传 {}（待上传 {}），已下载 {}\n", "  page {}: {} up ({} left), {} down\n", p.pages,
                      p.changes_up, p.outbox_left, p.ops_down);
   };

@@ -237,12 +237,16 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
 // ---- talking to the server ----
 
 bool transient(const HttpReply& reply) {
-  if (!reply.transport_error.empty()) return true;
+  if (!reply.transport_error.empty()) return !reply.permanent;
   return reply.status == 429 || reply.status == 500 || reply.status == 502 || reply.status == 503 ||
          reply.status == 504 || reply.status == 0;
 }
 
 Status http_failure(const HttpReply& reply) {
+  if (reply.permanent)
+    return Status::refused(trf("无法安全连接服务器：{}（县中心的自签名证书请用 --ca-cert 指定）",
+                               "cannot connect to the server securely: {} (give a county's self-signed certificate "
+                               "with --ca-cert)", reply.transport_error));
   if (!reply.transport_error.empty())
     return Status::internal(trf("无法连接服务器：{}", "cannot reach the server: {}", reply.transport_error));
   json body = json::parse(reply.body, nullptr, false);

@@ -74,6 +74,8 @@ class CurlTransport final : public Transport {
     if (rc != CURLE_OK) {
       reply.transport_error = error[0] ? error : curl_easy_strerror(rc);
       reply.body.clear();
+      reply.permanent = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+                        rc == CURLE_SSL_CERTPROBLEM || rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT;
       return reply;
     }
     long status = 0;
@@ -110,7 +112,7 @@ class ServiceTransport final : public Transport {
       start = end + 1;
     }
     ServiceResponse response = service_.handle(request);
-    return {response.status, std::move(response.body), {}};
+    return {response.status, std::move(response.body), {}, false};
   }
 
  private:

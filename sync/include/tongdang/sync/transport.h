@@ -21,6 +21,7 @@ struct HttpReply {
   int status = 0;               // 0 when no response arrived
   std::string body;
   std::string transport_error;  // set when the request could not complete (refused, reset, timed out, TLS)
+  bool permanent = false;       // a transport error that retrying cannot fix (certificate refused, bad URL)
 };
 
 class Transport {
