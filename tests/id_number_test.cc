@@ -1,6 +1,7 @@
 // GB 11643 resident ID numbers (domain brief §8): every failure kind, the worked examples, masking.
 #include <catch2/catch.hpp>
 
+#include "tongdang/core/i18n.h"
 #include "tongdang/core/id_number.h"
 
 using namespace tongdang;
@@ -56,8 +57,8 @@ TEST_CASE("ID number: every failure kind is refused and names the field", "[id_n
       {"320324201403150121", "wrong check character"},
       {"32032420A40315012X", "a letter in the digits"},
       {"32032420140315012Y", "18th character not a digit or X"},
-      {"320324201402300125", "30 February"},
-      {"320324203001010012", "born in the future"},
+      {"320324201402300122", "30 February (check character right)"},
+      {"320324203001010019", "born in the future (check character right)"},
       {"990324201403150124", "unknown province 99"},
   };
   for (const auto& c : cases) {
@@ -67,6 +68,11 @@ TEST_CASE("ID number: every failure kind is refused and names the field", "[id_n
     CHECK(parsed.status().code() == Code::InvalidInput);
     CHECK(parsed.status().field() == "id_number");
   }
+  // The date and province failures must be reported as such, not as a bad check character.
+  i18n::set_language(i18n::Lang::En);
+  CHECK(parse_id_number("320324201402300122", kToday).status().message().find("date") != std::string::npos);
+  CHECK(parse_id_number("320324203001010019", kToday).status().message().find("future") != std::string::npos);
+  CHECK(parse_id_number("990324201403150124", kToday).status().message().find("province") != std::string::npos);
 }
 
 TEST_CASE("ID number: an unknown county code only warns", "[id_number]") {
