@@ -12,6 +12,7 @@
 #include "sync_fixture.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/tuning.h"
+#include "tongdang/core/workflow.h"
 #include "tongdang/sync/merge.h"
 #include "tongdang/sync/protocol.h"
 
@@ -488,4 +489,54 @@ TEST_CASE("Sync convergence: random edits on three stations, synced in random or
       CHECK(township_digest(s->station->db(), township) == server_digest(county, township));
     }
   }
+}
+
+TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station syncs first", "[sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county);
+  TestStation b(dir, "b", kWangji, county);
+  std::string child = a.add_child("张小明", "32032420140315012X");
+  // 8 (both parents away, capable relative) + 5 (fair guardianship) + 5 (1–2 warning signs) + 5 (one behaviour
+  // problem) + 6 (低保 household) = 29 → yellow (domain §4's calibration example).
+  Answers answers;
+  answers.carer = "both_away_capable_relative";
+  answers.guardianship = "fair";
+  answers.warning_signs = 1;
+  answers.behaviour_problems = 1;
+  answers.income = "below_1x_or_dibao";
+  auto assessed = assess(*a.station, child, answers, std::nullopt, "入户评估");
+  REQUIRE(assessed.is_ok());
+  REQUIRE(assessed->colour == Colour::Yellow);
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+  REQUIRE(current_colour(b.station->db(), child) == Colour::Yellow);
+
+  // Offline: B's supervisor lowers yellow to blue (allowed: one step, and B saw the yellow grading) while A's
+  // supervisor raises to red.
+  county.clock.advance_ms(60'000);
+  b.clock.set(county.clock.now_ms());
+  auto lowered = change_colour(*b.station, child, false, Colour::Blue, "情况好转", std::nullopt);
+  REQUIRE(lowered.is_ok());
+  CHECK(current_colour(b.station->db(), child) == Colour::Blue);  // locally, B's lowering took effect
+  county.clock.advance_ms(60'000);
+  a.clock.set(county.clock.now_ms());
+  REQUIRE(change_colour(*a.station, child, true, Colour::Red, "发现监护缺失", std::nullopt).is_ok());
+
+  SECTION("the lowering reaches the server first") {
+    REQUIRE(b.sync().is_ok());
+    REQUIRE(a.sync().is_ok());
+  }
+  SECTION("the raise reaches the server first") {
+    REQUIRE(a.sync().is_ok());
+    REQUIRE(b.sync().is_ok());
+  }
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+  db::Database server(county.db_path, db::Database::Mode::ReadOnly);
+  CHECK(current_colour(server, child) == Colour::Red);
+  CHECK(current_colour(a.station->db(), child) == Colour::Red);
+  CHECK(current_colour(b.station->db(), child) == Colour::Red);
+  CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
+  CHECK(township_digest(b.station->db(), kWangji) == server_digest(county, kWangji));
 }
