@@ -5,6 +5,7 @@
 //   3. an incremental sync of 10 edits, at this township size and at a tenth of it: the second must not grow with
 //      the size of the township.
 // Usage: bench_sync [--children 5000] [--visits 12] [--dir DIR]
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -72,7 +73,7 @@ Measured timed_sync(Station& station, Township& county, const std::string& token
 
 struct Run {
   double fill_ms = 0;
-  Measured first_push, first_pull, incremental;
+  Measured first_push, first_pull, incremental;  // incremental: the median of five rounds
   std::int64_t events = 0;
 };
 
@@ -130,9 +131,15 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
   auto fresh = std::move(Station::create((dir / "b.db").string(), {"320324102", "王集镇未保站二", "周督导",
                                                                     Role::Supervisor, {}}, clock)).value();
   out.first_pull = timed_sync(*fresh, county, county.token("320324102"));
-  for (int i = 0; i < 10; ++i)
-    (void)edit_child(*station, ids[static_cast<std::size_t>(i) * ids.size() / 10], {{"school", fmt::format("学校{}", i)}});
-  out.incremental = timed_sync(*station, county, token_a);
+  std::vector<Measured> rounds;
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 10; ++i)
+      (void)edit_child(*station, ids[static_cast<std::size_t>(i) * ids.size() / 10],
+                       {{"school", fmt::format("学校{}-{}", round, i)}});
+    rounds.push_back(timed_sync(*station, county, token_a));
+  }
+  std::sort(rounds.begin(), rounds.end(), [](const Measured& x, const Measured& y) { return x.ms < y.ms; });
+  out.incremental = rounds[2];
   county.http->stop();
   return out;
 }
@@ -153,6 +160,8 @@ int main(int argc, char** argv) {
   app.add_option("--children", children, "children in the township");
   app.add_option("--visits", visits, "home visits per child over the year");
   app.add_option("--dir", dir, "scratch directory (removed and recreated)");
+  bool target = true;
+  app.add_option("--target", target, "also run the 10,000-file target workload (default true)");
   CLI11_PARSE(app, argc, argv);
   ManualClock clock(midnight_cst_ms(Date(2026, 11, 28)) + 12 * 3600 * 1000);
 
@@ -163,7 +172,7 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("  station filled in {:.0f} ms\n", big.fill_ms);
   report("first sync, holder pushes all", big.first_push, big_ops, "changes");
   report("first sync, new station pulls all", big.first_pull, big_ops, "ops");
-  report("incremental sync of 10 edits", big.incremental, 10, "edits");
+  report("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
 
   int small_children = std::max(1, children / 10);
   Run small = run(dir, small_children, visits, clock);
@@ -171,9 +180,14 @@ int main(int argc, char** argv) {
                            small.incremental.ms);
   std::cout << fmt::format("  ratio incremental({}) / incremental({}) = {:.2f}  (1.0 = independent of township size)\n",
                            children, small_children, big.incremental.ms / small.incremental.ms);
-  std::cout << fmt::format("  pull of child files alone, scaled to 10,000 files: {:.0f} ms (pull rate {:.0f} ops/s)\n",
-                           10000.0 / (big_ops / (big.first_pull.ms / 1000.0)) * 1000.0,
-                           big_ops / (big.first_pull.ms / 1000.0));
+  if (target) {
+    // The target workload: 10,000 child files (each with its membership event), no visits.
+    Run files = run(dir, 10000, 0, clock);
+    std::cout << fmt::format("target: 10,000 child files (+1 membership event each), no visits\n");
+    report("first sync, holder pushes all", files.first_push, 20000, "changes");
+    report("first sync, new station pulls all", files.first_pull, 20000, "ops");
+    report("incremental sync of 10 edits (median of 5)", files.incremental, 10, "edits");
+  }
   std::filesystem::remove_all(dir);
   curl_global_cleanup();
   return 0;

@@ -226,12 +226,12 @@ int main(int argc, char** argv) {
                      overview["children"].size(), overview["conflicts"].size(), overview["duplicates"].size(),
                      overview["change_log_ops"].get<std::int64_t>());
     for (const auto& c : overview["children"])
-      std::cout << fmt::format("  {}  {}  {}  {}\n", c["id"].get<std::string>().substr(0, 8), c["village"].get<std::string>(),
+      std::cout << fmt::format("  {}  {}  {}  {}\n", c["id"].get<std::string>(), c["village"].get<std::string>(),
                                c["name"].get<std::string>(),
                                c["colour"].is_null() ? i18n::label("ungraded") : i18n::label(c["colour"].get<std::string>()));
     for (const auto& c : overview["conflicts"]) {
       const json& values = c["values"];
-      std::cout << fmt::format("  {} {} {}: {} / {} ({})\n", tr("冲突", "conflict"), c["id"].get<std::string>().substr(0, 8),
+      std::cout << fmt::format("  {} {} {}: {} / {} ({})\n", tr("冲突", "conflict"), c["id"].get<std::string>(),
                                c["field"].get<std::string>(), values[0]["value"].dump(), values[1]["value"].dump(),
                                c["status"].get<std::string>());
     }

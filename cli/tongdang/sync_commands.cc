@@ -20,7 +20,13 @@ std::string show_value(const json& value) {
   return value.dump();
 }
 
-std::string short_id(const std::string& id) { return id.substr(0, 8); }
+// Ids are time-ordered UUIDs: records made in the same millisecond share their first 12 hex digits, so lists show
+// the whole id (a unique prefix of it is accepted wherever an id is typed).
+std::string short_id(const std::string& id) { return id; }
+
+std::string status_label(const std::string& status) {
+  return status == "open" ? tr("待处理", "open") : status == "resolved" ? tr("已处理", "resolved") : status;
+}
 
 void run_sync_command(Context& context, const std::string& server, const std::string& token, const std::string& ca_cert) {
   Station& station = context.open();
@@ -89,8 +95,8 @@ void print_conflicts(Context& context, Station& station, bool all) {
         return fmt::format("{} ({} {})", show_value(v.value("value", json())), v.value("actor", ""), who);
       };
       int shown = c.value("shown", 0);
-      rows.push_back({short_id(c.value("id", "")), short_id(c.value("child_id", "")), label(c.value("field", "")),
-                      side(shown), side(1 - shown), label(c.value("status", "open") == "open" ? "open" : "closed")});
+      rows.push_back({c.value("id", ""), c.value("child_id", ""), label(c.value("field", "")),
+                      side(shown), side(1 - shown), status_label(c.value("status", "open"))});
     }
     print_table(std::cout, {tr("冲突", "conflict"), tr("儿童", "child"), tr("字段", "field"), tr("当前显示", "shown"),
                             tr("另一值", "other value"), label("status")},
@@ -104,7 +110,7 @@ void print_conflicts(Context& context, Station& station, bool all) {
       std::string files;
       for (const auto& f : d.value("files", json::array()))
         files += (files.empty() ? "" : " / ") + short_id(f.value("child_id", "")) + "@" + f.value("township", "");
-      rows.push_back({short_id(d.value("id", "")), d.value("id_number", ""), files, d.value("status", "")});
+      rows.push_back({short_id(d.value("id", "")), d.value("id_number", ""), files, status_label(d.value("status", ""))});
     }
     print_table(std::cout, {tr("编号", "id"), label("id_number"), tr("档案", "files"), label("status")}, rows);
   }
@@ -182,7 +188,8 @@ void register_sync_commands(CLI::App& app, Context& context) {
     }
     if (list_of.empty()) std::cout << tr("没有疑似重复档案\n", "no duplicate candidates\n");
     for (const auto& d : list_of) {
-      std::cout << short_id(d.value("id", "")) << "  " << d.value("id_number", "") << "  " << d.value("status", "");
+      std::cout << short_id(d.value("id", "")) << "  " << d.value("id_number", "") << "  "
+                << status_label(d.value("status", ""));
       for (const auto& f : d.value("files", json::array()))
         std::cout << "  " << short_id(f.value("child_id", "")) << "@" << f.value("township", "");
       std::cout << "\n";

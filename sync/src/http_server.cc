@@ -104,6 +104,8 @@ Result<int> HttpServer::start() {
   server.set_write_timeout(tuning::kServerReadTimeoutSeconds, 0);
   server.set_keep_alive_max_count(tuning::kServerKeepAliveRequests);
   server.set_keep_alive_timeout(tuning::kServerKeepAliveTimeoutSeconds);
+  // Without TCP_NODELAY, a response written as headers then body waits for the peer's delayed ACK (40 ms).
+  server.set_tcp_nodelay(true);
   server.new_task_queue = [] { return new httplib::ThreadPool(tuning::kServerThreads); };
   auto handler = [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->handle(req, res); };
   server.Post(std::string(kHelloPath), handler);
