@@ -67,27 +67,41 @@ bool row_exists(db::Database& db, std::string_view entity, std::string_view id) 
 void take_server_state(Station& station, std::string_view entity, std::string_view id, const json& values,
                        const json& extra_on_create) {
   db::Database& db = station.db();
+  // Two cheap questions per record spare most per-field queries on a first sync (no edits pending, no shadows).
+  auto pending_query = db.cached(
+      "SELECT 1 FROM outbox WHERE entity = ?1 AND entity_id = ?2 AND op != 'event' LIMIT 1");
+  pending_query->bind_all(entity, id);
+  const bool any_pending = pending_query->step();
+  pending_query->reset();
+  auto shadow_query = db.cached("SELECT 1 FROM sync_shadow WHERE entity = ?1 AND entity_id = ?2 LIMIT 1");
+  shadow_query->bind_all(entity, id);
+  const bool any_shadow = shadow_query->step();
+  shadow_query->reset();
   json to_write = json::object();
   for (const auto& [field, entry] : values.items()) {
     if (!entry.is_object()) continue;
     std::int64_t version = entry.value("version", std::int64_t{0});
     json value = entry.value("value", json());
-    // The newest server state known: the one given, or a shadow kept while an edit was unsent.
-    auto shadow = db.cached("SELECT value, version FROM sync_shadow WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-    shadow->bind_all(entity, id, field);
-    if (shadow->step() && shadow->get_int(1) > version) {
-      version = shadow->get_int(1);
-      value = json::parse(shadow->get_text(0));
+    if (any_shadow) {
+      // The newest server state known: the one given, or a shadow kept while an edit was unsent.
+      auto shadow = db.cached(
+          "SELECT value, version FROM sync_shadow WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
+      shadow->bind_all(entity, id, field);
+      if (shadow->step() && shadow->get_int(1) > version) {
+        version = shadow->get_int(1);
+        value = json::parse(shadow->get_text(0));
+      }
     }
-    shadow->reset();
-    bool pending = unsent_edit(db, entity, id, field);
+    bool pending = any_pending && unsent_edit(db, entity, id, field);
     switch (merge_pulled_field(local_version(db, entity, id, field), version, pending)) {
       case PulledField::Apply: {
         to_write[field] = value;
         set_local_version(db, entity, id, field, version);
-        auto drop = db.cached("DELETE FROM sync_shadow WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-        drop->bind_all(entity, id, field);
-        drop->run();
+        if (any_shadow) {
+          auto drop = db.cached("DELETE FROM sync_shadow WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
+          drop->bind_all(entity, id, field);
+          drop->run();
+        }
         break;
       }
       case PulledField::Shadow: {

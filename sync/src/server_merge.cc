@@ -193,6 +193,8 @@ class ChangeApplier {
       FieldRegister reg = creating ? FieldRegister{} : tx_.field_register(entity, id, name);
       FieldEdit edit{change_.base.value(name, std::int64_t{0}), stamp_, ctx_.station_id};
       FieldMerge decision = merge_field(reg, edit);
+      // The field's state after this change, answered to the station.
+      result.state[name] = {{"value", current.value(name, json())}, {"version", reg.version}};
       if (decision != FieldMerge::Apply && current.value(name, json()) == value) {
         continue;  // concurrent edits that agree: nothing to decide
       }
@@ -204,6 +206,7 @@ class ChangeApplier {
       tx_.set_field_register(entity, id, name, next);
       written[name] = value;
       op_fields[name] = {{"value", value}, {"version", next.version}};
+      result.state[name] = op_fields[name];
     }
     if (creating && entity == "child") written["created_by"] = change_.actor;
     if (!written.empty()) tx_.write_fields(entity, id, written, ctx_.now_iso);
@@ -224,10 +227,6 @@ class ChangeApplier {
     }
     if (creating && entity == "child" && change_.fields.value("id_number", json()).is_string())
       open_duplicates(township, villages.front(), change_.fields["id_number"]);
-
-    json now = tx_.read_fields(entity, id, names);
-    for (const auto& name : names)
-      result.state[name] = {{"value", now.value(name, json())}, {"version", tx_.field_register(entity, id, name).version}};
     return result;
   }
 
