@@ -424,6 +424,7 @@ json SyncSummary::to_json() const {
 Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   SyncSummary summary;
+  station.db().exec(fmt::format("PRAGMA cache_size = -{}", tuning::kSyncCacheKiB));
   Session session(station, transport, options, summary);
   if (auto hello = session.hello(); !hello) return hello;
   if (auto pushed = session.push(); !pushed) return pushed;

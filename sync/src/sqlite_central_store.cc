@@ -10,6 +10,9 @@
 #include "tongdang/core/profile.h"
 #include "tongdang/core/schema.h"
 #include "tongdang/core/sqlite.h"
+#include "tongdang/core/tuning.h"
+
+#include <fmt/format.h>
 
 namespace tongdang::sync {
 
@@ -318,6 +321,7 @@ class SqliteTransaction final : public StoreTransaction {
 class SqliteCentralStore final : public CentralStore {
  public:
   explicit SqliteCentralStore(db::Database db) : db_(std::move(db)) {
+    db_.exec(fmt::format("PRAGMA cache_size = -{}", tuning::kSyncCacheKiB));
     identity_.server_id = meta("server_id");
     identity_.county = meta("county");
     identity_.name = meta("server_name");

@@ -50,6 +50,10 @@ inline constexpr int kServerKeepAliveTimeoutSeconds = 2;
 // Total time one sync request may take (libcurl CURLOPT_TIMEOUT). A pull page of kPullPageMax ops takes well under
 // a second on a county server; a minute covers a slow township link without hanging a sync for ever.
 inline constexpr long kRequestTimeoutSeconds = 60;
+// SQLite page cache of the central store and of a station while it syncs, in KiB. A push or pull page touches
+// several tables and indexes in one transaction; a cache smaller than that spills dirty pages to the WAL in the
+// middle of the transaction (many small writes). 64 MiB per connection is small for a county server.
+inline constexpr int kSyncCacheKiB = 64 * 1024;
 // Ops the client asks for per pull page (at most kPullPageMax, the server's cap).
 inline constexpr int kPullPageRequest = kPullPageMax;
 
