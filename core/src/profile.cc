@@ -164,8 +164,8 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     // Column names come only from our own field table, never from input, so building SQL here is safe.
     if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
   }
-  // An UPDATE for an existing row and an INSERT for a new one: SQLite checks NOT NULL before an upsert's ON
-  // CONFLICT clause, so "INSERT … ON CONFLICT DO UPDATE" with only the changed columns fails for an existing row.
+  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
+  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
   auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
   exists->bind(1, id);
   const bool update = exists->step();
@@ -196,13 +196,13 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
   auto statement = db.cached(sql);
   statement->bind(1, id).bind(2, now_iso);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    int index = static_cast<int>(i) + 3;
     if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
     const json& value = fields.at(names[i]);
+    int index = static_cast<int>(i) + 3;
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
     else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
-    else if (value.is_string()) statement->bind(index, value.get<std::string>());
+    else if (value.is_string()) statement->bind(index, value.get_ref<const std::string&>());
     else statement->bind(index, value.dump());
   }
   statement->run();
