@@ -540,3 +540,30 @@ TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station 
   CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
   CHECK(township_digest(b.station->db(), kWangji) == server_digest(county, kWangji));
 }
+
+TEST_CASE("Sync server: malformed or unauthenticated requests are refused and audited, never applied", "[sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county);
+  REQUIRE(a.sync().is_ok());  // binds the token to the station
+  sync::ServiceRequest request;
+  request.method = "POST";
+  request.path = "/v1/sync/push";
+  request.station_id = a.station->station_id();
+  request.body = R"({"changes": [{"change_id": 7, "entity": "child"}]})";
+  CHECK(county.service->handle(request).status == 401);  // no token
+  request.authorization = "Bearer " + a.token;
+  CHECK(county.service->handle(request).status == 400);  // a member of the wrong type
+  request.body = "{not json";
+  CHECK(county.service->handle(request).status == 400);
+  request.body = R"({"changes": [{"change_id": "01a2204f-5600-7000-8000-000000000001", "entity": "child",
+                    "entity_id": "01a2204f-5600-7000-8000-000000000002", "op": "update", "hlc": "nonsense",
+                    "actor": "x", "actor_role": "supervisor", "fields": {"school": "x"}}]})";
+  auto answered = county.service->handle(request);
+  REQUIRE(answered.status == 200);
+  CHECK(json::parse(answered.body)["results"][0]["status"] == "rejected");
+  request.station_id = "01a2204f-5600-7000-8000-0000000000ff";  // the token is bound to another station
+  CHECK(county.service->handle(request).status == 403);
+  CHECK(server_count(county, "SELECT count(*) FROM children") == 0);
+  CHECK(server_count(county, "SELECT count(*) FROM request_audit WHERE http_status >= 400") == 4);
+}

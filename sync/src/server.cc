@@ -90,6 +90,9 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
     } else {
       outcome = error_outcome(404, "not_found", "no such endpoint");
     }
+  } catch (const nlohmann::json::exception& error) {
+    // A member of the wrong type in a request: the client's fault, and retrying will not help.
+    outcome = error_outcome(400, "invalid", error.what());
   } catch (const std::exception& error) {
     // Unexpected (a database error, a full disk): the station retries the page later; nothing was committed.
     outcome = error_outcome(500, "internal", error.what());
