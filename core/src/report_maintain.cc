@@ -177,7 +177,8 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
   std::vector<std::int64_t> assessments;
   std::map<std::string, std::pair<std::string, std::string>> measures;  // measure -> (area, status)
   std::set<std::string> open_reviews;
-  for (const Event& e : child_events(db, child_id)) {
+  for (Event& e : child_events(db, child_id)) {
+    if (!e.payload.is_object()) e.payload = json::object();  // tolerate a pulled event with no payload
     const std::int64_t day = day_of(e.occurred_on);
     if (auto colour = colour_set_by(e)) gradings.emplace_back(day, *colour);
     if (is_home_visit(e)) visits.push_back(day);
@@ -362,7 +363,7 @@ void refresh_lead(db::Database& db, std::string_view lead_id, const Schedule& sc
   while (query->step()) {
     const std::string kind = query->get_text(0);
     json payload = json::parse(query->get_text(1), nullptr, false);
-    if (payload.is_discarded()) payload = json::object();
+    if (!payload.is_object()) payload = json::object();
     const std::int64_t day = day_of(query->get_text(2));
     if (township.empty()) township = query->get_text(3);
     if (payload.contains("village") && payload["village"].is_string()) village = payload["village"];
