@@ -44,3 +44,12 @@ inline constexpr int kIdMaskKeepHead = 6;
 inline constexpr int kIdMaskKeepTail = 4;
 
 }  // namespace tongdang::tuning
+
+// ---- workflow (issue 3) ----
+namespace tongdang::tuning {
+
+// `tongdang due` lists, for every child, the items falling due within this many days of the as-of date (and all
+// overdue ones), so a director can plan the week's visits; larger values make the list longer, not more urgent.
+inline constexpr int kDueHorizonDays = 7;
+
+}  // namespace tongdang::tuning
