@@ -1,7 +1,8 @@
 // A small hand-computed township for the coverage report tests (docs/reports.md). Seven children and three
 // leads in 王集镇 (320324102), two made-up villages; every expected figure is worked out from the domain rules in
-// report_test.cc, never copied from the program's output. Events go through record_event(), the path local
-// workflow commands use (pulled events take apply_event(), the same projections).
+// report_test.cc, never copied from the program's output. Visits, colour changes and care measures go through the
+// workflow's own functions; gradings and screening steps are recorded as the workflow's events (record_event(),
+// the path every local write takes; pulled events take apply_event(), the same projections).
 #pragma once
 
 #include <map>
@@ -15,7 +16,9 @@
 #include "tongdang/core/children.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/id_number.h"
+#include "tongdang/core/care.h"
 #include "tongdang/core/station.h"
+#include "tongdang/core/workflow.h"
 
 namespace tongdang::test {
 
@@ -79,7 +82,30 @@ class ReportFixture {
   void grade(const std::string& day, const std::string& key, const std::string& colour) {
     event(day, key, "assessment", {{"colour", colour}});
   }
-  void home_visit(const std::string& day, const std::string& key) { event(day, key, "visit", {{"mode", "home"}}); }
+  void home_visit(const std::string& day, const std::string& key) { visit(day, key, "home"); }
+  void visit(const std::string& day, const std::string& key, const std::string& kind) {
+    on(day);
+    NewVisit v;
+    v.on = *Date::parse(day);
+    v.kind = kind;
+    REQUIRE(add_visit(*station_, ids_.at(key), v).is_ok());
+  }
+  void change(const std::string& day, const std::string& key, bool raise, Colour to) {
+    on(day);
+    auto changed = change_colour(*station_, ids_.at(key), raise, to, "test", *Date::parse(day));
+    REQUIRE(changed.is_ok());
+  }
+  std::string measure(const std::string& day, const std::string& key, const std::string& area, const std::string& status) {
+    on(day);
+    NewMeasure m;
+    m.area = area;
+    m.item = "test item";
+    m.status = status;
+    m.on = *Date::parse(day);
+    auto added = add_care_measure(*station_, ids_.at(key), m);
+    REQUIRE(added.is_ok());
+    return added.value();
+  }
   void close(const std::string& day, const std::string& key) {
     on(day);
     REQUIRE(close_child(*station_, ids_.at(key), "moved out of the county").is_ok());
@@ -90,33 +116,41 @@ class ReportFixture {
 
   // The township of the tests (see report_test.cc for every expected figure).
   void build_township() {
+    REQUIRE(station_->add_user(User{"王强", Role::Director, {kVillage1, kVillage2}}).is_ok());
     // A: village 1, left-behind, blue from 01-10; home visits 10-15 and 11-10.
     child("2026-01-10", "A", kVillage1, "LEFT_BEHIND", make_id_number("20140315", "012"));
     grade("2026-01-10", "A", "blue");
     home_visit("2026-10-15", "A");
     home_visit("2026-11-10", "A");
     // B: village 1, low-income, yellow; assessed again 10-01; home visit 10-20, a phone call 11-20 (no reset);
-    // an open review item; an education measure done.
+    // an education measure done; on 11-21 the director proposes blue, which a director may not decide: a review
+    // item opens and B stays yellow.
     child("2026-01-10", "B", kVillage1, "LOW_INCOME", make_id_number("20120601", "021"));
     grade("2026-01-10", "B", "yellow");
     grade("2026-10-01", "B", "yellow");
     home_visit("2026-10-20", "B");
-    event("2026-11-20", "B", "visit", {{"mode", "phone"}});
-    event("2026-11-21", "B", "review.open", {{"review_id", "r1"}});
-    event("2026-11-02", "B", "care.add", {{"measure_id", "mB"}, {"area", "EDUCATION"}, {"status", "done"}});
-    // C: village 2, guardianship risk, blue; home visit 11-15; raised to red 11-20; guardianship measure in
+    visit("2026-11-20", "B", "phone");
+    measure("2026-11-02", "B", "EDUCATION", "done");
+    REQUIRE(station_->act_as("王强").is_ok());
+    change("2026-11-21", "B", false, Colour::Blue);
+    REQUIRE(station_->act_as("李芳").is_ok());
+    // C: village 2, guardianship risk, blue; home visit 11-15; raised to red 11-20; a guardianship measure in
     // progress but no case worker named.
     child("2026-01-10", "C", kVillage2, "GUARDIAN_RISK", make_id_number("20130909", "033"));
     grade("2026-01-10", "C", "blue");
     home_visit("2026-11-15", "C");
-    event("2026-11-20", "C", "colour.raise", {{"colour", "red"}, {"reason", "R1 suspected"}});
-    event("2026-11-21", "C", "care.add", {{"measure_id", "mC"}, {"area", "GUARDIANSHIP"}, {"status", "planned"}});
-    event("2026-11-22", "C", "care.update", {{"measure_id", "mC"}, {"status", "in_progress"}});
-    // D: village 2, orphan, yellow; home visit 09-15; lowered to green 11-05.
+    change("2026-11-20", "C", true, Colour::Red);
+    const std::string measure_c = measure("2026-11-21", "C", "GUARDIANSHIP", "planned");
+    on("2026-11-22");
+    MeasureUpdate update;
+    update.status = "in_progress";
+    update.on = *Date::parse("2026-11-22");
+    REQUIRE(update_care_measure(*station_, measure_c, update).is_ok());
+    // D: village 2, orphan, blue; home visit 09-15; lowered to green by the supervisor (one step) on 11-05.
     child("2026-01-10", "D", kVillage2, "ORPHAN", make_id_number("20110101", "044"));
-    grade("2026-01-10", "D", "yellow");
+    grade("2026-01-10", "D", "blue");
     home_visit("2026-09-15", "D");
-    event("2026-11-05", "D", "colour.lower", {{"colour", "green"}});
+    change("2026-11-05", "D", false, Colour::Green);
     // E: village 1, migrant, registered 11-10, not graded yet.
     child("2026-11-10", "E", kVillage1, "MIGRANT", make_id_number("20150505", "055"));
     // F: village 1, left-behind, blue, never visited, file closed 11-15.
@@ -127,15 +161,16 @@ class ReportFixture {
     // safety measure planned; not visited yet.
     child("2026-11-27", "G", kVillage2, "FUC", make_id_number("20160808", "077"), "周社工");
     grade("2026-11-27", "G", "red");
-    event("2026-11-27", "G", "care.add", {{"measure_id", "mG"}, {"area", "SAFETY"}, {"status", "planned"}});
-    // Leads: L1 found 11-02, verified 11-06, waiting for review; L2 found 11-25 with a red trigger suspected;
-    // L3 found 10-20, verified late on 11-03, approved 11-08.
+    measure("2026-11-27", "G", "SAFETY", "planned");
+    // Leads: L1 found 11-02, verified 11-06, waiting for the township review; L2 found 11-25 with a red trigger
+    // suspected; L3 found 10-20, verified late on 11-03, reviewed 11-08, confirmed by the county 11-18.
     event("2026-11-02", "", "lead.add", {{"village", kVillage1}}, "L1");
-    event("2026-11-06", "", "screening.submit", {{"village", kVillage1}}, "L1");
-    event("2026-11-25", "", "lead.add", {{"village", kVillage2}, {"red_suspected", true}}, "L2");
+    event("2026-11-06", "", "screen.verify", {{"created", false}}, "L1");
+    event("2026-11-25", "", "lead.add", {{"village", kVillage2}, {"suspected_red", true}}, "L2");
     event("2026-10-20", "", "lead.add", {{"village", kVillage2}}, "L3");
-    event("2026-11-03", "", "screening.submit", {}, "L3");
-    event("2026-11-08", "", "screening.approve", {}, "L3");
+    event("2026-11-03", "", "screen.verify", {{"created", false}}, "L3");
+    event("2026-11-08", "", "screen.review", {{"reason", ""}}, "L3");
+    event("2026-11-18", "", "screen.confirm", {{"categories", nlohmann::json::array()}}, "L3");
     on("2026-11-28");
   }
 

@@ -2,30 +2,38 @@
 // maintained rows against a full rebuild after random changes, masking in every format, the CSV byte-order mark,
 // and the station CLI.
 //
-// Expected figures for 2026-11-28 (period 2026-11-01..11-28), worked from domain §3–§6 with the default schedule
-// (visits every 7/15/30/90 days for red/yellow/blue/green; never visited: due 1/3/30/90 days after the first
-// grading; reassess every 30/90/180/365 days; escalated after 3 overdue days for red, 7 for the others):
+// Expected figures for 2026-11-28 (period 2026-11-01..11-28), worked from domain §3–§6 with the default county
+// policy (fixtures/policy/default.json): home visits every 7/15/30/90 days for red/yellow/blue/green, counted
+// from the last home visit, or from the day the colour was set if none; while no home visit has been made since
+// the colour was set, due no later than that day + 1 (red) or + 3 (yellow) days; reassessment every 30/90/180/365
+// days from the last assessment; escalated after more than 3 overdue days for red, 7 for the others; a lowering
+// applies only when the role may make it (a supervisor lowers yellow or blue one step; a director never).
 //   under monitoring: A B C D E G = 6 (F closed 11-15);  village 1: A B E = 3, village 2: C D G = 3
-//   colour: red C G = 2, yellow B = 1, blue A = 1, green D = 1 (lowered 11-05), not graded E = 1; graded 5
+//   colour: red C G = 2, yellow B = 1 (the director's lowering did not apply), blue A = 1, green D = 1
+//     (lowered 11-05), not graded E = 1; graded 5
 //   categories: LEFT_BEHIND 1 (A; F closed), LOW_INCOME 1, GUARDIAN_RISK 1, ORPHAN 1, MIGRANT 1, FUC 1
 //   new in period: E (11-10), G (11-27) = 2; closed in period: F = 1
 //   visited within interval: A (11-10 + 30 = 12-10 ≥ 11-28) and D (09-15 + 90 = 12-14) = 2 of 5 graded = 0.4;
 //     B: 10-20 + 15 = 11-04 (the 11-20 phone call does not count); C: 11-15 + 7 = 11-22; G never visited
-//   overdue: B yellow, due 11-04, 24 days (8–30, escalated: > 7); C red, due 11-22, 6 days (1–7, escalated: > 3);
-//     G red, due 11-27 + 1 = 11-28, overdue only from 11-29  => red 1, yellow 1, escalations 2
+//   overdue: B yellow, due 11-04, 24 days (8–30, escalated: > 7); C red since 11-20 with no home visit since:
+//     due min(11-15 + 7, 11-20 + 1) = 11-21, 7 days (1–7, escalated: > 3); G red 11-27, due 11-28, overdue only
+//     from 11-29  => red 1, yellow 1, escalations 2
 //   reassessment overdue: A (blue, 01-10 + 180 = 07-09), C (red now, 01-10 + 30); B was reassessed 10-01
 //     (due 12-30), D green (01-10 + 365), G assessed 11-27  => 2
-//   colour raised in period: C (11-20) = 1; lowered: D (11-05) = 1; pending reviews: B's r1 = 1
+//   colour raised in period: C (11-20) = 1; lowered: D (11-05) = 1; pending reviews: B's = 1
 //   care: red and yellow B C G = 3; minimum plan (GUARDIANSHIP or SAFETY + a named case worker) met by G only
 //     (B has only EDUCATION; C has no case worker) = 1; measures EDUCATION/done 1, GUARDIANSHIP/in_progress 1,
 //     SAFETY/planned 1
-//   screening: open verification L2 (due 11-26, 2 days late: 1–7), open review L1 (due 11-06 + 7 = 11-13,
-//     15 days late: 8–30); completed in period: L1 verification 11-06 (due 11-09, on time), L3 verification 11-03
-//     (due 10-27, late), L3 review 11-08 (due 11-10, on time) = 3, on time 2
+//   screening (7 days to verify, 1 if red is suspected; review 5 working days; confirmation 10 working days):
+//     open: verification L2 (due 11-26, 2 days late: 1–7), review L1 (verified Fri 11-06, due Fri 11-13, 15 days
+//     late: 8–30); completed in period: L1 verification 11-06 (due 11-09, on time), L3 verification 11-03 (due
+//     10-27, late), L3 review 11-08 (verified Tue 11-03, due Tue 11-10, on time), L3 confirmation 11-18 (reviewed
+//     Sun 11-08, due Fri 11-20, on time) = 4, on time 3
 //   overdue trend on 10-10 10-17 10-24 10-31 11-07 11-14 11-21 11-28:
-//     A overdue [02-10, 10-15) (never visited, blue due 02-09); B [01-14, 10-20) and [11-05, -);
-//     C [02-10, 11-15) and, red from 11-20, [11-23, -); D [01-14, 09-15) and [10-01, 11-05); F [02-10, 11-15)
-//     => 5 4 3 3 3 3 1 2
+//     A [02-10, 10-15) (never visited, blue from 01-10: due 02-09); B [01-14, 10-20) (yellow, first response
+//     01-13) and [11-05, -); C [02-10, 11-15) and [11-22, -); D [02-10, 09-15) and [10-16, 11-05) (blue due
+//     10-15; green from 11-05: due 12-14); F [02-10, 11-15)
+//     => 4 4 3 3 3 3 1 2
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -36,6 +44,7 @@
 #include "report_fixture.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/report.h"
+#include "tongdang/core/workflow.h"
 
 using namespace tongdang;
 using tongdang::test::ReportFixture;
@@ -135,11 +144,12 @@ TEST_CASE("Report: every figure of the hand-computed township", "[report]") {
 
   CHECK(t.steps_open.at("verification") == 1);
   CHECK(t.steps_open.at("review") == 1);
+  CHECK(t.steps_open.count("confirmation") == 0);
   CHECK(t.steps_overdue_by_days == std::array<int, 3>{1, 1, 0});
-  CHECK(t.steps_done_in_period == 3);
-  CHECK(t.steps_done_on_time == 2);
+  CHECK(t.steps_done_in_period == 4);
+  CHECK(t.steps_done_on_time == 3);
 
-  CHECK(t.overdue_trend == std::vector<int>{5, 4, 3, 3, 3, 3, 1, 2});
+  CHECK(t.overdue_trend == std::vector<int>{4, 4, 3, 3, 3, 3, 1, 2});
   REQUIRE(r.trend_days.size() == 8);
   CHECK(r.trend_days.front().to_string() == "2026-10-10");
 
@@ -165,8 +175,8 @@ TEST_CASE("Report: every figure of the hand-computed township", "[report]") {
   REQUIRE(r.overdue_children.size() == 2);
   CHECK(r.overdue_children[0].masked_id == mask_id_number(fixture.id_number("C")));
   CHECK(r.overdue_children[0].colour == Colour::Red);
-  CHECK(r.overdue_children[0].due_on == "2026-11-22");
-  CHECK(r.overdue_children[0].days_overdue == 6);
+  CHECK(r.overdue_children[0].due_on == "2026-11-21");
+  CHECK(r.overdue_children[0].days_overdue == 7);
   CHECK(r.overdue_children[1].masked_id == mask_id_number(fixture.id_number("B")));
   CHECK(r.overdue_children[1].days_overdue == 24);
 
@@ -179,7 +189,7 @@ TEST_CASE("Report: figures as of an earlier day", "[report]") {
   ReportFixture fixture(dir.file("station.db"));
   fixture.build_township();
   // On 2026-11-14: E registered (11-10), G not yet; F still open (closes 11-15) => A B C D E F = 6.
-  // Colours then: A blue, B yellow, C blue (raised 11-20), D green (11-05), F blue; E ungraded.
+  // Colours then: A blue, B yellow, C blue (raised 11-20), D green (lowered 11-05), F blue; E ungraded.
   // Overdue (trend point above): B (due 11-04), C (never visited, blue due 02-09), F (same) => yellow 1, blue 2.
   // Covered: A (10-15.. and 11-10 + 30), D (green, 09-15 + 90 = 12-14) => 2 of 5.
   report::Report r = township_report(fixture.station(), "2026-11-14");
@@ -209,14 +219,24 @@ TEST_CASE("Report: maintained rows equal a full rebuild after random changes", "
     switch (random() % 7) {
       case 0: fixture.home_visit(day(), key); break;  // out of order on purpose: offline visits sync late
       case 1: fixture.grade(day(), key, colours[random() % 4]); break;
-      case 2: fixture.event(day(), key, random() % 2 ? "colour.raise" : "colour.lower", {{"colour", colours[random() % 4]}}); break;
-      case 3:
-        fixture.event(day(), key, "care.add",
-                      {{"measure_id", "m" + std::to_string(round)}, {"area", random() % 2 ? "SAFETY" : "LIVING"},
-                       {"status", "planned"}});
+      case 2: {
+        const Colour to = *parse_colour(colours[random() % 4]);
+        const auto now = current_colour(fixture.station().db(), fixture.id(key));
+        if (now && to != *now) {
+          fixture.on("2026-11-28");
+          auto changed = change_colour(fixture.station(), fixture.id(key), to > *now, to, "test", *Date::parse(day()));
+          CHECK(changed.is_ok());
+        }
         break;
-      case 4: fixture.event(day(), key, random() % 2 ? "review.open" : "review.close", {{"review_id", "rr"}}); break;
-      case 5: fixture.event(day(), "", random() % 2 ? "lead.add" : "screening.submit", {}, "LX" + std::to_string(random() % 3)); break;
+      }
+      case 3: fixture.measure(day(), key, random() % 2 ? "SAFETY" : "LIVING", "planned"); break;
+      case 4: fixture.visit(day(), key, random() % 2 ? "phone" : "video"); break;
+      case 5: {
+        const std::string lead = "LX" + std::to_string(random() % 3);
+        const char* kinds[] = {"lead.add", "screen.verify", "screen.return", "screen.review", "screen.confirm"};
+        fixture.event(day(), "", kinds[random() % 5], {{"village", test::kVillage1}}, lead);
+        break;
+      }
       case 6: {
         fixture.on("2026-11-28");
         auto edited = edit_child(fixture.station(), fixture.id(key), {{"case_worker", random() % 2 ? "周社工" : ""}});
@@ -279,7 +299,7 @@ TEST_CASE("Report: JSON has the documented keys", "[report]") {
   fixture.build_township();
   const json j = report::to_json(township_report(fixture.station(), "2026-11-28"));
   CHECK(j["as_of"] == "2026-11-28");
-  CHECK(j["policy_version"] == "default");
+  CHECK(j["policy_version"] == "jiangsu-default-2026.1");
   CHECK(j["totals"]["children"] == 6);
   REQUIRE(j["townships"].size() == 1);
   const json& w = j["townships"][0];
@@ -290,7 +310,7 @@ TEST_CASE("Report: JSON has the documented keys", "[report]") {
   CHECK(w["by_category"]["FUC"] == 1);
   CHECK(w["visit_coverage"] == 0.4);
   CHECK(w["overdue"] == json({{"red", 1}, {"yellow", 1}, {"blue", 0}, {"green", 0}}));
-  CHECK(w["screening"]["completed_in_period"] == 3);
+  CHECK(w["screening"]["completed_in_period"] == 4);
   CHECK(w["care"]["minimum_plan_met"] == 1);
   REQUIRE(j["stations"].size() == 1);
   CHECK(j["stations"][0]["last_sync"] == "2026-11-25T18:00:00+08:00");

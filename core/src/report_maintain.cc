@@ -1,17 +1,17 @@
 // Maintaining the coverage report's rows (report.h): one child's rows are recomputed from that child's own
-// records — profile, memberships, derived colour, events — whenever any of them changes, inside the same
-// transaction. Recomputing the whole child (a few dozen rows at most) instead of patching counters keeps the
+// records — profile, memberships, the workflow's derived state and rules (colour.h, schedule.h, policy.h), events —
+// whenever any of them changes, inside the same transaction, after the workflow projection. Recomputing the whole child (a few dozen rows at most) instead of patching counters keeps the
 // maintained rows equal to a rebuild whatever order events arrive in (an offline visit synced a month late moves
 // the overdue spans it ends). rebuild() is the same function for every child.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_set>
 
+#include "tongdang/core/colour.h"
+#include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
-
-namespace tongdang {
-extern const char* const kDefaultPolicyJson;  // embedded_data.cc (fixtures/policy/default.json)
-}
+#include "tongdang/core/schedule.h"
 
 namespace tongdang::report {
 
@@ -36,30 +36,6 @@ std::int64_t day_of(std::string_view text) {
 std::string text_of(std::int64_t day) {
   return day >= kForeverDays ? std::string(kForever) : Date::from_days(day).to_string();
 }
-int index_of(Colour colour) { return static_cast<int>(colour); }
-
-// ---- the workflow event kinds read here (docs/design.md "Event kinds"), in one place ----
-
-// An in-person home visit: the only contact that resets the visit clock (domain §5).
-bool is_home_visit(const Event& e) {
-  if (e.kind != "visit" && e.kind != "visit.record") return false;
-  std::string mode = e.payload.value("mode", e.payload.value("type", std::string("home")));
-  return mode == "home" || mode == "home_visit" || mode == "入户";
-}
-bool is_assessment(const Event& e) { return e.kind == "assessment" || e.kind == "assessment.record"; }
-// A grading: the colour it sets, if it took effect.
-std::optional<Colour> colour_set_by(const Event& e) {
-  bool colour_kind = e.kind.rfind("colour", 0) == 0 || is_assessment(e) || e.kind == "grading";
-  if (!colour_kind || !e.payload.contains("colour") || !e.payload["colour"].is_string()) return std::nullopt;
-  if (e.payload.value("effective", true) == false) return std::nullopt;
-  return parse_colour(e.payload["colour"].get<std::string>());
-}
-bool is_care_event(const Event& e) { return e.kind.rfind("care", 0) == 0; }
-bool opens_review(const Event& e) { return e.kind == "review.open"; }
-bool closes_review(const Event& e) { return e.kind == "review.close" || e.kind == "review.resolve"; }
-
-// Measures that count towards the minimum plan: anything not refused or found not needed (domain §6).
-bool measure_counts(std::string_view status) { return status != "refused" && status != "not_needed"; }
 
 // One span row about to be written.
 struct Span {
@@ -100,58 +76,97 @@ thread_local PendingSet* g_pending = nullptr;
 
 }  // namespace
 
-// ---- schedule ----
-
-Schedule Schedule::from_policy(const json& policy) {
-  Schedule s;
-  if (!policy.is_object()) return s;
-  auto by_colour = [&](const json& section, const char* key, std::array<int, 4>& out) {
-    if (!section.is_object() || !section.contains(key) || !section[key].is_object()) return;
-    for (const auto& [name, value] : section[key].items()) {
-      auto colour = parse_colour(name);
-      if (colour && value.is_number_integer()) out[index_of(*colour)] = value.get<int>();
-    }
-  };
-  const json schedule = policy.value("schedule", json::object());
-  by_colour(schedule, "visit_interval_days", s.visit_interval_days);
-  by_colour(schedule, "first_response_days", s.first_response_days);
-  by_colour(schedule, "reassess_days", s.reassess_days);
-  by_colour(schedule, "escalate_after_days", s.escalate_after_days);
-  const json screening = policy.value("screening", json::object());
-  s.verification_days = screening.value("verification_days", s.verification_days);
-  s.verification_red_days = screening.value("verification_red_days", s.verification_red_days);
-  s.review_days = screening.value("review_days", s.review_days);
-  s.coverage_target = policy.value("report", json::object()).value("coverage_target", s.coverage_target);
-  if (policy.contains("version") && policy["version"].is_string()) s.policy_version = policy["version"];
-  else if (policy.contains("version") && policy["version"].is_number()) s.policy_version = policy["version"].dump();
-  return s;
-}
-
-Schedule Schedule::of(db::Database& db) {
-  // The county policy as stored by the workflow area (meta 'policy'), else the bundled default.
-  auto query = db.cached("SELECT value FROM meta WHERE key = 'policy'");
-  if (query->step()) {
-    json policy = json::parse(query->get_text(0), nullptr, false);
-    if (!policy.is_discarded()) return from_policy(policy);
-  }
-  json bundled = json::parse(kDefaultPolicyJson, nullptr, false);
-  return from_policy(bundled.is_discarded() ? json::object() : bundled);
-}
-
 // ---- one child ----
 
-void refresh_child(db::Database& db, std::string_view child_id, const Schedule& schedule) {
+namespace {
+
+// What changes a child's schedule on a given day, folded from its events (mirrors refresh_child_state's rules in
+// workflow_projection.cc, but keeps every date instead of only the latest, so each past day can be evaluated).
+struct ChildHistory {
+  std::vector<std::pair<std::int64_t, Colour>> colours;  // applied colour changes (day, colour), by day
+  std::vector<std::int64_t> home_visits;
+  std::vector<std::int64_t> supervisor_visits;
+  std::vector<std::int64_t> assessments;
+  std::vector<std::int64_t> key_events;                  // visits with a key event, category changes, new reports
+};
+
+bool is_supervisor_visit(const Event& e) {
+  if (e.actor_role == "supervisor" || e.actor_role == "county") return true;
+  if (e.payload.contains("with") && e.payload["with"].is_array())
+    for (const auto& who : e.payload["with"])
+      if (who == "supervisor" || who == "督导员" || who == "儿童督导员") return true;
+  return false;
+}
+
+ChildHistory fold_history(db::Database& db, std::string_view child_id) {
+  ChildHistory h;
+  std::vector<ColourEvent> colour_events;
+  std::map<std::string, std::int64_t> day_of_event;
+  bool assessed = false;
+  for (Event& e : child_events(db, child_id)) {  // (hlc, id) order, as the workflow folds them
+    if (!e.payload.is_object()) e.payload = json::object();  // tolerate a pulled event with no payload
+    const std::int64_t day = day_of(e.occurred_on);
+    if (day >= kForeverDays) continue;
+    if (auto ce = colour_event_of(e)) {
+      colour_events.push_back(*ce);
+      day_of_event[e.id] = day;
+    }
+    if (e.kind == "assessment") {
+      h.assessments.push_back(day);
+      assessed = true;
+    } else if (e.kind == "visit") {
+      if (e.payload.value("kind", std::string("home")) == "home") {
+        h.home_visits.push_back(day);
+        if (is_supervisor_visit(e)) h.supervisor_visits.push_back(day);
+      }
+      if (assessed && e.payload.contains("key_event") && e.payload["key_event"].is_string()) h.key_events.push_back(day);
+    } else if ((e.kind == "membership.add" || e.kind == "membership.end") && assessed) {
+      h.key_events.push_back(day);
+    } else if (e.kind == "screen.verify" && e.payload.value("attached", false) && assessed) {
+      h.key_events.push_back(day);
+    }
+  }
+  // The safety-first rule decides which gradings applied; their days make the colour timeline.
+  const ColourState state = derive_colour(colour_events);
+  std::optional<Colour> current;
+  for (const ColourStep& step : state.steps) {
+    if (!step.applied || !step.to || (current && *current == *step.to)) continue;
+    current = step.to;
+    h.colours.emplace_back(day_of_event[step.event_id], *step.to);
+  }
+  std::stable_sort(h.colours.begin(), h.colours.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (auto* days : {&h.home_visits, &h.supervisor_visits, &h.assessments, &h.key_events})
+    std::sort(days->begin(), days->end());
+  return h;
+}
+
+// The latest day in `days` on or before `on`.
+std::optional<std::int64_t> latest_by(const std::vector<std::int64_t>& days, std::int64_t on) {
+  auto it = std::upper_bound(days.begin(), days.end(), on);
+  if (it == days.begin()) return std::nullopt;
+  return *std::prev(it);
+}
+
+std::optional<Date> as_date(const std::optional<std::int64_t>& day) {
+  return day ? std::optional<Date>(Date::from_days(*day)) : std::nullopt;
+}
+
+}  // namespace
+
+void refresh_child(db::Database& db, std::string_view child_id) {
   if (g_pending) {
     g_pending->children.emplace(child_id);
     return;
   }
+  const Policy& policy = stored_policy(db);
   auto clear_spans = db.cached("DELETE FROM report_span WHERE child_id = ?1");
   clear_spans->bind(1, child_id).run();
   auto clear_measures = db.cached("DELETE FROM report_measure WHERE child_id = ?1");
   clear_measures->bind(1, child_id).run();
 
   auto child = db.cached(
-      "SELECT c.township, c.village, c.created_at, c.status, c.closed_on, c.case_worker, s.colour, s.colour_since"
+      "SELECT c.township, c.village, c.created_at, c.status, c.closed_on, s.colour, s.colour_since,"
+      " ifnull(s.pending_review, 0), ifnull(s.care_plan_met, 0), s.case_worker"
       " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.id = ?1");
   child->bind(1, child_id);
   if (!child->step()) {
@@ -164,47 +179,21 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
   const std::int64_t registered = day_of(child->get_text(2));
   std::int64_t end = kForeverDays;
   if (child->get_text(3) == "closed") end = std::max(registered, day_of(child->get_optional_text(4).value_or("")));
-  const bool case_worker_named = !child->get_optional_text(5).value_or("").empty();
   std::optional<Colour> state_colour;
-  if (auto text = child->get_optional_text(6)) state_colour = parse_colour(*text);
+  if (auto text = child->get_optional_text(5)) state_colour = parse_colour(*text);
   std::optional<std::int64_t> state_since;
-  if (auto text = child->get_optional_text(7)) state_since = day_of(*text);
+  if (auto text = child->get_optional_text(6)) state_since = day_of(*text);
+  const std::int64_t pending_review = child->get_int(7);
+  const bool plan_met_now = child->get_int(8) != 0;
+  const bool case_worker_named = !child->get_optional_text(9).value_or("").empty();
   child->reset();
 
-  // Fold the child's events (HLC order) into dated facts.
-  std::vector<std::pair<std::int64_t, Colour>> gradings;  // (day, colour), stable by HLC within a day
-  std::vector<std::int64_t> visits;
-  std::vector<std::int64_t> assessments;
-  std::map<std::string, std::pair<std::string, std::string>> measures;  // measure -> (area, status)
-  std::set<std::string> open_reviews;
-  for (Event& e : child_events(db, child_id)) {
-    if (!e.payload.is_object()) e.payload = json::object();  // tolerate a pulled event with no payload
-    const std::int64_t day = day_of(e.occurred_on);
-    if (auto colour = colour_set_by(e)) gradings.emplace_back(day, *colour);
-    if (is_home_visit(e)) visits.push_back(day);
-    if (is_assessment(e)) assessments.push_back(day);
-    if (is_care_event(e)) {
-      std::string measure = e.payload.value("measure_id", e.id);
-      auto& [area, status] = measures[measure];
-      area = e.payload.value("area", area);
-      status = e.payload.value("status", status.empty() ? std::string("planned") : status);
-    }
-    if (opens_review(e)) open_reviews.insert(e.payload.value("review_id", e.id));
-    if (closes_review(e)) open_reviews.erase(e.payload.value("review_id", std::string()));
-  }
-  std::stable_sort(gradings.begin(), gradings.end(), [](auto& a, auto& b) { return a.first < b.first; });
-  // The derived colour (safety-first rule, design §5) is authoritative for the present.
-  if (state_colour && (gradings.empty() || gradings.back().second != *state_colour))
-    gradings.emplace_back(std::max(state_since.value_or(registered), gradings.empty() ? registered : gradings.back().first),
-                          *state_colour);
-  // One colour per day: the last grading of the day.
-  std::vector<std::pair<std::int64_t, Colour>> timeline;
-  for (const auto& grading : gradings) {
-    if (!timeline.empty() && timeline.back().first == grading.first) timeline.back().second = grading.second;
-    else if (timeline.empty() || timeline.back().second != grading.second) timeline.push_back(grading);
-  }
-  std::sort(visits.begin(), visits.end());
-  std::sort(assessments.begin(), assessments.end());
+  ChildHistory h = fold_history(db, child_id);
+  // The derived colour is authoritative for the present (events dated out of HLC order could leave the timeline
+  // ending elsewhere).
+  if (state_colour && (h.colours.empty() || h.colours.back().second != *state_colour))
+    h.colours.emplace_back(std::max(state_since.value_or(registered), h.colours.empty() ? registered : h.colours.back().first),
+                           *state_colour);
 
   std::vector<Span> spans;
   add_span(spans, {"monitored", "", registered, end, std::nullopt});
@@ -222,38 +211,38 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
       for (const auto& [from, to] : merged(ranges)) add_span(spans, {"category", category, from, to, std::nullopt});
   }
 
-  for (std::size_t i = 1; i < timeline.size(); ++i) {
-    if (timeline[i].first < registered || timeline[i].first >= end) continue;
-    bool raise = timeline[i].second > timeline[i - 1].second;
-    add_span(spans, {raise ? "raise" : "lower", std::string(to_string(timeline[i].second)), timeline[i].first,
-                     timeline[i].first + 1, std::nullopt});
+  for (std::size_t i = 1; i < h.colours.size(); ++i) {
+    const auto& [day, colour] = h.colours[i];
+    if (day < registered || day >= end) continue;
+    add_span(spans, {colour > h.colours[i - 1].second ? "raise" : "lower", std::string(to_string(colour)), day,
+                     day + 1, std::nullopt});
   }
 
-  // Walk the monitored period in segments where colour, last visit and last assessment are constant.
-  std::optional<std::int64_t> first_graded;
-  if (!timeline.empty()) first_graded = timeline.front().first;
+  // Walk the monitored period in segments where every input of the schedule is constant; in each, the due dates
+  // come from the workflow's own schedule functions, so the report and the work list (`due`) agree.
   std::set<std::int64_t> cuts = {registered, end};
-  for (const auto& [day, colour] : timeline) cuts.insert(day);
-  for (auto day : visits) cuts.insert(day);
-  for (auto day : assessments) cuts.insert(day);
-  std::optional<Colour> current_colour;
+  for (const auto& entry : h.colours) cuts.insert(entry.first);
+  for (const auto* days : {&h.home_visits, &h.supervisor_visits, &h.assessments, &h.key_events})
+    cuts.insert(days->begin(), days->end());
   // Plain days with kNoDay for "none": GCC 12 misreads optionals assigned in this loop as maybe-uninitialised.
   constexpr std::int64_t kNoDay = -1;
+  std::optional<Colour> current_colour;
   std::int64_t last_visit = kNoDay, last_assessment = kNoDay, next_due = kNoDay, reassess_due = kNoDay;
   for (auto it = cuts.begin(); it != cuts.end(); ++it) {
-    const std::int64_t a = *it;
     auto next = std::next(it);
     if (next == cuts.end()) break;
-    const std::int64_t b = *next;
+    const std::int64_t a = *it, b = *next;
     if (a < registered || a >= end) continue;
     std::optional<Colour> colour;
-    for (const auto& [day, c] : timeline)
-      if (day <= a) colour = c;
-    std::optional<std::int64_t> visit, assessment;
-    for (auto day : visits)
-      if (day <= a) visit = day;
-    for (auto day : assessments)
-      if (day <= a) assessment = day;
+    std::int64_t since = 0;
+    for (const auto& [day, c] : h.colours)
+      if (day <= a) colour = c, since = day;
+    const auto visit = latest_by(h.home_visits, a);
+    const auto assessment = latest_by(h.assessments, a);
+    // A key event counts until a reassessment on or after its day answers it.
+    std::optional<Date> key_date;
+    if (auto key = latest_by(h.key_events, a); key && !(assessment && *assessment >= *key))
+      key_date = Date::from_days(*key);
     current_colour = colour;
     last_visit = visit.value_or(kNoDay);
     last_assessment = assessment.value_or(kNoDay);
@@ -261,14 +250,15 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
       next_due = reassess_due = kNoDay;
       continue;
     }
-    const int c = index_of(*colour);
     const std::string value(to_string(*colour));
+    const ColourSchedule& schedule = policy.schedule[*colour];
+    ScheduleInput in{*colour, Date::from_days(since), as_date(visit), as_date(latest_by(h.supervisor_visits, a)),
+                     as_date(assessment), key_date};
+    const std::int64_t due = next_visit_due(in, policy.schedule).days_since_epoch();
+    const std::int64_t reassess = next_reassessment_due(in, policy.schedule).days_since_epoch();
     add_span(spans, {"colour", value, a, b, std::nullopt});
-    const std::int64_t interval = schedule.visit_interval_days[c];
-    const std::int64_t due = visit ? *visit + interval : *first_graded + schedule.first_response_days[c];
-    if (visit) add_span(spans, {"covered", value, a, std::min(b, *visit + interval + 1), std::nullopt});
+    if (visit) add_span(spans, {"covered", value, a, std::min(b, *visit + schedule.director_visit_days + 1), std::nullopt});
     add_span(spans, {"overdue", value, std::max(a, due + 1), b, due});
-    const std::int64_t reassess = assessment.value_or(*first_graded) + schedule.reassess_days[c];
     add_span(spans, {"reassess", value, std::max(a, reassess + 1), b, reassess});
     next_due = due;
     reassess_due = reassess;
@@ -284,25 +274,19 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
     insert->run();
   }
 
-  bool has_any_measure = false;
-  bool has_guardianship_or_safety = false;
-  auto insert_measure = db.cached(
-      "INSERT INTO report_measure(measure_id, child_id, township, village, area, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-      " ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id, township = excluded.township,"
-      " village = excluded.village, area = excluded.area, status = excluded.status");
-  for (const auto& [measure, fields] : measures) {
-    const auto& [area, status] = fields;
-    insert_measure->bind_all(measure, child_id, township, village, area.empty() ? std::string("OTHER") : area, status);
-    insert_measure->run();
-    if (!measure_counts(status)) continue;
-    has_any_measure = true;
-    if (area == "GUARDIANSHIP" || area == "SAFETY") has_guardianship_or_safety = true;
+  {
+    auto measures = db.cached("SELECT id, area, status FROM care_measures WHERE child_id = ?1");
+    measures->bind(1, child_id);
+    auto insert_measure = db.cached(
+        "INSERT INTO report_measure(measure_id, child_id, township, village, area, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id, township = excluded.township,"
+        " village = excluded.village, area = excluded.area, status = excluded.status");
+    while (measures->step()) {
+      insert_measure->bind_all(measures->get_text(0), child_id, township, village, measures->get_text(1),
+                               measures->get_text(2));
+      insert_measure->run();
+    }
   }
-  bool plan_met = true;
-  if (current_colour == Colour::Red || current_colour == Colour::Yellow)
-    plan_met = has_guardianship_or_safety && case_worker_named;
-  else if (current_colour == Colour::Blue)
-    plan_met = has_any_measure;
 
   auto upsert = db.cached(
       "INSERT INTO report_child(child_id, township, village, registered_on, closed_on, colour, colour_since,"
@@ -321,26 +305,29 @@ void refresh_child(db::Database& db, std::string_view child_id, const Schedule& 
   upsert->bind_all(child_id, township, village, text_of(registered));
   upsert->bind(5, end < kForeverDays ? std::optional<std::string>(text_of(end)) : std::nullopt);
   upsert->bind(6, current_colour ? std::optional<std::string>(std::string(to_string(*current_colour))) : std::nullopt);
-  upsert->bind(7, timeline.empty() ? std::nullopt : optional_day(timeline.back().first));
+  upsert->bind(7, h.colours.empty() ? std::nullopt : optional_day(h.colours.back().first));
   upsert->bind(8, case_worker_named ? 1 : 0);
   upsert->bind(9, optional_day(last_visit));
-  upsert->bind(10, current_colour ? std::optional<std::int64_t>(schedule.visit_interval_days[index_of(*current_colour)])
+  upsert->bind(10, current_colour ? std::optional<std::int64_t>(policy.schedule[*current_colour].director_visit_days)
                                   : std::nullopt);
   upsert->bind(11, optional_day(next_due));
   upsert->bind(12, optional_day(last_assessment));
   upsert->bind(13, optional_day(reassess_due));
-  upsert->bind(14, plan_met ? 1 : 0);
-  upsert->bind(15, static_cast<std::int64_t>(open_reviews.size()));
+  // The minimum plan is the workflow's verdict (care.h check_minimum_plan under the county policy); an ungraded
+  // child needs none.
+  upsert->bind(14, (!current_colour || plan_met_now) ? 1 : 0);
+  upsert->bind(15, pending_review);
   upsert->run();
 }
 
 // ---- one lead ----
 
-void refresh_lead(db::Database& db, std::string_view lead_id, const Schedule& schedule) {
+void refresh_lead(db::Database& db, std::string_view lead_id) {
   if (g_pending) {
     g_pending->leads.emplace(lead_id);
     return;
   }
+  const ScreeningPolicy& limits = stored_policy(db).screening;
   auto clear = db.cached("DELETE FROM report_step WHERE lead_id = ?1");
   clear->bind(1, lead_id).run();
   auto query = db.cached("SELECT kind, payload, occurred_on, township FROM events WHERE lead_id = ?1 ORDER BY hlc, id");
@@ -353,39 +340,48 @@ void refresh_lead(db::Database& db, std::string_view lead_id, const Schedule& sc
   };
   std::vector<Step> steps;
   std::string township, village;
-  bool red_suspected = false;
+  bool red = false;
   auto close_open = [&](std::int64_t day) {
     for (auto& step : steps)
       if (!step.done) step.done = std::max(day, step.started);
   };
-  // Screening kinds (domain §3): a lead opens home verification; a submission closes it and opens the township
-  // review; a return reopens verification; a review decision, "not eligible" or "duplicate" ends the lead.
+  auto open = [&](const char* step, std::int64_t day, std::int64_t due) { steps.push_back({step, day, due, std::nullopt}); };
+  auto verify_due = [&](std::int64_t day) { return day + (red ? limits.verify_days_suspected_red : limits.verify_days); };
+  // The steps of domain §3 and their limits, as screening.h records them: a lead opens home verification; a
+  // verification closes it and opens the township review; a return reopens verification; a review opens the
+  // county confirmation; a confirmation, "not eligible" or "duplicate" ends the lead. Red: the short limits.
   while (query->step()) {
     const std::string kind = query->get_text(0);
     json payload = json::parse(query->get_text(1), nullptr, false);
     if (!payload.is_object()) payload = json::object();
     const std::int64_t day = day_of(query->get_text(2));
+    if (day >= kForeverDays) continue;
     if (township.empty()) township = query->get_text(3);
-    if (payload.contains("village") && payload["village"].is_string()) village = payload["village"];
-    if (kind == "lead.add" || kind == "lead.create" || kind == "lead") {
-      red_suspected = payload.value("red_suspected", false) || payload.value("red_trigger_suspected", false);
+    if (kind == "lead.add") {
+      village = payload.value("village", village);
+      red = payload.value("suspected_red", false);
       close_open(day);
-      steps.push_back({"verification", day, day + (red_suspected ? schedule.verification_red_days
-                                                                 : schedule.verification_days), std::nullopt});
-    } else if (kind == "screening.submit" || kind == "verification.submit") {
+      open("verification", day, verify_due(day));
+    } else if (kind == "screen.verify") {
       close_open(day);
-      bool red = red_suspected || payload.value("colour", std::string()) == "red";
-      steps.push_back({"review", day, day + (red ? 0 : schedule.review_days), std::nullopt});
-    } else if (kind == "screening.return" || kind == "review.return") {
+      if (payload.value("colour", std::string()) == "red") red = true;
+      const Date on = Date::from_days(day);
+      open("review", day, red ? day + limits.review_days_red
+                              : add_working_days(on, limits.review_working_days).days_since_epoch());
+    } else if (kind == "screen.return") {
       close_open(day);
-      steps.push_back({"verification", day, day + (red_suspected ? schedule.verification_red_days
-                                                                 : schedule.verification_days), std::nullopt});
-    } else if (kind == "screening.review" || kind == "screening.approve" || kind == "review.approve" ||
-               kind == "lead.not_eligible" || kind == "lead.duplicate" || kind == "lead.close") {
+      open("verification", day, verify_due(day));
+    } else if (kind == "screen.review") {
+      close_open(day);
+      const Date on = Date::from_days(day);
+      open("confirmation", day, red ? day + limits.confirm_days_red
+                                    : add_working_days(on, limits.confirm_working_days).days_since_epoch());
+    } else if (kind == "screen.confirm" || kind == "screen.close_lead") {
       close_open(day);
     }
   }
   query->reset();
+  if (township.empty()) return;
   if (village.empty()) village = township;
   auto insert = db.cached(
       "INSERT INTO report_step(lead_id, step, township, village, started_on, due_on, done_on)"
@@ -400,19 +396,11 @@ void refresh_lead(db::Database& db, std::string_view lead_id, const Schedule& sc
 // ---- hooks ----
 
 void on_event(db::Database& db, const Event& event) {
-  if (!event.child_id && !event.lead_id) return;
-  const Schedule schedule = g_pending ? Schedule{} : Schedule::of(db);
-  if (event.child_id) refresh_child(db, *event.child_id, schedule);
-  if (event.lead_id) refresh_lead(db, *event.lead_id, schedule);
+  if (event.child_id) refresh_child(db, *event.child_id);
+  if (event.lead_id) refresh_lead(db, *event.lead_id);
 }
 
-void on_child_profile(db::Database& db, std::string_view child_id) {
-  if (g_pending) {
-    g_pending->children.emplace(child_id);
-    return;
-  }
-  refresh_child(db, child_id, Schedule::of(db));
-}
+void on_child_profile(db::Database& db, std::string_view child_id) { refresh_child(db, child_id); }
 
 BulkRefresh::BulkRefresh(db::Database& db) : db_(db), pending_(std::make_unique<PendingSet>()) {
   if (g_pending == nullptr) {
@@ -429,32 +417,37 @@ void BulkRefresh::flush() {
   if (!owner_) return;
   g_pending = nullptr;
   owner_ = false;
-  const Schedule schedule = Schedule::of(db_);
-  for (const auto& child : pending_->children) refresh_child(db_, child, schedule);
-  for (const auto& lead : pending_->leads) refresh_lead(db_, lead, schedule);
+  for (const auto& child : pending_->children) refresh_child(db_, child);
+  for (const auto& lead : pending_->leads) refresh_lead(db_, lead);
   pending_->children.clear();
   pending_->leads.clear();
 }
 
-int rebuild(db::Database& db) {
-  db::Transaction tx(db);
+void refresh_all(db::Database& db) {
   db.exec("DELETE FROM report_span; DELETE FROM report_measure; DELETE FROM report_child; DELETE FROM report_step;");
-  const Schedule schedule = Schedule::of(db);
-  std::vector<std::string> children;
+  std::vector<std::string> ids;
   {
     auto query = db.prepare("SELECT id FROM children ORDER BY id");
-    while (query.step()) children.push_back(query.get_text(0));
+    while (query.step()) ids.push_back(query.get_text(0));
   }
-  for (const auto& child : children) refresh_child(db, child, schedule);
+  for (const auto& id : ids) refresh_child(db, id);
+  ids.clear();
   {
-    std::vector<std::string> leads;
     auto query = db.prepare("SELECT DISTINCT lead_id FROM events WHERE lead_id IS NOT NULL ORDER BY lead_id");
-    while (query.step()) leads.push_back(query.get_text(0));
-    query.reset();
-    for (const auto& lead : leads) refresh_lead(db, lead, schedule);
+    while (query.step()) ids.push_back(query.get_text(0));
   }
+  for (const auto& id : ids) refresh_lead(db, id);
+}
+
+int rebuild(db::Database& db) {
+  db::Transaction tx(db);
+  refresh_all(db);
+  auto count = db.prepare("SELECT count(*) FROM report_child");
+  count.step();
+  const int children = static_cast<int>(count.get_int(0));
+  count.reset();
   tx.commit();
-  return static_cast<int>(children.size());
+  return children;
 }
 
 }  // namespace tongdang::report

@@ -6,7 +6,10 @@
 
 #include "tongdang/core/division.h"
 #include "tongdang/core/id_number.h"
+#include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
+#include "tongdang/core/schedule.h"
+#include "tongdang/core/tuning.h"
 
 namespace tongdang::report {
 
@@ -56,11 +59,14 @@ class Units {
 }  // namespace
 
 Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
-  const Schedule schedule = Schedule::of(db);
+  const Policy& policy = stored_policy(db);
   Report report;
   report.options = options;
-  report.policy_version = schedule.policy_version;
-  report.coverage_target = schedule.coverage_target;
+  report.policy_version = policy.version;
+  // The target line of the coverage chart: the county policy's report.coverage_target if it sets one.
+  report.coverage_target = tuning::kCoverageTarget;
+  if (policy.document.contains("report") && policy.document["report"].is_object())
+    report.coverage_target = policy.document["report"].value("coverage_target", report.coverage_target);
   const Date as_of = options.as_of;
   report.period_from = options.period_from.value_or(Date(as_of.year(), as_of.month(), 1));
   if (report.period_from > as_of) report.period_from = as_of;
@@ -125,7 +131,7 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
         }
         f.overdue[colour] += n;
         f.overdue_by_days[age_bucket(days)] += n;
-        if (days > schedule.escalate_after_days[colour]) f.escalations_open += n;
+        if (days > policy.schedule.by_colour[colour].escalate_after_days) f.escalations_open += n;
       });
     }
   }
@@ -262,7 +268,7 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
       child.colour = parse_colour(query->get_text(1)).value_or(Colour::Green);
       child.due_on = query->get_text(2);
       child.days_overdue = static_cast<int>(days_between(*Date::parse(child.due_on), as_of));
-      child.escalated = child.days_overdue > schedule.escalate_after_days[static_cast<int>(child.colour)];
+      child.escalated = escalated(child.colour, child.days_overdue, policy.schedule);
       if (auto id = query->get_optional_text(3)) child.masked_id = mask_id_number(*id);
       else child.masked_id = query->get_optional_text(4).value_or("");
       report.overdue_children.push_back(std::move(child));

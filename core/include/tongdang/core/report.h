@@ -21,44 +21,26 @@
 #include "tongdang/core/events.h"
 #include "tongdang/core/model.h"
 #include "tongdang/core/sqlite.h"
+#include "tongdang/core/tuning.h"
 
 namespace tongdang::report {
 
 struct PendingSet;
 
-// The follow-up schedule the figures are measured against (domain §5, §3), from the county policy.
-// Arrays are indexed by Colour (green, blue, yellow, red).
-struct Schedule {
-  std::array<int, 4> visit_interval_days{90, 30, 15, 7};
-  std::array<int, 4> first_response_days{90, 30, 3, 1};  // never visited: due this long after first grading
-  std::array<int, 4> reassess_days{365, 180, 90, 30};
-  std::array<int, 4> escalate_after_days{7, 7, 7, 3};     // overdue longer than this: escalated to the supervisor
-  int verification_days = 7;                              // lead -> submitted home verification
-  int verification_red_days = 1;                          // when a red trigger is suspected (24 hours)
-  int review_days = 7;                                    // township review: 5 working days ≈ 7 calendar days
-  double coverage_target = 0.95;                          // the line drawn on the coverage chart
-  std::string policy_version = "default";
-
-  // The defaults above, overridden by any of these keys present in a county policy document:
-  // schedule.{visit_interval_days, first_response_days, reassess_days, escalate_after_days} as
-  // {"red":7,...}, screening.{verification_days, verification_red_days, review_days}, report.coverage_target,
-  // version.
-  static Schedule from_policy(const nlohmann::json& policy);
-  // The schedule of this database (its stored county policy, or the bundled default).
-  static Schedule of(db::Database& db);
-};
-
 // ---- maintenance (called from the projection path, inside the caller's transaction) ----
 
-// Rewrites the report rows of one child from its profile, memberships and events.
-void refresh_child(db::Database& db, std::string_view child_id, const Schedule& schedule);
+// Rewrites the report rows of one child from its profile, memberships, derived state (child_state,
+// care_measures) and events, under the stored county policy.
+void refresh_child(db::Database& db, std::string_view child_id);
 // Rewrites the screening-step rows of one lead from its events.
-void refresh_lead(db::Database& db, std::string_view lead_id, const Schedule& schedule);
+void refresh_lead(db::Database& db, std::string_view lead_id);
 // The projection hook: refreshes whatever `event` touches (its child, its lead).
 void on_event(db::Database& db, const Event& event);
 // The hook for profile writes of a child (created, moved village, case worker named …).
 void on_child_profile(db::Database& db, std::string_view child_id);
-// Deletes and recomputes every report row (one transaction); returns the number of children.
+// Deletes and recomputes every report row inside the caller's transaction (after a policy change).
+void refresh_all(db::Database& db);
+// refresh_all in its own transaction, for checks; returns the number of children.
 int rebuild(db::Database& db);
 
 // Defers maintenance for a bulk write on this thread (a pulled page, a ledger import, a generated workload):
@@ -149,7 +131,7 @@ struct Options {
   std::string scope_name;
   Date as_of;
   std::optional<Date> period_from;  // default: the first day of the as-of month
-  int trend_points = 8;             // weekly points ending on as_of
+  int trend_points = tuning::kReportTrendPoints;  // weekly points ending on as_of
   bool overdue_list = false;        // the supervisor's list (station only)
   std::string generated_at;         // ISO time the report was made
   std::string source;               // "station" or "server"
