@@ -478,7 +478,7 @@ void register_workflow_commands(CLI::App& app, Context& context) {
       }
       table.push_back({r.child_id.empty() ? label("lead") + " " + short_id(r.lead_id) : short_id(r.child_id), r.name,
                        r.village, colour_text(r.colour), r.last_home_visit.value_or("—"), r.next_due,
-                       std::to_string(r.days_overdue), r.escalated ? tr("⚠ 上报督导", "⚠ escalated") : "", what});
+                       std::to_string(r.days_overdue), r.escalated ? tr("上报督导", "escalated") : "", what});
     }
     std::cout << trf("截至 {} 的待办\n", "due as of {}\n", options.as_of.to_string());
     print_table(std::cout,

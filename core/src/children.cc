@@ -45,8 +45,8 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
   }());
   Hlc hlc = w.stamp();
   json stored = fields;
-  if (create) stored["created_by"] = w.station().actor().name;
-  upsert_profile(w.db(), entity, id, stored, w.station().clock().now_iso());
+  if (create && entity == "child") stored["created_by"] = w.station().actor().name;  // relatives have no such column
+  upsert_profile(w.db(), entity, id, stored, w.now_iso());
   w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
              create ? json::object() : base_versions(w.db(), entity, id, fields)},
             hlc);
@@ -551,15 +551,23 @@ Result<std::string> add_relative(Station& station, std::string_view child_ref,
   if (auto access = check_child_access(station, child.value(), true); !access) return access;
   auto values = normalize_relative(station, fields, true);
   if (!values) return values.status();
-  json row = values.value();
-  row["child_id"] = child.value();
   std::string id = station.new_id();
   Status written = station.write([&](WriteContext& w) {
-    write_profile(w, "relative", id, child.value(), row, true);
+    insert_relative(w, id, child.value(), values.value());
     return Status::ok();
   });
   if (!written) return written;
   return id;
+}
+
+Result<json> prepare_relative(Station& station, const std::map<std::string, std::string>& fields) {
+  return normalize_relative(station, fields, true);
+}
+
+void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id, const json& relative) {
+  json row = relative;
+  row["child_id"] = child_id;
+  write_profile(w, "relative", relative_id, child_id, row, true);
 }
 
 Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets) {

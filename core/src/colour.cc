@@ -36,7 +36,7 @@ std::string_view to_string(NotApplied why) {
   switch (why) {
     case NotApplied::None: return "";
     case NotApplied::Stale: return "stale";
-    case NotApplied::Role: return "role";
+    case NotApplied::Role: return "role_may_not_lower";
     case NotApplied::RedNeedsClearReassessment: return "red_needs_clear_reassessment";
   }
   return "";

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "tongdang/core/i18n.h"
+
 namespace tongdang {
 
 // The bundled code table, embedded at build time from fixtures/divisions/jiangsu.csv (see CMakeLists.txt).
@@ -120,28 +122,29 @@ std::vector<Township> Divisions::townships_of(std::string_view county6) const {
 Result<std::vector<std::string>> check_township_code(std::string_view code, std::string_view field) {
   const std::string name(field);
   if (code.size() != 9 || !all_digits(code))
-    return Status::invalid(name, fmt::format("'{}' is not a 9-digit township code", code));
+    return Status::invalid(name, i18n::trf("“{}”不是9位乡镇代码", "'{}' is not a 9-digit township code", code));
   const Divisions& table = Divisions::bundled();
   if (!table.province(code.substr(0, 2)))
-    return Status::invalid(name, fmt::format("unknown province code {}", code.substr(0, 2)));
+    return Status::invalid(name, i18n::trf("未知的省级代码{}", "unknown province code {}", code.substr(0, 2)));
   if (!township_kind(code.substr(6, 3)))
-    return Status::invalid(name, fmt::format("township part {} is outside 001–099, 100–299, 400–599", code.substr(6, 3)));
+    return Status::invalid(name, i18n::trf("乡镇段{}不在001–099、100–299、400–599范围内", "township part {} is outside 001–099, "
+                                           "100–299, 400–599", code.substr(6, 3)));
   std::vector<std::string> warnings;
   if (!table.county(code.substr(0, 6)))
-    warnings.push_back(fmt::format("county code {} is not in the code table", code.substr(0, 6)));
+    warnings.push_back(i18n::trf("县级代码{}不在代码表中", "county code {} is not in the code table", code.substr(0, 6)));
   else if (!table.township(code))
-    warnings.push_back(fmt::format("township code {} is not in the code table", code));
+    warnings.push_back(i18n::trf("乡镇代码{}不在代码表中", "township code {} is not in the code table", code));
   return warnings;
 }
 
 Result<std::vector<std::string>> check_village_code(std::string_view code, std::string_view field) {
   const std::string name(field);
   if (code.size() != 12 || !all_digits(code))
-    return Status::invalid(name, fmt::format("'{}' is not a 12-digit village code", code));
+    return Status::invalid(name, i18n::trf("“{}”不是12位村(居)代码", "'{}' is not a 12-digit village code", code));
   auto township = check_township_code(code.substr(0, 9), field);
   if (!township) return township.status();
   if (!village_kind(code.substr(9, 3)))
-    return Status::invalid(name, fmt::format("village part {} is outside 001–399", code.substr(9, 3)));
+    return Status::invalid(name, i18n::trf("村(居)段{}不在001–399范围内", "village part {} is outside 001–399", code.substr(9, 3)));
   return township;
 }
 

@@ -50,7 +50,7 @@ void record_event(WriteContext& w, Event& event) {
   event.actor = station.actor().name;
   event.actor_role = std::string(to_string(station.actor().role));
   event.station_id = station.station_id();
-  event.recorded_at = station.clock().now_iso();
+  event.recorded_at = w.now_iso();
   apply_event(w.db(), event);
   json full = event.to_json();
   w.capture({"event", event.id, event.child_id.value_or(""), "event", full, json::object()}, hlc);

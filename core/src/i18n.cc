@@ -113,6 +113,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"summer", {"暑假", "summer holiday"}},
         {"winter", {"寒假", "winter holiday"}},
         {"stale", {"未基于最新定级", "not based on the latest grading"}},
+        {"role_may_not_lower", {"该角色无权如此降级", "this role may not lower so"}},
         {"red_needs_clear_reassessment", {"红色降级须先经无触发项的重新评估", "lowering red needs a reassessment with no trigger"}},
         {"measure", {"至少一项措施", "at least one measure"}},
         {"grid", {"网格员", "grid worker"}},
@@ -124,6 +125,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"colour.raise", {"提级", "raise"}},
         {"colour.lower", {"降级", "lowering"}},
         {"colour.resolve", {"复核处理（维持）", "review resolved (kept)"}},
+        {"file", {"文件", "file"}},
     };
     auto add = [&t](const auto& vocabulary) {
       for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "tongdang/core/division.h"
+#include "tongdang/core/i18n.h"
 #include "tongdang/core/tuning.h"
 
 namespace tongdang {
@@ -23,26 +24,27 @@ char id_number_check_character(std::string_view first17) {
 
 Result<IdNumber> parse_id_number(std::string_view text, Date today) {
   if (text.size() != 18)
-    return Status::invalid(std::string(kField), fmt::format("must be 18 characters, got {}", text.size()));
+    return Status::invalid(std::string(kField), i18n::trf("应为18位，实际为{}位", "must be 18 characters, got {}", text.size()));
   std::string id(text);
   if (id[17] == 'x') id[17] = 'X';
   for (std::size_t i = 0; i < 17; ++i)
     if (id[i] < '0' || id[i] > '9')
-      return Status::invalid(std::string(kField), fmt::format("character {} must be a digit", i + 1));
+      return Status::invalid(std::string(kField), i18n::trf("第{}位应为数字", "character {} must be a digit", i + 1));
   if (!(id[17] == 'X' || (id[17] >= '0' && id[17] <= '9')))
-    return Status::invalid(std::string(kField), "the 18th character must be a digit or X");
+    return Status::invalid(std::string(kField), i18n::tr("第18位应为数字或X", "the 18th character must be a digit or X"));
   char expected = id_number_check_character(id);
   if (id[17] != expected)
     return Status::invalid(std::string(kField),
-                           fmt::format("check character is {} but the first 17 digits give {} (a typing error?)",
-                                       id[17], expected));
+                           i18n::trf("校验码为{}，但前17位算出的校验码是{}（是否输错了？）",
+                                     "check character is {} but the first 17 digits give {} (a typing error?)", id[17],
+                                     expected));
   auto birth = Date::parse(std::string_view(id).substr(6, 8));
-  if (!birth) return Status::invalid(std::string(kField), "positions 7–14 are not a real date of birth");
+  if (!birth) return Status::invalid(std::string(kField), i18n::tr("第7–14位不是有效的出生日期", "positions 7–14 are not a real date of birth"));
   if (*birth > today)
-    return Status::invalid(std::string(kField), fmt::format("date of birth {} is in the future", birth->to_string()));
+    return Status::invalid(std::string(kField), i18n::trf("出生日期{}晚于今天", "date of birth {} is in the future", birth->to_string()));
   const Divisions& divisions = Divisions::bundled();
   if (!divisions.province(std::string_view(id).substr(0, 2)))
-    return Status::invalid(std::string(kField), fmt::format("unknown province code {}", id.substr(0, 2)));
+    return Status::invalid(std::string(kField), i18n::trf("未知的省级代码{}", "unknown province code {}", id.substr(0, 2)));
 
   IdNumber parsed;
   parsed.text = id;
@@ -51,7 +53,8 @@ Result<IdNumber> parse_id_number(std::string_view text, Date today) {
   parsed.sex = ((id[16] - '0') % 2 == 1) ? Sex::Male : Sex::Female;
   if (!divisions.county(parsed.county_code))
     parsed.warnings.push_back(
-        fmt::format("county code {} is not in the code table (it may have been retired); accepted", parsed.county_code));
+        i18n::trf("县级代码{}不在代码表中（可能已撤销）；已接受", "county code {} is not in the code table (it may have "
+                  "been retired); accepted", parsed.county_code));
   return parsed;
 }
 

@@ -165,23 +165,17 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     // Column names come only from our own field table, never from input, so building SQL here is safe.
     if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
   }
-  // An existing row gets a plain UPDATE: SQLite checks NOT NULL columns before an upsert's DO UPDATE, so an
-  // INSERT … ON CONFLICT carrying only the edited fields fails on the row's other required columns.
-  bool exists = false;
-  {
-    auto query = db.cached(fmt::format("SELECT 1 FROM {} WHERE id = ?1", table_of(entity)));
-    query->bind(1, id);
-    exists = query->step();
-  }
+  // An UPDATE for an existing row and an INSERT for a new one: SQLite checks NOT NULL before an upsert's ON
+  // CONFLICT clause, so "INSERT … ON CONFLICT DO UPDATE" with only the changed columns fails for an existing row.
+  auto exists = db.cached(fmt::format("SELECT 1 FROM {} WHERE id = ?1", table_of(entity)));
+  exists->bind(1, id);
+  const bool update = exists->step();
+  exists->reset();
   std::string sql;
-  std::vector<std::size_t> bound;  // indexes into names, in placeholder order from ?3
-  if (exists) {
+  if (update) {
     std::string sets = "updated_at = ?2";
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == "created_at" || names[i] == "created_by") continue;
-      bound.push_back(i);
-      sets += fmt::format(", {} = ?{}", names[i], bound.size() + 2);
-    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] != "created_at" && names[i] != "created_by") sets += fmt::format(", {} = ?{}", names[i], i + 3);
     sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", table_of(entity), sets);
   } else {
     std::string columns = "id, updated_at";
@@ -191,17 +185,17 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
       placeholders += ", ?2";
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
-      bound.push_back(i);
       columns += ", " + names[i];
-      placeholders += fmt::format(", ?{}", bound.size() + 2);
+      placeholders += fmt::format(", ?{}", i + 3);
     }
     sql = fmt::format("INSERT INTO {}({}) VALUES({})", table_of(entity), columns, placeholders);
   }
   auto statement = db.cached(sql);
   statement->bind(1, id).bind(2, now_iso);
-  for (std::size_t k = 0; k < bound.size(); ++k) {
-    const json& value = fields.at(names[bound[k]]);
-    int index = static_cast<int>(k) + 3;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    int index = static_cast<int>(i) + 3;
+    if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
+    const json& value = fields.at(names[i]);
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
     else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());

@@ -6,11 +6,11 @@ namespace tongdang {
 
 Date next_visit_due(const ScheduleInput& in, const SchedulePolicy& policy) {
   const ColourSchedule& s = policy[in.colour];
-  Date due = (in.last_home_visit ? *in.last_home_visit : in.colour_since).plus_days(s.director_visit_days);
   bool visited_since_grading = in.last_home_visit && *in.last_home_visit >= in.colour_since;
-  if (s.first_response_days > 0 && !visited_since_grading)
-    due = std::min(due, in.colour_since.plus_days(s.first_response_days));
-  return due;
+  // A colour with a first response (red, yellow) starts its own clock: a visit made under the earlier, lower
+  // colour does not count towards it.
+  if (s.first_response_days > 0 && !visited_since_grading) return in.colour_since.plus_days(s.first_response_days);
+  return (in.last_home_visit ? *in.last_home_visit : in.colour_since).plus_days(s.director_visit_days);
 }
 
 Date next_supervisor_visit_due(const ScheduleInput& in, const SchedulePolicy& policy) {

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRIC
 -- People who use this station. Roles: director, supervisor, county, viewer. villages: comma-separated codes.
 CREATE TABLE users(
   name       TEXT PRIMARY KEY,
-  role       TEXT NOT NULL CHECK (role IN ('director', 'supervisor', 'county', 'viewer')),
+  role       TEXT NOT NULL CHECK (role = 'director' OR role = 'supervisor' OR role = 'county' OR role = 'viewer'),
   villages   TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
   created_by TEXT
@@ -132,7 +132,9 @@ CREATE TABLE outbox(
   entity     TEXT NOT NULL,                      -- child, relative, event
   entity_id  TEXT NOT NULL,
   child_id   TEXT,
-  op         TEXT NOT NULL CHECK (op IN ('create', 'update', 'event')),
+  -- Spelled with OR, not IN: SQLite checks an IN list of three or more by building a temporary table on every
+  -- insert, which made the outbox the slowest part of a ledger import.
+  op         TEXT NOT NULL CHECK (op = 'create' OR op = 'update' OR op = 'event'),
   fields     TEXT NOT NULL,                      -- JSON: the changed fields (or the whole event)
   base       TEXT NOT NULL DEFAULT '{}',         -- JSON: field -> server version the editor last saw
   hlc        TEXT NOT NULL,

@@ -42,7 +42,7 @@ CREATE TABLE colour_reviews(
   child_id         TEXT NOT NULL REFERENCES children(id),
   from_colour      TEXT,
   proposed_colour  TEXT NOT NULL,
-  why              TEXT NOT NULL,            -- stale | role | red_needs_clear_reassessment
+  why              TEXT NOT NULL,            -- stale | role_may_not_lower | red_needs_clear_reassessment
   opened_on        TEXT NOT NULL,
   opened_by        TEXT NOT NULL,
   resolved_by      TEXT                      -- the event that closed it; NULL while open

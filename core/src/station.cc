@@ -60,17 +60,32 @@ bool may_write_children(Role role) { return role != Role::Viewer; }
 db::Database& WriteContext::db() { return station_.db_; }
 
 Hlc WriteContext::stamp() {
-  Hlc last = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
-  Hlc next = hlc_tick(last, station_.clock_.now_ms());
-  station_.set_meta("hlc", next.to_string());
-  return next;
+  // The stored clock is read every time (a point lookup) so that code which moves it inside this write (sync's
+  // hlc_receive) is honoured; only the write-back is deferred to the commit.
+  Hlc stored = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
+  Hlc last = last_stamp_ && *last_stamp_ > stored ? *last_stamp_ : stored;
+  last_stamp_ = hlc_tick(last, station_.clock_.now_ms());
+  stamp_dirty_ = true;
+  return *last_stamp_;
+}
+
+void WriteContext::persist_stamp() {
+  if (!stamp_dirty_) return;
+  Hlc stored = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
+  if (*last_stamp_ > stored) station_.set_meta("hlc", last_stamp_->to_string());
+  stamp_dirty_ = false;
+}
+
+const std::string& WriteContext::now_iso() {
+  if (now_iso_.empty()) now_iso_ = station_.clock_.now_iso();
+  return now_iso_;
 }
 
 void WriteContext::audit(std::string_view action, std::string_view entity, std::string_view entity_id,
                          const json& before, const json& after) {
   auto insert = station_.db_.cached(
       "INSERT INTO audit(at, actor, action, entity, entity_id, before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  insert->bind(1, station_.clock_.now_iso()).bind(2, station_.actor_.name).bind(3, action).bind(4, entity);
+  insert->bind(1, now_iso()).bind(2, station_.actor_.name).bind(3, action).bind(4, entity);
   insert->bind(5, entity_id);
   if (before.is_null()) insert->bind_null(6); else insert->bind(6, before.dump());
   if (after.is_null()) insert->bind_null(7); else insert->bind(7, after.dump());
@@ -84,7 +99,7 @@ void WriteContext::capture(const CapturedChange& change, const Hlc& hlc) {
   insert->bind(1, station_.new_id()).bind(2, change.entity).bind(3, change.entity_id);
   if (change.child_id.empty()) insert->bind_null(4); else insert->bind(4, change.child_id);
   insert->bind(5, change.op).bind(6, change.fields.dump()).bind(7, change.base.dump()).bind(8, hlc.to_string());
-  insert->bind(9, station_.actor_.name).bind(10, to_string(station_.actor_.role)).bind(11, station_.clock_.now_iso());
+  insert->bind(9, station_.actor_.name).bind(10, to_string(station_.actor_.role)).bind(11, now_iso());
   insert->run();
 }
 
@@ -211,7 +226,10 @@ Status Station::write(const std::function<Status(WriteContext&)>& body) {
   db::Transaction tx(db_);
   WriteContext context(*this);
   Status status = body(context);
-  if (status) tx.commit();
+  if (status) {
+    context.persist_stamp();
+    tx.commit();
+  }
   return status;
 }
 

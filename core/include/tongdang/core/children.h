@@ -80,6 +80,13 @@ Status end_membership(Station& station, std::string_view ref, std::string_view c
 Result<std::string> add_relative(Station& station, std::string_view child_ref,
                                  const std::map<std::string, std::string>& fields);
 Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets);
+// Checks a new relative's raw fields (relation, name and status required; working away needs the place; an ID
+// number is validated as of today); writes nothing. Returns the normalised fields, without child_id.
+Result<nlohmann::json> prepare_relative(Station& station, const std::map<std::string, std::string>& fields);
+// Writes a prepared relative of `child_id` with id `relative_id` (profile, outbox, audit). Call inside
+// Station::write().
+void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id,
+                     const nlohmann::json& relative);
 
 // Checks that the acting user may see or write `child_id` (director: own villages; viewer: no single files).
 Status check_child_access(Station& station, std::string_view child_id, bool for_write);

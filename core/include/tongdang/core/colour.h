@@ -38,7 +38,7 @@ std::optional<ColourEvent> colour_event_of(const Event& event);
 
 // Why a lowering did not apply.
 enum class NotApplied { None, Stale, Role, RedNeedsClearReassessment };
-std::string_view to_string(NotApplied why);  // "", "stale", "role", "red_needs_clear_reassessment"
+std::string_view to_string(NotApplied why);  // "", "stale", "role_may_not_lower", "red_needs_clear_reassessment"
 
 // One colour event as derived.
 struct ColourStep {

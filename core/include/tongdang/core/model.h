@@ -69,7 +69,8 @@ std::string_view to_string(Capacity capacity);
 std::string_view to_string(Schooling schooling);
 std::string_view to_string(FileStatus status);
 
-// Parsers accept the machine name (case-insensitive) and the Chinese label.
+// Parsers accept the machine name (case-insensitive), the Chinese and English labels, and for categories,
+// relations and relative statuses the words ledgers commonly use (留守, 低保, 奶奶, 外婆, 服刑 …).
 std::optional<Role> parse_role(std::string_view text);
 std::optional<Category> parse_category(std::string_view text);
 std::optional<Colour> parse_colour(std::string_view text);

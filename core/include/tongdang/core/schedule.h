@@ -22,8 +22,9 @@ struct ScheduleInput {
   std::optional<Date> key_event_on;           // a key event not yet followed by a reassessment
 };
 
-// Last home visit + the colour's interval (from the grading day if never visited); while no home visit has
-// been made since the colour was set, no later than colour_since + the first-response time (red 1, yellow 3 days).
+// Last home visit + the colour's interval (from the grading day if never visited). For a colour with a first
+// response (red 1 day, yellow 3), while no home visit has been made since the colour was set: colour_since + the
+// first-response time (a visit made under an earlier, lower colour does not count).
 Date next_visit_due(const ScheduleInput& in, const SchedulePolicy& policy);
 // Last supervisor visit (or the grading day) + the supervisor interval.
 Date next_supervisor_visit_due(const ScheduleInput& in, const SchedulePolicy& policy);

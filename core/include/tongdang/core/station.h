@@ -53,6 +53,9 @@ class WriteContext {
   db::Database& db();
   // The next HLC stamp (persisted in this transaction, so never reused after a crash).
   Hlc stamp();
+  // The time of this write, ISO-8601: one value for the whole transaction (every audit and outbox row of one
+  // write carries the same time, and a bulk import does not format the clock thousands of times).
+  const std::string& now_iso();
   // Appends an audit row: who (the acting user), when, what, before/after.
   void audit(std::string_view action, std::string_view entity, std::string_view entity_id,
              const nlohmann::json& before, const nlohmann::json& after);
@@ -60,7 +63,15 @@ class WriteContext {
   void capture(const CapturedChange& change, const Hlc& hlc);
 
  private:
+  friend class Station;
+  // Writes the last stamp to meta; Station::write calls it before committing. Stamps are kept in memory during
+  // the write because a bulk import takes thousands and each meta update cost a row write.
+  void persist_stamp();
+
   Station& station_;
+  std::optional<Hlc> last_stamp_;
+  bool stamp_dirty_ = false;
+  std::string now_iso_;
 };
 
 class Station {
