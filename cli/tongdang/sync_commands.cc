@@ -1,8 +1,193 @@
-// The sync commands. Filled in by the sync area.
+// tongdang sync [status], tongdang conflicts [list|resolve], tongdang duplicates.
+#include <iostream>
+
 #include "context.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/sync/client.h"
 
 namespace tongdang::cli {
+namespace {
 
-void register_sync_commands(CLI::App& /*app*/, Context& /*context*/) {}
+using i18n::label;
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+std::string show_value(const json& value) {
+  if (value.is_null()) return label("none");
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return label(value.get<bool>() ? "yes" : "no");
+  return value.dump();
+}
+
+std::string short_id(const std::string& id) { return id.substr(0, 8); }
+
+void run_sync_command(Context& context, const std::string& server, const std::string& token, const std::string& ca_cert) {
+  Station& station = context.open();
+  sync::SyncSettings settings = sync::load_sync_settings(station);
+  bool changed = false;
+  if (!server.empty() && server != settings.server_url) settings.server_url = server, changed = true;
+  if (!token.empty() && token != settings.token) settings.token = token, changed = true;
+  if (!ca_cert.empty() && ca_cert != settings.ca_cert) settings.ca_cert = ca_cert, changed = true;
+  if (settings.server_url.empty())
+    context.check(Status::invalid("server", tr("第一次同步需要 --server（服务器地址）", "the first sync needs --server URL")));
+  if (settings.token.empty())
+    context.check(Status::invalid("token", tr("第一次同步需要 --token（县中心发放的令牌）",
+                                              "the first sync needs --token (issued by the county)")));
+  if (changed) sync::save_sync_settings(station, settings);
+
+  auto transport = sync::make_curl_transport({settings.server_url, settings.token, station.station_id(), settings.ca_cert});
+  sync::SyncOptions options;
+  const bool quiet = context.json;
+  options.progress = [quiet](const sync::SyncProgress& p) {
+    if (quiet || p.pages < 3) return;  // a short sync (one page each way) needs no progress lines
+    std::cerr << trf("  第 {} 页：已上传 {}（待上传 {}），已下载 {}\n", "  page {}: {} up ({} left), {} down\n", p.pages,
+                     p.changes_up, p.outbox_left, p.ops_down);
+  };
+  auto result = sync::run_sync(station, *transport, options);
+  if (!result) {
+    auto status = sync::sync_status(station);
+    context.warn(trf("同步未完成；本地修改仍在待上传队列中（{} 条），下次同步继续",
+                     "the sync did not finish; local changes stay queued ({}) and the next sync resumes",
+                     status.outbox));
+  }
+  sync::SyncSummary summary = context.take(std::move(result));
+  if (context.json) {
+    context.print_json(summary.to_json());
+    return;
+  }
+  std::cout << trf("同步完成：上传 {}（冲突 {}，被拒 {}），下载 {}，用时 {:.0f} 毫秒\n",
+                   "synced: pushed {} (conflicts {}, rejected {}), pulled {}, in {:.0f} ms\n", summary.pushed,
+                   summary.conflicts_opened, summary.rejected, summary.pulled, summary.duration_ms);
+  if (summary.conflicts_opened > 0)
+    std::cout << tr("有新的冲突，请督导员处理：tongdang conflicts\n",
+                    "new conflicts for a supervisor to resolve: tongdang conflicts\n");
+  if (summary.rejected > 0)
+    std::cout << tr("有修改被服务器拒绝：tongdang sync status\n", "some changes were refused: tongdang sync status\n");
+  if (summary.clock_ahead_ms > 0)
+    context.warn(trf("本机时钟比服务器快 {} 分钟；请校准时间", "this computer's clock runs {} minutes ahead of the "
+                     "server; please set the time", summary.clock_ahead_ms / 60000));
+}
+
+void print_conflicts(Context& context, Station& station, bool all) {
+  auto conflicts = sync::list_conflicts(station, all);
+  auto duplicates = sync::list_duplicates(station);
+  if (context.json) {
+    context.print_json({{"conflicts", conflicts}, {"duplicates", duplicates}});
+    return;
+  }
+  if (conflicts.empty()) {
+    std::cout << tr("没有待处理的冲突\n", "no open conflicts\n");
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : conflicts) {
+      const json values = c.value("values", json::array());
+      auto side = [&](int i) {
+        if (i >= static_cast<int>(values.size())) return std::string();
+        const json& v = values[i];
+        std::string who = v.value("station_id", "") == station.station_id() ? tr("本站", "this station") : tr("他站", "other");
+        return fmt::format("{} ({} {})", show_value(v.value("value", json())), v.value("actor", ""), who);
+      };
+      int shown = c.value("shown", 0);
+      rows.push_back({short_id(c.value("id", "")), short_id(c.value("child_id", "")), label(c.value("field", "")),
+                      side(shown), side(1 - shown), label(c.value("status", "open") == "open" ? "open" : "closed")});
+    }
+    print_table(std::cout, {tr("冲突", "conflict"), tr("儿童", "child"), tr("字段", "field"), tr("当前显示", "shown"),
+                            tr("另一值", "other value"), label("status")},
+                rows);
+  }
+  if (!duplicates.empty()) {
+    std::cout << "\n" << tr("疑似重复档案（同一身份证号，由县级处理）：\n", "duplicate candidates (same ID number; the "
+                            "county decides):\n");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& d : duplicates) {
+      std::string files;
+      for (const auto& f : d.value("files", json::array()))
+        files += (files.empty() ? "" : " / ") + short_id(f.value("child_id", "")) + "@" + f.value("township", "");
+      rows.push_back({short_id(d.value("id", "")), d.value("id_number", ""), files, d.value("status", "")});
+    }
+    print_table(std::cout, {tr("编号", "id"), label("id_number"), tr("档案", "files"), label("status")}, rows);
+  }
+}
+
+}  // namespace
+
+void register_sync_commands(CLI::App& app, Context& context) {
+  auto* sync = app.add_subcommand("sync", "sync with the county server (与县中心同步)");
+  auto server = std::make_shared<std::string>();
+  auto token = std::make_shared<std::string>();
+  auto ca_cert = std::make_shared<std::string>();
+  sync->add_option("--server", *server, "server URL, e.g. https://county.example:8443 (remembered)");
+  sync->add_option("--token", *token, "the token issued by the county (remembered)");
+  sync->add_option("--ca-cert", *ca_cert, "PEM certificate to trust (a county's self-signed certificate)");
+  auto* status = sync->add_subcommand("status", "outbox, last sync, open conflicts, rejected changes");
+  status->callback([&context] {
+    Station& station = context.open();
+    auto report = sync::sync_status(station);
+    if (context.json) {
+      context.print_json(report.to_json());
+      return;
+    }
+    std::cout << trf("服务器：{}\n", "server: {}\n", report.server_url.empty() ? label("none") : report.server_url);
+    std::cout << trf("上次成功同步：{}\n", "last successful sync: {}\n",
+                     report.last_success.empty() ? tr("从未", "never") : report.last_success);
+    std::cout << trf("待上传修改：{}\n", "changes waiting to be sent: {}\n", report.outbox);
+    std::cout << trf("待处理冲突：{}；疑似重复档案：{}\n", "open conflicts: {}; duplicate candidates: {}\n",
+                     report.open_conflicts, report.open_duplicates);
+    if (report.clock_ahead_ms > 0)
+      context.warn(trf("本机时钟比服务器快 {} 分钟", "this clock runs {} minutes ahead of the server",
+                       report.clock_ahead_ms / 60000));
+    std::cout << trf("被服务器拒绝的修改：{}\n", "changes refused by the server: {}\n", report.rejected.size());
+    if (!report.rejected.empty()) {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& r : report.rejected)
+        rows.push_back({short_id(r.value("change_id", "")), r.value("entity", "") + " " + short_id(r.value("entity_id", "")),
+                        r.value("actor", ""), r.value("reason", "")});
+      print_table(std::cout, {tr("修改", "change"), tr("记录", "record"), label("user"), label("reason")}, rows);
+    }
+  });
+  sync->callback([&context, sync, status, server, token, ca_cert] {
+    if (status->parsed()) return;
+    (void)sync;
+    run_sync_command(context, *server, *token, *ca_cert);
+  });
+
+  auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for a supervisor (冲突)");
+  auto all = std::make_shared<bool>(false);
+  auto* list = conflicts->add_subcommand("list", "list open conflicts and duplicate candidates (default)");
+  list->add_flag("--all", *all, "include resolved conflicts");
+  auto* resolve = conflicts->add_subcommand("resolve", "resolve a conflict (supervisor or county)");
+  auto id = std::make_shared<std::string>();
+  auto keep = std::make_shared<std::string>();
+  resolve->add_option("id", *id, "conflict id (or its first 8 characters)")->required();
+  resolve->add_option("--keep", *keep, "mine, theirs, or the value to keep")->required();
+  resolve->callback([&context, id, keep] {
+    Station& station = context.open();
+    context.check(sync::resolve_conflict(station, *id, *keep));
+    if (context.json) context.print_json({{"resolved", *id}});
+    else std::cout << trf("已处理冲突 {}；下次同步时上传\n", "resolved conflict {}; it is sent with the next sync\n", *id);
+  });
+  conflicts->callback([&context, resolve, all] {
+    if (resolve->parsed()) return;
+    print_conflicts(context, context.open(), *all);
+  });
+
+  auto* duplicates = app.add_subcommand("duplicates", "duplicate candidates: one ID number, two files (疑似重复)");
+  duplicates->callback([&context] {
+    Station& station = context.open();
+    auto list_of = sync::list_duplicates(station);
+    if (context.json) {
+      context.print_json(list_of);
+      return;
+    }
+    if (list_of.empty()) std::cout << tr("没有疑似重复档案\n", "no duplicate candidates\n");
+    for (const auto& d : list_of) {
+      std::cout << short_id(d.value("id", "")) << "  " << d.value("id_number", "") << "  " << d.value("status", "");
+      for (const auto& f : d.value("files", json::array()))
+        std::cout << "  " << short_id(f.value("child_id", "")) << "@" << f.value("township", "");
+      std::cout << "\n";
+    }
+  });
+}
 
 }  // namespace tongdang::cli

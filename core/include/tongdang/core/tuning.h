@@ -39,6 +39,20 @@ inline constexpr int kTombstoneHorizonDays = 730;
 inline constexpr int kServerThreads = 8;
 inline constexpr int kServerReadTimeoutSeconds = 30;
 
+// ---- sync (owned by the sync area) ----
+
+// Requests one kept-alive connection may carry before the server closes it. A sync is a handful of requests per
+// page; a higher count saves TLS handshakes, a lower one frees threads from idle stations sooner.
+inline constexpr int kServerKeepAliveRequests = 100;
+// How long the server keeps an idle connection open for the next request. A sync sends its pages back to back, so
+// a short wait suffices; it also bounds how long a graceful shutdown (SIGTERM) waits for idle connections.
+inline constexpr int kServerKeepAliveTimeoutSeconds = 2;
+// Total time one sync request may take (libcurl CURLOPT_TIMEOUT). A pull page of kPullPageMax ops takes well under
+// a second on a county server; a minute covers a slow township link without hanging a sync for ever.
+inline constexpr long kRequestTimeoutSeconds = 60;
+// Ops the client asks for per pull page (at most kPullPageMax, the server's cap).
+inline constexpr int kPullPageRequest = kPullPageMax;
+
 // ID numbers in lists and exports: how many leading and trailing characters stay visible (domain §8).
 inline constexpr int kIdMaskKeepHead = 6;
 inline constexpr int kIdMaskKeepTail = 4;

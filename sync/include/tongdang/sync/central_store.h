@@ -1,0 +1,168 @@
+// The county server's store, behind an interface: the protocol (server.h) and the merge rules (merge.h) use only
+// this, so a PostgreSQL store can be added next to the SQLite one (sqlite_central_store.h) without touching either.
+//
+// A store holds: the county's identity, tokens (hashed) and the stations bound to them, and — inside a
+// StoreTransaction — the child files themselves (the core schema: the same tables and projections as a station),
+// each field's register (merge.h), per-township change logs with their counters, conflicts, duplicate candidates,
+// rejected changes, and the audit of every request.
+//
+// Thread safety: a CentralStore may be shared by the server's request threads. A StoreTransaction belongs to one
+// thread and holds the store's write lock until it is committed or destroyed (destroyed = rolled back).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tongdang/core/events.h"
+#include "tongdang/core/hlc.h"
+#include "tongdang/core/model.h"
+#include "tongdang/core/status.h"
+#include "tongdang/sync/merge.h"
+
+namespace tongdang::sync {
+
+struct ServerIdentity {
+  std::string server_id;  // UUID made at init; cursors carry it
+  std::string county;     // 6-digit code
+  std::string name;       // e.g. 睢宁县未保中心
+};
+
+// Who a bearer token speaks for.
+enum class TokenKind { Station, User };
+
+struct Principal {
+  std::int64_t token_id = 0;
+  TokenKind kind = TokenKind::Station;
+  std::string name;                   // the user's name, or "station <township>"
+  Role role = Role::Supervisor;       // a station token acts at most as a supervisor
+  std::string county;
+  std::string township;               // empty for a county-wide token
+  std::vector<std::string> villages;  // a director's villages
+  std::string station_id;             // the station a station token is bound to (empty until first use)
+};
+
+struct NewToken {
+  TokenKind kind = TokenKind::Station;
+  std::string name;
+  Role role = Role::Supervisor;
+  std::string township;
+  std::vector<std::string> villages;
+};
+
+struct TokenInfo {
+  Principal principal;
+  std::string created_at;
+  std::string revoked_at;  // empty while valid
+  std::string last_used_at;
+};
+
+// Where a record lives: the scope checks of every change need its township and village.
+struct EntityLocation {
+  std::string township;
+  std::string village;
+  std::string child_id;
+};
+
+// One line of the request audit (and of the structured log).
+struct RequestRecord {
+  std::string at;
+  std::int64_t token_id = 0;
+  std::string principal;
+  std::string station_id;
+  std::string endpoint;
+  int http_status = 0;
+  nlohmann::json counts = nlohmann::json::object();
+  double duration_ms = 0;
+  std::string remote;
+};
+
+// Everything one push page or pull page reads and writes, in one transaction.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+  virtual void commit() = 0;
+  // Per-change isolation inside a page: a change that fails a constraint is rolled back alone and rejected.
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_to_savepoint() = 0;
+
+  // The server's hybrid logical clock (advanced by every push).
+  virtual Hlc clock() = 0;
+  virtual void set_clock(const Hlc& hlc) = 0;
+
+  // Push idempotency: the result first given for a change id.
+  virtual std::optional<nlohmann::json> change_result(std::string_view change_id) = 0;
+  virtual void save_change_result(std::string_view change_id, std::string_view station_id, std::string_view township,
+                                  const nlohmann::json& result) = 0;
+  virtual void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
+                              std::string_view reason, const nlohmann::json& change) = 0;
+
+  // The child files (core schema).
+  virtual std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) = 0;
+  virtual nlohmann::json read_fields(std::string_view entity, std::string_view entity_id,
+                                     const std::vector<std::string>& names) = 0;
+  virtual void write_fields(std::string_view entity, std::string_view entity_id, const nlohmann::json& fields,
+                            std::string_view now_iso) = 0;
+  virtual FieldRegister field_register(std::string_view entity, std::string_view entity_id,
+                                       std::string_view field) = 0;
+  virtual void set_field_register(std::string_view entity, std::string_view entity_id, std::string_view field,
+                                  const FieldRegister& reg) = 0;
+  // Inserts an event and runs the core projections; false if already stored.
+  virtual bool apply_event(const Event& event) = 0;
+  // Children (other than `except_child`) registered with this ID number anywhere in the county.
+  virtual std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
+                                                              std::string_view except_child) = 0;
+
+  // Change logs: appends an op to a township's log, bumping its counter in this transaction (so sequence order is
+  // commit order); returns the op's sequence number.
+  virtual std::int64_t append_op(std::string_view township, const nlohmann::json& op) = 0;
+  // Ops of `township` after `after_seq`, at most `limit`, in sequence order: (seq, the op's JSON text). Text, not
+  // parsed JSON, so a pull page is assembled without re-encoding every op.
+  virtual std::vector<std::pair<std::int64_t, std::string>> read_ops(std::string_view township,
+                                                                     std::int64_t after_seq, int limit) = 0;
+  virtual std::int64_t last_seq(std::string_view township) = 0;
+  // Townships of the county that have a change log.
+  virtual std::vector<std::string> townships_of(std::string_view county) = 0;
+
+  // Conflicts and duplicate candidates, stored as their JSON record (with "id" and "revision").
+  virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
+  virtual void save_conflict(const nlohmann::json& record) = 0;
+  virtual void save_duplicate(const nlohmann::json& record) = 0;
+
+  // Clock trouble: the station's stamp was this far ahead of the server's clock.
+  virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;
+};
+
+class CentralStore {
+ public:
+  virtual ~CentralStore() = default;
+
+  virtual ServerIdentity identity() = 0;
+
+  // Tokens. Only a hash of each token is stored; `token_hash` is tokens::hash(token).
+  virtual Result<std::int64_t> add_token(const NewToken& token, std::string_view token_hash, std::string_view at) = 0;
+  virtual std::optional<Principal> find_token(std::string_view token_hash) = 0;
+  virtual Status revoke_token(std::int64_t token_id, std::string_view at) = 0;
+  virtual std::vector<TokenInfo> tokens() = 0;
+  // Binds a station token to the station that first uses it; refuses another station later (a copied token).
+  virtual Status bind_station(const Principal& principal, std::string_view station_id, std::string_view township,
+                              std::string_view at) = 0;
+  // Clock status of a station: how far ahead its last flagged stamp was (0 if never flagged).
+  virtual std::int64_t station_clock_ahead_ms(std::string_view station_id) = 0;
+
+  virtual std::unique_ptr<StoreTransaction> begin() = 0;
+
+  virtual void audit_request(const RequestRecord& record) = 0;
+
+  // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children
+  // (with their derived colour), open conflicts, duplicate candidates, stations, and the change log's length.
+  virtual nlohmann::json overview(std::string_view township) = 0;
+};
+
+}  // namespace tongdang::sync

@@ -1,0 +1,95 @@
+// The county server: the protocol's three requests (hello, push, pull) handled against a CentralStore, and the
+// HTTP(S) listener that carries them (cpp-httplib). SyncService knows nothing of HTTP, so tests can also call it
+// in process; HttpServer adds TLS, gzip, limits, timeouts, the structured log and graceful shutdown.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tongdang/core/date.h"
+#include "tongdang/core/status.h"
+#include "tongdang/sync/central_store.h"
+
+namespace tongdang::sync {
+
+struct ServiceRequest {
+  std::string method;         // GET | POST
+  std::string path;           // e.g. /v1/sync/push
+  std::string authorization;  // the Authorization header ("Bearer …")
+  std::string station_id;     // the X-Tongdang-Station header
+  std::map<std::string, std::string> query;
+  std::string body;           // JSON text, already inflated
+  std::string remote;         // peer address, for the audit
+};
+
+struct ServiceResponse {
+  int status = 200;
+  std::string body;           // JSON text
+};
+
+// Writes one log line (already formatted). Default: stderr.
+using LogSink = std::function<void(const std::string&)>;
+
+class SyncService {
+ public:
+  SyncService(CentralStore& store, const Clock& clock, LogSink log = {});
+  // Handles one request; never throws (an unexpected failure is a 500, logged).
+  ServiceResponse handle(const ServiceRequest& request);
+
+  struct Outcome;  // a handler's result: status, body, counts for the log
+
+ private:
+  Outcome hello(const Principal& principal, const ServiceRequest& request);
+  Outcome push(const Principal& principal, const ServiceRequest& request);
+  Outcome pull(const Principal& principal, const ServiceRequest& request);
+
+  CentralStore& store_;
+  const Clock& clock_;
+  LogSink log_;
+  ServerIdentity identity_;
+};
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 8443;                // 0: any free port (tests)
+    std::string tls_cert;           // PEM files; both required unless insecure
+    std::string tls_key;
+    bool insecure = false;          // plain HTTP: only on a loopback address
+  };
+
+  HttpServer(SyncService& service, Options options, LogSink log = {});
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on a background thread; returns the port bound. Refuses plain HTTP off loopback, and
+  // a certificate or key that cannot be loaded.
+  Result<int> start();
+  // Stops accepting, lets requests in flight finish, joins the thread. Idempotent.
+  void stop();
+  // Blocks until stop() is called (from a signal-watching thread) and the listener has finished.
+  void wait();
+
+  // Test hook: the next `count` responses to `path` are dropped after the request was fully handled (the
+  // connection is closed without a response), as when a link fails mid-page.
+  void drop_responses(const std::string& path, int count);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(const std::string& host);
+
+}  // namespace tongdang::sync

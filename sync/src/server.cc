@@ -1,0 +1,273 @@
+#include "tongdang/sync/server.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "server_merge.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/core/ids.h"
+#include "tongdang/core/schema.h"
+#include "tongdang/core/sqlite.h"
+#include "tongdang/core/tuning.h"
+#include "tongdang/sync/protocol.h"
+#include "tongdang/sync/tokens.h"
+
+namespace tongdang::sync {
+
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+struct SyncService::Outcome {
+  int status = 200;
+  json body;
+  std::string raw_body;  // when set, sent as is (a pull page assembled from stored op texts)
+  json counts = json::object();
+};
+
+namespace {
+
+SyncService::Outcome error_outcome(int status, std::string_view code, const std::string& message) {
+  SyncService::Outcome out;
+  out.status = status;
+  out.body = {{"error", code}, {"message", message}};
+  return out;
+}
+
+std::string iso_utc(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:03}Z", text, ms % 1000);
+}
+
+bool in_scope(const Principal& principal, std::string_view township) {
+  if (township.size() != 9 || township.substr(0, 6) != principal.county) return false;
+  return principal.township.empty() || principal.township == township;
+}
+
+}  // namespace
+
+SyncService::SyncService(CentralStore& store, const Clock& clock, LogSink log)
+    : store_(store), clock_(clock), log_(std::move(log)), identity_(store.identity()) {
+  if (!log_) log_ = [](const std::string& line) { std::cerr << line << std::endl; };
+}
+
+ServiceResponse SyncService::handle(const ServiceRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  Outcome outcome;
+  std::optional<Principal> principal;
+  try {
+    const std::string bearer = "Bearer ";
+    if (request.authorization.rfind(bearer, 0) != 0) {
+      outcome = error_outcome(401, "unauthenticated", tr("缺少令牌", "a bearer token is required"));
+    } else if (!(principal = store_.find_token(tokens::hash(request.authorization.substr(bearer.size()))))) {
+      outcome = error_outcome(401, "unauthenticated", tr("令牌无效或已吊销", "the token is unknown or revoked"));
+    } else if (!looks_like_uuid(request.station_id)) {
+      outcome = error_outcome(400, "invalid", tr("缺少站点编号（X-Tongdang-Station）", "the X-Tongdang-Station header "
+                                                                                   "must carry the station id"));
+    } else if (principal->kind == TokenKind::Station && !principal->station_id.empty() &&
+               principal->station_id != request.station_id) {
+      outcome = error_outcome(403, "forbidden", tr("该站点令牌属于另一个站点", "this station token belongs to another "
+                                                                               "station"));
+    } else if (request.path == kHelloPath && request.method == "POST") {
+      outcome = hello(*principal, request);
+    } else if (principal->kind == TokenKind::Station && principal->station_id.empty()) {
+      outcome = error_outcome(403, "forbidden", tr("请先 hello", "say hello first: the token is not bound yet"));
+    } else if (request.path == kPushPath && request.method == "POST") {
+      outcome = push(*principal, request);
+    } else if (request.path == kPullPath && request.method == "GET") {
+      outcome = pull(*principal, request);
+    } else {
+      outcome = error_outcome(404, "not_found", "no such endpoint");
+    }
+  } catch (const std::exception& error) {
+    // Unexpected (a database error, a full disk): the station retries the page later; nothing was committed.
+    outcome = error_outcome(500, "internal", error.what());
+  }
+  double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  RequestRecord record;
+  record.at = iso_utc(clock_.now_ms());
+  record.token_id = principal ? principal->token_id : 0;
+  record.principal = principal ? principal->name : "";
+  record.station_id = request.station_id;
+  record.endpoint = request.method + " " + request.path;
+  record.http_status = outcome.status;
+  record.counts = outcome.counts;
+  record.duration_ms = duration_ms;
+  record.remote = request.remote;
+  try {
+    store_.audit_request(record);
+  } catch (const std::exception& error) {
+    log_(json{{"level", "error"}, {"msg", "request audit failed"}, {"error", error.what()}}.dump());
+  }
+  json line = {{"ts", record.at},           {"station", record.station_id}, {"user", record.principal},
+               {"endpoint", record.endpoint}, {"status", record.http_status},  {"counts", record.counts},
+               {"ms", std::round(duration_ms * 10) / 10}};
+  if (outcome.status >= 400 && outcome.body.is_object()) line["error"] = outcome.body.value("message", "");
+  log_(line.dump(-1, ' ', false, json::error_handler_t::replace));
+  ServiceResponse response;
+  response.status = outcome.status;
+  response.body = outcome.raw_body.empty() ? outcome.body.dump(-1, ' ', false, json::error_handler_t::replace)
+                                           : std::move(outcome.raw_body);
+  return response;
+}
+
+SyncService::Outcome SyncService::hello(const Principal& principal, const ServiceRequest& request) {
+  json in = json::parse(request.body, nullptr, false);
+  if (in.is_discarded() || !in.is_object()) return error_outcome(400, "invalid", "the body is not a JSON object");
+  std::string station_id = in.value("station_id", "");
+  std::string township = in.value("township", "");
+  if (station_id != request.station_id) return error_outcome(400, "invalid", "station_id differs from the header");
+  if (in.value("protocol", 0) != kProtocolVersion)
+    return error_outcome(400, "protocol", trf("协议版本 {} 不受支持（服务器为 {}）", "protocol version {} is not "
+                                              "supported (the server speaks {})", in.value("protocol", 0),
+                                              kProtocolVersion));
+  if (!in_scope(principal, township))
+    return error_outcome(403, "forbidden", trf("令牌不能用于乡镇 {}", "the token may not be used for township {}", township));
+  const std::string now = iso_utc(clock_.now_ms());
+  if (auto bound = store_.bind_station(principal, station_id, township, now); !bound)
+    return error_outcome(403, "forbidden", bound.message());
+
+  Outcome out;
+  std::int64_t ahead = 0;
+  Hlc server_hlc;
+  {
+    auto tx = store_.begin();
+    Hlc clock = tx->clock();
+    auto station_hlc = Hlc::parse(in.value("hlc", ""));
+    std::int64_t now_ms = clock_.now_ms();
+    if (station_hlc && station_hlc->physical_ms - now_ms > tuning::kMaxClockAheadMs) {
+      ahead = station_hlc->physical_ms - now_ms;
+      tx->flag_station_clock(station_id, ahead, now);
+      clock = hlc_tick(clock, now_ms);
+    } else if (station_hlc) {
+      clock = hlc_receive(clock, *station_hlc, now_ms);
+    } else {
+      clock = hlc_tick(clock, now_ms);
+    }
+    tx->set_clock(clock);
+    tx->commit();
+    server_hlc = clock;
+  }
+  if (ahead == 0) ahead = store_.station_clock_ahead_ms(station_id);
+  json scopes = json::array();
+  if (principal.township.empty()) scopes.push_back({{"county", principal.county}, {"role", to_string(principal.role)}});
+  else scopes.push_back({{"township", principal.township}, {"role", to_string(principal.role)}});
+  out.body = {{"server_id", identity_.server_id},
+              {"county", identity_.county},
+              {"name", identity_.name},
+              {"protocol", kProtocolVersion},
+              {"server_hlc", server_hlc.to_string()},
+              {"scopes", scopes},
+              {"limits", {{"push_max", tuning::kPushPageMax}, {"pull_max", tuning::kPullPageMax}}},
+              {"clock", {{"ahead_ms", ahead}, {"flagged", ahead > tuning::kMaxClockAheadMs}}}};
+  return out;
+}
+
+SyncService::Outcome SyncService::push(const Principal& principal, const ServiceRequest& request) {
+  json in = json::parse(request.body, nullptr, false);
+  if (in.is_discarded() || !in.is_object() || !in.contains("changes") || !in["changes"].is_array())
+    return error_outcome(400, "invalid", "the body must be {batch_id, changes: [...]}");
+  const json& changes = in["changes"];
+  if (changes.size() > static_cast<std::size_t>(tuning::kPushPageMax))
+    return error_outcome(413, "too_large", fmt::format("at most {} changes per page", tuning::kPushPageMax));
+
+  PushContext context{principal, request.station_id, clock_.now_ms(), iso_utc(clock_.now_ms()), {}, 0};
+  json results = json::array();
+  int applied = 0, duplicates = 0, conflicts = 0, rejected = 0;
+  auto tx = store_.begin();
+  context.clock = tx->clock();
+  for (const json& raw : changes) {
+    ChangeResult result = apply_pushed_change(*tx, context, raw);
+    switch (result.status) {
+      case ChangeStatus::Applied: ++applied; break;
+      case ChangeStatus::Duplicate: ++duplicates; break;
+      case ChangeStatus::Conflict: ++conflicts; break;
+      case ChangeStatus::Rejected: ++rejected; break;
+    }
+    results.push_back(result.to_json());
+  }
+  if (context.clock_ahead_ms > 0) tx->flag_station_clock(request.station_id, context.clock_ahead_ms, context.now_iso);
+  tx->set_clock(context.clock);
+  tx->commit();
+
+  Outcome out;
+  out.body = {{"results", results}, {"server_hlc", context.clock.to_string()}};
+  if (context.clock_ahead_ms > 0) out.body["clock"] = {{"ahead_ms", context.clock_ahead_ms}, {"flagged", true}};
+  out.counts = {{"changes", changes.size()}, {"applied", applied}, {"duplicate", duplicates},
+                {"conflict", conflicts}, {"rejected", rejected}};
+  return out;
+}
+
+SyncService::Outcome SyncService::pull(const Principal& principal, const ServiceRequest& request) {
+  auto cursor_text = request.query.count("cursor") ? request.query.at("cursor") : std::string();
+  auto cursor = Cursor::decode(cursor_text);
+  if (!cursor) return error_outcome(400, "invalid", cursor.status().to_string());
+  int limit = tuning::kPullPageMax;
+  if (request.query.count("limit")) {
+    try {
+      limit = std::clamp(std::stoi(request.query.at("limit")), 1, tuning::kPullPageMax);
+    } catch (const std::exception&) {
+      return error_outcome(400, "invalid", "limit must be a number");
+    }
+  }
+  Outcome out;
+  if (!cursor->server_id.empty() && cursor->server_id != identity_.server_id) {
+    // A cursor from another server (or from before a restore): the station must start its scope again.
+    Cursor fresh{identity_.server_id, {}};
+    out.body = {{"ops", json::array()}, {"cursor", fresh.encode()}, {"has_more", true}, {"reset_required", true}};
+    out.counts = {{"ops", 0}, {"reset", true}};
+    return out;
+  }
+  Cursor next = cursor.value();
+  next.server_id = identity_.server_id;
+  std::string ops = "[";
+  int count = 0;
+  bool has_more = false;
+  {
+    auto tx = store_.begin();
+    // Scope of the read: the token's township, or every township of its county. Logs are kept per township, so
+    // each op read here belongs to a township the token may read.
+    std::vector<std::string> townships =
+        principal.township.empty() ? tx->townships_of(principal.county) : std::vector<std::string>{principal.township};
+    for (const auto& township : townships) {
+      if (!in_scope(principal, township)) continue;
+      std::int64_t position = next.position(township);
+      if (count < limit) {
+        auto rows = tx->read_ops(township, position, limit - count);
+        for (const auto& [seq, text] : rows) {
+          if (count++ > 0) ops += ",";
+          ops += text;
+          position = seq;
+        }
+        if (!rows.empty()) next.set(township, position);
+      }
+      if (tx->last_seq(township) > position) has_more = true;
+    }
+  }
+  ops += "]";
+  out.raw_body = fmt::format(R"({{"ops":{},"cursor":{},"has_more":{}}})", ops, json(next.encode()).dump(),
+                             has_more ? "true" : "false");
+  out.counts = {{"ops", count}, {"has_more", has_more}};
+  return out;
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr address{};
+  if (inet_pton(AF_INET, host.c_str(), &address) != 1) return false;
+  return (ntohl(address.s_addr) >> 24) == 127;
+}
+
+}  // namespace tongdang::sync
