@@ -48,6 +48,7 @@
 
 using namespace tongdang;
 using tongdang::test::ReportFixture;
+using tongdang::test::report_rows;
 using tongdang::test::ScratchDir;
 using nlohmann::json;
 
@@ -77,24 +78,6 @@ const report::Figures& unit(const std::vector<report::Figures>& units, const std
     if (f.code == code) return f;
   FAIL("no unit " << code);
   throw std::logic_error("unreachable");
-}
-
-// Every maintained report row, in a canonical order, as text.
-std::string report_rows(db::Database& db) {
-  std::string out;
-  for (const char* sql :
-       {"SELECT ifnull(child_id, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(kind, '') || '|' || ifnull(value, '') || '|' || ifnull(from_day, '') || '|' || ifnull(to_day, '') || '|' || ifnull(ref_day, '') FROM report_span"
-        " ORDER BY child_id, kind, value, from_day, to_day, ref_day",
-        "SELECT ifnull(child_id, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(registered_on, '') || '|' || ifnull(closed_on, '') || '|' || ifnull(colour, '') || '|' || ifnull(colour_since, '') || '|' || ifnull(case_worker_named, '') || '|' || ifnull(last_home_visit, '') || '|' || ifnull(visit_interval, '') || '|' || ifnull(next_visit_due, '') || '|' || ifnull(last_assessment, '') || '|' || ifnull(reassess_due, '') || '|' || ifnull(minimum_plan_met, '') || '|' || ifnull(pending_review, '') FROM report_child ORDER BY child_id",
-        "SELECT ifnull(measure_id, '') || '|' || ifnull(child_id, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(area, '') || '|' || ifnull(status, '') FROM report_measure"
-        " ORDER BY measure_id",
-        "SELECT ifnull(lead_id, '') || '|' || ifnull(step, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(started_on, '') || '|' || ifnull(due_on, '') || '|' || ifnull(done_on, '') FROM report_step"
-        " ORDER BY lead_id, step, started_on"}) {
-    auto query = db.prepare(sql);
-    while (query.step()) out += query.get_text(0) + "\n";
-    out += "--\n";
-  }
-  return out;
 }
 
 }  // namespace

@@ -13,32 +13,26 @@ namespace {
 using i18n::tr;
 using i18n::trf;
 
-bool table_exists(db::Database& db, const char* name) {
-  auto query = db.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
-  query->bind(1, name);
-  return query->step();
-}
-
-// This station's sync health: its last successful sync (kept by the sync area in meta 'last_sync_at'), its oldest
-// change still in the outbox, and the conflicts and rejected changes it holds (when those tables exist).
+// This station's sync health: its last successful sync (meta 'sync.last_success', set by the sync client), its
+// oldest change still in the outbox, the open conflicts synced down to it and the changes the server refused.
 report::StationHealth own_health(Station& station) {
   report::StationHealth health;
   health.station_id = station.station_id();
   health.name = station.name();
   health.township = station.township();
-  health.last_sync = station.meta("last_sync_at");
+  health.last_sync = station.meta("sync.last_success");
   auto& db = station.db();
   {
     auto query = db.cached("SELECT min(created_at) FROM outbox");
     if (query->step() && !query->is_null(0)) health.oldest_unsent = query->get_text(0);
   }
-  if (table_exists(db, "conflicts")) {
-    auto query = db.prepare("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL");
-    if (query.step()) health.open_conflicts = static_cast<int>(query.get_int(0));
+  {
+    auto query = db.cached("SELECT count(*) FROM conflicts WHERE status = 'open'");
+    if (query->step()) health.open_conflicts = static_cast<int>(query->get_int(0));
   }
-  if (table_exists(db, "rejected_changes")) {
-    auto query = db.prepare("SELECT count(*) FROM rejected_changes");
-    if (query.step()) health.rejected_changes = static_cast<int>(query.get_int(0));
+  {
+    auto query = db.cached("SELECT count(*) FROM rejected_changes");
+    if (query->step()) health.rejected_changes = static_cast<int>(query->get_int(0));
   }
   return health;
 }

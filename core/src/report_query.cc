@@ -73,19 +73,22 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
   const std::string day = as_of.to_string();
   const std::string period_from = report.period_from.to_string();
   const bool county = options.level == ScopeLevel::County;
-  const std::string low = county ? options.scope_code + "000" : options.scope_code;
-  const std::string high = county ? options.scope_code + "999" : options.scope_code;
+  const bool by_village = options.level == ScopeLevel::Township;
+  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
+  std::string low = options.scope_code, high = options.scope_code;
+  low.resize(9, '0');
+  high.resize(9, '9');
   const int trend_points = std::max(1, options.trend_points);
   for (int i = trend_points - 1; i >= 0; --i) report.trend_days.push_back(as_of.plus_days(-7LL * i));
 
-  Units units(!county, trend_points);
+  Units units(by_village, trend_points);
   report.totals.code = options.scope_code;
   report.totals.name = options.scope_name;
   units.totals().overdue_trend.assign(trend_points, 0);
   // Every township of the county is listed, even one with no child recorded: a silent township must show.
   if (county) {
     for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
-  } else {
+  } else if (by_village) {
     units.township(options.scope_code);
   }
 

@@ -38,9 +38,9 @@ std::string age_label(int bucket) {
   return bucket == 0 ? tr("1–7天", "1–7 days") : bucket == 1 ? tr("8–30天", "8–30 days") : tr("30天以上", "over 30 days");
 }
 std::string scope_title(const Report& r) {
-  return r.options.level == ScopeLevel::County ? trf("{}（{}）全县", "{} ({}), whole county", r.options.scope_name,
-                                                     r.options.scope_code)
-                                               : trf("{}（{}）", "{} ({})", r.options.scope_name, r.options.scope_code);
+  if (r.options.level == ScopeLevel::County)
+    return trf("{}（{}）全县", "{} ({}), whole county", r.options.scope_name, r.options.scope_code);
+  return trf("{}（{}）", "{} ({})", r.options.scope_name, r.options.scope_code);
 }
 
 // The completeness stamp: every report says how current its data is.
@@ -182,7 +182,9 @@ json to_json(const Report& r) {
   out["period"] = {{"from", r.period_from.to_string()}, {"to", r.options.as_of.to_string()}};
   out["generated_at"] = r.options.generated_at;
   out["source"] = r.options.source;
-  out["scope"] = {{"level", r.options.level == ScopeLevel::County ? "county" : "township"},
+  const char* level = r.options.level == ScopeLevel::Province ? "province"
+                      : r.options.level == ScopeLevel::County ? "county" : "township";
+  out["scope"] = {{"level", level},
                   {"code", r.options.scope_code},
                   {"name", r.options.scope_name}};
   out["policy_version"] = r.policy_version;
@@ -418,8 +420,8 @@ std::string to_csv(const Report& r) {
     cells.push_back(std::to_string(f.steps_done_on_time));
     out += line(cells);
   };
-  const bool county = r.options.level == ScopeLevel::County;
-  row(county ? "county" : "township_total", r.totals);
+  row(r.options.level == ScopeLevel::Province ? "province"
+      : r.options.level == ScopeLevel::County ? "county" : "township_total", r.totals);
   for (const auto& f : r.townships) row("township", f);
   for (const auto& f : r.villages) row("village", f);
 

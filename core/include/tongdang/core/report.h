@@ -123,11 +123,13 @@ struct OverdueChild {
   bool escalated = false;
 };
 
-enum class ScopeLevel { County, Township };
+// The report's scope: a province (2-digit code, every township in the store), a county (6 digits: every township
+// of the county is listed) or a township (9 digits, with its villages).
+enum class ScopeLevel { Province, County, Township };
 
 struct Options {
   ScopeLevel level = ScopeLevel::Township;
-  std::string scope_code;        // 6-digit county or 9-digit township
+  std::string scope_code;        // 2-digit province, 6-digit county or 9-digit township
   std::string scope_name;
   Date as_of;
   std::optional<Date> period_from;  // default: the first day of the as-of month
