@@ -278,12 +278,14 @@ void refresh_child(db::Database& db, std::string_view child_id) {
     auto measures = db.cached("SELECT id, area, status FROM care_measures WHERE child_id = ?1");
     measures->bind(1, child_id);
     auto insert_measure = db.cached(
-        "INSERT INTO report_measure(measure_id, child_id, township, village, area, status) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id, township = excluded.township,"
-        " village = excluded.village, area = excluded.area, status = excluded.status");
+        "INSERT INTO report_measure(measure_id, child_id, township, village, area, status, registered_on, closed_on)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id,"
+        " township = excluded.township, village = excluded.village, area = excluded.area, status = excluded.status,"
+        " registered_on = excluded.registered_on, closed_on = excluded.closed_on");
     while (measures->step()) {
       insert_measure->bind_all(measures->get_text(0), child_id, township, village, measures->get_text(1),
-                               measures->get_text(2));
+                               measures->get_text(2), text_of(registered));
+      insert_measure->bind(8, end < kForeverDays ? std::optional<std::string>(text_of(end)) : std::nullopt);
       insert_measure->run();
     }
   }

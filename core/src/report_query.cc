@@ -216,10 +216,9 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
   }
   {
     auto query = db.cached(
-        "SELECT m.township, m.village, m.area, m.status, count(*) FROM report_measure m"
-        " JOIN report_child c ON c.child_id = m.child_id"
-        " WHERE m.township BETWEEN ?1 AND ?2 AND c.registered_on <= ?3 AND (c.closed_on IS NULL OR c.closed_on > ?3)"
-        " GROUP BY m.township, m.village, m.area, m.status");
+        "SELECT township, village, area, status, count(*) FROM report_measure"
+        " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
+        " GROUP BY township, village, area, status");
     query->bind_all(low, high, day);
     while (query->step()) {
       const std::string area = query->get_text(2);

@@ -26,7 +26,9 @@ CREATE TABLE report_child(
   minimum_plan_met  INTEGER NOT NULL DEFAULT 0,-- domain §6 minimum plan for the current colour
   pending_review    INTEGER NOT NULL DEFAULT 0 -- open review items (a lowering that did not take effect …)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX report_child_unit ON report_child(township, village);
+-- Covering index for the report's per-unit GROUP BY over current state (no table lookups).
+CREATE INDEX report_child_unit ON report_child(township, village, registered_on, closed_on, colour, minimum_plan_met,
+                                               pending_review);
 
 -- Dated facts about a child, as half-open day ranges [from_day, to_day) ('9999-12-31' = still true). A figure
 -- "as of D" counts the spans containing D; a figure "in the period P..D" counts the spans meeting it. kind:
@@ -53,15 +55,17 @@ CREATE INDEX report_span_query ON report_span(kind, township, to_day, from_day, 
 
 -- Care measures by their current area and status (domain §6), one row per measure.
 CREATE TABLE report_measure(
-  measure_id TEXT PRIMARY KEY,
-  child_id   TEXT NOT NULL,
-  township   TEXT NOT NULL,
-  village    TEXT NOT NULL,
-  area       TEXT NOT NULL,
-  status     TEXT NOT NULL
+  measure_id    TEXT PRIMARY KEY,
+  child_id      TEXT NOT NULL,
+  township      TEXT NOT NULL,
+  village       TEXT NOT NULL,
+  area          TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  registered_on TEXT NOT NULL,              -- the child's monitored period, copied so no join is needed
+  closed_on     TEXT
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX report_measure_child ON report_measure(child_id);
-CREATE INDEX report_measure_unit ON report_measure(township, area, status, village);
+CREATE INDEX report_measure_unit ON report_measure(township, village, area, status, registered_on, closed_on);
 
 -- Screening steps of leads (domain §3): one row per step instance, open until done_on.
 CREATE TABLE report_step(
