@@ -350,3 +350,46 @@ TEST_CASE("Policy: a station's policy can be replaced by a supervisor, not by a 
   REQUIRE(assessed);
   CHECK(assessed->score.policy_version == "suining-2027");
 }
+
+TEST_CASE("Schedule: supervisor visits, phone calls and the pre-holiday visit in the work list", "[schedule]") {
+  Fixture f;
+  f.as("王强");
+  std::string child = *f.verify(f.lead(), kBlue).child_id;  // blue since 2026-11-27
+  f.clock.set(at("2027-06-20"));
+  REQUIRE(add_visit(*f.station, child, {*Date::parse("2027-06-01"), "home", {}, "", std::nullopt}));
+  REQUIRE(add_visit(*f.station, child, {*Date::parse("2027-06-19"), "phone", {}, "", std::nullopt}));
+  auto column = [&](const char* name) {
+    auto q = f.station->db().prepare(std::string("SELECT ") + name + " FROM child_state WHERE child_id = ?1");
+    q.bind(1, child);
+    REQUIRE(q.step());
+    return q.get_optional_text(0).value_or("");
+  };
+  CHECK(column("last_home_visit") == "2027-06-01");
+  CHECK(column("last_contact") == "2027-06-19");
+  CHECK(column("last_supervisor_visit").empty());  // a director alone
+  // Blue: next home visit 1 June + 30 = 1 July; the summer holiday (from 1 July, window 14 days from 17 June)
+  // brings an extra visit due 30 June, since the last home visit (1 June) was before the window.
+  auto due = due_list(*f.station, {*Date::parse("2027-06-20"), false, 7});
+  REQUIRE(due);
+  std::vector<DueItem> items = (*due)[0].items;
+  auto holiday = std::find_if(items.begin(), items.end(), [](const DueItem& i) { return i.what == "pre_holiday_visit"; });
+  REQUIRE(holiday != items.end());
+  CHECK(holiday->due == "2027-06-30");
+  CHECK(holiday->detail == "summer");
+  // A home visit with the supervisor: counts for both clocks and answers the holiday visit.
+  REQUIRE(add_visit(*f.station, child, {*Date::parse("2027-06-20"), "home", {"supervisor"}, "", std::nullopt}));
+  CHECK(column("last_supervisor_visit") == "2027-06-20");
+  CHECK(column("next_visit_due") == "2027-07-20");
+  CHECK(column("next_supervisor_visit_due") == "2027-09-18");  // + 90: 10 days of June, 31 July, 31 Aug, 18 Sep
+  due = due_list(*f.station, {*Date::parse("2027-06-20"), false, 7});
+  items = (*due)[0].items;
+  CHECK(std::none_of(items.begin(), items.end(), [](const DueItem& i) { return i.what == "pre_holiday_visit"; }));
+  // A visit cannot be in the future, nor of an unknown kind.
+  CHECK(add_visit(*f.station, child, {*Date::parse("2027-06-21"), "home", {}, "", std::nullopt}).status().code() ==
+        Code::InvalidInput);
+  CHECK(add_visit(*f.station, child, {*Date::parse("2027-06-20"), "letter", {}, "", std::nullopt}).status().code() ==
+        Code::InvalidInput);
+  CHECK(add_visit(*f.station, child, {*Date::parse("2027-06-20"), "home", {}, "", std::string("birthday")})
+            .status()
+            .code() == Code::InvalidInput);
+}

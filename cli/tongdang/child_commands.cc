@@ -5,6 +5,7 @@
 #include "tongdang/core/children.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/profile.h"
+#include "tongdang/core/record_ref.h"
 
 namespace tongdang::cli {
 namespace {
@@ -78,7 +79,7 @@ void print_child_card(const json& child) {
     std::cout << "\n" << label("relatives") << "\n";
     std::vector<std::vector<std::string>> table;
     for (const auto& r : child["relatives"])
-      table.push_back({r["id"].get<std::string>().substr(0, 8), text_of(r["relation"]), r["name"], text_of(r["status"]),
+      table.push_back({short_record_id(r["id"].get<std::string>()), text_of(r["relation"]), r["name"], text_of(r["status"]),
                        text_of(r["place"]), text_of(r["since"]), text_of(r["id_number"]), text_of(r["capacity"]),
                        label(r["is_guardian"].get<bool>() ? "yes" : "no")});
     print_table(std::cout, {label("id"), label("relation"), label("name"), label("status"), label("place"),
@@ -151,7 +152,7 @@ void register_child_commands(CLI::App& app, Context& context) {
     }
     std::vector<std::vector<std::string>> table;
     for (const auto& c : rows)
-      table.push_back({c["id"].get<std::string>().substr(0, 8), c["name"], text_of(c["sex"]),
+      table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
                        std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
                        categories_text(c["categories"]), colour_text(c["colour"])});
     print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),

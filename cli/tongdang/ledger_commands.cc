@@ -45,6 +45,15 @@ void write_private_file(const std::string& path, const std::string& content) {
   ::close(fd);
 }
 
+// The column as the file names it, or (for a column the file lacks, e.g. father_place) its usual name.
+std::string column_text(const LedgerProblem& p) {
+  if (!p.column.empty()) return p.column;
+  const LedgerColumn* column = find_ledger_column(p.field);
+  if (!column) return p.field;
+  return i18n::language() == i18n::Lang::Zh ? trf("{}（缺少此列）", "{}", column->chinese.front())
+                                            : trf("{}", "{} (column missing)", column->name);
+}
+
 void print_report(const LedgerReport& report, const std::string& path) {
   if (!report.problems.empty()) {
     std::cout << trf("台账 {}：{} 行中有 {} 处问题，未导入任何数据。请改正后重新导入：\n",
@@ -52,7 +61,7 @@ void print_report(const LedgerReport& report, const std::string& path) {
                      report.rows, report.problems.size());
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : report.problems)
-      rows.push_back({std::to_string(p.line), p.column.empty() ? p.field : p.column, p.reason});
+      rows.push_back({std::to_string(p.line), column_text(p), p.reason});
     print_table(std::cout, {label("line"), label("column"), tr("原因", "reason")}, rows);
     return;
   }
@@ -87,7 +96,7 @@ void register_ledger_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json(report.to_json());
     else print_report(report, *ledger_path);
     if (!report.problems.empty())
-      context.check(Status::invalid("file", trf("{} 行有问题，未导入", "{} problems; nothing imported",
+      context.check(Status::invalid("file", trf("{} 处问题，未导入", "{} problems; nothing imported",
                                                 report.problems.size())));
   });
 

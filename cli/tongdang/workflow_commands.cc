@@ -1,5 +1,6 @@
 // The 3+4+N workflow commands: policy, lead, screen, assess, colour, visit, due, care, case-worker. Thin: parse,
 // call core (workflow.h, screening.h, care.h), print in Chinese first or as --json.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +8,7 @@
 #include "tongdang/core/care.h"
 #include "tongdang/core/children.h"
 #include "tongdang/core/i18n.h"
+#include "tongdang/core/record_ref.h"
 #include "tongdang/core/screening.h"
 #include "tongdang/core/tuning.h"
 #include "tongdang/core/workflow.h"
@@ -56,7 +58,27 @@ std::string colour_text(const json& colour) {
   return colour.is_string() ? label(colour.get<std::string>()) : label("ungraded");
 }
 std::string text(const json& value) { return value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump(); }
-std::string short_id(const std::string& id) { return id.substr(0, 8); }
+// Lists show the random tail of an id (record_ref.h); a unique prefix or suffix is accepted wherever one is typed.
+std::string short_id(const std::string& id) { return short_record_id(id); }
+
+// "measure,GUARDIANSHIP|SAFETY,case_worker" → "至少一项措施、监护或安全、个案负责人".
+std::string detail_text(const std::string& detail) {
+  std::string out;
+  std::stringstream parts(detail);
+  std::string part;
+  while (std::getline(parts, part, ',')) {
+    std::string shown;
+    std::stringstream alternatives(part);
+    std::string alternative;
+    while (std::getline(alternatives, alternative, '|')) {
+      const CareArea* area = find_care_area(alternative);
+      std::string name = area ? std::string(i18n::language() == i18n::Lang::Zh ? area->zh : area->en) : label(alternative);
+      shown += (shown.empty() ? "" : tr("或", " or ")) + name;
+    }
+    out += (out.empty() ? "" : tr("、", ", ")) + shown;
+  }
+  return out;
+}
 
 // The answers of an assessment: a JSON file, then any flags on top.
 struct AnswerInput {
@@ -134,7 +156,15 @@ void print_assessment(const AssessmentResult& r) {
 }  // namespace
 
 void Context::after_init() {
-  Policy policy = policy_file_for_init.empty() ? default_policy() : load_policy_file(policy_file_for_init);
+  Policy policy;
+  try {
+    policy = policy_file_for_init.empty() ? default_policy() : load_policy_file(policy_file_for_init);
+  } catch (const CommandFailed&) {
+    // init has just created this database: a refused policy leaves nothing behind, so init can simply be rerun.
+    station.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db_path + suffix);
+    throw;
+  }
   check(station->write([&](WriteContext& w) {
     store_policy(w.db(), policy);
     w.audit("policy.set", "policy", policy.version, nlohmann::json(), nlohmann::json{{"version", policy.version}});
@@ -158,7 +188,7 @@ void register_workflow_commands(CLI::App& app, Context& context) {
     std::vector<std::vector<std::string>> rows;
     for (Colour c : all_colours_high_first()) {
       const ColourSchedule& s = p.schedule[c];
-      rows.push_back({label(to_string(c)), s.first_response_days ? std::to_string(s.first_response_days) : "—",
+      rows.push_back({label(to_string(c)), s.first_response_days ? std::to_string(s.first_response_days) : "-",
                       std::to_string(s.director_visit_days), std::to_string(s.supervisor_visit_days),
                       std::to_string(s.reassess_days), std::to_string(s.escalate_after_days)});
     }
@@ -445,7 +475,7 @@ void register_workflow_commands(CLI::App& app, Context& context) {
     if (!visit_key->empty()) v.key_event = *visit_key;
     auto id = context.take(add_visit(station, *visit_child, v));
     if (context.json) context.print_json({{"visit_id", id}});
-    else std::cout << trf("已登记{}（{}）\n", "recorded a {} visit ({})\n", label(v.kind), v.on.to_string());
+    else std::cout << trf("已登记{}（{}）\n", "recorded a {} ({})\n", label("visit_" + v.kind), v.on.to_string());
   });
 
   // ---- due ----
@@ -472,12 +502,12 @@ void register_workflow_commands(CLI::App& app, Context& context) {
       std::string what;
       for (const auto& item : r.items) {
         what += (what.empty() ? "" : "；") + label(item.what);
-        if (!item.detail.empty()) what += "(" + label(item.detail) + ")";
+        if (!item.detail.empty()) what += "(" + detail_text(item.detail) + ")";
         what += " " + item.due;
         if (item.days_overdue > 0) what += trf(" 逾期{}天", " {}d overdue", item.days_overdue);
       }
       table.push_back({r.child_id.empty() ? label("lead") + " " + short_id(r.lead_id) : short_id(r.child_id), r.name,
-                       r.village, colour_text(r.colour), r.last_home_visit.value_or("—"), r.next_due,
+                       r.village, colour_text(r.colour), r.last_home_visit.value_or("-"), r.next_due,
                        std::to_string(r.days_overdue), r.escalated ? tr("上报督导", "escalated") : "", what});
     }
     std::cout << trf("截至 {} 的待办\n", "due as of {}\n", options.as_of.to_string());

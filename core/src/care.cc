@@ -1,5 +1,7 @@
 #include "tongdang/core/care.h"
 
+#include "tongdang/core/record_ref.h"
+
 #include <algorithm>
 
 #include "tongdang/core/children.h"
@@ -127,12 +129,13 @@ Result<std::string> add_care_measure(Station& station, std::string_view child_re
 }
 
 Status update_care_measure(Station& station, std::string_view ref, const MeasureUpdate& u) {
-  if (ref.size() < 4) return Status::invalid("id", tr("措施编号至少输入4位", "type at least 4 characters of the id"));
-  auto query = station.db().cached("SELECT id, child_id FROM care_measures WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2");
-  query->bind(1, ref);
+  auto found = resolve_record_ref(station.db(), "care_measures", ref, "id", "关爱措施", "care measure");
+  if (!found) return found.status();
+  const std::string id = found.value();
+  auto query = station.db().cached("SELECT child_id FROM care_measures WHERE id = ?1");
+  query->bind(1, id);
   if (!query->step()) return Status::not_found(trf("找不到关爱措施 {}", "no care measure {}", ref));
-  std::string id = query->get_text(0), child_id = query->get_text(1);
-  if (query->step() && id != ref) return Status::invalid("id", trf("编号前缀 {} 对应多条措施", "prefix {} matches several", ref));
+  const std::string child_id = query->get_text(0);
   query->reset();
   if (auto access = check_child_access(station, child_id, true); !access) return access;
   if (u.status && !is_care_status(*u.status)) return status_invalid();

@@ -9,6 +9,7 @@
 #include "tongdang/core/id_number.h"
 #include "tongdang/core/ids.h"
 #include "tongdang/core/profile.h"
+#include "tongdang/core/record_ref.h"
 
 namespace tongdang {
 
@@ -47,10 +48,13 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
   json stored = fields;
   if (create && entity == "child") stored["created_by"] = w.station().actor().name;  // relatives have no such column
   upsert_profile(w.db(), entity, id, stored, w.now_iso());
-  w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
-             create ? json::object() : base_versions(w.db(), entity, id, fields)},
-            hlc);
-  w.audit(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before, fields);
+  std::string captured =
+      w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
+                 create ? json::object() : base_versions(w.db(), entity, id, fields)},
+                hlc);
+  std::optional<std::string> before_text;
+  if (!before.is_null()) before_text = before.dump();
+  w.audit_text(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before_text, captured);
 }
 
 Result<Category> category_named(std::string_view text) {
@@ -222,7 +226,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
   child.id = station.new_id();
   profile["township"] = station.township();
   profile["status"] = "open";
-  if (*hukou == HukouStatus::Unregistered) profile["temp_key"] = "TMP-" + child.id.substr(0, 8);
+  if (*hukou == HukouStatus::Unregistered) profile["temp_key"] = "TMP-" + short_record_id(child.id);
   return child;
 }
 
@@ -265,16 +269,7 @@ Result<std::string> resolve_child(Station& station, std::string_view ref) {
     std::string id = by_key->get_text(0);
     if (!by_key->step()) return id;
   }
-  if (ref.size() >= 4 && ref.size() < 36) {
-    auto by_prefix = db.cached("SELECT id FROM children WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 2");
-    by_prefix->bind(1, ref);
-    if (by_prefix->step()) {
-      std::string id = by_prefix->get_text(0);
-      if (!by_prefix->step()) return id;
-      return Status::invalid("child", trf("编号前缀 {} 对应多个儿童，请输入更长的编号", "prefix {} matches several "
-                                          "children; type more of the id", ref));
-    }
-  }
+  if (ref.size() >= 4 && ref.size() < 36) return resolve_record_ref(db, "children", ref, "child", "儿童", "child");
   return Status::not_found(trf("找不到儿童 {}", "no child {}", ref));
 }
 
@@ -571,11 +566,13 @@ void insert_relative(WriteContext& w, std::string_view relative_id, std::string_
 }
 
 Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets) {
-  auto query = station.db().cached("SELECT id, child_id FROM relatives WHERE id = ?1 OR (length(?1) >= 4 AND id LIKE ?1 || '%')");
-  query->bind(1, relative_id);
+  auto found = resolve_record_ref(station.db(), "relatives", relative_id, "relative", "家庭成员", "relative");
+  if (!found) return found.status();
+  const std::string id = found.value();
+  auto query = station.db().cached("SELECT child_id FROM relatives WHERE id = ?1");
+  query->bind(1, id);
   if (!query->step()) return Status::not_found(trf("找不到家庭成员 {}", "no relative {}", relative_id));
-  std::string id = query->get_text(0), child_id = query->get_text(1);
-  if (query->step()) return Status::invalid("relative", trf("编号前缀 {} 对应多人", "prefix {} matches several", relative_id));
+  const std::string child_id = query->get_text(0);
   query->reset();
   if (auto access = check_child_access(station, child_id, true); !access) return access;
   if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));

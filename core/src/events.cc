@@ -53,8 +53,8 @@ void record_event(WriteContext& w, Event& event) {
   event.recorded_at = w.now_iso();
   apply_event(w.db(), event);
   json full = event.to_json();
-  w.capture({"event", event.id, event.child_id.value_or(""), "event", full, json::object()}, hlc);
-  w.audit(event.kind, "event", event.id, json(), full);
+  std::string captured = w.capture({"event", event.id, event.child_id.value_or(""), "event", full, json::object()}, hlc);
+  w.audit_text(event.kind, "event", event.id, std::nullopt, captured);
 }
 
 bool apply_event(db::Database& db, const Event& event) {

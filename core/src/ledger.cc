@@ -376,11 +376,7 @@ void check_rows(Station& station, const Header& header, const std::vector<CsvRec
       std::string value(trim(record.cells[i]));
       if (value.empty()) continue;
       if (name == "categories") {
-        for (auto& category : split_categories(value)) {
-          if (!parse_category(category))
-            problem(name, trf("“{}”不是已知类别", "'{}' is not a category", category));
-          input.categories.push_back(category);
-        }
+        for (auto& category : split_categories(value)) input.categories.push_back(category);
         continue;
       }
       bool is_relative = false;
@@ -390,15 +386,17 @@ void check_rows(Station& station, const Header& header, const std::vector<CsvRec
           is_relative = true;
         }
       if (is_relative) continue;
-      // Each cell is checked on its own first, so a row with several bad cells reports all of them.
-      if (name == "id_number") {
-        auto id = parse_id_number(value, today);
-        if (!id) problem(name, id.status().message());
-      } else if (name != "hukou_status") {
-        auto normalized = normalize_field(*find_field(child_fields(), name), value);
-        if (!normalized) problem(name, normalized.status().message());
-      }
       input.fields[std::string(name)] = value;
+    }
+
+    // Duplicates within the file, even when the first row with that ID number has problems of its own.
+    if (auto cell = input.fields.find("id_number"); cell != input.fields.end()) {
+      if (auto id = parse_id_number(cell->second, today)) {
+        auto [it, fresh] = line_of_id.emplace(id->text, record.line);
+        if (!fresh)
+          problem("id_number", trf("与第 {} 行的身份证号重复；同一儿童只建一个档案",
+                                   "same ID number as line {}; one file per child", it->second));
+      }
     }
 
     // The family: father_*, mother_* and guardian_* columns become relatives.
@@ -454,30 +452,45 @@ void check_rows(Station& station, const Header& header, const std::vector<CsvRec
       }
     }
 
-    if (report.problems.size() > problems_before) continue;
-    // The rules across fields (scope, ID number against sex and date of birth, age limits, a file already on the
-    // station) are prepare_child's, exactly as for `child add`.
+    // Every rule (each field, scope, ID number against sex and date of birth, age limits, a file already on the
+    // station) is prepare_child's, exactly as for `child add`. It stops at the first fault, so a failing row is
+    // then checked cell by cell to report every bad cell at once.
     auto child = prepare_child(station, input);
     if (!child) {
-      std::string field = child.status().field();
-      problem(field == "category" ? "categories" : field, child.status().message());
+      const std::size_t before_cells = report.problems.size();
+      for (const auto& [name, value] : input.fields) {
+        if (name == "id_number") {
+          auto id = parse_id_number(value, today);
+          if (!id) problem(name, id.status().message());
+        } else if (name != "hukou_status") {
+          auto normalized = normalize_field(*find_field(child_fields(), name), value);
+          if (!normalized) problem(name, normalized.status().message());
+        }
+      }
+      for (const auto& category : input.categories)
+        if (!parse_category(category))
+          problem("categories", trf("“{}”不是已知类别", "'{}' is not a category", category));
+      if (report.problems.size() == before_cells) {
+        std::string field = child.status().field();
+        problem(field == "category" ? "categories" : field, child.status().message());
+      }
       continue;
     }
-    if (child->profile["id_number"].is_string()) {
-      const std::string id = child->profile["id_number"];
-      auto [it, fresh] = line_of_id.emplace(id, record.line);
-      if (!fresh) {
-        problem("id_number", trf("与第 {} 行的身份证号重复；同一儿童只建一个档案",
-                                 "same ID number as line {}; one file per child", it->second));
-        continue;
-      }
-    }
+    if (report.problems.size() > problems_before) continue;
     for (const auto& warning : child->warnings)
       report.warnings.push_back({record.line, header.header_of.count("id_number") ? header.header_of.at("id_number") : "",
                                  warning});
     row.child = std::move(child).value();
     prepared.push_back(std::move(row));
   }
+  // In file order: by line, then by the column's position in the header.
+  auto position = [&](const LedgerProblem& p) {
+    auto it = std::find(header.written.begin(), header.written.end(), p.column);
+    return it - header.written.begin();
+  };
+  std::stable_sort(report.problems.begin(), report.problems.end(), [&](const LedgerProblem& a, const LedgerProblem& b) {
+    return a.line != b.line ? a.line < b.line : position(a) < position(b);
+  });
 }
 
 }  // namespace
@@ -615,7 +628,8 @@ Result<ExportResult> export_children(Station& station, const ExportOptions& opti
         else if (relation == "mother" && !by_prefix[1]) by_prefix[1] = &relative;
         else if (guardian && !by_prefix[2]) by_prefix[2] = &relative;
         else
-          others += (others.empty() ? "" : (zh ? "；" : "; ")) + cell_text(&relative_fields()[1], relative["relation"]) +
+          others += (others.empty() ? "" : (zh ? "；" : "; ")) +
+                    cell_text(find_field(relative_fields(), "relation"), relative["relation"]) +
                     " " + relative.value("name", "") + " (" +
                     cell_text(find_field(relative_fields(), "status"), relative["status"]) + ")";
         // A parent who is also the guardian fills the guardian columns too.

@@ -165,18 +165,21 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     // Column names come only from our own field table, never from input, so building SQL here is safe.
     if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
   }
-  // An UPDATE for an existing row and an INSERT for a new one: SQLite checks NOT NULL before an upsert's ON
-  // CONFLICT clause, so "INSERT … ON CONFLICT DO UPDATE" with only the changed columns fails for an existing row.
-  auto exists = db.cached(fmt::format("SELECT 1 FROM {} WHERE id = ?1", table_of(entity)));
+  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
+  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
+  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
   exists->bind(1, id);
   const bool update = exists->step();
   exists->reset();
+  // Plain appends rather than fmt: a ledger import builds this text thousands of times (the statement itself is
+  // prepared once per distinct text and cached).
   std::string sql;
   if (update) {
-    std::string sets = "updated_at = ?2";
+    sql.append("UPDATE ").append(table_of(entity)).append(" SET updated_at = ?2");
     for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] != "created_at" && names[i] != "created_by") sets += fmt::format(", {} = ?{}", names[i], i + 3);
-    sql = fmt::format("UPDATE {} SET {} WHERE id = ?1", table_of(entity), sets);
+      if (names[i] != "created_at" && names[i] != "created_by")
+        sql.append(", ").append(names[i]).append(" = ?").append(std::to_string(i + 3));
+    sql.append(" WHERE id = ?1");
   } else {
     std::string columns = "id, updated_at";
     std::string placeholders = "?1, ?2";
@@ -185,21 +188,22 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
       placeholders += ", ?2";
     }
     for (std::size_t i = 0; i < names.size(); ++i) {
-      columns += ", " + names[i];
-      placeholders += fmt::format(", ?{}", i + 3);
+      columns.append(", ").append(names[i]);
+      placeholders.append(", ?").append(std::to_string(i + 3));
     }
-    sql = fmt::format("INSERT INTO {}({}) VALUES({})", table_of(entity), columns, placeholders);
+    sql.append("INSERT INTO ").append(table_of(entity)).append("(").append(columns).append(") VALUES(");
+    sql.append(placeholders).append(")");
   }
   auto statement = db.cached(sql);
   statement->bind(1, id).bind(2, now_iso);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    int index = static_cast<int>(i) + 3;
     if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
     const json& value = fields.at(names[i]);
+    int index = static_cast<int>(i) + 3;
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
     else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
-    else if (value.is_string()) statement->bind(index, value.get<std::string>());
+    else if (value.is_string()) statement->bind(index, value.get_ref<const std::string&>());
     else statement->bind(index, value.dump());
   }
   statement->run();

@@ -1,5 +1,7 @@
 #include "tongdang/core/screening.h"
 
+#include "tongdang/core/record_ref.h"
+
 #include <algorithm>
 
 #include "tongdang/core/division.h"
@@ -92,14 +94,7 @@ Result<std::string> add_lead(Station& station, const NewLead& lead) {
 }
 
 Result<std::string> resolve_lead(Station& station, std::string_view ref) {
-  if (ref.size() < 4) return Status::invalid("lead", tr("线索编号至少输入4位", "type at least 4 characters of the lead id"));
-  auto query = station.db().cached("SELECT id FROM leads WHERE id >= ?1 AND id < ?1 || 'g' ORDER BY id LIMIT 2");
-  query->bind(1, ref);
-  if (!query->step()) return Status::not_found(trf("找不到线索 {}", "no lead {}", ref));
-  std::string id = query->get_text(0);
-  if (query->step() && id != ref)
-    return Status::invalid("lead", trf("编号前缀 {} 对应多条线索", "prefix {} matches several leads", ref));
-  return id;
+  return resolve_record_ref(station.db(), "leads", ref, "lead", "线索", "lead");
 }
 
 Result<Verified> verify_lead(Station& station, const Verification& v) {

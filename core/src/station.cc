@@ -83,24 +83,34 @@ const std::string& WriteContext::now_iso() {
 
 void WriteContext::audit(std::string_view action, std::string_view entity, std::string_view entity_id,
                          const json& before, const json& after) {
+  std::optional<std::string> before_text, after_text;
+  if (!before.is_null()) before_text = before.dump();
+  if (!after.is_null()) after_text = after.dump();
+  audit_text(action, entity, entity_id, before_text, after_text);
+}
+
+void WriteContext::audit_text(std::string_view action, std::string_view entity, std::string_view entity_id,
+                              std::optional<std::string_view> before, std::optional<std::string_view> after) {
   auto insert = station_.db_.cached(
       "INSERT INTO audit(at, actor, action, entity, entity_id, before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   insert->bind(1, now_iso()).bind(2, station_.actor_.name).bind(3, action).bind(4, entity);
   insert->bind(5, entity_id);
-  if (before.is_null()) insert->bind_null(6); else insert->bind(6, before.dump());
-  if (after.is_null()) insert->bind_null(7); else insert->bind(7, after.dump());
+  if (before) insert->bind(6, *before); else insert->bind_null(6);
+  if (after) insert->bind(7, *after); else insert->bind_null(7);
   insert->run();
 }
 
-void WriteContext::capture(const CapturedChange& change, const Hlc& hlc) {
+std::string WriteContext::capture(const CapturedChange& change, const Hlc& hlc) {
   auto insert = station_.db_.cached(
       "INSERT INTO outbox(change_id, entity, entity_id, child_id, op, fields, base, hlc, actor, actor_role, created_at)"
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  std::string fields = change.fields.dump();
   insert->bind(1, station_.new_id()).bind(2, change.entity).bind(3, change.entity_id);
   if (change.child_id.empty()) insert->bind_null(4); else insert->bind(4, change.child_id);
-  insert->bind(5, change.op).bind(6, change.fields.dump()).bind(7, change.base.dump()).bind(8, hlc.to_string());
+  insert->bind(5, change.op).bind(6, fields).bind(7, change.base.dump()).bind(8, hlc.to_string());
   insert->bind(9, station_.actor_.name).bind(10, to_string(station_.actor_.role)).bind(11, now_iso());
   insert->run();
+  return fields;
 }
 
 Station::Station(db::Database db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}

@@ -334,6 +334,8 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
 
   auto keep = [&](const DueItem& item) {
     if (options.overdue_only) return item.days_overdue > 0;
+    // The pre-holiday visit exists only inside its window: show it for the whole window, not just its last week.
+    if (item.what == "pre_holiday_visit") return true;
     auto due = Date::parse(item.due);
     return due && *due <= horizon;
   };

@@ -59,8 +59,12 @@ class WriteContext {
   // Appends an audit row: who (the acting user), when, what, before/after.
   void audit(std::string_view action, std::string_view entity, std::string_view entity_id,
              const nlohmann::json& before, const nlohmann::json& after);
-  // Appends an outbox row stamped with `hlc`.
-  void capture(const CapturedChange& change, const Hlc& hlc);
+  // The same with before/after already serialised (nullopt for none): a caller that has just captured the same
+  // fields passes capture()'s text instead of serialising them twice.
+  void audit_text(std::string_view action, std::string_view entity, std::string_view entity_id,
+                  std::optional<std::string_view> before, std::optional<std::string_view> after);
+  // Appends an outbox row stamped with `hlc`. Returns change.fields as serialised into the row.
+  std::string capture(const CapturedChange& change, const Hlc& hlc);
 
  private:
   friend class Station;
