@@ -85,6 +85,11 @@ void register_report_commands(CLI::App& app, Context& context) {
     // The overdue list (masked IDs) is for the people who follow cases up, not for viewers.
     options.overdue_list = station.actor().role != Role::Viewer;
     report::Report built = report::build(station.db(), options, {own_health(station)});
+    // A director follows up only the children of their own villages.
+    const User& actor = station.actor();
+    if (actor.role == Role::Director)
+      std::erase_if(built.overdue_children,
+                    [&actor](const report::OverdueChild& child) { return !actor.covers_village(child.village); });
     std::string chosen = format->empty() ? (context.json ? "json" : "table") : *format;
     write_report_output(*report::render(built, chosen), *out);
     if (!out->empty() && !context.json)

@@ -59,7 +59,7 @@ std::string completeness_line(const Report& r) {
     names += station.last_sync ? trf(" 自 {} 起未同步", " not synced since {}", station.last_sync->substr(0, 16))
                                : std::string(tr(" 从未同步", " never synced"));
   }
-  return trf("数据不完整：{} 个站点中 {} 个在 {} 之前未同步，其数据可能缺失（{}）",
+  return trf("数据不完整：{} 个站点中有 {} 个在截至日 {} 当天及之后没有成功同步，其数据可能缺失（{}）",
              "INCOMPLETE: {1} of {0} stations have not synced on or after {2}; their data may be missing ({3})",
              r.stations.size(), r.stale_stations.size(), r.options.as_of.to_string(), names);
 }
