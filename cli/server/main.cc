@@ -17,6 +17,7 @@
 #include "tongdang/sync/server.h"
 #include "tongdang/sync/sqlite_central_store.h"
 #include "tongdang/sync/tokens.h"
+#include "report_commands.h"
 
 namespace {
 
@@ -236,6 +237,8 @@ int main(int argc, char** argv) {
                                c["status"].get<std::string>());
     }
   });
+
+  tongdang::server_cli::register_report_commands(app, db_path, as_json, check);  // report_commands.cc
 
   std::string listen = "127.0.0.1:8443", cert, key;
   bool insecure = false;

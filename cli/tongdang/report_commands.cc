@@ -1,8 +1,108 @@
-// The report commands. Filled in by the report area.
+// tongdang report coverage | rebuild: the township's coverage report from the station's own (synced) data,
+// stamped with how current that data is (the station's last successful sync). The engine is core's report.h.
+#include <fstream>
+
 #include "context.h"
+#include "tongdang/core/division.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/core/report.h"
 
 namespace tongdang::cli {
+namespace {
 
-void register_report_commands(CLI::App& /*app*/, Context& /*context*/) {}
+using i18n::tr;
+using i18n::trf;
+
+// This station's sync health: its last successful sync (meta 'sync.last_success', set by the sync client), its
+// oldest change still in the outbox, the open conflicts synced down to it and the changes the server refused.
+report::StationHealth own_health(Station& station) {
+  report::StationHealth health;
+  health.station_id = station.station_id();
+  health.name = station.name();
+  health.township = station.township();
+  health.last_sync = station.meta("sync.last_success");
+  auto& db = station.db();
+  {
+    auto query = db.cached("SELECT min(created_at) FROM outbox");
+    if (query->step() && !query->is_null(0)) health.oldest_unsent = query->get_text(0);
+  }
+  {
+    auto query = db.cached("SELECT count(*) FROM conflicts WHERE status = 'open'");
+    if (query->step()) health.open_conflicts = static_cast<int>(query->get_int(0));
+  }
+  {
+    auto query = db.cached("SELECT count(*) FROM rejected_changes");
+    if (query->step()) health.rejected_changes = static_cast<int>(query->get_int(0));
+  }
+  return health;
+}
+
+Date day_option(const std::string& text, const char* field) {
+  auto date = Date::parse(text);
+  if (!date) throw CommandFailed{Status::invalid(field, tr("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"))};
+  return *date;
+}
+
+// Writes `text` to `path` (or stdout when empty).
+void write_report_output(const std::string& text, const std::string& path) {
+  if (path.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw CommandFailed{Status::invalid("out", trf("无法写入 {}", "cannot write {}", path))};
+  out << text;
+  if (!out.flush()) throw CommandFailed{Status::internal(trf("写入 {} 失败", "writing {} failed", path))};
+}
+
+}  // namespace
+
+void register_report_commands(CLI::App& app, Context& context) {
+  auto* report = app.add_subcommand("report", "coverage reports (覆盖情况报表)");
+  report->require_subcommand(1);
+
+  auto* coverage = report->add_subcommand("coverage", "the township's coverage report, per village (乡镇覆盖情况)");
+  auto as_of = std::make_shared<std::string>();
+  auto from = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  coverage->add_option("--as-of", *as_of, "the report's day, YYYY-MM-DD (default today)");
+  coverage->add_option("--from", *from, "first day of the period for 'new', 'closed', colour changes (default the 1st)");
+  coverage->add_option("--format", *format, "table, csv, json or html (default table; json with --json)")
+      ->check(CLI::IsMember({"table", "csv", "json", "html"}));
+  coverage->add_option("--out", *out, "write to this file instead of the screen");
+  coverage->callback([&context, as_of, from, format, out] {
+    Station& station = context.open();
+    report::Options options;
+    options.level = report::ScopeLevel::Township;
+    options.scope_code = station.township();
+    const Township* township = Divisions::bundled().township(station.township());
+    options.scope_name = township ? township->name : station.name();
+    options.as_of = as_of->empty() ? station.clock().today() : day_option(*as_of, "as-of");
+    if (!from->empty()) options.period_from = day_option(*from, "from");
+    options.generated_at = station.clock().now_iso();
+    options.source = "station";
+    // The overdue list (masked IDs) is for the people who follow cases up, not for viewers.
+    options.overdue_list = station.actor().role != Role::Viewer;
+    report::Report built = report::build(station.db(), options, {own_health(station)});
+    // A director follows up only the children of their own villages.
+    const User& actor = station.actor();
+    if (actor.role == Role::Director)
+      std::erase_if(built.overdue_children,
+                    [&actor](const report::OverdueChild& child) { return !actor.covers_village(child.village); });
+    std::string chosen = format->empty() ? (context.json ? "json" : "table") : *format;
+    write_report_output(*report::render(built, chosen), *out);
+    if (!out->empty() && !context.json)
+      std::cerr << trf("报表已写入 {}\n", "report written to {}\n", *out);
+  });
+
+  auto* rebuild = report->add_subcommand("rebuild", "recompute every report row from the records (检查用)");
+  rebuild->callback([&context] {
+    Station& station = context.open();
+    int children = report::rebuild(station.db());
+    if (context.json) context.print_json({{"children", children}});
+    else std::cout << trf("已重建 {} 名儿童的报表数据\n", "rebuilt the report rows of {} children\n", children);
+  });
+}
 
 }  // namespace tongdang::cli

@@ -1,6 +1,7 @@
 #include "tongdang/core/events.h"
 
 #include "projections.h"
+#include "tongdang/core/report.h"
 #include "tongdang/core/station.h"
 
 namespace tongdang {
@@ -67,6 +68,7 @@ bool apply_event(db::Database& db, const Event& event) {
   if (db.changes() == 0) return false;
   projections::child_file(db, event);
   projections::workflow(db, event);
+  report::on_event(db, event);  // the coverage report's rows, after the projections it reads
   return true;
 }
 

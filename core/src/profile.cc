@@ -8,6 +8,7 @@
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/model.h"
+#include "tongdang/core/report.h"
 
 namespace tongdang {
 
@@ -207,6 +208,7 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     else statement->bind(index, value.dump());
   }
   statement->run();
+  if (entity == "child") report::on_child_profile(db, id);  // the coverage report's row of this child
 }
 
 json read_profile(db::Database& db, std::string_view entity, std::string_view id, const std::vector<std::string>& names) {

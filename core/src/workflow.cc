@@ -7,6 +7,7 @@
 #include "tongdang/core/children.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/i18n.h"
+#include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
 #include "tongdang/core/tuning.h"
 
@@ -78,6 +79,7 @@ Status set_station_policy(Station& station, const Policy& policy) {
   return station.write([&](WriteContext& w) {
     store_policy(w.db(), policy);
     refresh_all_workflow_state(w.db());
+    report::refresh_all(w.db());  // report hook: screening limits and schedules changed
     w.audit("policy.set", "policy", policy.version, json{{"version", before}}, json{{"version", policy.version}});
     return Status::ok();
   });

@@ -9,6 +9,7 @@
 #include "tongdang/core/care.h"
 #include "tongdang/core/colour.h"
 #include "tongdang/core/policy.h"
+#include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
 #include "tongdang/core/workflow.h"
 
@@ -320,6 +321,7 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
   upsert->bind(18, case_worker).bind(19, active_measures);
   upsert->bind(20, plan_met ? std::optional<std::int64_t>(*plan_met) : std::nullopt).bind(21, plan_due);
   upsert->run();
+  report::refresh_child(db, child_id);  // report hook: the coverage report's rows read this state
 }
 
 void refresh_all_workflow_state(db::Database& db) {

@@ -78,4 +78,13 @@ namespace tongdang::tuning {
 // overdue ones), so a director can plan the week's visits; larger values make the list longer, not more urgent.
 inline constexpr int kDueHorizonDays = 7;
 
+// ---- coverage reports (report.h) ----
+
+// The visit-coverage target drawn on the report's chart when the county policy sets none (report.coverage_target):
+// the share of graded children visited within their colour's interval a county aims at.
+inline constexpr double kCoverageTarget = 0.95;
+// Weekly points of the overdue trend (the last is the report's day): eight weeks show a direction without
+// crowding a printed page.
+inline constexpr int kReportTrendPoints = 8;
+
 }  // namespace tongdang::tuning

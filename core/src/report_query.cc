@@ -1,0 +1,310 @@
+// Computing the coverage report (report.h) from the maintained rows. Every query is a GROUP BY over one narrow
+// table restricted by a covering index (kind, township range, day range): its cost grows with the children in
+// the scope, never with the number of events. docs/reports.md defines each figure.
+#include <algorithm>
+#include <set>
+
+#include "tongdang/core/division.h"
+#include "tongdang/core/id_number.h"
+#include "tongdang/core/policy.h"
+#include "tongdang/core/report.h"
+#include "tongdang/core/schedule.h"
+#include "tongdang/core/tuning.h"
+
+namespace tongdang::report {
+
+namespace {
+
+int colour_index(std::string_view text) {
+  auto colour = parse_colour(text);
+  return colour ? static_cast<int>(*colour) : -1;
+}
+
+// Days overdue -> bucket 0 (1–7), 1 (8–30), 2 (over 30).
+int age_bucket(std::int64_t days) { return days <= 7 ? 0 : days <= 30 ? 1 : 2; }
+
+// The figures being filled, by unit code (townships and, on a station, villages).
+class Units {
+ public:
+  Units(bool by_village, int trend_points) : by_village_(by_village), trend_points_(trend_points) {}
+
+  // The figures of `township`, and of `village` when villages are kept; visits each with `fn`.
+  template <typename Fn>
+  void add(const std::string& township, const std::string& village, Fn&& fn) {
+    fn(unit(townships_, township));
+    if (by_village_) fn(unit(villages_, village));
+    fn(totals_);
+  }
+  Figures& township(const std::string& code) { return unit(townships_, code); }
+  std::map<std::string, Figures>& townships() { return townships_; }
+  std::map<std::string, Figures>& villages() { return villages_; }
+  Figures& totals() { return totals_; }
+
+ private:
+  Figures& unit(std::map<std::string, Figures>& units, const std::string& code) {
+    auto [it, inserted] = units.try_emplace(code);
+    if (inserted) {
+      it->second.code = code;
+      it->second.overdue_trend.assign(trend_points_, 0);
+    }
+    return it->second;
+  }
+  bool by_village_;
+  int trend_points_;
+  std::map<std::string, Figures> townships_;
+  std::map<std::string, Figures> villages_;
+  Figures totals_;
+};
+
+}  // namespace
+
+Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
+  const Policy& policy = stored_policy(db);
+  Report report;
+  report.options = options;
+  report.policy_version = policy.version;
+  // The target line of the coverage chart: the county policy's report.coverage_target if it sets one.
+  report.coverage_target = tuning::kCoverageTarget;
+  if (policy.document.contains("report") && policy.document["report"].is_object())
+    report.coverage_target = policy.document["report"].value("coverage_target", report.coverage_target);
+  const Date as_of = options.as_of;
+  report.period_from = options.period_from.value_or(Date(as_of.year(), as_of.month(), 1));
+  if (report.period_from > as_of) report.period_from = as_of;
+  const std::string day = as_of.to_string();
+  const std::string period_from = report.period_from.to_string();
+  const bool county = options.level == ScopeLevel::County;
+  const bool by_village = options.level == ScopeLevel::Township;
+  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
+  std::string low = options.scope_code, high = options.scope_code;
+  low.resize(9, '0');
+  high.resize(9, '9');
+  const int trend_points = std::max(1, options.trend_points);
+  for (int i = trend_points - 1; i >= 0; --i) report.trend_days.push_back(as_of.plus_days(-7LL * i));
+
+  // The townships of the scope that hold children, found by a loose index scan (one seek per township), into a
+  // temporary table: the span queries then seek (kind, township, to_day > day) once per township and never read
+  // the spans that ended before the day — most of a year's history.
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS report_scope(township TEXT PRIMARY KEY) WITHOUT ROWID;"
+          "DELETE FROM temp.report_scope;");
+  {
+    auto fill = db.cached(
+        "INSERT INTO temp.report_scope(township) WITH RECURSIVE t(code) AS ("
+        " SELECT (SELECT min(township) FROM report_child WHERE township >= ?1 AND township <= ?2)"
+        " UNION ALL SELECT (SELECT min(township) FROM report_child WHERE township > t.code AND township <= ?2)"
+        " FROM t WHERE t.code IS NOT NULL) SELECT code FROM t WHERE code IS NOT NULL");
+    fill->bind_all(low, high);
+    fill->run();
+  }
+  Units units(by_village, trend_points);
+  report.totals.code = options.scope_code;
+  report.totals.name = options.scope_name;
+  units.totals().overdue_trend.assign(trend_points, 0);
+  // Every township of the county is listed, even one with no child recorded: a silent township must show.
+  if (county) {
+    for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
+  } else if (by_village) {
+    units.township(options.scope_code);
+  }
+
+  // Facts true on the day: monitored, categories, colours, coverage.
+  {
+    auto query = db.cached(
+        "SELECT township, iif(?9, village, '') AS unit, kind, value, count(*) FROM report_span"
+        " WHERE kind IN ('monitored', 'category', 'colour', 'covered') AND township IN (SELECT township FROM temp.report_scope)"
+        " AND to_day > ?3 AND from_day <= ?3 GROUP BY township, unit, kind, value");
+    query->bind_all(low, high, day);
+    query->bind(9, by_village ? 1 : 0);
+    while (query->step()) {
+      const std::string kind = query->get_text(2);
+      const std::string value = query->get_text(3);
+      const int n = static_cast<int>(query->get_int(4));
+      const int colour = colour_index(value);
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        if (kind == "monitored") f.children += n;
+        else if (kind == "category") f.by_category[value] += n;
+        else if (kind == "colour" && colour >= 0) f.by_colour[colour] += n, f.graded += n;
+        else if (kind == "covered") f.covered += n;
+      });
+    }
+  }
+
+  // Overdue on the day (visits and reassessments), by how long.
+  {
+    auto query = db.cached(
+        "SELECT township, iif(?9, village, '') AS unit, kind, value, CAST(julianday(?3) - julianday(ref_day) AS INTEGER) AS days,"
+        " count(*) FROM report_span"
+        " WHERE kind IN ('overdue', 'reassess') AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?3"
+        " GROUP BY township, unit, kind, value, days");
+    query->bind_all(low, high, day);
+    query->bind(9, by_village ? 1 : 0);
+    while (query->step()) {
+      const std::string kind = query->get_text(2);
+      const int colour = colour_index(query->get_text(3));
+      const std::int64_t days = query->get_int(4);
+      const int n = static_cast<int>(query->get_int(5));
+      if (colour < 0) continue;
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        if (kind == "reassess") {
+          f.reassess_overdue += n;
+          return;
+        }
+        f.overdue[colour] += n;
+        f.overdue_by_days[age_bucket(days)] += n;
+        if (days > policy.schedule.by_colour[colour].escalate_after_days) f.escalations_open += n;
+      });
+    }
+  }
+
+  // Things that happened in the period: registrations, closings, colour raises and lowerings.
+  {
+    auto query = db.cached(
+        "SELECT township, iif(?9, village, '') AS unit, kind, count(*) FROM report_span"
+        " WHERE kind IN ('registered', 'closed', 'raise', 'lower') AND township IN (SELECT township FROM temp.report_scope)"
+        " AND to_day > ?3 AND from_day <= ?4 GROUP BY township, unit, kind");
+    query->bind_all(low, high, period_from, day);
+    query->bind(9, by_village ? 1 : 0);
+    while (query->step()) {
+      const std::string kind = query->get_text(2);
+      const int n = static_cast<int>(query->get_int(3));
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        if (kind == "registered") f.registered_in_period += n;
+        else if (kind == "closed") f.closed_in_period += n;
+        else if (kind == "raise") f.raises_in_period += n;
+        else f.lowerings_in_period += n;
+      });
+    }
+  }
+
+  // The overdue trend: overdue children on each weekly point up to the day.
+  {
+    auto query = db.cached(
+        "SELECT township, village, from_day, to_day FROM report_span"
+        " WHERE kind = 'overdue' AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?4");
+    query->bind_all(low, high, report.trend_days.front().to_string(), day);
+    std::vector<std::string> points;
+    for (const Date& d : report.trend_days) points.push_back(d.to_string());
+    while (query->step()) {
+      const std::string from = query->get_text(2);
+      const std::string to = query->get_text(3);
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        for (std::size_t i = 0; i < points.size(); ++i)
+          if (from <= points[i] && points[i] < to) ++f.overdue_trend[i];
+      });
+    }
+  }
+
+  // Care and reviews: the current plan of each child under monitoring on the day.
+  {
+    auto query = db.cached(
+        "SELECT township, village, colour, minimum_plan_met, sum(pending_review), count(*) FROM report_child"
+        " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
+        " GROUP BY township, village, colour, minimum_plan_met");
+    query->bind_all(low, high, day);
+    while (query->step()) {
+      const int colour = query->is_null(2) ? -1 : colour_index(query->get_text(2));
+      const bool met = query->get_int(3) != 0;
+      const int pending = static_cast<int>(query->get_int(4));
+      const int n = static_cast<int>(query->get_int(5));
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        f.pending_reviews += pending;
+        if (colour == static_cast<int>(Colour::Red) || colour == static_cast<int>(Colour::Yellow)) {
+          f.red_yellow += n;
+          if (met) f.minimum_plan_met += n;
+        }
+      });
+    }
+  }
+  {
+    auto query = db.cached(
+        "SELECT township, village, area, status, count(*) FROM report_measure"
+        " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
+        " GROUP BY township, village, area, status");
+    query->bind_all(low, high, day);
+    while (query->step()) {
+      const std::string area = query->get_text(2);
+      const std::string status = query->get_text(3);
+      const int n = static_cast<int>(query->get_int(4));
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) { f.measures[area][status] += n; });
+    }
+  }
+
+  // Screening steps: open on the day (and how far past their limit), completed in the period (and on time).
+  {
+    auto query = db.cached(
+        "SELECT township, village, step, started_on, due_on, done_on FROM report_step"
+        " WHERE township BETWEEN ?1 AND ?2 AND started_on <= ?3 AND (done_on IS NULL OR done_on >= ?4)");
+    query->bind_all(low, high, day, period_from);
+    while (query->step()) {
+      const std::string step = query->get_text(2);
+      const Date due = *Date::parse(query->get_text(4));
+      const auto done_text = query->get_optional_text(5);
+      const bool open = !done_text || *done_text > day;
+      const bool done_in_period = done_text && *done_text >= period_from && *done_text <= day;
+      const std::int64_t late = days_between(due, as_of);
+      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+        if (open) {
+          f.steps_open[step] += 1;
+          if (late > 0) f.steps_overdue_by_days[age_bucket(late)] += 1;
+        }
+        if (done_in_period) {
+          f.steps_done_in_period += 1;
+          if (*done_text <= due.to_string()) f.steps_done_on_time += 1;
+        }
+      });
+    }
+  }
+
+  // Ungraded = under monitoring without a colour on the day.
+  auto finish = [](Figures& f) { f.ungraded = std::max(0, f.children - f.graded); };
+  for (auto& [code, f] : units.townships()) {
+    const Township* township = Divisions::bundled().township(code);
+    f.name = township ? township->name : code;
+    finish(f);
+    report.townships.push_back(f);
+  }
+  for (auto& [code, f] : units.villages()) {
+    f.name = code;
+    finish(f);
+    report.villages.push_back(f);
+  }
+  Figures totals = units.totals();
+  totals.code = options.scope_code;
+  totals.name = options.scope_name;
+  finish(totals);
+  report.totals = totals;
+
+  // The supervisor's overdue list (a station's own township): masked ID numbers, never names.
+  if (options.overdue_list) {
+    auto query = db.cached(
+        "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key FROM report_span s"
+        " JOIN children c ON c.id = s.child_id"
+        " WHERE s.kind = 'overdue' AND s.township IN (SELECT township FROM temp.report_scope) AND s.to_day > ?3 AND s.from_day <= ?3"
+        " ORDER BY s.ref_day, s.village, s.child_id");
+    query->bind_all(low, high, day);
+    while (query->step()) {
+      OverdueChild child;
+      child.village = query->get_text(0);
+      child.colour = parse_colour(query->get_text(1)).value_or(Colour::Green);
+      child.due_on = query->get_text(2);
+      child.days_overdue = static_cast<int>(days_between(*Date::parse(child.due_on), as_of));
+      child.escalated = escalated(child.colour, child.days_overdue, policy.schedule);
+      if (auto id = query->get_optional_text(3)) child.masked_id = mask_id_number(*id);
+      else child.masked_id = query->get_optional_text(4).value_or("");
+      report.overdue_children.push_back(std::move(child));
+    }
+    std::stable_sort(report.overdue_children.begin(), report.overdue_children.end(),
+                     [](const OverdueChild& a, const OverdueChild& b) {
+                       if (a.colour != b.colour) return a.colour > b.colour;
+                       return a.days_overdue > b.days_overdue;
+                     });
+  }
+
+  report.stations = stations;
+  for (const auto& station : stations) {
+    if (!station.last_sync || station.last_sync->substr(0, 10) < day)
+      report.stale_stations.push_back(station.station_id);
+  }
+  return report;
+}
+
+}  // namespace tongdang::report
