@@ -3,6 +3,7 @@
 
 #include "context.h"
 #include "tongdang/core/i18n.h"
+#include "tongdang/core/record_ref.h"
 #include "tongdang/sync/client.h"
 
 namespace tongdang::cli {
@@ -22,7 +23,7 @@ std::string show_value(const json& value) {
 
 // Ids are time-ordered UUIDs: records made in the same millisecond share their first 12 hex digits, so lists show
 // the whole id (a unique prefix of it is accepted wherever an id is typed).
-std::string short_id(const std::string& id) { return id; }
+std::string short_id(const std::string& id) { return short_record_id(id); }
 
 std::string status_label(const std::string& status) {
   return status == "open" ? tr("待处理", "open") : status == "resolved" ? tr("已处理", "resolved") : status;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "tongdang/core/record_ref.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/profile.h"
@@ -510,13 +511,13 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
   if (actor.role != Role::Supervisor && actor.role != Role::County)
     return Status::refused(trf("{}（{}）不能处理冲突；需要督导员或县级用户", "{} ({}) may not resolve conflicts; a "
                                "supervisor or the county must", actor.name, i18n::label(to_string(actor.role))));
-  if (id.size() < 4) return Status::invalid("id", tr("冲突编号至少4位", "give at least 4 characters of the conflict id"));
-  auto query = station.db().prepare("SELECT body, status FROM conflicts WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2");
-  query.bind(1, id);
+  auto found = resolve_record_ref(station.db(), "conflicts", id, "id", "冲突", "conflict");
+  if (!found) return found.status();
+  auto query = station.db().prepare("SELECT body, status FROM conflicts WHERE id = ?1");
+  query.bind(1, found.value());
   if (!query.step()) return Status::not_found(trf("找不到冲突 {}", "no conflict {}", id));
   json record = json::parse(query.get_text(0));
   std::string status = query.get_text(1);
-  if (query.step()) return Status::invalid("id", trf("编号前缀 {} 对应多个冲突", "prefix {} matches several conflicts", id));
   query.reset();
   if (status != "open") return Status::refused(tr("该冲突已处理", "the conflict is already resolved"));
 
