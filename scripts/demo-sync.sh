@@ -110,6 +110,10 @@ echo "== 服务器: 王集镇、双沟镇 =="
 srv show --township 320324102 | grep -v "  0[0-9a-f]\{7\}-" || true
 srv show --township 320324103
 echo
+echo "== 县级覆盖报告 (睢宁县，各乡镇；不含姓名与身份证号) =="
+srv report coverage --format table
+srv report coverage --format html --out "$work/coverage.html" && echo "HTML: $(wc -c < "$work/coverage.html") bytes"
+echo
 echo "== 服务器日志 (每个请求一行) 的最后三行 =="
 tail -3 "$work/server.log"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""

@@ -22,3 +22,10 @@ td --as 王强 child list
 echo
 echo "== 督导员 李芳: 全镇名单 (身份证号默认脱敏) =="
 td child list
+
+echo
+echo "################ 3+4+N：三步排查、四色管理、走访与关爱 ################"
+scripts/run-workflow-demo.sh "$build"
+echo
+echo "################ 同步：县级服务器与两个乡镇站点 ################"
+scripts/demo-sync.sh "$build"
