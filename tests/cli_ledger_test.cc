@@ -124,7 +124,7 @@ TEST_CASE("CLI: empty, badly encoded and missing ledgers", "[cli][ledger]") {
   CHECK(tongdang({"import"}).exit_code == 2);  // usage
 }
 
-TEST_CASE("CLI: export masks ID numbers; full numbers for a supervisor only", "[cli][ledger]") {
+TEST_CASE("CLI: export masks ID numbers, and full numbers for a supervisor only", "[cli][ledger]") {
   ScratchDir dir;
   Tongdang tongdang(dir);
   init_station(tongdang);

@@ -280,7 +280,7 @@ TEST_CASE("Import: a guardian who is a parent is marked, not added twice", "[led
   CHECK(f.count("SELECT count(*) FROM memberships WHERE category = 'LOW_INCOME'") == 1);
 }
 
-TEST_CASE("Import: a director's rows outside their villages are refused; a viewer may not import", "[ledger]") {
+TEST_CASE("Import: a director's rows outside their villages are refused, and a viewer may not import", "[ledger]") {
   Fixture f;
   REQUIRE(f.station->act_as("王强"));
   const std::string csv = kHeaderZh + "甲," + id_for("320324", Date(2014, 3, 15), 15) + ",320324102201,,,,,,,,,\n" +
@@ -297,7 +297,7 @@ TEST_CASE("Import: a director's rows outside their villages are refused; a viewe
   CHECK(viewer.status().code() == Code::Refused);
 }
 
-TEST_CASE("Export: ID numbers masked unless full-id for a supervisor; a director may not", "[ledger]") {
+TEST_CASE("Export: ID numbers masked unless full-id for a supervisor, and a director may not", "[ledger]") {
   Fixture f;
   const std::string id = id_for("320324", Date(2014, 3, 15), 12);
   const std::string csv = kHeaderZh + "张小明," + id + ",320324102201,留守儿童,张大,外出务工,上海市,李梅,重病,王奶奶,奶奶,13800000000\n";

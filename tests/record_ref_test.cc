@@ -16,7 +16,7 @@ TEST_CASE("Record ref: ids made in one millisecond differ in their short form", 
   CHECK(short_record_id(a).size() == 8);
 }
 
-TEST_CASE("Record ref: whole id, unique prefix or suffix; ambiguous and short references refused", "[store]") {
+TEST_CASE("Record ref: whole id, unique prefix or suffix, and ambiguous and short references refused", "[store]") {
   db::Database db(":memory:", db::Database::Mode::CreateIfMissing);
   db.exec("CREATE TABLE things(id TEXT PRIMARY KEY)");
   const std::string first = "01a2204f-5600-7d7b-be72-641c7c44eb0b";

@@ -239,7 +239,7 @@ TEST_CASE("Report: maintained rows equal a full rebuild after random changes", "
   CHECK(report::to_json(township_report(fixture.station(), "2026-11-28")) == before);
 }
 
-TEST_CASE("Report: no name and no full ID number in any format; the overdue list is masked", "[report]") {
+TEST_CASE("Report: no name and no full ID number in any format, and the overdue list is masked", "[report]") {
   ScratchDir dir;
   ReportFixture fixture(dir.file("station.db"));
   fixture.build_township();

@@ -87,7 +87,7 @@ TEST_CASE("Sync merge rule: base versions decide, the HLC only picks what is sho
   CHECK(sync::merge_pulled_field(3, 3, false) == sync::PulledField::Stale);
 }
 
-TEST_CASE("Sync protocol: cursor and gzip round-trip; malformed input is refused", "[sync]") {
+TEST_CASE("Sync protocol: cursor and gzip round-trip, and malformed input is refused", "[sync]") {
   sync::Cursor cursor{"server-1", {}};
   cursor.set("320324103", 7);
   cursor.set("320324102", 42);
@@ -206,7 +206,7 @@ TEST_CASE("Sync: the server killed mid-push and restarted loses and duplicates n
   CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
 }
 
-TEST_CASE("Sync: concurrent edits of one field open a conflict on both stations; a supervisor resolves it", "[sync]") {
+TEST_CASE("Sync: concurrent edits of one field open a conflict on both stations, and a supervisor resolves it", "[sync]") {
   ScratchDir dir;
   TestCounty county(dir, false);
   TestStation a(dir, "a", kWangji, county);
@@ -310,7 +310,7 @@ TEST_CASE("Sync: a pulled value does not overwrite an unsent local edit until it
   CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
 }
 
-TEST_CASE("Sync: a clock a year ahead is re-stamped and flagged; a year behind still merges by base", "[sync]") {
+TEST_CASE("Sync: a clock a year ahead is re-stamped and flagged, and a year behind still merges by base", "[sync]") {
   ScratchDir dir;
   TestCounty county(dir, false);
   TestStation normal(dir, "normal", kWangji, county);
@@ -356,7 +356,7 @@ TEST_CASE("Sync: a clock a year ahead is re-stamped and flagged; a year behind s
     CHECK(township_digest(s->station->db(), kWangji) == server_digest(county, kWangji));
 }
 
-TEST_CASE("Sync: tokens are confined to their scope; a revoked token is refused", "[sync]") {
+TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refused", "[sync]") {
   ScratchDir dir;
   TestCounty county(dir, false);
   TestStation wangji(dir, "wangji", kWangji, county);

@@ -217,7 +217,7 @@ TEST_CASE("Colour: lowering rules for each role and colour", "[colour]") {
   CHECK(county_reassessed.colour == Colour::Yellow);
 }
 
-TEST_CASE("Colour: a lowering that did not apply opens a review item; a supervisor's grading closes it", "[colour]") {
+TEST_CASE("Colour: a lowering that did not apply opens a review item, and a supervisor's grading closes it", "[colour]") {
   auto s = derive_colour({ev("a", "10", A, Colour::Yellow, Role::Supervisor),
                           ev("b", "11", A, Colour::Blue, Role::Director, "a")});
   CHECK(s.colour == Colour::Yellow);

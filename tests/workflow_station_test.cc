@@ -148,7 +148,7 @@ TEST_CASE("Screening: a suspected red lead is due within 24 hours and reviewed t
   CHECK((*later)[0]["escalated"] == true);     // 4 days overdue
 }
 
-TEST_CASE("Screening: a lead closed as not eligible or duplicate; an ID number already on file attaches",
+TEST_CASE("Screening: a lead closed as not eligible or duplicate, and an ID number already on file attaches",
           "[screening]") {
   Fixture f;
   f.as("王强");
@@ -291,7 +291,7 @@ TEST_CASE("Schedule: derived due dates, key events and the work list", "[schedul
   CHECK_FALSE(plan_listed);
 }
 
-TEST_CASE("Care: measures are folded from events; a refused measure does not count", "[care]") {
+TEST_CASE("Care: measures are folded from events, and a refused measure does not count", "[care]") {
   Fixture f;
   f.as("王强");
   std::string child = *f.verify(f.lead(), {{"triggers", {"R2"}}}).child_id;  // red
