@@ -5,6 +5,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "tongdang/core/report.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
 #include "tongdang/core/profile.h"
@@ -142,9 +143,13 @@ class SqliteCentralStore;
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db) {}
+  SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db), report_rows_(db) {}
 
-  void commit() override { tx_.commit(); }
+  // A page's report rows are refreshed once per child at commit, not once per change (report::BulkRefresh).
+  void commit() override {
+    report_rows_.flush();
+    tx_.commit();
+  }
   void savepoint() override { db_.exec("SAVEPOINT change"); }
   void release_savepoint() override { db_.exec("RELEASE change"); }
   void rollback_to_savepoint() override { db_.exec("ROLLBACK TO change; RELEASE change"); }
@@ -316,6 +321,7 @@ class SqliteTransaction final : public StoreTransaction {
   std::unique_lock<std::mutex> lock_;
   db::Database& db_;
   db::Transaction tx_;
+  report::BulkRefresh report_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
 };
 
 class SqliteCentralStore final : public CentralStore {
