@@ -4,12 +4,12 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tongdang/core/text_list.h"
 #include "tongdang/core/date.h"
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
@@ -38,15 +38,6 @@ template <typename T>
 T take(Result<T> result) {
   check(result.status());
   return std::move(result).value();
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
 }
 
 std::unique_ptr<sync::CentralStore> open_store(const std::string& path) { return take(sync::open_sqlite_store(path)); }

@@ -1,7 +1,7 @@
 // tongdang init, tongdang user add|list.
-#include <sstream>
 
 #include "context.h"
+#include "tongdang/core/text_list.h"
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
 
@@ -10,15 +10,6 @@ namespace {
 
 using i18n::label;
 using i18n::tr;
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 Role role_named(const std::string& text) {
   auto role = parse_role(text);

@@ -1,10 +1,10 @@
+#include "tongdang/core/text_list.h"
 #include "tongdang/core/station.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <sstream>
 
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
@@ -17,21 +17,6 @@ using i18n::trf;
 using nlohmann::json;
 
 namespace {
-
-std::vector<std::string> split_villages(std::string_view text) {
-  std::vector<std::string> out;
-  std::stringstream stream{std::string(text)};
-  std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-std::string join_villages(const std::vector<std::string>& villages) {
-  std::string out;
-  for (const auto& v : villages) out += (out.empty() ? "" : ",") + v;
-  return out;
-}
 
 Status check_villages_in(const std::vector<std::string>& villages, const std::string& township) {
   for (const auto& village : villages) {
@@ -146,7 +131,7 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
     station->set_meta("default_user", options.user);
     station->set_meta("created_at", clock.now_iso());
     auto insert = w.db().prepare("INSERT INTO users(name, role, villages, created_at) VALUES(?1, ?2, ?3, ?4)");
-    insert.bind_all(options.user, to_string(options.role), join_villages(options.villages), clock.now_iso()).run();
+    insert.bind_all(options.user, to_string(options.role), join_list(options.villages), clock.now_iso()).run();
     w.audit("station.init", "station", station_id, json(),
             json{{"township", options.township}, {"name", options.name}, {"user", options.user},
                  {"role", to_string(options.role)}});
@@ -206,7 +191,7 @@ Result<User> Station::find_user(std::string_view name) {
   query->bind(1, name);
   if (!query->step()) return Status::not_found(trf("本站没有用户 {}", "no user {} on this station", name));
   return User{query->get_text(0), parse_role(query->get_text(1)).value_or(Role::Viewer),
-              split_villages(query->get_text(2))};
+              split_list(query->get_text(2))};
 }
 
 std::vector<User> Station::users() {
@@ -214,7 +199,7 @@ std::vector<User> Station::users() {
   auto query = db_.prepare("SELECT name, role, villages FROM users ORDER BY created_at, name");
   while (query.step())
     all.push_back({query.get_text(0), parse_role(query.get_text(1)).value_or(Role::Viewer),
-                   split_villages(query.get_text(2))});
+                   split_list(query.get_text(2))});
   return all;
 }
 
@@ -229,7 +214,7 @@ Status Station::add_user(const User& user) {
   if (find_user(user.name)) return Status::refused(trf("用户 {} 已存在", "user {} already exists", user.name));
   return write([&](WriteContext& w) {
     auto insert = w.db().prepare("INSERT INTO users(name, role, villages, created_at, created_by) VALUES(?1, ?2, ?3, ?4, ?5)");
-    insert.bind_all(user.name, to_string(user.role), join_villages(user.villages), clock_.now_iso(), actor_.name).run();
+    insert.bind_all(user.name, to_string(user.role), join_list(user.villages), clock_.now_iso(), actor_.name).run();
     w.audit("user.add", "user", user.name, json(),
             json{{"name", user.name}, {"role", to_string(user.role)}, {"villages", user.villages}});
     return Status::ok();

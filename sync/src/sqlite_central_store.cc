@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <mutex>
-#include <sstream>
 
+#include "tongdang/core/text_list.h"
 #include "tongdang/core/report.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
@@ -121,21 +121,6 @@ CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit
 )sql";
 
 constexpr int kServerSchemaVersion = 1;
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -342,7 +327,7 @@ class SqliteCentralStore final : public CentralStore {
         "INSERT INTO server_tokens(token_hash, kind, name, role, county, township, villages, created_at)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     insert->bind(1, token_hash).bind(2, to_string(token.kind)).bind(3, token.name).bind(4, to_string(token.role));
-    insert->bind(5, identity_.county).bind(6, token.township).bind(7, join(token.villages)).bind(8, at).run();
+    insert->bind(5, identity_.county).bind(6, token.township).bind(7, join_list(token.villages)).bind(8, at).run();
     std::int64_t id = db_.last_insert_rowid();
     tx.commit();
     return id;
@@ -477,7 +462,7 @@ class SqliteCentralStore final : public CentralStore {
     p.role = parse_role(row.get_text(3)).value_or(Role::Director);
     p.county = row.get_text(4);
     p.township = row.get_text(5);
-    p.villages = split(row.get_text(6));
+    p.villages = split_list(row.get_text(6));
     p.station_id = row.get_text(7);
     return p;
   }
