@@ -12,6 +12,7 @@
 #include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
+#include "report_tally.h"
 
 namespace tongdang::report {
 
@@ -25,14 +26,10 @@ struct PendingSet {
 
 namespace {
 
-// Open-ended spans end on this day (exclusive), so one index range serves "still true".
-constexpr std::string_view kForever = "9999-12-31";
-constexpr std::int64_t kForeverDays = 2932896;  // days from 1970-01-01 to 9999-12-31
+using tally::day_of;
+using tally::kForever;
+using tally::kForeverDays;
 
-std::int64_t day_of(std::string_view text) {
-  auto date = Date::parse(text.substr(0, 10));
-  return date ? date->days_since_epoch() : kForeverDays;
-}
 std::string text_of(std::int64_t day) {
   return day >= kForeverDays ? std::string(kForever) : Date::from_days(day).to_string();
 }
@@ -153,11 +150,11 @@ std::optional<Date> as_date(const std::optional<std::int64_t>& day) {
 
 }  // namespace
 
-void refresh_child(db::Database& db, std::string_view child_id) {
-  if (g_pending) {
-    g_pending->children.emplace(child_id);
-    return;
-  }
+namespace {
+
+// Rewrites the child's report rows; with `delta`, also collects how the tallies change (rows before and after).
+void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delta* delta) {
+  if (delta) tally::collect_child(db, child_id, -1, *delta);
   const Policy& policy = stored_policy(db);
   auto clear_spans = db.cached("DELETE FROM report_span WHERE child_id = ?1");
   clear_spans->bind(1, child_id).run();
@@ -320,15 +317,27 @@ void refresh_child(db::Database& db, std::string_view child_id) {
   upsert->bind(14, (!current_colour || plan_met_now) ? 1 : 0);
   upsert->bind(15, pending_review);
   upsert->run();
+  if (delta) tally::collect_child(db, child_id, 1, *delta);
+}
+
+}  // namespace
+
+void refresh_child(db::Database& db, std::string_view child_id) {
+  if (g_pending) {
+    g_pending->children.emplace(child_id);
+    return;
+  }
+  tally::Delta delta;
+  refresh_child_rows(db, child_id, &delta);
+  tally::apply(db, delta);
 }
 
 // ---- one lead ----
 
-void refresh_lead(db::Database& db, std::string_view lead_id) {
-  if (g_pending) {
-    g_pending->leads.emplace(lead_id);
-    return;
-  }
+namespace {
+
+void refresh_lead_rows(db::Database& db, std::string_view lead_id, tally::Delta* delta) {
+  if (delta) tally::collect_lead(db, lead_id, -1, *delta);
   const ScreeningPolicy& limits = stored_policy(db).screening;
   auto clear = db.cached("DELETE FROM report_step WHERE lead_id = ?1");
   clear->bind(1, lead_id).run();
@@ -393,6 +402,19 @@ void refresh_lead(db::Database& db, std::string_view lead_id) {
     insert->bind(7, step.done ? std::optional<std::string>(text_of(*step.done)) : std::nullopt);
     insert->run();
   }
+  if (delta) tally::collect_lead(db, lead_id, 1, *delta);
+}
+
+}  // namespace
+
+void refresh_lead(db::Database& db, std::string_view lead_id) {
+  if (g_pending) {
+    g_pending->leads.emplace(lead_id);
+    return;
+  }
+  tally::Delta delta;
+  refresh_lead_rows(db, lead_id, &delta);
+  tally::apply(db, delta);
 }
 
 // ---- hooks ----
@@ -419,26 +441,31 @@ void BulkRefresh::flush() {
   if (!owner_) return;
   g_pending = nullptr;
   owner_ = false;
-  for (const auto& child : pending_->children) refresh_child(db_, child);
-  for (const auto& lead : pending_->leads) refresh_lead(db_, lead);
+  // One tally delta for the whole batch: each township's tally rows are rewritten once.
+  tally::Delta delta;
+  for (const auto& child : pending_->children) refresh_child_rows(db_, child, &delta);
+  for (const auto& lead : pending_->leads) refresh_lead_rows(db_, lead, &delta);
+  tally::apply(db_, delta);
   pending_->children.clear();
   pending_->leads.clear();
 }
 
 void refresh_all(db::Database& db) {
   db.exec("DELETE FROM report_span; DELETE FROM report_measure; DELETE FROM report_child; DELETE FROM report_step;");
+  // (the tallies are recomputed from these rows at the end)
   std::vector<std::string> ids;
   {
     auto query = db.prepare("SELECT id FROM children ORDER BY id");
     while (query.step()) ids.push_back(query.get_text(0));
   }
-  for (const auto& id : ids) refresh_child(db, id);
+  for (const auto& id : ids) refresh_child_rows(db, id, nullptr);
   ids.clear();
   {
     auto query = db.prepare("SELECT DISTINCT lead_id FROM events WHERE lead_id IS NOT NULL ORDER BY lead_id");
     while (query.step()) ids.push_back(query.get_text(0));
   }
-  for (const auto& id : ids) refresh_lead(db, id);
+  for (const auto& id : ids) refresh_lead_rows(db, id, nullptr);
+  tally::rebuild(db);
 }
 
 int rebuild(db::Database& db) {

@@ -95,6 +95,18 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 std::int64_t Statement::get_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::get_double(int column) const { return sqlite3_column_double(stmt_, column); }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+std::string_view Statement::get_blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (!bytes) return {};
+  return {static_cast<const char*>(bytes), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
 std::string Statement::get_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
