@@ -216,7 +216,8 @@ void apply(db::Database& db, const Delta& delta) {
       std::max_element(ids.begin(), ids.end(), [](auto& a, auto& b) { return a.second < b.second; })->second) + 1;
   auto before = db.cached(
       "SELECT counts FROM report_tally WHERE township = ?1 AND day < ?2 ORDER BY day DESC LIMIT 1");
-  auto after = db.cached("SELECT day, counts FROM report_tally WHERE township = ?1 AND day >= ?2 ORDER BY day");
+  auto after = db.cached(
+      "SELECT day, counts FROM report_tally WHERE township = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day");
   auto insert = db.cached("INSERT INTO report_tally(township, day, counts) VALUES(?1, ?2, ?3)");
   auto update = db.cached("UPDATE report_tally SET counts = ?3 WHERE township = ?1 AND day = ?2");
   auto erase = db.cached("DELETE FROM report_tally WHERE township = ?1 AND day = ?2");
@@ -232,6 +233,13 @@ void apply(db::Database& db, const Delta& delta) {
     }
     if (changes.empty()) continue;
     const std::int64_t first = changes.front().first;
+    // Rows after the last change need rewriting only if the changes do not sum to zero there (a span opened or
+    // closed for good); a visit's changes usually do, so only the days between its first and last change are read.
+    std::map<int, std::int64_t> net;
+    for (const auto& [day, counters] : changes)
+      for (const auto& [id, change] : counters) net[id] += change;
+    const bool open_ended = std::any_of(net.begin(), net.end(), [](const auto& entry) { return entry.second != 0; });
+    const std::int64_t last = open_ended ? kForeverDays : changes.back().first;
 
     Counts kept;  // the counts in force just before the current day, as the table will hold them
     before->bind(1, township).bind(2, first);
@@ -239,7 +247,7 @@ void apply(db::Database& db, const Delta& delta) {
     before->reset();
     Counts original = kept;  // the same, as the table held them before this change
     std::vector<std::pair<std::int64_t, Counts>> rows;
-    after->bind(1, township).bind(2, first);
+    after->bind(1, township).bind(2, first).bind(3, last);
     while (after->step()) rows.emplace_back(after->get_int(0), decode(after->get_blob(1)));
     after->reset();
 
