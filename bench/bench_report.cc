@@ -3,7 +3,7 @@
 // times the report itself — the county's, and on the province store one county's and the whole province's — and
 // the cost a single change pays to keep the report rows current. Figures: docs/benchmarks.md "Reports".
 //
-//   ./build/bench_report [--county 50000] [--province 600000] [--dir /tmp] [--runs 5]
+//   ./build/bench_report [--county 50000] [--province 600000] [--dir /tmp] [--runs 5] [--reuse]
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -44,17 +44,9 @@ Timing time_report(db::Database& db, const report::Options& options, int runs, r
   return {ms[ms.size() / 2], ms.front()};
 }
 
-void run(const std::string& label, const std::string& path, const std::vector<std::string>& townships, int children,
-         const std::vector<std::pair<report::ScopeLevel, std::string>>& scopes, int runs, bool workflow_rebuild) {
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
-  ManualClock clock(midnight_cst_ms(Date(2026, 11, 28)) + 10LL * 3600 * 1000);
-  Station::InitOptions init{townships.front(), "bench", "bench", Role::Supervisor, {}};
-  auto station = std::move(Station::create(path, init, clock)).value();
-  db::Database& db = station->db();
-  db.exec("PRAGMA cache_size = -262144");  // 256 MiB: a server's page cache, not a laptop's default 2 MiB
-
+// Writes the workload into a fresh store and rebuilds its projections and report rows.
+void build_store(db::Database& db, const std::string& label, const std::vector<std::string>& townships, int children,
+                 bool workflow_rebuild) {
   fixtures::ReportWorkload w;
   w.children = children;
   w.townships = townships;
@@ -101,6 +93,28 @@ void run(const std::string& label, const std::string& path, const std::vector<st
   // Fold the bulk load's write-ahead log into the database now, so the first timed commit below does not pay for
   // checkpointing gigabytes.
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+void run(const std::string& label, const std::string& path, const std::vector<std::string>& townships, int children,
+         const std::vector<std::pair<report::ScopeLevel, std::string>>& scopes, int runs, bool workflow_rebuild,
+         bool reuse) {
+  ManualClock clock(midnight_cst_ms(Date(2026, 11, 28)) + 10LL * 3600 * 1000);
+  std::unique_ptr<Station> station;
+  if (reuse && std::filesystem::exists(path)) {
+    station = std::move(Station::open(path, clock)).value();
+    std::cout << label << ": reusing " << path << "\n";
+  } else {
+    reuse = false;
+    std::filesystem::remove(path);
+    std::filesystem::remove(path + "-wal");
+    std::filesystem::remove(path + "-shm");
+    Station::InitOptions init{townships.front(), "bench", "bench", Role::Supervisor, {}};
+    station = std::move(Station::create(path, init, clock)).value();
+  }
+  db::Database& db = station->db();
+  db.exec("PRAGMA cache_size = -262144");  // 256 MiB: a server's page cache, not a laptop's default 2 MiB
+  if (!reuse) build_store(db, label, townships, children, workflow_rebuild);
+
 
   for (const auto& [level, code] : scopes) {
     report::Options options;
@@ -139,7 +153,7 @@ void run(const std::string& label, const std::string& path, const std::vector<st
     query.bind(1, townships.front()).bind(2, changes);
     while (query.step()) ids.push_back(query.get_text(0));
   }
-  start = Stopwatch::now();
+  auto start = Stopwatch::now();
   for (const auto& id : ids) {
     NewVisit visit;
     visit.on = Date(2026, 11, 28);
@@ -165,11 +179,13 @@ int main(int argc, char** argv) {
   bool province_workflow = false;
   app.add_flag("--province-workflow", province_workflow,
                "also rebuild the workflow projections of the province store (minutes; the report rows do not need it)");
+  bool reuse = false;
+  app.add_flag("--reuse", reuse, "time the reports on the stores a previous run left in --dir (no rebuild)");
   CLI11_PARSE(app, argc, argv);
   try {
     if (county > 0)
       run("county 睢宁县 320324", dir + "/bench-report-county.db", fixtures::county_townships("320324"), county,
-          {{report::ScopeLevel::County, "320324"}}, runs, true);
+          {{report::ScopeLevel::County, "320324"}}, runs, true, reuse);
     if (province > 0) {
       std::vector<std::string> counties;
       // Every bundled county code: the township table's counties.
@@ -180,7 +196,8 @@ int main(int argc, char** argv) {
         }
       run(fmt::format("province ({} counties)", counties.size()), dir + "/bench-report-province.db",
           fixtures::province_townships(counties), province,
-          {{report::ScopeLevel::County, "320324"}, {report::ScopeLevel::Province, "32"}}, runs, province_workflow);
+          {{report::ScopeLevel::County, "320324"}, {report::ScopeLevel::Province, "32"}}, runs, province_workflow,
+          reuse);
     }
   } catch (const std::exception& error) {
     std::cerr << "bench_report: " << error.what() << "\n";

@@ -1,3 +1,5 @@
+#include <cstdlib>
+#include <cstdio>
 #include "tongdang/core/sqlite.h"
 
 #include <fcntl.h>
@@ -152,6 +154,21 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, tuning::kBusyTimeoutMs);
+  // A slow-statement log for operators and benchmarks: TONGDANG_SLOW_SQL_MS=N prints every statement that took N ms
+  // or more to standard error.
+  if (const char* slow = std::getenv("TONGDANG_SLOW_SQL_MS")) {
+    static const std::int64_t threshold_ns = std::atoll(slow) * 1'000'000;
+    sqlite3_trace_v2(
+        db_, SQLITE_TRACE_PROFILE,
+        [](unsigned, void*, void* statement, void* elapsed) {
+          const auto ns = *static_cast<const sqlite3_int64*>(elapsed);
+          if (ns >= threshold_ns)
+            std::fprintf(stderr, "slow sql %.1f ms: %s\n", static_cast<double>(ns) / 1e6,
+                         sqlite3_sql(static_cast<sqlite3_stmt*>(statement)));
+          return 0;
+        },
+        nullptr);
+  }
   exec("PRAGMA foreign_keys = ON");
   if (mode != Mode::ReadOnly && path != ":memory:") {
     exec("PRAGMA journal_mode = WAL");
