@@ -109,6 +109,11 @@ TEST_CASE("Report: the county report on the server after stations sync", "[repor
   CHECK(township_entry(r, "320324104")["children"] == 0);  // 岚山镇: no station, listed with zero
   CHECK_FALSE(r.contains("overdue_children"));             // the county report lists no child
 
+  auto checked = run_server({"--json", "report", "check"});
+  REQUIRE(checked.exit_code == 0);
+  CHECK(json::parse(checked.out)["consistent"] == true);
+  CHECK(json::parse(checked.out)["differing"]["report_tally"] == 0);
+
   REQUIRE(r["stations"].size() == 2);
   for (const auto& s : r["stations"]) {
     REQUIRE(s["last_sync"].is_string());

@@ -359,7 +359,7 @@ TEST_CASE("Report: JSON has the documented keys", "[report]") {
   CHECK(j["overdue_children"].size() == 2);
 }
 
-TEST_CASE("CLI: report coverage on a station, in every format, and rebuild", "[report][cli]") {
+TEST_CASE("CLI: report coverage on a station, in every format, rebuild and check", "[report][cli]") {
   ScratchDir dir;
   {
     ReportFixture fixture(dir.file("tongdang.db"));
@@ -397,4 +397,31 @@ TEST_CASE("CLI: report coverage on a station, in every format, and rebuild", "[r
   CHECK(json::parse(rebuilt.out)["children"] == 7);
   auto again = tongdang({"--json", "report", "coverage"});
   CHECK(json::parse(again.out)["totals"] == j["totals"]);
+
+  // report check: the maintained rows equal a rebuild; after a row is damaged behind the program's back, the check
+  // names the table, exits 1 and changes nothing; a rebuild repairs it.
+  auto checked = tongdang({"--json", "report", "check"});
+  REQUIRE(checked.exit_code == 0);
+  CHECK(json::parse(checked.out)["consistent"] == true);
+  CHECK(json::parse(checked.out)["children"] == 7);
+  auto damage = [&] {
+    db::Database db(dir.file("tongdang.db"), db::Database::Mode::ReadWrite);
+    db.exec("UPDATE report_child SET pending_review = pending_review + 5 WHERE child_id = (SELECT min(child_id) FROM"
+            " report_child)");
+  };
+  auto damaged_rows = [&] {
+    db::Database db(dir.file("tongdang.db"), db::Database::Mode::ReadOnly);
+    auto q = db.prepare("SELECT count(*) FROM report_child WHERE pending_review >= 5");
+    q.step();
+    return q.get_int(0);
+  };
+  damage();
+  REQUIRE(damaged_rows() == 1);
+  auto differs = tongdang({"report", "check", "--lang", "en"});
+  CHECK(differs.exit_code == 1);
+  CHECK(differs.err.find("report_child (2)") != std::string::npos);
+  CHECK(damaged_rows() == 1);  // the check rolled its rebuild back
+  REQUIRE(tongdang({"report", "rebuild"}).exit_code == 0);
+  CHECK(damaged_rows() == 0);
+  CHECK(tongdang({"report", "check"}).exit_code == 0);
 }

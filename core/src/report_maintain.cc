@@ -8,7 +8,10 @@
 #include <set>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "tongdang/core/colour.h"
+#include "tongdang/core/i18n.h"
 #include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
@@ -477,6 +480,41 @@ int rebuild(db::Database& db) {
   count.reset();
   tx.commit();
   return children;
+}
+
+bool Verification::consistent() const {
+  return std::all_of(differing.begin(), differing.end(), [](const auto& entry) { return entry.second == 0; });
+}
+
+Verification verify(db::Database& db) {
+  static constexpr std::string_view kTables[] = {"report_child", "report_span", "report_measure", "report_step",
+                                                 "report_tally"};
+  Verification result;
+  db::Transaction tx(db);  // never committed: the check changes nothing
+  for (std::string_view table : kTables)
+    db.exec(fmt::format("CREATE TEMP TABLE verify_{0} AS SELECT * FROM main.{0}", table));
+  refresh_all(db);
+  for (std::string_view table : kTables) {
+    auto query = db.prepare(fmt::format(
+        "SELECT (SELECT count(*) FROM (SELECT * FROM main.{0} EXCEPT SELECT * FROM temp.verify_{0}))"
+        " + (SELECT count(*) FROM (SELECT * FROM temp.verify_{0} EXCEPT SELECT * FROM main.{0}))",
+        table));
+    query.step();
+    result.differing[std::string(table)] = query.get_int(0);
+  }
+  auto count = db.prepare("SELECT count(*) FROM report_child");
+  count.step();
+  result.children = static_cast<int>(count.get_int(0));
+  return result;
+}
+
+Status verification_status(const Verification& verification) {
+  if (verification.consistent()) return Status::ok();
+  std::string tables;
+  for (const auto& [table, rows] : verification.differing)
+    if (rows != 0) tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", table, rows);
+  return Status::internal(i18n::trf("报表数据与重建结果不一致：{}；请运行 report rebuild 重建",
+                                    "the report rows differ from a rebuild: {}; run report rebuild", tables));
 }
 
 }  // namespace tongdang::report

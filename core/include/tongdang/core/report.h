@@ -21,6 +21,7 @@
 #include "tongdang/core/events.h"
 #include "tongdang/core/model.h"
 #include "tongdang/core/sqlite.h"
+#include "tongdang/core/status.h"
 #include "tongdang/core/tuning.h"
 
 namespace tongdang::report {
@@ -42,6 +43,17 @@ void on_child_profile(db::Database& db, std::string_view child_id);
 void refresh_all(db::Database& db);
 // refresh_all in its own transaction, for checks; returns the number of children.
 int rebuild(db::Database& db);
+
+// Whether the maintained rows and tallies equal a rebuild: rebuilds inside a transaction that is then rolled back
+// (nothing changes) and counts, per table, the rows found on one side only.
+struct Verification {
+  int children = 0;
+  std::map<std::string, std::int64_t> differing;  // table -> rows on one side only (every table listed)
+  bool consistent() const;
+};
+Verification verify(db::Database& db);
+// Ok when consistent; otherwise an error naming each table that differs and what to do about it.
+Status verification_status(const Verification& verification);
 
 // Defers maintenance for a bulk write on this thread (a pulled page, a ledger import, a generated workload):
 // while it lives, the hooks only note which children and leads changed; flush() refreshes each of them once,
