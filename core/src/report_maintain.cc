@@ -471,6 +471,14 @@ void refresh_all(db::Database& db) {
   tally::rebuild(db);
 }
 
+void refresh_tallies(db::Database& db, const std::string& township) {
+  auto clear = db.cached("DELETE FROM report_tally WHERE township = ?1");
+  clear->bind(1, township).run();
+  tally::Delta delta;
+  tally::collect_township(db, township, delta);
+  tally::apply(db, delta);
+}
+
 int rebuild(db::Database& db) {
   db::Transaction tx(db);
   refresh_all(db);

@@ -41,6 +41,9 @@ void on_event(db::Database& db, const Event& event);
 void on_child_profile(db::Database& db, std::string_view child_id);
 // Deletes and recomputes every report row inside the caller's transaction (after a policy change).
 void refresh_all(db::Database& db);
+// Recomputes the tallies of one township from its report rows, inside the caller's transaction: for a writer that
+// loaded report rows in bulk without the hooks (a township snapshot).
+void refresh_tallies(db::Database& db, const std::string& township);
 // refresh_all in its own transaction, for checks; returns the number of children.
 int rebuild(db::Database& db);
 
