@@ -425,3 +425,15 @@ TEST_CASE("CLI: report coverage on a station, in every format, rebuild and check
   CHECK(damaged_rows() == 0);
   CHECK(tongdang({"report", "check"}).exit_code == 0);
 }
+
+TEST_CASE("Report: a township's tallies recomputed from its rows equal the maintained ones", "[report]") {
+  ScratchDir dir;
+  ReportFixture fixture(dir.file("station.db"));
+  fixture.build_township();
+  db::Database& db = fixture.station().db();
+  const std::string maintained = report_rows(db);
+  db.exec("DELETE FROM report_tally");
+  REQUIRE(report_rows(db) != maintained);
+  report::refresh_tallies(db, fixture.station().township());
+  CHECK(report_rows(db) == maintained);
+}
