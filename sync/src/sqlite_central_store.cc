@@ -285,6 +285,13 @@ class SqliteTransaction final : public StoreTransaction {
     upsert->bind(5, record.dump()).bind(6, record.at("opened_at").get<std::string>()).run();
   }
 
+  snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                   bool derived) override {
+    return snapshot::read_rows(db_, township, after_child, limit, derived);
+  }
+
+  std::string policy_fingerprint() override { return snapshot::policy_fingerprint(db_); }
+
   void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) override {
     auto update = db_.cached(
         "UPDATE server_stations SET clock_ahead_ms = ?2, clock_flagged_at = ?3 WHERE station_id = ?1");

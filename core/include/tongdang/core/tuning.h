@@ -56,6 +56,16 @@ inline constexpr long kRequestTimeoutSeconds = 60;
 inline constexpr int kSyncCacheKiB = 64 * 1024;
 // Ops the client asks for per pull page (at most kPullPageMax, the server's cap).
 inline constexpr int kPullPageRequest = kPullPageMax;
+// Children per township snapshot page (a new station's first sync; sync/snapshot.h), with every row that hangs off
+// them: about 2.5 KB of rows per child before gzip. Larger pages mean fewer commits on the station and fewer
+// round trips; smaller ones lose less when a slow link drops mid-page and bound the server's memory per request.
+inline constexpr int kSnapshotPageChildren = 2500;
+// The most children the server puts in one snapshot page, whatever the station asks.
+inline constexpr int kSnapshotPageMaxChildren = 5000;
+// zlib level of snapshot pages. A page is several MB of rows that compress about tenfold at any level; level 1
+// takes a third of the time of the default level for a few percent more bytes, and the snapshot is paced by the
+// server's CPU on a fast link.
+inline constexpr int kSnapshotGzipLevel = 1;
 
 // ID numbers in lists and exports: how many leading and trailing characters stay visible (domain §8).
 inline constexpr int kIdMaskKeepHead = 6;

@@ -24,6 +24,7 @@
 #include "tongdang/core/model.h"
 #include "tongdang/core/status.h"
 #include "tongdang/sync/merge.h"
+#include "tongdang/sync/snapshot.h"
 
 namespace tongdang::sync {
 
@@ -134,6 +135,13 @@ class StoreTransaction {
   virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
   virtual void save_conflict(const nlohmann::json& record) = 0;
   virtual void save_duplicate(const nlohmann::json& record) = 0;
+
+  // Township snapshot (snapshot.h): one page of the current rows of `township` — its children after `after_child`
+  // (at most `limit`) and their rows, then the township-level rows once the children are exhausted. `derived`:
+  // include the derived tables (the station runs the policy whose fingerprint policy_fingerprint() gives).
+  virtual snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                           bool derived) = 0;
+  virtual std::string policy_fingerprint() = 0;
 
   // Clock trouble: the station's stamp was this far ahead of the server's clock.
   virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;
