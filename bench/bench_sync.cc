@@ -161,8 +161,9 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
 }
 
 void report(const char* label, const Measured& m, std::int64_t items, const char* unit) {
-  std::cout << fmt::format("  {:<34} {:>9.1f} ms  ({} {}, {:.0f} {}/s; {} push pages, {} pull pages)\n", label, m.ms,
-                           items, unit, items / (m.ms / 1000.0), unit, m.summary.push_pages, m.summary.pull_pages);
+  std::cout << fmt::format("  {:<34} {:>9.1f} ms  ({} {}, {:.0f} {}/s; {} push pages, {} snapshot pages, {} pull pages)\n",
+                           label, m.ms, items, unit, items / (m.ms / 1000.0), unit, m.summary.push_pages,
+                           m.summary.snapshot_pages, m.summary.pull_pages);
 }
 
 }  // namespace
