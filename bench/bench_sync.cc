@@ -92,7 +92,9 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
   county.store = reuse ? std::move(sync::open_sqlite_store((dir / "central.db").string())).value()
                        : std::move(sync::create_sqlite_store((dir / "central.db").string(), "320324", "睢宁县未保中心",
                                                              clock.now_iso())).value();
-  county.service = std::make_unique<sync::SyncService>(*county.store, clock, [](const std::string&) {});
+  county.service = std::make_unique<sync::SyncService>(*county.store, clock, [](const std::string& line) {
+    if (std::getenv("TONGDANG_BENCH_LOG")) std::cerr << line << "\n";
+  });
   sync::HttpServer::Options options;
   options.port = 0;
   options.insecure = true;

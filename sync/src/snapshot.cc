@@ -218,7 +218,10 @@ std::string join_columns(const std::vector<std::string>& columns, std::string_vi
   return out;
 }
 
-// The SELECT of one table's rows for a page (?1 township; ?2, ?3 the child id range (after, upto]).
+// The SELECT of one table's rows for a page (?1 township; ?2, ?3 the child id range (after, upto]). The page's
+// children drive every join (CROSS JOIN fixes SQLite's join order): each table is then read through its child_id
+// index for just those children, whatever the size of the county. `+c.id` keeps SQLite from carrying the id range
+// over to the joined table's key, which turned each lookup into a range scan (quadratic in the page).
 std::string select_sql(const TableSpec& spec, const std::vector<std::string>& columns) {
   const std::string range = "c.township = ?1 AND c.id > ?2 AND c.id <= ?3";
   if (spec.scope == Scope::Child) {
@@ -227,13 +230,13 @@ std::string select_sql(const TableSpec& spec, const std::vector<std::string>& co
     if (spec.name == "field_versions")
       // The station's field_versions are the server's register versions (what a pulled op would have carried).
       return fmt::format(
-          "SELECT r.entity, r.entity_id, r.field, r.version FROM children c JOIN field_registers r"
-          " ON r.entity = 'child' AND r.entity_id = c.id WHERE {0}"
+          "SELECT r.entity, r.entity_id, r.field, r.version FROM children c CROSS JOIN field_registers r"
+          " ON r.entity = 'child' AND r.entity_id = +c.id WHERE {0}"
           " UNION ALL SELECT r.entity, r.entity_id, r.field, r.version FROM children c"
-          " JOIN relatives rel ON rel.child_id = c.id JOIN field_registers r ON r.entity = 'relative'"
-          " AND r.entity_id = rel.id WHERE {0}",
+          " CROSS JOIN relatives rel ON rel.child_id = +c.id CROSS JOIN field_registers r ON r.entity = 'relative'"
+          " AND r.entity_id = +rel.id WHERE {0}",
           range);
-    return fmt::format("SELECT {} FROM children c JOIN {} t ON t.child_id = c.id WHERE {} ORDER BY c.id",
+    return fmt::format("SELECT {} FROM children c CROSS JOIN {} t ON t.child_id = +c.id WHERE {} ORDER BY c.id",
                        join_columns(columns, "t."), spec.name, range);
   }
   if (spec.name == "events")

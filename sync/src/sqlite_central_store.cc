@@ -120,7 +120,12 @@ CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit
   BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;
 )sql";
 
-constexpr int kServerSchemaVersion = 1;
+// v2: township snapshots (snapshot.h) read a township's children page by page in id order.
+constexpr std::string_view kServerSchemaV2 = R"sql(
+CREATE INDEX server_children_township_id ON children(township, id);
+)sql";
+
+constexpr int kServerSchemaVersion = 2;
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -498,6 +503,12 @@ Status migrate_server(db::Database& db) {
     db.exec(kServerSchemaV1);
     db.exec("INSERT INTO meta(key, value) VALUES('server_schema_version', '1')"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    tx.commit();
+  }
+  if (version < 2) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV2);
+    db.exec("UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();
