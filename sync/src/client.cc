@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -121,8 +122,18 @@ void take_server_state(Station& station, std::string_view entity, std::string_vi
     }
   }
   if (to_write.empty()) return;
-  if (!row_exists(db, entity, id))
+  if (!row_exists(db, entity, id)) {
     for (const auto& [key, value] : extra_on_create.items()) to_write[key] = value;
+  } else {
+    // A value the station already shows (its own edit, answered by the server) is not written again: only its
+    // version was new. On a holder's first push this spares rewriting every field of every file it registered.
+    std::vector<std::string> names;
+    for (const auto& [field, value] : to_write.items()) names.push_back(field);
+    const json shown = read_profile(db, entity, id, names);
+    for (const auto& name : names)
+      if (shown.is_object() && shown.contains(name) && shown[name] == to_write[name]) to_write.erase(name);
+    if (to_write.empty()) return;
+  }
   upsert_profile(db, entity, id, to_write, station.clock().now_iso());
 }
 
@@ -205,6 +216,7 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
     db::Database& db = w.db();
+    report::BulkRefresh report_rows(db);  // each child's report rows once per answered page
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -248,6 +260,7 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
         take_server_state(station, change.entity, change.entity_id, state, json::object());
       }
     }
+    report_rows.flush();
     return Status::ok();
   });
   (void)written;  // the body cannot fail; a database error throws
@@ -388,12 +401,18 @@ class Session {
     if (position.empty() && (!station_.meta(kMetaCursor).value_or("").empty() || !fresh())) return Status::ok();
     const std::string policy = snapshot::policy_fingerprint(station_.db());
     const int children = options_.snapshot_page > 0 ? options_.snapshot_page : tuning::kSnapshotPageChildren;
-    for (;;) {
+    auto fetch = [this, policy, children](const std::string& at) {
       HttpCall request{"GET", std::string(kSnapshotPath),
                        fmt::format("township={}&schema={}&policy={}&children={}&position={}", station_.township(),
-                                   schema::latest_version(), policy, children, position),
+                                   schema::latest_version(), policy, children, at),
                        ""};
-      auto reply = exchange(request, [](const std::string& body) { return snapshot::decode_page(body).is_ok(); });
+      return exchange(request, [](const std::string& body) { return snapshot::decode_page(body).is_ok(); });
+    };
+    // The next page is fetched while this one is loaded: the server reads and compresses page k + 1 while the
+    // station writes page k. (Only the fetching thread uses the transport; only this one the station.)
+    std::future<Result<HttpReply>> next = std::async(std::launch::async, fetch, position);
+    for (;;) {
+      auto reply = next.get();
       if (!reply) return reply.status();
       if (reply->status == 409) {
         json error = json::parse(reply->body, nullptr, false);
@@ -406,6 +425,7 @@ class Session {
         // op is idempotent over what the pages already loaded). Any other refusal: replay the log.
         if (reset && !position.empty() && fresh()) {
           position.clear();
+          next = std::async(std::launch::async, fetch, position);
           continue;
         }
         return Status::ok();
@@ -414,35 +434,40 @@ class Session {
       if (!page) return page.status();
       const json& header = page->header;
       const bool done = header.value("done", false);
+      const std::string following = header.value("next", "");
+      if (!done && following.empty())
+        return Status::internal(tr("服务器的快照页缺少下一页位置", "the server's snapshot page has no next position"));
+      if (!done) next = std::async(std::launch::async, fetch, following);
       std::int64_t rows = 0;
       Status loaded = station_.write([&](WriteContext& w) {
         report::BulkRefresh report_rows(w.db());  // pages without derived rows: each child's report rows once
         auto stats = snapshot::load_page(w.db(), page.value(), station_.township(), w.now_iso());
-        if (!stats) {
-          w.audit("sync.snapshot_refused", "station", station_.station_id(), json(),
-                  {{"reason", stats.status().message()}});
-          return stats.status();
-        }
+        if (!stats) return stats.status();
         report_rows.flush();
         rows = stats->rows;
         if (done) {
           station_.set_meta(kMetaCursor, header.value("cursor", ""));
           station_.set_meta(kMetaSnapshot, "");
         } else {
-          station_.set_meta(kMetaSnapshot, header.value("next", ""));
+          station_.set_meta(kMetaSnapshot, following);
         }
         w.audit("sync.snapshot", "station", station_.station_id(), json(),
                 {{"children", stats->children}, {"rows", stats->rows}, {"derived", header.value("derived", false)}});
         return Status::ok();
       });
-      if (!loaded) return loaded;
+      if (!loaded) {
+        (void)station_.write([&](WriteContext& w) {
+          w.audit("sync.snapshot_refused", "station", station_.station_id(), json(), {{"reason", loaded.message()}});
+          return Status::ok();
+        });
+        return loaded;
+      }
       summary_.snapshot_children += header.value("children", 0);
       summary_.snapshot_rows += rows;
       ++summary_.snapshot_pages;
       report("snapshot", 0);
       if (done) return Status::ok();
-      position = header.value("next", "");
-      if (position.empty()) return Status::internal(tr("服务器的快照页缺少下一页位置", "the server's snapshot page has no next position"));
+      position = following;
     }
   }
 
