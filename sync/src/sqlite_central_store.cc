@@ -191,24 +191,38 @@ class SqliteTransaction final : public StoreTransaction {
     upsert_profile(db_, entity, entity_id, fields, now_iso);
   }
 
-  FieldRegister field_register(std::string_view entity, std::string_view entity_id, std::string_view field) override {
+  std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) override {
     auto query = db_.cached(
-        "SELECT version, hlc, station_id, actor, change_id FROM field_registers"
-        " WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-    query->bind_all(entity, entity_id, field);
-    if (!query->step()) return {};
-    return {query->get_int(0), query->get_text(1), query->get_text(2), query->get_text(3), query->get_text(4)};
+        "SELECT field, version, hlc, station_id, actor, change_id FROM field_registers"
+        " WHERE entity = ?1 AND entity_id = ?2");
+    query->bind_all(entity, entity_id);
+    std::map<std::string, FieldRegister> out;
+    while (query->step())
+      out[query->get_text(0)] = {query->get_int(1), query->get_text(2), query->get_text(3), query->get_text(4),
+                                 query->get_text(5)};
+    return out;
   }
 
-  void set_field_register(std::string_view entity, std::string_view entity_id, std::string_view field,
-                          const FieldRegister& reg) override {
-    auto upsert = db_.cached(
-        "INSERT INTO field_registers(entity, entity_id, field, version, hlc, station_id, actor, change_id)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(entity, entity_id, field) DO UPDATE SET"
-        " version = excluded.version, hlc = excluded.hlc, station_id = excluded.station_id, actor = excluded.actor,"
-        " change_id = excluded.change_id");
-    upsert->bind(1, entity).bind(2, entity_id).bind(3, field).bind(4, reg.version).bind(5, reg.hlc);
-    upsert->bind(6, reg.station_id).bind(7, reg.actor).bind(8, reg.change_id).run();
+  void set_field_registers(std::string_view entity, std::string_view entity_id,
+                           const std::vector<std::pair<std::string, FieldRegister>>& registers) override {
+    if (registers.empty()) return;
+    // One multi-row upsert per distinct field count (each text prepared once and cached).
+    std::string sql = "INSERT INTO field_registers(entity, entity_id, field, version, hlc, station_id, actor, change_id) VALUES";
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const std::size_t p = 3 + i * 6;
+      sql += fmt::format("{}(?1, ?2, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})", i ? ", " : " ", p, p + 1, p + 2, p + 3, p + 4, p + 5);
+    }
+    sql += " ON CONFLICT(entity, entity_id, field) DO UPDATE SET version = excluded.version, hlc = excluded.hlc,"
+           " station_id = excluded.station_id, actor = excluded.actor, change_id = excluded.change_id";
+    auto upsert = db_.cached(sql);
+    upsert->bind_static(1, entity).bind_static(2, entity_id);
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const int p = 3 + static_cast<int>(i) * 6;
+      const auto& [field, reg] = registers[i];
+      upsert->bind_static(p, field).bind(p + 1, reg.version).bind_static(p + 2, reg.hlc);
+      upsert->bind_static(p + 3, reg.station_id).bind_static(p + 4, reg.actor).bind_static(p + 5, reg.change_id);
+    }
+    upsert->run();
   }
 
   bool apply_event(const Event& event) override { return tongdang::apply_event(db_, event); }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,10 +111,12 @@ class StoreTransaction {
                                      const std::vector<std::string>& names) = 0;
   virtual void write_fields(std::string_view entity, std::string_view entity_id, const nlohmann::json& fields,
                             std::string_view now_iso) = 0;
-  virtual FieldRegister field_register(std::string_view entity, std::string_view entity_id,
-                                       std::string_view field) = 0;
-  virtual void set_field_register(std::string_view entity, std::string_view entity_id, std::string_view field,
-                                  const FieldRegister& reg) = 0;
+  // The registers of a record's fields (merge.h), all of them in one read: a change of N fields costs one query,
+  // not N. Fields never written are absent.
+  virtual std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) = 0;
+  // Writes the registers of several fields of one record in one statement.
+  virtual void set_field_registers(std::string_view entity, std::string_view entity_id,
+                                   const std::vector<std::pair<std::string, FieldRegister>>& registers) = 0;
   // Inserts an event and runs the core projections; false if already stored.
   virtual bool apply_event(const Event& event) = 0;
   // Children (other than `except_child`) registered with this ID number anywhere in the county.
