@@ -522,10 +522,11 @@ class Session {
     if (!options_.progress) return;
     SyncProgress progress;
     progress.phase = phase;
-    progress.pages = summary_.push_pages + summary_.pull_pages;
+    progress.pages = summary_.push_pages + summary_.snapshot_pages + summary_.pull_pages;
     progress.changes_up = summary_.pushed;
     progress.outbox_left = outbox_size();
     progress.ops_down = summary_.pulled;
+    progress.snapshot_children = summary_.snapshot_children;
     options_.progress(progress);
   }
 

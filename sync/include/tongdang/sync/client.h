@@ -32,6 +32,7 @@ struct SyncProgress {
   std::int64_t changes_up = 0;
   std::int64_t outbox_left = 0;
   std::int64_t ops_down = 0;
+  std::int64_t snapshot_children = 0;  // child files loaded by a township snapshot so far
 };
 
 struct SyncOptions {
