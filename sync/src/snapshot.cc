@@ -34,6 +34,9 @@ struct TableSpec {
 };
 
 // Every table a station holds for its township, in the order they are loaded (a row's foreign-key parent first).
+// The report rows and the per-township tallies maintained from them (report.h) are not copied: the station's own
+// report maintenance derives them for each loaded child and lead at the end of the page (report::BulkRefresh),
+// because the tallies encode counters by ids that each database assigns in its own order.
 // Station-local tables (users, audit, outbox, sync_shadow, rejected_changes, meta) are never sent. A new table of
 // child or township data must be added here: the snapshot tests compare every table of a bootstrapped station with
 // one that replayed the log.
@@ -47,12 +50,8 @@ constexpr TableSpec kTables[] = {
     {"colour_reviews", Scope::Child, true},
     {"visits", Scope::Child, true},
     {"care_measures", Scope::Child, true},
-    {"report_child", Scope::Child, true},
-    {"report_span", Scope::Child, true},
-    {"report_measure", Scope::Child, true},
     {"events", Scope::Township, false},  // lead events not (yet) tied to a child
     {"leads", Scope::Township, true},
-    {"report_step", Scope::Township, true},
     {"conflicts", Scope::Township, false},
     {"duplicate_candidates", Scope::Township, false},
 };
@@ -350,6 +349,7 @@ class TableLoader {
       if (name == "id") id_column_ = static_cast<int>(i);
       if (name == "entity") entity_column_ = static_cast<int>(i);
       if (name == "entity_id") entity_id_column_ = static_cast<int>(i);
+      if (name == "lead_id") lead_column_ = static_cast<int>(i);
     }
     const bool as_events = spec_.name == "events" && !derived_;  // through apply_event and the projections
     if (spec_.scope == Scope::Child && spec_.name != "field_versions" && child_column_ < 0)
@@ -398,8 +398,11 @@ class TableLoader {
       }
       insert->run();
       if (spec_.name == "relatives" && id_column_ >= 0) relatives_.insert(std::string(row[id_column_].text));
-      // Without derived rows the station derives them: the report rows of a child with no events yet, too.
-      if (spec_.name == "children" && !derived_) report::on_child_profile(db_, row[child_column_].text);
+      // The report rows of each child and lead, derived here (deferred to the end of the page by the caller's
+      // BulkRefresh); without derived rows apply_event's hooks do the same for events.
+      if (spec_.name == "children") report::on_child_profile(db_, row[child_column_].text);
+      if (spec_.name == "events" && lead_column_ >= 0 && row[lead_column_].tag == kText)
+        report::refresh_lead(db_, row[lead_column_].text);
     }
     return rows_;
   }
@@ -458,7 +461,8 @@ class TableLoader {
   std::set<std::string>& relatives_;
   std::vector<std::string> columns_;
   std::int64_t rows_ = 0;
-  int township_column_ = -1, child_column_ = -1, id_column_ = -1, entity_column_ = -1, entity_id_column_ = -1;
+  int township_column_ = -1, child_column_ = -1, id_column_ = -1, entity_column_ = -1, entity_id_column_ = -1,
+      lead_column_ = -1;
   std::vector<std::size_t> stamped_;
 };
 

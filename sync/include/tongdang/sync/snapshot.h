@@ -1,6 +1,6 @@
 // Township snapshots (docs/sync-protocol.md, "Snapshot"): a station that has never synced gets the current rows
 // of its township — child files, relatives, events, field versions and, when both sides run the same county policy,
-// the derived rows (memberships, workflow state, report rows) — in a few large pages, instead of replaying the
+// the derived workflow rows (memberships, child state, visits, care measures, leads) — in a few large pages, instead of replaying the
 // township's change log op by op through the projections. The rows are exactly those a station replaying the log
 // would hold, so the station then goes on with ordinary pulls from the log position the snapshot was taken at.
 //
@@ -59,8 +59,8 @@ struct LoadStats {
   int children = 0;
 };
 
-// Station side: loads `page` into `db` inside the caller's transaction (which should hold a report::BulkRefresh,
-// flushed before commit, for pages without derived rows). Every row must belong to `township` and to the page's
+// Station side: loads `page` into `db` inside the caller's transaction, which must hold a report::BulkRefresh
+// flushed before commit: the report rows of the page's children and leads are derived then. Every row must belong to `township` and to the page's
 // child range; anything else refuses the whole page. `now_iso` stamps the profile rows' created_at/updated_at, as a
 // pulled profile op would.
 Result<LoadStats> load_page(db::Database& db, const Page& page, std::string_view township, std::string_view now_iso);
