@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "sync_fixture.h"
 #include "tongdang/core/care.h"
 #include "tongdang/core/policy.h"
@@ -37,7 +39,35 @@ std::string station_tables(db::Database& db) {
       " 'sync_shadow', 'rejected_changes', 'sqlite_sequence') ORDER BY name");
   while (names.step()) tables.push_back(names.get_text(0));
   std::vector<std::string> lines;
+  // Tallies encode counters by ids each database assigns in its own order of first use (report_tally.h): compared
+  // by what they count, not by their bytes.
+  std::map<std::int64_t, std::string> counters;
+  auto counter_rows = db.prepare("SELECT id, kind || '/' || value FROM report_counter");
+  while (counter_rows.step()) counters[counter_rows.get_int(0)] = counter_rows.get_text(1);
+  auto tallies = db.prepare("SELECT township, day, counts FROM report_tally");
+  while (tallies.step()) {
+    std::string_view bytes = tallies.get_blob(2);
+    std::vector<std::string> counts;
+    std::uint64_t value = 0;
+    int shift = 0;
+    std::int64_t id = 1;
+    for (char c : bytes) {
+      value |= static_cast<std::uint64_t>(static_cast<unsigned char>(c) & 0x7F) << shift;
+      shift += 7;
+      if (static_cast<unsigned char>(c) & 0x80) continue;
+      auto count = static_cast<std::int64_t>(value >> 1) ^ -static_cast<std::int64_t>(value & 1);
+      if (count != 0) counts.push_back(counters[id] + "=" + std::to_string(count));
+      ++id;
+      value = 0;
+      shift = 0;
+    }
+    std::sort(counts.begin(), counts.end());
+    std::string line = "report_tally: " + tallies.get_text(0) + "|" + std::to_string(tallies.get_int(1));
+    for (const auto& c : counts) line += "|" + c;
+    lines.push_back(line);
+  }
   for (const auto& table : tables) {
+    if (table == "report_counter" || table == "report_tally") continue;
     std::string select;
     auto columns = db.prepare("SELECT name FROM pragma_table_info(?1)");
     columns.bind(1, table);
