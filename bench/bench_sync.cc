@@ -4,7 +4,7 @@
 //   2. the first sync of a new station of the same township (pulls everything),
 //   3. an incremental sync of 10 edits, at this township size and at a tenth of it: the second must not grow with
 //      the size of the township.
-// Usage: bench_sync [--children 5000] [--visits 12] [--dir DIR]
+// Usage: bench_sync [--children 5000] [--visits 12] [--target true] [--main true] [--keep] [--dir DIR]
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -77,13 +77,24 @@ struct Run {
   std::int64_t events = 0;
 };
 
-Run run(const std::filesystem::path& dir, int children, int visits, const ManualClock& clock) {
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+// `reuse`: a scratch directory kept by an earlier run (--keep) is used as it is — the filled station and the server
+// after its first push — so a profile of the new station's first sync does not wait for the fill each time.
+Run run(const std::filesystem::path& dir, int children, int visits, const ManualClock& clock, bool reuse = false) {
+  reuse = reuse && std::filesystem::exists(dir / "central.db") && std::filesystem::exists(dir / "a.db");
+  if (!reuse) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  std::filesystem::remove(dir / "b.db");
+  std::filesystem::remove(dir / "b.db-wal");
+  std::filesystem::remove(dir / "b.db-shm");
   Township county;
-  county.store = std::move(sync::create_sqlite_store((dir / "central.db").string(), "320324", "睢宁县未保中心",
-                                                     clock.now_iso())).value();
-  county.service = std::make_unique<sync::SyncService>(*county.store, clock, [](const std::string&) {});
+  county.store = reuse ? std::move(sync::open_sqlite_store((dir / "central.db").string())).value()
+                       : std::move(sync::create_sqlite_store((dir / "central.db").string(), "320324", "睢宁县未保中心",
+                                                             clock.now_iso())).value();
+  county.service = std::make_unique<sync::SyncService>(*county.store, clock, [](const std::string& line) {
+    if (std::getenv("TONGDANG_BENCH_LOG")) std::cerr << line << "\n";
+  });
   sync::HttpServer::Options options;
   options.port = 0;
   options.insecure = true;
@@ -92,11 +103,18 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
 
   Run out;
   auto start = Clock::now();
-  auto station = std::move(Station::create((dir / "a.db").string(), {"320324102", "王集镇未保站", "李芳",
-                                                                      Role::Supervisor, {}}, clock)).value();
+  auto station = reuse ? std::move(Station::open((dir / "a.db").string(), clock)).value()
+                       : std::move(Station::create((dir / "a.db").string(), {"320324102", "王集镇未保站", "李芳",
+                                                                             Role::Supervisor, {}}, clock)).value();
   const Date today = clock.today();
   std::vector<std::string> ids;
-  for (int i = 0; i < children; ++i) {
+  if (reuse) {
+    auto query = station->db().prepare("SELECT id FROM children ORDER BY id");
+    while (query.step()) ids.push_back(query.get_text(0));
+    children = static_cast<int>(ids.size());
+    visits = 0;
+  }
+  for (int i = 0; i < (reuse ? 0 : children); ++i) {
     NewChild child;
     child.fields = {{"village", fmt::format("320324102{:03}", 201 + i % 20)}, {"name", fmt::format("儿童{}", i)},
                     {"id_number", id_number(i)}};
@@ -109,7 +127,7 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
     ids.push_back(added->id);
   }
   // A year of monthly home visits, written in large transactions (a bulk load, not the CLI path).
-  for (std::size_t begin = 0; begin < ids.size(); begin += 500) {
+  for (std::size_t begin = 0; begin < (reuse ? 0 : ids.size()); begin += 500) {
     (void)station->write([&](WriteContext& w) {
       for (std::size_t i = begin; i < std::min(ids.size(), begin + 500); ++i)
         for (int m = visits; m >= 1; --m) {
@@ -127,7 +145,7 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
   out.events = static_cast<std::int64_t>(children) * (visits + 1);
 
   std::string token_a = county.token("320324102");
-  out.first_push = timed_sync(*station, county, token_a);
+  if (!reuse) out.first_push = timed_sync(*station, county, token_a);
   auto fresh = std::move(Station::create((dir / "b.db").string(), {"320324102", "王集镇未保站二", "周督导",
                                                                     Role::Supervisor, {}}, clock)).value();
   out.first_pull = timed_sync(*fresh, county, county.token("320324102"));
@@ -145,8 +163,9 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
 }
 
 void report(const char* label, const Measured& m, std::int64_t items, const char* unit) {
-  std::cout << fmt::format("  {:<34} {:>9.1f} ms  ({} {}, {:.0f} {}/s; {} push pages, {} pull pages)\n", label, m.ms,
-                           items, unit, items / (m.ms / 1000.0), unit, m.summary.push_pages, m.summary.pull_pages);
+  std::cout << fmt::format("  {:<34} {:>9.1f} ms  ({} {}, {:.0f} {}/s; {} push pages, {} snapshot pages, {} pull pages)\n",
+                           label, m.ms, items, unit, items / (m.ms / 1000.0), unit, m.summary.push_pages,
+                           m.summary.snapshot_pages, m.summary.pull_pages);
 }
 
 }  // namespace
@@ -162,33 +181,39 @@ int main(int argc, char** argv) {
   app.add_option("--dir", dir, "scratch directory (removed and recreated)");
   bool target = true;
   app.add_option("--target", target, "also run the 10,000-file target workload (default true)");
+  bool main_workload = true;
+  app.add_option("--main", main_workload, "run the N-children and N/10 workloads (default true)");
+  bool keep = false;
+  app.add_flag("--keep", keep, "keep the scratch directory; a later --keep run reuses its filled station and server");
   CLI11_PARSE(app, argc, argv);
   ManualClock clock(midnight_cst_ms(Date(2026, 11, 28)) + 12 * 3600 * 1000);
 
   std::cout << fmt::format("bench_sync: township of {} children, {} events each (1 membership + {} visits), "
                            "loopback HTTP + gzip\n", children, visits + 1, visits);
-  Run big = run(dir, children, visits, clock);
-  std::int64_t big_ops = children + big.events;
-  std::cout << fmt::format("  station filled in {:.0f} ms\n", big.fill_ms);
-  report("first sync, holder pushes all", big.first_push, big_ops, "changes");
-  report("first sync, new station pulls all", big.first_pull, big_ops, "ops");
-  report("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
+  if (main_workload) {
+    Run big = run(std::filesystem::path(dir) / "main", children, visits, clock);
+    std::int64_t big_ops = children + big.events;
+    std::cout << fmt::format("  station filled in {:.0f} ms\n", big.fill_ms);
+    report("first sync, holder pushes all", big.first_push, big_ops, "changes");
+    report("first sync, new station pulls all", big.first_pull, big_ops, "ops");
+    report("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
 
-  int small_children = std::max(1, children / 10);
-  Run small = run(dir, small_children, visits, clock);
-  std::cout << fmt::format("  at {} children: incremental sync of 10 edits {:.1f} ms\n", small_children,
-                           small.incremental.ms);
-  std::cout << fmt::format("  ratio incremental({}) / incremental({}) = {:.2f}  (1.0 = independent of township size)\n",
-                           children, small_children, big.incremental.ms / small.incremental.ms);
+    int small_children = std::max(1, children / 10);
+    Run small = run(std::filesystem::path(dir) / "small", small_children, visits, clock);
+    std::cout << fmt::format("  at {} children: incremental sync of 10 edits {:.1f} ms\n", small_children,
+                             small.incremental.ms);
+    std::cout << fmt::format("  ratio incremental({}) / incremental({}) = {:.2f}  (1.0 = independent of township size)\n",
+                             children, small_children, big.incremental.ms / small.incremental.ms);
+  }
   if (target) {
     // The target workload: 10,000 child files (each with its membership event), no visits.
-    Run files = run(dir, 10000, 0, clock);
+    Run files = run(std::filesystem::path(dir) / "target", 10000, 0, clock, keep);
     std::cout << fmt::format("target: 10,000 child files (+1 membership event each), no visits\n");
     report("first sync, holder pushes all", files.first_push, 20000, "changes");
     report("first sync, new station pulls all", files.first_pull, 20000, "ops");
     report("incremental sync of 10 edits (median of 5)", files.incremental, 10, "edits");
   }
-  std::filesystem::remove_all(dir);
+  if (!keep) std::filesystem::remove_all(dir);
   curl_global_cleanup();
   return 0;
 }

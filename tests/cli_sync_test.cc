@@ -136,7 +136,9 @@ TEST_CASE("CLI sync: two stations and a county server over TLS with a self-signe
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(json::parse(first.out)["pushed"] == 2);
-  REQUIRE(b({"sync", "--server", url, "--token", token_b, "--ca-cert", dir.file("cert.pem")}).exit_code == 0);
+  auto joined = b({"--json", "sync", "--server", url, "--token", token_b, "--ca-cert", dir.file("cert.pem")});
+  REQUIRE(joined.exit_code == 0);
+  CHECK(json::parse(joined.out)["snapshot_children"] == 1);  // a new station starts from a township snapshot
   CHECK(json::parse(b({"--json", "child", "show", child}).out)["name"] == "张小明");
 
   // Offline edits of the same field on both; then sync (server and token remembered).

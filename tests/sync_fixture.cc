@@ -84,6 +84,8 @@ Result<sync::SyncSummary> TestStation::sync_with(sync::Transport& transport) {
   sync::SyncOptions options;
   options.sleep = [](int) {};
   options.jitter_seed = 7;
+  options.snapshot = snapshot;
+  options.snapshot_page = snapshot_page;
   return sync::run_sync(*station, transport, options);
 }
 

@@ -60,6 +60,8 @@ struct TestStation {
   std::int64_t outbox();
 
   TestCounty& county;
+  bool snapshot = true;   // false: replay the change log even on a first sync (as an older station does)
+  int snapshot_page = 0;  // children per snapshot page (0: the default)
   ManualClock clock;
   std::unique_ptr<Station> station;
   std::string token;

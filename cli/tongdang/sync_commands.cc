@@ -48,6 +48,11 @@ void run_sync_command(Context& context, const std::string& server, const std::st
   const bool quiet = context.json;
   options.progress = [quiet](const sync::SyncProgress& p) {
     if (quiet || p.pages < 3) return;  // a short sync (one page each way) needs no progress lines
+    if (p.phase == "snapshot") {
+      std::cerr << trf("  第 {} 页：已载入本乡镇档案 {} 份\n", "  page {}: {} files of the township loaded\n", p.pages,
+                       p.snapshot_children);
+      return;
+    }
     std::cerr << trf("  第 {} 页：已上传 {}（待上传 {}），已下载 {}\n", "  page {}: {} up ({} left), {} down\n", p.pages,
                      p.changes_up, p.outbox_left, p.ops_down);
   };
@@ -66,6 +71,10 @@ void run_sync_command(Context& context, const std::string& server, const std::st
   std::cout << trf("同步完成：上传 {}（冲突 {}，被拒 {}），下载 {}，用时 {:.0f} 毫秒\n",
                    "synced: pushed {} (conflicts {}, rejected {}), pulled {}, in {:.0f} ms\n", summary.pushed,
                    summary.conflicts_opened, summary.rejected, summary.pulled, summary.duration_ms);
+  if (summary.snapshot_pages > 0)
+    std::cout << trf("首次同步：从县中心载入本乡镇档案 {} 份（{} 页）\n",
+                     "first sync: {} files of the township loaded from the county ({} pages)\n",
+                     summary.snapshot_children, summary.snapshot_pages);
   if (summary.conflicts_opened > 0)
     std::cout << tr("有新的冲突，请督导员处理：tongdang conflicts\n",
                     "new conflicts for a supervisor to resolve: tongdang conflicts\n");

@@ -97,6 +97,18 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 std::int64_t Statement::get_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::get_double(int column) const { return sqlite3_column_double(stmt_, column); }
 
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+std::string_view Statement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? std::string_view(name) : std::string_view();
+}
+int Statement::column_type(int column) const { return sqlite3_column_type(stmt_, column); }
+std::string_view Statement::get_text_view(int column) const {
+  const auto* text = sqlite3_column_text(stmt_, column);
+  if (!text) return {};
+  return {reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
 Statement& Statement::bind_blob(int index, std::string_view bytes) {
   int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK) fail(db_, rc, "bind");

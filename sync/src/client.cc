@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "tongdang/core/tuning.h"
 #include "tongdang/sync/merge.h"
 #include "tongdang/sync/protocol.h"
+#include "tongdang/sync/snapshot.h"
 
 namespace tongdang::sync {
 
@@ -32,6 +34,8 @@ constexpr std::string_view kMetaCursor = "sync.cursor";
 constexpr std::string_view kMetaServerId = "sync.server_id";
 constexpr std::string_view kMetaLastSuccess = "sync.last_success";
 constexpr std::string_view kMetaClockAhead = "sync.clock_ahead_ms";
+// The position of the next township snapshot page while a snapshot is being loaded (empty otherwise).
+constexpr std::string_view kMetaSnapshot = "sync.snapshot";
 
 // ---- station-side state ----
 
@@ -118,8 +122,18 @@ void take_server_state(Station& station, std::string_view entity, std::string_vi
     }
   }
   if (to_write.empty()) return;
-  if (!row_exists(db, entity, id))
+  if (!row_exists(db, entity, id)) {
     for (const auto& [key, value] : extra_on_create.items()) to_write[key] = value;
+  } else {
+    // A value the station already shows (its own edit, answered by the server) is not written again: only its
+    // version was new. On a holder's first push this spares rewriting every field of every file it registered.
+    std::vector<std::string> names;
+    for (const auto& [field, value] : to_write.items()) names.push_back(field);
+    const json shown = read_profile(db, entity, id, names);
+    for (const auto& name : names)
+      if (shown.is_object() && shown.contains(name) && shown[name] == to_write[name]) to_write.erase(name);
+    if (to_write.empty()) return;
+  }
   upsert_profile(db, entity, id, to_write, station.clock().now_iso());
 }
 
@@ -202,6 +216,7 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
     db::Database& db = w.db();
+    report::BulkRefresh report_rows(db);  // each child's report rows once per answered page
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -245,6 +260,7 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
         take_server_state(station, change.entity, change.entity_id, state, json::object());
       }
     }
+    report_rows.flush();
     return Status::ok();
   });
   (void)written;  // the body cannot fail; a database error throws
@@ -282,15 +298,17 @@ class Session {
       : station_(station), transport_(transport), options_(options), summary_(summary),
         random_(options.jitter_seed ? options.jitter_seed : std::random_device{}()) {}
 
-  Result<json> call(const HttpCall& call) {
+  // Sends `call`, retrying transient failures. `complete` says whether a 2xx body arrived whole (a truncated body is
+  // as transient as a dropped connection). Returns the 2xx reply, or a 409 for the caller to read, or the failure.
+  Result<HttpReply> exchange(const HttpCall& call, const std::function<bool(const std::string&)>& complete) {
     for (int attempt = 0;; ++attempt) {
       HttpReply reply = transport_.send(call);
       if (reply.transport_error.empty() && reply.status >= 200 && reply.status < 300) {
-        json body = json::parse(reply.body, nullptr, false);
-        if (!body.is_discarded()) return body;
-        reply.status = 0;  // a truncated body: as transient as a dropped connection
+        if (complete(reply.body)) return reply;
+        reply.status = 0;
         reply.transport_error = "malformed response";
       }
+      if (reply.transport_error.empty() && reply.status == 409) return reply;
       if (!transient(reply) || attempt + 1 >= tuning::kRetryMaxAttempts) return http_failure(reply);
       // Capped exponential backoff with full jitter: spreads the retries of many stations after an outage.
       int cap = std::min(tuning::kRetryMaxDelayMs, tuning::kRetryBaseDelayMs << std::min(attempt, 16));
@@ -299,6 +317,17 @@ class Session {
       if (options_.sleep) options_.sleep(delay);
       else std::this_thread::sleep_for(std::chrono::milliseconds(delay));
     }
+  }
+
+  Result<json> call(const HttpCall& call) {
+    json body;
+    auto reply = exchange(call, [&body](const std::string& text) {
+      body = json::parse(text, nullptr, false);
+      return !body.is_discarded();
+    });
+    if (!reply) return reply.status();
+    if (reply->status == 409) return http_failure(reply.value());
+    return body;
   }
 
   Status hello() {
@@ -317,6 +346,9 @@ class Session {
     if (summary_.clock_ahead_ms <= tuning::kMaxClockAheadMs) summary_.clock_ahead_ms = 0;
     auto server_hlc = Hlc::parse(body.value("server_hlc", ""));
     std::string server_id = body.value("server_id", "");
+    const json features = body.value("features", json::array());
+    snapshot_offered_ = std::find(features.begin(), features.end(), json(kFeatureSnapshot)) != features.end() &&
+                        body.value("schema_version", 0) == schema::latest_version();
     return station_.write([&](WriteContext&) {
       // A station whose clock runs behind catches up with the server's clock here.
       if (server_hlc) {
@@ -327,6 +359,7 @@ class Session {
         // Another server (or a new one): read its logs from the start. Replaying is harmless (idempotent).
         station_.set_meta(kMetaServerId, server_id);
         station_.set_meta(kMetaCursor, "");
+        station_.set_meta(kMetaSnapshot, "");
       }
       station_.set_meta(kMetaClockAhead, std::to_string(summary_.clock_ahead_ms));
       return Status::ok();
@@ -355,6 +388,86 @@ class Session {
       if (summary_.pushed == before)
         return Status::internal(tr("服务器没有确认任何变更", "the server acknowledged none of the changes"));
       report("push", total);
+    }
+  }
+
+  // A station that has never synced loads the current rows of its township in a few large pages (snapshot.h)
+  // instead of replaying the whole change log; an interrupted snapshot resumes at its next page. Afterwards pull()
+  // goes on from the log position the snapshot was taken at. Nothing happens (and pull() replays the log) when the
+  // server does not offer snapshots, runs another schema version, or the station already holds records.
+  Status snapshot() {
+    if (!snapshot_offered_ || !options_.snapshot) return Status::ok();
+    std::string position = station_.meta(kMetaSnapshot).value_or("");
+    if (position.empty() && (!station_.meta(kMetaCursor).value_or("").empty() || !fresh())) return Status::ok();
+    const std::string policy = snapshot::policy_fingerprint(station_.db());
+    const int children = options_.snapshot_page > 0 ? options_.snapshot_page : tuning::kSnapshotPageChildren;
+    auto fetch = [this, policy, children](const std::string& at) {
+      HttpCall request{"GET", std::string(kSnapshotPath),
+                       fmt::format("township={}&schema={}&policy={}&children={}&position={}", station_.township(),
+                                   schema::latest_version(), policy, children, at),
+                       ""};
+      return exchange(request, [](const std::string& body) { return snapshot::decode_page(body).is_ok(); });
+    };
+    // The next page is fetched while this one is loaded: the server reads and compresses page k + 1 while the
+    // station writes page k. (Only the fetching thread uses the transport; only this one the station.)
+    std::future<Result<HttpReply>> next = std::async(std::launch::async, fetch, position);
+    for (;;) {
+      auto reply = next.get();
+      if (!reply) return reply.status();
+      if (reply->status == 409) {
+        json error = json::parse(reply->body, nullptr, false);
+        const bool reset = error.is_object() && error.value("error", "") == "snapshot_reset";
+        (void)station_.write([&](WriteContext&) {
+          station_.set_meta(kMetaSnapshot, "");
+          return Status::ok();
+        });
+        // A position the server no longer knows: start again while nothing is loaded, else replay the log (every
+        // op is idempotent over what the pages already loaded). Any other refusal: replay the log.
+        if (reset && !position.empty() && fresh()) {
+          position.clear();
+          next = std::async(std::launch::async, fetch, position);
+          continue;
+        }
+        return Status::ok();
+      }
+      auto page = snapshot::decode_page(reply->body);
+      if (!page) return page.status();
+      const json& header = page->header;
+      const bool done = header.value("done", false);
+      const std::string following = header.value("next", "");
+      if (!done && following.empty())
+        return Status::internal(tr("服务器的快照页缺少下一页位置", "the server's snapshot page has no next position"));
+      if (!done) next = std::async(std::launch::async, fetch, following);
+      std::int64_t rows = 0;
+      Status loaded = station_.write([&](WriteContext& w) {
+        report::BulkRefresh report_rows(w.db());  // pages without derived rows: each child's report rows once
+        auto stats = snapshot::load_page(w.db(), page.value(), station_.township(), w.now_iso());
+        if (!stats) return stats.status();
+        report_rows.flush();
+        rows = stats->rows;
+        if (done) {
+          station_.set_meta(kMetaCursor, header.value("cursor", ""));
+          station_.set_meta(kMetaSnapshot, "");
+        } else {
+          station_.set_meta(kMetaSnapshot, following);
+        }
+        w.audit("sync.snapshot", "station", station_.station_id(), json(),
+                {{"children", stats->children}, {"rows", stats->rows}, {"derived", header.value("derived", false)}});
+        return Status::ok();
+      });
+      if (!loaded) {
+        (void)station_.write([&](WriteContext& w) {
+          w.audit("sync.snapshot_refused", "station", station_.station_id(), json(), {{"reason", loaded.message()}});
+          return Status::ok();
+        });
+        return loaded;
+      }
+      summary_.snapshot_children += header.value("children", 0);
+      summary_.snapshot_rows += rows;
+      ++summary_.snapshot_pages;
+      report("snapshot", 0);
+      if (done) return Status::ok();
+      position = following;
     }
   }
 
@@ -392,6 +505,14 @@ class Session {
   }
 
  private:
+  // Nothing to lose by loading rows wholesale: no records, no unsent changes.
+  bool fresh() {
+    auto query = station_.db().cached(
+        "SELECT NOT EXISTS (SELECT 1 FROM children) AND NOT EXISTS (SELECT 1 FROM events)"
+        " AND NOT EXISTS (SELECT 1 FROM outbox)");
+    return query->step() && query->get_int(0) == 1;
+  }
+
   std::int64_t outbox_size() {
     auto query = station_.db().cached("SELECT count(*) FROM outbox");
     return query->step() ? query->get_int(0) : 0;
@@ -401,10 +522,11 @@ class Session {
     if (!options_.progress) return;
     SyncProgress progress;
     progress.phase = phase;
-    progress.pages = summary_.push_pages + summary_.pull_pages;
+    progress.pages = summary_.push_pages + summary_.snapshot_pages + summary_.pull_pages;
     progress.changes_up = summary_.pushed;
     progress.outbox_left = outbox_size();
     progress.ops_down = summary_.pulled;
+    progress.snapshot_children = summary_.snapshot_children;
     options_.progress(progress);
   }
 
@@ -414,6 +536,7 @@ class Session {
   SyncSummary& summary_;
   std::mt19937 random_;
   int push_max_ = tuning::kPushPageMax;
+  bool snapshot_offered_ = false;
 };
 
 }  // namespace
@@ -422,7 +545,9 @@ json SyncSummary::to_json() const {
   return {{"pushed", pushed},         {"applied", applied},       {"duplicates", duplicates},
           {"conflicts_opened", conflicts_opened}, {"rejected", rejected}, {"pulled", pulled},
           {"push_pages", push_pages}, {"pull_pages", pull_pages}, {"retries", retries},
-          {"clock_ahead_ms", clock_ahead_ms}, {"duration_ms", duration_ms}};
+          {"clock_ahead_ms", clock_ahead_ms}, {"duration_ms", duration_ms},
+          {"snapshot_pages", snapshot_pages}, {"snapshot_children", snapshot_children},
+          {"snapshot_rows", snapshot_rows}};
 }
 
 Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncOptions& options) {
@@ -432,6 +557,7 @@ Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncO
   Session session(station, transport, options, summary);
   if (auto hello = session.hello(); !hello) return hello;
   if (auto pushed = session.push(); !pushed) return pushed;
+  if (auto loaded = session.snapshot(); !loaded) return loaded;
   if (auto pulled = session.pull(); !pulled) return pulled;
   station.set_meta(kMetaLastSuccess, station.clock().now_iso());
   summary.duration_ms =

@@ -189,10 +189,26 @@ Result<Cursor> Cursor::decode(std::string_view text) {
   return cursor;
 }
 
-std::string gzip_compress(std::string_view data) {
+std::string SnapshotPosition::encode() const {
+  return base64url_encode(json{{"v", 1}, {"s", server_id}, {"t", township}, {"q", seq}, {"a", after_child}}.dump());
+}
+
+Result<SnapshotPosition> SnapshotPosition::decode(std::string_view text) {
+  auto raw = base64url_decode(text);
+  if (!raw) return Status::invalid("position", "malformed");
+  json parsed = json::parse(*raw, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || parsed.value("v", 0) != 1 || !parsed.contains("s") ||
+      !parsed["s"].is_string() || !parsed.contains("t") || !parsed["t"].is_string() || !parsed.contains("q") ||
+      !parsed["q"].is_number_integer() || parsed["q"].get<std::int64_t>() < 0 || !parsed.contains("a") ||
+      !parsed["a"].is_string())
+    return Status::invalid("position", "malformed");
+  return SnapshotPosition{parsed["s"], parsed["t"], parsed["q"].get<std::int64_t>(), parsed["a"]};
+}
+
+std::string gzip_compress(std::string_view data, int level) {
   z_stream stream{};
   // windowBits 15 + 16: a gzip header and trailer rather than a bare zlib stream.
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     throw std::runtime_error("deflateInit2 failed");
   std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));

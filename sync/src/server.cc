@@ -28,7 +28,8 @@ using nlohmann::json;
 struct SyncService::Outcome {
   int status = 200;
   json body;
-  std::string raw_body;  // when set, sent as is (a pull page assembled from stored op texts)
+  std::string raw_body;  // when set, sent as is (a pull page assembled from stored op texts, a snapshot page)
+  std::string content_type = "application/json";
   json counts = json::object();
 };
 
@@ -87,6 +88,8 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
       outcome = push(*principal, request);
     } else if (request.path == kPullPath && request.method == "GET") {
       outcome = pull(*principal, request);
+    } else if (request.path == kSnapshotPath && request.method == "GET") {
+      outcome = snapshot(*principal, request);
     } else {
       outcome = error_outcome(404, "not_found", "no such endpoint");
     }
@@ -123,6 +126,7 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
   response.status = outcome.status;
   response.body = outcome.raw_body.empty() ? outcome.body.dump(-1, ' ', false, json::error_handler_t::replace)
                                            : std::move(outcome.raw_body);
+  response.content_type = outcome.content_type;
   return response;
 }
 
@@ -145,8 +149,10 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
   Outcome out;
   std::int64_t ahead = 0;
   Hlc server_hlc;
+  std::string policy;
   {
     auto tx = store_.begin();
+    policy = tx->policy_fingerprint();
     Hlc clock = tx->clock();
     auto station_hlc = Hlc::parse(in.value("hlc", ""));
     std::int64_t now_ms = clock_.now_ms();
@@ -174,7 +180,12 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
               {"server_hlc", server_hlc.to_string()},
               {"scopes", scopes},
               {"limits", {{"push_max", tuning::kPushPageMax}, {"pull_max", tuning::kPullPageMax}}},
-              {"clock", {{"ahead_ms", ahead}, {"flagged", ahead > tuning::kMaxClockAheadMs}}}};
+              {"clock", {{"ahead_ms", ahead}, {"flagged", ahead > tuning::kMaxClockAheadMs}}},
+              // A station that has never synced may ask for a snapshot of its township instead of the whole log;
+              // the derived rows come with it when its policy has this fingerprint and its schema this version.
+              {"features", json::array({kFeatureSnapshot})},
+              {"schema_version", schema::latest_version()},
+              {"policy", policy}};
   return out;
 }
 
@@ -263,6 +274,63 @@ SyncService::Outcome SyncService::pull(const Principal& principal, const Service
   out.raw_body = fmt::format(R"({{"ops":{},"cursor":{},"has_more":{}}})", ops, json(next.encode()).dump(),
                              has_more ? "true" : "false");
   out.counts = {{"ops", count}, {"has_more", has_more}};
+  return out;
+}
+
+SyncService::Outcome SyncService::snapshot(const Principal& principal, const ServiceRequest& request) {
+  auto param = [&](const char* key) { return request.query.count(key) ? request.query.at(key) : std::string(); };
+  const std::string township = param("township");
+  if (!in_scope(principal, township))
+    return error_outcome(403, "forbidden", trf("令牌不能读取乡镇 {}", "the token may not read township {}", township));
+  int schema_version = 0;
+  int limit = tuning::kSnapshotPageChildren;
+  try {
+    schema_version = std::stoi(param("schema"));
+    if (!param("children").empty())
+      limit = std::clamp(std::stoi(param("children")), 1, tuning::kSnapshotPageMaxChildren);
+  } catch (const std::exception&) {
+    return error_outcome(400, "invalid", "schema and children must be numbers");
+  }
+  // Rows are copied table to table: only between the same schema. Another version replays the log instead.
+  if (schema_version != schema::latest_version())
+    return error_outcome(409, "snapshot_unavailable",
+                         trf("站点数据库结构版本 {} 与服务器的 {} 不同，改为逐条同步", "the station's schema version {} "
+                             "differs from the server's {}; replay the change log instead", schema_version,
+                             schema::latest_version()));
+  SnapshotPosition position{identity_.server_id, township, 0, ""};
+  if (!param("position").empty()) {
+    auto decoded = SnapshotPosition::decode(param("position"));
+    if (!decoded) return error_outcome(400, "invalid", decoded.status().to_string());
+    // From another server (or before a restore), or for another township: the station starts again.
+    if (decoded->server_id != identity_.server_id || decoded->township != township)
+      return error_outcome(409, "snapshot_reset", tr("快照位置无效，需要重新开始", "the snapshot position is not "
+                                                     "valid here; start the snapshot again"));
+    position = decoded.value();
+  }
+  snapshot::PageRows rows;
+  bool derived = false;
+  {
+    auto tx = store_.begin();  // one read: every child of the page is consistent with its rows
+    if (param("position").empty()) position.seq = tx->last_seq(township);
+    derived = !param("policy").empty() && param("policy") == tx->policy_fingerprint();
+    rows = tx->snapshot_rows(township, position.after_child, limit, derived);
+  }  // rolled back: nothing was written
+  Cursor cursor{identity_.server_id, {}};
+  cursor.set(township, position.seq);
+  SnapshotPosition next = position;
+  next.after_child = rows.last_child;
+  json header = {{"township", township},
+                 {"after", position.after_child},
+                 {"upto", rows.last_child.empty() ? position.after_child : rows.last_child},
+                 {"done", rows.done},
+                 {"derived", derived},
+                 {"cursor", cursor.encode()},
+                 {"next", rows.done ? std::string() : next.encode()},
+                 {"schema_version", schema::latest_version()}};
+  Outcome out;
+  out.raw_body = snapshot::encode_page(std::move(header), rows);
+  out.content_type = std::string(kSnapshotContentType);
+  out.counts = {{"children", rows.children}, {"rows", rows.rows}, {"done", rows.done}, {"derived", derived}};
   return out;
 }
 

@@ -189,8 +189,12 @@ class ChangeApplier {
     json op_fields = json::object();
     ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
     std::vector<json> conflicts;
+    const std::map<std::string, FieldRegister> registers =
+        creating ? std::map<std::string, FieldRegister>{} : tx_.field_registers(entity, id);
+    std::vector<std::pair<std::string, FieldRegister>> next_registers;
     for (const auto& [name, value] : change_.fields.items()) {
-      FieldRegister reg = creating ? FieldRegister{} : tx_.field_register(entity, id, name);
+      auto found = registers.find(name);
+      FieldRegister reg = found == registers.end() ? FieldRegister{} : found->second;
       FieldEdit edit{change_.base.value(name, std::int64_t{0}), stamp_, ctx_.station_id};
       FieldMerge decision = merge_field(reg, edit);
       // The field's state after this change, answered to the station.
@@ -203,11 +207,12 @@ class ChangeApplier {
                                                                              decision == FieldMerge::ConflictTakes));
       if (decision == FieldMerge::ConflictKeeps) continue;
       FieldRegister next{reg.version + 1, stamp_, ctx_.station_id, change_.actor, change_.change_id};
-      tx_.set_field_register(entity, id, name, next);
+      next_registers.emplace_back(name, next);
       written[name] = value;
       op_fields[name] = {{"value", value}, {"version", next.version}};
       result.state[name] = op_fields[name];
     }
+    tx_.set_field_registers(entity, id, next_registers);
     if (creating && entity == "child") written["created_by"] = change_.actor;
     if (!written.empty()) tx_.write_fields(entity, id, written, ctx_.now_iso);
     if (!op_fields.empty()) {

@@ -120,7 +120,12 @@ CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit
   BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;
 )sql";
 
-constexpr int kServerSchemaVersion = 1;
+// v2: township snapshots (snapshot.h) read a township's children page by page in id order.
+constexpr std::string_view kServerSchemaV2 = R"sql(
+CREATE INDEX server_children_township_id ON children(township, id);
+)sql";
+
+constexpr int kServerSchemaVersion = 2;
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -186,24 +191,38 @@ class SqliteTransaction final : public StoreTransaction {
     upsert_profile(db_, entity, entity_id, fields, now_iso);
   }
 
-  FieldRegister field_register(std::string_view entity, std::string_view entity_id, std::string_view field) override {
+  std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) override {
     auto query = db_.cached(
-        "SELECT version, hlc, station_id, actor, change_id FROM field_registers"
-        " WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-    query->bind_all(entity, entity_id, field);
-    if (!query->step()) return {};
-    return {query->get_int(0), query->get_text(1), query->get_text(2), query->get_text(3), query->get_text(4)};
+        "SELECT field, version, hlc, station_id, actor, change_id FROM field_registers"
+        " WHERE entity = ?1 AND entity_id = ?2");
+    query->bind_all(entity, entity_id);
+    std::map<std::string, FieldRegister> out;
+    while (query->step())
+      out[query->get_text(0)] = {query->get_int(1), query->get_text(2), query->get_text(3), query->get_text(4),
+                                 query->get_text(5)};
+    return out;
   }
 
-  void set_field_register(std::string_view entity, std::string_view entity_id, std::string_view field,
-                          const FieldRegister& reg) override {
-    auto upsert = db_.cached(
-        "INSERT INTO field_registers(entity, entity_id, field, version, hlc, station_id, actor, change_id)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(entity, entity_id, field) DO UPDATE SET"
-        " version = excluded.version, hlc = excluded.hlc, station_id = excluded.station_id, actor = excluded.actor,"
-        " change_id = excluded.change_id");
-    upsert->bind(1, entity).bind(2, entity_id).bind(3, field).bind(4, reg.version).bind(5, reg.hlc);
-    upsert->bind(6, reg.station_id).bind(7, reg.actor).bind(8, reg.change_id).run();
+  void set_field_registers(std::string_view entity, std::string_view entity_id,
+                           const std::vector<std::pair<std::string, FieldRegister>>& registers) override {
+    if (registers.empty()) return;
+    // One multi-row upsert per distinct field count (each text prepared once and cached).
+    std::string sql = "INSERT INTO field_registers(entity, entity_id, field, version, hlc, station_id, actor, change_id) VALUES";
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const std::size_t p = 3 + i * 6;
+      sql += fmt::format("{}(?1, ?2, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})", i ? ", " : " ", p, p + 1, p + 2, p + 3, p + 4, p + 5);
+    }
+    sql += " ON CONFLICT(entity, entity_id, field) DO UPDATE SET version = excluded.version, hlc = excluded.hlc,"
+           " station_id = excluded.station_id, actor = excluded.actor, change_id = excluded.change_id";
+    auto upsert = db_.cached(sql);
+    upsert->bind_static(1, entity).bind_static(2, entity_id);
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const int p = 3 + static_cast<int>(i) * 6;
+      const auto& [field, reg] = registers[i];
+      upsert->bind_static(p, field).bind(p + 1, reg.version).bind_static(p + 2, reg.hlc);
+      upsert->bind_static(p + 3, reg.station_id).bind_static(p + 4, reg.actor).bind_static(p + 5, reg.change_id);
+    }
+    upsert->run();
   }
 
   bool apply_event(const Event& event) override { return tongdang::apply_event(db_, event); }
@@ -284,6 +303,13 @@ class SqliteTransaction final : public StoreTransaction {
     upsert->bind(3, record.at("status").get<std::string>()).bind(4, record.at("revision").get<std::int64_t>());
     upsert->bind(5, record.dump()).bind(6, record.at("opened_at").get<std::string>()).run();
   }
+
+  snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                   bool derived) override {
+    return snapshot::read_rows(db_, township, after_child, limit, derived);
+  }
+
+  std::string policy_fingerprint() override { return snapshot::policy_fingerprint(db_); }
 
   void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) override {
     auto update = db_.cached(
@@ -491,6 +517,12 @@ Status migrate_server(db::Database& db) {
     db.exec(kServerSchemaV1);
     db.exec("INSERT INTO meta(key, value) VALUES('server_schema_version', '1')"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    tx.commit();
+  }
+  if (version < 2) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV2);
+    db.exec("UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();

@@ -75,6 +75,13 @@ class Statement {
   std::string get_text(int column) const;
   std::optional<std::string> get_optional_text(int column) const;
   std::optional<std::int64_t> get_optional_int(int column) const;
+  // For code that copies rows generically (the sync snapshot): the result's shape, a value's storage class
+  // (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL), and text without a copy (valid until the
+  // next step or reset).
+  int column_count() const;
+  std::string_view column_name(int column) const;
+  int column_type(int column) const;
+  std::string_view get_text_view(int column) const;
   // A BLOB column's bytes, valid until the next step() or reset().
   std::string_view get_blob(int column) const;
 

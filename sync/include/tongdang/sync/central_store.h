@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "tongdang/core/model.h"
 #include "tongdang/core/status.h"
 #include "tongdang/sync/merge.h"
+#include "tongdang/sync/snapshot.h"
 
 namespace tongdang::sync {
 
@@ -109,10 +111,12 @@ class StoreTransaction {
                                      const std::vector<std::string>& names) = 0;
   virtual void write_fields(std::string_view entity, std::string_view entity_id, const nlohmann::json& fields,
                             std::string_view now_iso) = 0;
-  virtual FieldRegister field_register(std::string_view entity, std::string_view entity_id,
-                                       std::string_view field) = 0;
-  virtual void set_field_register(std::string_view entity, std::string_view entity_id, std::string_view field,
-                                  const FieldRegister& reg) = 0;
+  // The registers of a record's fields (merge.h), all of them in one read: a change of N fields costs one query,
+  // not N. Fields never written are absent.
+  virtual std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) = 0;
+  // Writes the registers of several fields of one record in one statement.
+  virtual void set_field_registers(std::string_view entity, std::string_view entity_id,
+                                   const std::vector<std::pair<std::string, FieldRegister>>& registers) = 0;
   // Inserts an event and runs the core projections; false if already stored.
   virtual bool apply_event(const Event& event) = 0;
   // Children (other than `except_child`) registered with this ID number anywhere in the county.
@@ -134,6 +138,13 @@ class StoreTransaction {
   virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
   virtual void save_conflict(const nlohmann::json& record) = 0;
   virtual void save_duplicate(const nlohmann::json& record) = 0;
+
+  // Township snapshot (snapshot.h): one page of the current rows of `township` — its children after `after_child`
+  // (at most `limit`) and their rows, then the township-level rows once the children are exhausted. `derived`:
+  // include the derived tables (the station runs the policy whose fingerprint policy_fingerprint() gives).
+  virtual snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                           bool derived) = 0;
+  virtual std::string policy_fingerprint() = 0;
 
   // Clock trouble: the station's stamp was this far ahead of the server's clock.
   virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;

@@ -1,5 +1,5 @@
-// The station's side of sync: `tongdang sync` (hello, push the outbox in pages, pull the township's change log in
-// pages), and what a station shows about it (status, conflicts, duplicate candidates, rejected changes) and the
+// The station's side of sync: `tongdang sync` (hello, push the outbox in pages, on a station that has never synced
+// load a snapshot of its township, pull the township's change log in pages), and what a station shows about it (status, conflicts, duplicate candidates, rejected changes) and the
 // supervisor's resolution of a conflict.
 //
 // Invariants the client keeps (design §3):
@@ -27,16 +27,19 @@ namespace tongdang::sync {
 
 // Where a sync stands, for progress reports on long syncs.
 struct SyncProgress {
-  std::string phase;        // "push" or "pull"
+  std::string phase;        // "push", "snapshot" or "pull"
   int pages = 0;
   std::int64_t changes_up = 0;
   std::int64_t outbox_left = 0;
   std::int64_t ops_down = 0;
+  std::int64_t snapshot_children = 0;  // child files loaded by a township snapshot so far
 };
 
 struct SyncOptions {
   int push_page = 0;  // 0: the server's limit (at most tuning::kPushPageMax)
   int pull_page = 0;  // 0: tuning::kPullPageRequest
+  int snapshot_page = 0;  // children per snapshot page; 0: tuning::kSnapshotPageChildren
+  bool snapshot = true;   // false: never ask for a snapshot, replay the change log (as an older station does)
   // Waits between retries of a transient failure; tests pass a function that does not sleep.
   std::function<void(int milliseconds)> sleep;
   std::function<void(const SyncProgress&)> progress;
@@ -54,6 +57,9 @@ struct SyncSummary {
   int pull_pages = 0;
   int retries = 0;
   std::int64_t clock_ahead_ms = 0;    // > 0: the server flagged this station's clock as running ahead
+  int snapshot_pages = 0;             // township snapshot pages loaded (a new station's first sync)
+  std::int64_t snapshot_children = 0;
+  std::int64_t snapshot_rows = 0;
   double duration_ms = 0;
 
   nlohmann::json to_json() const;

@@ -20,6 +20,12 @@ inline constexpr int kProtocolVersion = 1;
 inline constexpr std::string_view kHelloPath = "/v1/sync/hello";
 inline constexpr std::string_view kPushPath = "/v1/sync/push";
 inline constexpr std::string_view kPullPath = "/v1/sync/pull";
+// A township snapshot for a station that has never synced (snapshot.h). Offered by servers that list
+// kFeatureSnapshot in their hello answer; a station that does not ask for it replays the change log instead.
+inline constexpr std::string_view kSnapshotPath = "/v1/sync/snapshot";
+inline constexpr std::string_view kFeatureSnapshot = "snapshot";
+// A snapshot page is a compact row stream (snapshot.h), not JSON; errors about it are JSON as usual.
+inline constexpr std::string_view kSnapshotContentType = "application/x-tongdang-snapshot";
 // Every request names the station it comes from (a station token is bound to one station id on first use).
 inline constexpr std::string_view kStationHeader = "X-Tongdang-Station";
 
@@ -70,8 +76,22 @@ struct Cursor {
   static Result<Cursor> decode(std::string_view text);
 };
 
-// gzip (RFC 1952) with zlib, for request bodies (libcurl compresses only what it receives).
-std::string gzip_compress(std::string_view data);
+// Where a township snapshot stands between pages: opaque to stations (base64url JSON), like the cursor. `seq` is the
+// township log position the snapshot was started at (the station pulls from there once the last page is in);
+// `after_child` the last child id already delivered (pages go in child id order).
+struct SnapshotPosition {
+  std::string server_id;
+  std::string township;
+  std::int64_t seq = 0;
+  std::string after_child;
+
+  std::string encode() const;
+  static Result<SnapshotPosition> decode(std::string_view text);
+};
+
+// gzip (RFC 1952) with zlib, for request bodies (libcurl compresses only what it receives) and snapshot pages.
+// `level`: zlib's 1 (fastest) … 9 (smallest); -1 its default (6).
+std::string gzip_compress(std::string_view data, int level = -1);
 // Inflates gzip or zlib data; InvalidInput if corrupt or larger than `max_bytes` once inflated.
 Result<std::string> gzip_decompress(std::string_view data, std::size_t max_bytes);
 

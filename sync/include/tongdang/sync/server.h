@@ -1,4 +1,4 @@
-// The county server: the protocol's three requests (hello, push, pull) handled against a CentralStore, and the
+// The county server: the protocol's requests (hello, push, pull, and a new station's snapshot) handled against a CentralStore, and the
 // HTTP(S) listener that carries them (cpp-httplib). SyncService knows nothing of HTTP, so tests can also call it
 // in process; HttpServer adds TLS, gzip, limits, timeouts, the structured log and graceful shutdown.
 #pragma once
@@ -32,7 +32,8 @@ struct ServiceRequest {
 
 struct ServiceResponse {
   int status = 200;
-  std::string body;           // JSON text
+  std::string body;           // JSON text, or a snapshot page (content_type says which)
+  std::string content_type = "application/json";
 };
 
 // Writes one log line (already formatted). Default: stderr.
@@ -50,6 +51,7 @@ class SyncService {
   Outcome hello(const Principal& principal, const ServiceRequest& request);
   Outcome push(const Principal& principal, const ServiceRequest& request);
   Outcome pull(const Principal& principal, const ServiceRequest& request);
+  Outcome snapshot(const Principal& principal, const ServiceRequest& request);
 
   CentralStore& store_;
   const Clock& clock_;
