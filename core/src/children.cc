@@ -47,7 +47,8 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
   Hlc hlc = w.stamp();
   json stored = fields;
   if (create && entity == "child") stored["created_by"] = w.station().actor().name;  // relatives have no such column
-  upsert_profile(w.db(), entity, id, stored, w.now_iso());
+  if (create) insert_profile(w.db(), entity, id, stored, w.now_iso());  // a new id: no row to look for
+  else upsert_profile(w.db(), entity, id, stored, w.now_iso());
   std::string captured =
       w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
                  create ? json::object() : base_versions(w.db(), entity, id, fields)},

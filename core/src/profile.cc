@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "projections.h"
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/model.h"
@@ -157,20 +158,17 @@ Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
   return Status::internal("unknown field kind");
 }
 
-void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
-                    std::string_view now_iso) {
+namespace {
+
+// UPDATEs the given fields of an existing row, or INSERTs a new one; then the derived rows that read it.
+void write_profile_row(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                       std::string_view now_iso, bool update) {
   const auto& specs = fields_of(entity);
   std::vector<std::string> names;
   for (const auto& [name, value] : fields.items()) {
     // Column names come only from our own field table, never from input, so building SQL here is safe.
     if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
   }
-  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
-  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
-  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
-  exists->bind(1, id);
-  const bool update = exists->step();
-  exists->reset();
   // Plain appends rather than fmt: a ledger import builds this text thousands of times (the statement itself is
   // prepared once per distinct text and cached).
   std::string sql;
@@ -208,7 +206,29 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     else statement->bind(index, value.dump());
   }
   statement->run();
-  if (entity == "child") report::on_child_profile(db, id);  // the coverage report's row of this child
+  if (entity != "child") return;
+  // The child's workflow state (its case worker, or a profile that arrived after its events), and through it the
+  // report rows; else the report rows alone (they read the village, the case worker …).
+  if (!projections::workflow_child_profile(db, id, !update, fields.contains("case_worker")))
+    report::on_child_profile(db, id);
+}
+
+}  // namespace
+
+void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso) {
+  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
+  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
+  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
+  exists->bind(1, id);
+  const bool update = exists->step();
+  exists->reset();
+  write_profile_row(db, entity, id, fields, now_iso, update);
+}
+
+void insert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso) {
+  write_profile_row(db, entity, id, fields, now_iso, /*update=*/false);
 }
 
 json read_profile(db::Database& db, std::string_view entity, std::string_view id, const std::vector<std::string>& names) {
