@@ -222,7 +222,14 @@ thread_local projections::DeferredWorkflow::Pending* g_deferred = nullptr;
 }  // namespace
 
 void refresh_child_state(db::Database& db, std::string_view child_id) {
-  if (!child_exists(db, child_id)) return;  // the profile has not arrived yet (sync applies it, then refreshes)
+  // The profile's case worker, and whether the profile has arrived at all (else its arrival refreshes this).
+  std::optional<std::string> profile_case_worker;
+  {
+    auto profile = db.cached("SELECT case_worker FROM children WHERE id = ?1");
+    profile->bind(1, child_id);
+    if (!profile->step()) return;
+    profile_case_worker = profile->get_optional_text(0);
+  }
   const Policy& policy = stored_policy(db);
   std::vector<Event> events = child_events(db, child_id);
 
@@ -285,9 +292,13 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
     }
   }
 
-  // Care measures of the child, rebuilt.
-  auto clear = db.cached("DELETE FROM care_measures WHERE child_id = ?1");
-  clear->bind(1, child_id).run();
+  // Care measures of the child, rebuilt. Rows come only from this child's care.add events, and events are never
+  // changed or removed: a child without any has no rows to clear (most children, on every membership event of a
+  // ledger import). Should events ever move between children, clear unconditionally.
+  if (!measure_order.empty()) {
+    auto clear = db.cached("DELETE FROM care_measures WHERE child_id = ?1");
+    clear->bind(1, child_id).run();
+  }
   auto insert_measure = db.cached(
       "INSERT INTO care_measures(id, child_id, township, area, item, provider, status, started_on, updated_on,"
       " done_on, outcome, notes, created_by, updated_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
@@ -312,9 +323,11 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
 
   ColourState colour = derive_colour(colour_events);
 
-  // Review items, rebuilt.
-  auto clear_reviews = db.cached("DELETE FROM colour_reviews WHERE child_id = ?1");
-  clear_reviews->bind(1, child_id).run();
+  // Review items, rebuilt; they come only from colour events (as care measures above, none: nothing to clear).
+  if (!colour_events.empty()) {
+    auto clear_reviews = db.cached("DELETE FROM colour_reviews WHERE child_id = ?1");
+    clear_reviews->bind(1, child_id).run();
+  }
   auto insert_review = db.cached(
       "INSERT INTO colour_reviews(event_id, child_id, from_colour, proposed_colour, why, opened_on, opened_by,"
       " resolved_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -330,12 +343,7 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
     if (!step.resolved_by && (!review_since || event->occurred_on < *review_since)) review_since = event->occurred_on;
   }
 
-  std::optional<std::string> case_worker = assigned_worker;
-  if (!case_worker) {
-    auto profile = db.cached("SELECT case_worker FROM children WHERE id = ?1");
-    profile->bind(1, child_id);
-    if (profile->step()) case_worker = profile->get_optional_text(0);
-  }
+  std::optional<std::string> case_worker = assigned_worker ? assigned_worker : profile_case_worker;
   if (case_worker && case_worker->empty()) case_worker.reset();
 
   std::optional<std::string> next_visit, next_supervisor, next_reassess, plan_due;

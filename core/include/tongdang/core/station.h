@@ -129,6 +129,9 @@ class Station {
   friend class WriteContext;
   Station(db::Database db, const Clock& clock);
   void load_identity();
+  // The clock stored in meta: read once per write, then kept here (a write takes a stamp per record, thousands in
+  // an import); set_meta("hlc", …) drops it, so a clock moved inside a write (sync's hlc_receive) is honoured.
+  Hlc stored_hlc();
 
   db::Database db_;
   const Clock& clock_;
@@ -136,6 +139,7 @@ class Station {
   std::string township_;
   std::string name_;
   User actor_;
+  std::optional<Hlc> stored_hlc_;
 };
 
 // Roles and what they may do (domain §1), in one place.
