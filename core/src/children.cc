@@ -49,7 +49,7 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
   if (create) insert_profile(w.db(), entity, id, fields, w.now_iso(), entity == "child" ? w.station().actor().name : "");
   else upsert_profile(w.db(), entity, id, fields, w.now_iso());
   std::string captured =
-      w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
+      w.capture({entity, id, child_id, create ? "create" : "update", fields,
                  create ? json::object() : base_versions(w.db(), entity, id, fields)},
                 hlc);
   std::optional<std::string> before_text;

@@ -34,12 +34,14 @@ struct User {
 };
 
 // One captured change, as appended to the outbox (design §3) and later pushed to the server.
+// A view of the change, valid for the capture() call it is made for: nothing is copied (an import captures
+// thousands of whole profiles).
 struct CapturedChange {
-  std::string entity;     // "child", "relative", "event"
-  std::string entity_id;
-  std::string child_id;
-  std::string op;         // "create", "update", "event"
-  nlohmann::json fields;  // changed fields, or the whole event
+  std::string_view entity;       // "child", "relative", "event"
+  std::string_view entity_id;
+  std::string_view child_id;
+  std::string_view op;           // "create", "update", "event"
+  const nlohmann::json& fields;  // changed fields, or the whole event
   nlohmann::json base = nlohmann::json::object();  // field -> server version last seen
 };
 
