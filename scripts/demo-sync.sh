@@ -113,6 +113,7 @@ echo
 echo "== 县级覆盖报告 (睢宁县，各乡镇；不含姓名与身份证号) =="
 srv report coverage --format table
 srv report coverage --format html --out "$work/coverage.html" && echo "HTML: $(wc -c < "$work/coverage.html") bytes"
+srv report check
 echo
 echo "== 服务器日志 (每个请求一行) 的最后三行 =="
 tail -3 "$work/server.log"

@@ -41,7 +41,10 @@ inline std::string report_rows(db::Database& db) {
         "SELECT ifnull(measure_id, '') || '|' || ifnull(child_id, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(area, '') || '|' || ifnull(status, '') FROM report_measure"
         " ORDER BY measure_id",
         "SELECT ifnull(lead_id, '') || '|' || ifnull(step, '') || '|' || ifnull(township, '') || '|' || ifnull(village, '') || '|' || ifnull(started_on, '') || '|' || ifnull(due_on, '') || '|' || ifnull(done_on, '') FROM report_step"
-        " ORDER BY lead_id, step, started_on"}) {
+        " ORDER BY lead_id, step, started_on",
+        // The tallies are canonical (no row repeats the one before it), so maintained equals rebuilt byte for byte.
+        "SELECT t.township || '|' || t.day || '|' || hex(t.counts) FROM report_tally t ORDER BY t.township, t.day",
+        "SELECT id || '|' || kind || '|' || value FROM report_counter ORDER BY id"}) {
     auto query = db.prepare(sql);
     while (query.step()) out += query.get_text(0) + "\n";
     out += "--\n";

@@ -13,6 +13,9 @@
 //     townships of 睢宁县 listed; 2 stations, s2 not synced since 11-20: the data is incomplete.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <random>
+
 #include "report_fixture.h"
 #include "sync_fixture.h"
 #include "tongdang/core/i18n.h"
@@ -106,6 +109,11 @@ TEST_CASE("Report: the county report on the server after stations sync", "[repor
   CHECK(township_entry(r, "320324104")["children"] == 0);  // 岚山镇: no station, listed with zero
   CHECK_FALSE(r.contains("overdue_children"));             // the county report lists no child
 
+  auto checked = run_server({"--json", "report", "check"});
+  REQUIRE(checked.exit_code == 0);
+  CHECK(json::parse(checked.out)["consistent"] == true);
+  CHECK(json::parse(checked.out)["differing"]["report_tally"] == 0);
+
   REQUIRE(r["stations"].size() == 2);
   for (const auto& s : r["stations"]) {
     REQUIRE(s["last_sync"].is_string());
@@ -142,4 +150,74 @@ TEST_CASE("Report: the county report on the server after stations sync", "[repor
   CHECK(table.out.find("not synced since 2026-11-20") != std::string::npos);
   auto rebuilt = run_server({"--json", "report", "rebuild"});
   CHECK(rebuilt.exit_code == 0);
+}
+
+TEST_CASE("Report: server tallies equal a rebuild after random changes and syncs", "[report][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, /*http=*/false);
+  // Two stations of 王集镇 (the same files, edited offline on both) and one of 双沟镇.
+  TestStation a(dir, "a", "320324102", county);
+  TestStation b(dir, "b", "320324102", county);
+  TestStation c(dir, "c", "320324103", county);
+  std::vector<TestStation*> stations = {&a, &b, &c};
+  std::mt19937 random(20261129);
+  std::map<TestStation*, std::vector<std::string>> children;
+  int round = 0;
+  // A day from June 1 to the round's day: offline work recorded late, never in the future.
+  auto day = [&] { return Date(2026, 6, 1).plus_days(random() % (round * 3 + 1)).to_string(); };
+  const char* colours[] = {"red", "yellow", "blue", "green"};
+  int seq = 0;
+  const std::int64_t june1 = midnight_cst_ms(Date(2026, 6, 1)) + 10LL * 3600 * 1000;
+  for (; round < 60; ++round) {
+    TestStation& s = *stations[random() % stations.size()];
+    // Three days a round: files registered from June to November, so earlier days have fewer children.
+    county.clock.set(june1 + round * 3LL * 86400 * 1000);
+    s.clock.set(county.clock.now_ms());
+    // b works on a's files once they have synced down to it.
+    auto& files = children[&s == &b ? &a : &s];
+    const int op = files.empty() ? 0 : static_cast<int>(random() % 5);
+    if (op == 0) {
+      const std::string village = s.station->township() + (random() % 2 ? "201" : "202");
+      const std::string id = s.add_child("测试儿童", test::make_id_number("20140101", ++seq), village);
+      if (&s != &b) files.push_back(id);
+    } else if (op == 1 || op == 2) {
+      const std::string& child = files[random() % files.size()];
+      if (!s.station->db().prepare("SELECT 1 FROM children WHERE id = '" + child + "'").step()) continue;
+      if (op == 1) {
+        record(*s.station, child, "assessment", {{"colour", colours[random() % 4]}}, day());
+      } else {
+        NewVisit visit;
+        visit.on = *Date::parse(day());  // offline visits dated in the past, synced later
+        REQUIRE(add_visit(*s.station, child, visit).is_ok());
+      }
+    } else {
+      REQUIRE(s.sync().is_ok());
+    }
+  }
+  county.clock.set(june1 + 180LL * 86400 * 1000);
+  for (int pass = 0; pass < 2; ++pass)
+    for (TestStation* s : stations) REQUIRE(s->sync().is_ok());
+
+  db::Database server(county.db_path, db::Database::Mode::ReadWrite);
+  const std::string maintained = test::report_rows(server);
+  report::rebuild(server);
+  CHECK(test::report_rows(server) == maintained);
+  for (TestStation* s : stations) {
+    const std::string rows = test::report_rows(s->station->db());
+    report::rebuild(s->station->db());
+    CHECK(test::report_rows(s->station->db()) == rows);
+  }
+  // The county's figures read from the server's tallies equal the same figures read from its rows, on any day.
+  for (const char* as_of : {"2026-06-10", "2026-07-15", "2026-09-30", "2026-11-28"}) {
+    INFO(as_of);
+    report::Options options;
+    options.level = report::ScopeLevel::County;
+    options.scope_code = "320324";
+    options.as_of = *Date::parse(as_of);
+    options.method = report::Method::Tallies;
+    const json tallies = report::to_json(report::build(server, options, {}));
+    options.method = report::Method::Rows;
+    CHECK(report::to_json(report::build(server, options, {})) == tallies);
+    CHECK(tallies["totals"]["children"].get<int>() > 0);
+  }
 }

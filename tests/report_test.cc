@@ -73,6 +73,28 @@ report::Report township_report(Station& station, const std::string& as_of, bool 
   return report::build(station.db(), options, {health});
 }
 
+// The county's report (320324) read one way or the other; the same JSON is expected from both.
+json county_report(Station& station, const std::string& as_of, report::Method method,
+                   std::optional<std::string> period_from = std::nullopt) {
+  report::Options options;
+  options.level = report::ScopeLevel::County;
+  options.method = method;
+  options.scope_code = "320324";
+  options.scope_name = "睢宁县";
+  options.as_of = *Date::parse(as_of);
+  if (period_from) options.period_from = Date::parse(*period_from);
+  options.generated_at = "2026-11-28T10:00:00+08:00";
+  options.source = "server";
+  return report::to_json(report::build(station.db(), options, {}));
+}
+
+const json& township_entry(const json& report, const std::string& code) {
+  for (const auto& t : report["townships"])
+    if (t["code"] == code) return t;
+  FAIL("no township " << code);
+  throw std::logic_error("unreachable");
+}
+
 const report::Figures& unit(const std::vector<report::Figures>& units, const std::string& code) {
   for (const auto& f : units)
     if (f.code == code) return f;
@@ -167,6 +189,36 @@ TEST_CASE("Report: every figure of the hand-computed township", "[report]") {
   CHECK(r.stale_stations.size() == 1);
 }
 
+TEST_CASE("Report: the county report read from the tallies has the hand-computed township's figures", "[report]") {
+  ScratchDir dir;
+  ReportFixture fixture(dir.file("station.db"));
+  fixture.build_township();
+  // The figures above, worked by hand, as the county report reads them from the per-township tallies.
+  const json county = county_report(fixture.station(), "2026-11-28", report::Method::Tallies);
+  const json& t = township_entry(county, "320324102");
+  CHECK(t["children"] == 6);
+  CHECK(t["by_colour"] == json({{"red", 2}, {"yellow", 1}, {"blue", 1}, {"green", 1}}));
+  CHECK(t["ungraded"] == 1);
+  CHECK(t["registered_in_period"] == 2);
+  CHECK(t["closed_in_period"] == 1);
+  CHECK(t["visit_coverage"] == Approx(0.4));
+  CHECK(t["overdue"]["red"] == 1);
+  CHECK(t["overdue"]["yellow"] == 1);
+  CHECK(t["overdue_by_days"]["1_7"] == 1);
+  CHECK(t["overdue_by_days"]["8_30"] == 1);
+  CHECK(t["escalations_open"] == 2);
+  CHECK(t["overdue_trend"] == json({4, 4, 3, 3, 3, 3, 1, 2}));
+  CHECK(county["totals"]["children"] == 6);
+  // Every figure, on this and other days and periods, equals the one read from the rows.
+  for (const char* day : {"2026-11-28", "2026-11-14", "2026-10-16", "2026-02-10", "2026-01-10", "2025-12-31"}) {
+    INFO(day);
+    CHECK(county_report(fixture.station(), day, report::Method::Tallies) ==
+          county_report(fixture.station(), day, report::Method::Rows));
+    CHECK(county_report(fixture.station(), day, report::Method::Tallies, "2026-01-01") ==
+          county_report(fixture.station(), day, report::Method::Rows, "2026-01-01"));
+  }
+}
+
 TEST_CASE("Report: figures as of an earlier day", "[report]") {
   ScratchDir dir;
   ReportFixture fixture(dir.file("station.db"));
@@ -231,6 +283,12 @@ TEST_CASE("Report: maintained rows equal a full rebuild after random changes", "
       const std::string maintained = report_rows(fixture.station().db());
       report::rebuild(fixture.station().db());
       CHECK(report_rows(fixture.station().db()) == maintained);
+      for (int i = 0; i < 4; ++i) {
+        const std::string as_of = day();
+        INFO(as_of);
+        CHECK(county_report(fixture.station(), as_of, report::Method::Tallies, "2026-03-01") ==
+              county_report(fixture.station(), as_of, report::Method::Rows, "2026-03-01"));
+      }
     }
   }
   // And the figures agree too (the report reads only these rows).
@@ -301,7 +359,7 @@ TEST_CASE("Report: JSON has the documented keys", "[report]") {
   CHECK(j["overdue_children"].size() == 2);
 }
 
-TEST_CASE("CLI: report coverage on a station, in every format, and rebuild", "[report][cli]") {
+TEST_CASE("CLI: report coverage on a station, in every format, rebuild and check", "[report][cli]") {
   ScratchDir dir;
   {
     ReportFixture fixture(dir.file("tongdang.db"));
@@ -339,4 +397,43 @@ TEST_CASE("CLI: report coverage on a station, in every format, and rebuild", "[r
   CHECK(json::parse(rebuilt.out)["children"] == 7);
   auto again = tongdang({"--json", "report", "coverage"});
   CHECK(json::parse(again.out)["totals"] == j["totals"]);
+
+  // report check: the maintained rows equal a rebuild; after a row is damaged behind the program's back, the check
+  // names the table, exits 1 and changes nothing; a rebuild repairs it.
+  auto checked = tongdang({"--json", "report", "check"});
+  REQUIRE(checked.exit_code == 0);
+  CHECK(json::parse(checked.out)["consistent"] == true);
+  CHECK(json::parse(checked.out)["children"] == 7);
+  auto damage = [&] {
+    db::Database db(dir.file("tongdang.db"), db::Database::Mode::ReadWrite);
+    db.exec("UPDATE report_child SET pending_review = pending_review + 5 WHERE child_id = (SELECT min(child_id) FROM"
+            " report_child)");
+  };
+  auto damaged_rows = [&] {
+    db::Database db(dir.file("tongdang.db"), db::Database::Mode::ReadOnly);
+    auto q = db.prepare("SELECT count(*) FROM report_child WHERE pending_review >= 5");
+    q.step();
+    return q.get_int(0);
+  };
+  damage();
+  REQUIRE(damaged_rows() == 1);
+  auto differs = tongdang({"report", "check", "--lang", "en"});
+  CHECK(differs.exit_code == 1);
+  CHECK(differs.err.find("report_child (2)") != std::string::npos);
+  CHECK(damaged_rows() == 1);  // the check rolled its rebuild back
+  REQUIRE(tongdang({"report", "rebuild"}).exit_code == 0);
+  CHECK(damaged_rows() == 0);
+  CHECK(tongdang({"report", "check"}).exit_code == 0);
+}
+
+TEST_CASE("Report: a township's tallies recomputed from its rows equal the maintained ones", "[report]") {
+  ScratchDir dir;
+  ReportFixture fixture(dir.file("station.db"));
+  fixture.build_township();
+  db::Database& db = fixture.station().db();
+  const std::string maintained = report_rows(db);
+  db.exec("DELETE FROM report_tally");
+  REQUIRE(report_rows(db) != maintained);
+  report::refresh_tallies(db, fixture.station().township());
+  CHECK(report_rows(db) == maintained);
 }

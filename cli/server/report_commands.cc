@@ -1,4 +1,4 @@
-// tongdang-server report coverage | rebuild: the county's coverage report (issue 5) from the central store, one
+// tongdang-server report coverage | rebuild | check: the county's coverage report (issue 5) from the central store, one
 // row per township, stamped with each station's last successful sync so a silent station is never mistaken for a
 // covered one. The engine is core's report.h, the same as a station's.
 #include "report_commands.h"
@@ -109,6 +109,25 @@ void register_report_commands(CLI::App& app, const std::string& db_path, const b
     int children = report::rebuild(db);
     if (as_json) std::cout << nlohmann::json{{"children", children}}.dump() << "\n";
     else std::cout << trf("已重建 {} 名儿童的报表数据\n", "rebuilt the report rows of {} children\n", children);
+  });
+
+  auto* verify = report->add_subcommand(
+      "check", "check that the maintained report rows and tallies equal a rebuild, changing nothing");
+  verify->callback([&db_path, &as_json, check] {
+    auto store = sync::open_sqlite_store(db_path);
+    check(store.status());
+    db::Database db(db_path, db::Database::Mode::ReadWrite);
+    const report::Verification checked = report::verify(db);
+    if (as_json) {
+      std::cout << nlohmann::json{{"children", checked.children}, {"consistent", checked.consistent()},
+                                  {"differing", checked.differing}}
+                       .dump()
+                << "\n";
+    } else if (checked.consistent()) {
+      std::cout << trf("报表数据与重建结果一致（{} 名儿童）\n", "the report rows equal a rebuild ({} children)\n",
+                       checked.children);
+    }
+    check(report::verification_status(checked));
   });
 }
 

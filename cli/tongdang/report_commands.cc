@@ -1,4 +1,4 @@
-// tongdang report coverage | rebuild: the township's coverage report from the station's own (synced) data,
+// tongdang report coverage | rebuild | check: the township's coverage report from the station's own (synced) data,
 // stamped with how current that data is (the station's last successful sync). The engine is core's report.h.
 #include <fstream>
 
@@ -102,6 +102,21 @@ void register_report_commands(CLI::App& app, Context& context) {
     int children = report::rebuild(station.db());
     if (context.json) context.print_json({{"children", children}});
     else std::cout << trf("已重建 {} 名儿童的报表数据\n", "rebuilt the report rows of {} children\n", children);
+  });
+
+  auto* verify = report->add_subcommand(
+      "check", "check that the maintained report rows equal a rebuild, changing nothing (核对报表数据)");
+  verify->callback([&context] {
+    Station& station = context.open();
+    const report::Verification checked = report::verify(station.db());
+    if (context.json) {
+      context.print_json({{"children", checked.children}, {"consistent", checked.consistent()},
+                          {"differing", checked.differing}});
+    } else if (checked.consistent()) {
+      std::cout << trf("报表数据与重建结果一致（{} 名儿童）\n", "the report rows equal a rebuild ({} children)\n",
+                       checked.children);
+    }
+    if (!checked.consistent()) context.check(report::verification_status(checked));
   });
 }
 

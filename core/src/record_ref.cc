@@ -18,8 +18,13 @@ Result<std::string> resolve_record_ref(db::Database& db, std::string_view table,
   const std::string what = i18n::tr(what_zh, what_en);
   if (ref.size() < 4)
     return Status::invalid(name, trf("{}编号至少输入4位", "type at least 4 characters of the {} id", what));
-  // Table names come from our code, never from input. A prefix is a range scan on the primary key; a suffix needs
-  // a scan, which is fine at a township's size (thousands of rows).
+  // Table names come from our code, never from input. A whole id is one primary-key seek (what programs pass);
+  // what a person types — a prefix (a range scan on the primary key) or the short id of a list (a suffix, which
+  // needs a scan: fine at a township's size, thousands of rows) — is looked up only when that finds nothing.
+  auto exact = db.cached(fmt::format("SELECT id FROM {} WHERE id = ?1", table));
+  exact->bind(1, ref);
+  if (exact->step()) return exact->get_text(0);
+  exact->reset();
   auto query = db.cached(fmt::format(
       "SELECT id FROM {} WHERE id = ?1 UNION SELECT id FROM {} WHERE (id >= ?1 AND id < ?1 || 'g') OR "
       "substr(id, -length(?1)) = ?1 LIMIT 3",

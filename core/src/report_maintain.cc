@@ -8,10 +8,14 @@
 #include <set>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "tongdang/core/colour.h"
+#include "tongdang/core/i18n.h"
 #include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
+#include "report_tally.h"
 
 namespace tongdang::report {
 
@@ -25,14 +29,10 @@ struct PendingSet {
 
 namespace {
 
-// Open-ended spans end on this day (exclusive), so one index range serves "still true".
-constexpr std::string_view kForever = "9999-12-31";
-constexpr std::int64_t kForeverDays = 2932896;  // days from 1970-01-01 to 9999-12-31
+using tally::day_of;
+using tally::kForever;
+using tally::kForeverDays;
 
-std::int64_t day_of(std::string_view text) {
-  auto date = Date::parse(text.substr(0, 10));
-  return date ? date->days_since_epoch() : kForeverDays;
-}
 std::string text_of(std::int64_t day) {
   return day >= kForeverDays ? std::string(kForever) : Date::from_days(day).to_string();
 }
@@ -153,11 +153,11 @@ std::optional<Date> as_date(const std::optional<std::int64_t>& day) {
 
 }  // namespace
 
-void refresh_child(db::Database& db, std::string_view child_id) {
-  if (g_pending) {
-    g_pending->children.emplace(child_id);
-    return;
-  }
+namespace {
+
+// Rewrites the child's report rows; with `delta`, also collects how the tallies change (rows before and after).
+void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delta* delta) {
+  if (delta) tally::collect_child(db, child_id, -1, *delta);
   const Policy& policy = stored_policy(db);
   auto clear_spans = db.cached("DELETE FROM report_span WHERE child_id = ?1");
   clear_spans->bind(1, child_id).run();
@@ -320,15 +320,27 @@ void refresh_child(db::Database& db, std::string_view child_id) {
   upsert->bind(14, (!current_colour || plan_met_now) ? 1 : 0);
   upsert->bind(15, pending_review);
   upsert->run();
+  if (delta) tally::collect_child(db, child_id, 1, *delta);
+}
+
+}  // namespace
+
+void refresh_child(db::Database& db, std::string_view child_id) {
+  if (g_pending) {
+    g_pending->children.emplace(child_id);
+    return;
+  }
+  tally::Delta delta;
+  refresh_child_rows(db, child_id, &delta);
+  tally::apply(db, delta);
 }
 
 // ---- one lead ----
 
-void refresh_lead(db::Database& db, std::string_view lead_id) {
-  if (g_pending) {
-    g_pending->leads.emplace(lead_id);
-    return;
-  }
+namespace {
+
+void refresh_lead_rows(db::Database& db, std::string_view lead_id, tally::Delta* delta) {
+  if (delta) tally::collect_lead(db, lead_id, -1, *delta);
   const ScreeningPolicy& limits = stored_policy(db).screening;
   auto clear = db.cached("DELETE FROM report_step WHERE lead_id = ?1");
   clear->bind(1, lead_id).run();
@@ -393,6 +405,19 @@ void refresh_lead(db::Database& db, std::string_view lead_id) {
     insert->bind(7, step.done ? std::optional<std::string>(text_of(*step.done)) : std::nullopt);
     insert->run();
   }
+  if (delta) tally::collect_lead(db, lead_id, 1, *delta);
+}
+
+}  // namespace
+
+void refresh_lead(db::Database& db, std::string_view lead_id) {
+  if (g_pending) {
+    g_pending->leads.emplace(lead_id);
+    return;
+  }
+  tally::Delta delta;
+  refresh_lead_rows(db, lead_id, &delta);
+  tally::apply(db, delta);
 }
 
 // ---- hooks ----
@@ -419,26 +444,39 @@ void BulkRefresh::flush() {
   if (!owner_) return;
   g_pending = nullptr;
   owner_ = false;
-  for (const auto& child : pending_->children) refresh_child(db_, child);
-  for (const auto& lead : pending_->leads) refresh_lead(db_, lead);
+  // One tally delta for the whole batch: each township's tally rows are rewritten once.
+  tally::Delta delta;
+  for (const auto& child : pending_->children) refresh_child_rows(db_, child, &delta);
+  for (const auto& lead : pending_->leads) refresh_lead_rows(db_, lead, &delta);
+  tally::apply(db_, delta);
   pending_->children.clear();
   pending_->leads.clear();
 }
 
 void refresh_all(db::Database& db) {
   db.exec("DELETE FROM report_span; DELETE FROM report_measure; DELETE FROM report_child; DELETE FROM report_step;");
+  // (the tallies are recomputed from these rows at the end)
   std::vector<std::string> ids;
   {
     auto query = db.prepare("SELECT id FROM children ORDER BY id");
     while (query.step()) ids.push_back(query.get_text(0));
   }
-  for (const auto& id : ids) refresh_child(db, id);
+  for (const auto& id : ids) refresh_child_rows(db, id, nullptr);
   ids.clear();
   {
     auto query = db.prepare("SELECT DISTINCT lead_id FROM events WHERE lead_id IS NOT NULL ORDER BY lead_id");
     while (query.step()) ids.push_back(query.get_text(0));
   }
-  for (const auto& id : ids) refresh_lead(db, id);
+  for (const auto& id : ids) refresh_lead_rows(db, id, nullptr);
+  tally::rebuild(db);
+}
+
+void refresh_tallies(db::Database& db, const std::string& township) {
+  auto clear = db.cached("DELETE FROM report_tally WHERE township = ?1");
+  clear->bind(1, township).run();
+  tally::Delta delta;
+  tally::collect_township(db, township, delta);
+  tally::apply(db, delta);
 }
 
 int rebuild(db::Database& db) {
@@ -450,6 +488,41 @@ int rebuild(db::Database& db) {
   count.reset();
   tx.commit();
   return children;
+}
+
+bool Verification::consistent() const {
+  return std::all_of(differing.begin(), differing.end(), [](const auto& entry) { return entry.second == 0; });
+}
+
+Verification verify(db::Database& db) {
+  static constexpr std::string_view kTables[] = {"report_child", "report_span", "report_measure", "report_step",
+                                                 "report_tally"};
+  Verification result;
+  db::Transaction tx(db);  // never committed: the check changes nothing
+  for (std::string_view table : kTables)
+    db.exec(fmt::format("CREATE TEMP TABLE verify_{0} AS SELECT * FROM main.{0}", table));
+  refresh_all(db);
+  for (std::string_view table : kTables) {
+    auto query = db.prepare(fmt::format(
+        "SELECT (SELECT count(*) FROM (SELECT * FROM main.{0} EXCEPT SELECT * FROM temp.verify_{0}))"
+        " + (SELECT count(*) FROM (SELECT * FROM temp.verify_{0} EXCEPT SELECT * FROM main.{0}))",
+        table));
+    query.step();
+    result.differing[std::string(table)] = query.get_int(0);
+  }
+  auto count = db.prepare("SELECT count(*) FROM report_child");
+  count.step();
+  result.children = static_cast<int>(count.get_int(0));
+  return result;
+}
+
+Status verification_status(const Verification& verification) {
+  if (verification.consistent()) return Status::ok();
+  std::string tables;
+  for (const auto& [table, rows] : verification.differing)
+    if (rows != 0) tables += fmt::format("{}{} ({})", tables.empty() ? "" : ", ", table, rows);
+  return Status::internal(i18n::trf("报表数据与重建结果不一致：{}；请运行 report rebuild 重建",
+                                    "the report rows differ from a rebuild: {}; run report rebuild", tables));
 }
 
 }  // namespace tongdang::report

@@ -10,6 +10,7 @@
 #include "tongdang/core/report.h"
 #include "tongdang/core/schedule.h"
 #include "tongdang/core/tuning.h"
+#include "report_tally.h"
 
 namespace tongdang::report {
 
@@ -56,55 +57,46 @@ class Units {
   Figures totals_;
 };
 
-}  // namespace
+// What the figures are computed for.
+struct Query {
+  db::Database& db;
+  const Policy& policy;
+  Date as_of;
+  std::string day;          // as_of as text
+  Date period_start;
+  std::string period_from;  // period_start as text
+  std::string low, high;    // township codes of the scope: an index range
+  std::vector<Date> trend_days;
+  bool by_village = false;
+};
 
-Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
-  const Policy& policy = stored_policy(db);
-  Report report;
-  report.options = options;
-  report.policy_version = policy.version;
-  // The target line of the coverage chart: the county policy's report.coverage_target if it sets one.
-  report.coverage_target = tuning::kCoverageTarget;
-  if (policy.document.contains("report") && policy.document["report"].is_object())
-    report.coverage_target = policy.document["report"].value("coverage_target", report.coverage_target);
-  const Date as_of = options.as_of;
-  report.period_from = options.period_from.value_or(Date(as_of.year(), as_of.month(), 1));
-  if (report.period_from > as_of) report.period_from = as_of;
-  const std::string day = as_of.to_string();
-  const std::string period_from = report.period_from.to_string();
-  const bool county = options.level == ScopeLevel::County;
-  const bool by_village = options.level == ScopeLevel::Township;
-  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
-  std::string low = options.scope_code, high = options.scope_code;
-  low.resize(9, '0');
-  high.resize(9, '9');
-  const int trend_points = std::max(1, options.trend_points);
-  for (int i = trend_points - 1; i >= 0; --i) report.trend_days.push_back(as_of.plus_days(-7LL * i));
-
-  // The townships of the scope that hold children, found by a loose index scan (one seek per township), into a
-  // temporary table: the span queries then seek (kind, township, to_day > day) once per township and never read
-  // the spans that ended before the day — most of a year's history.
+// The townships of the scope that hold children, found by a loose index scan (one seek per township), into a
+// temporary table: the span queries then seek (kind, township, to_day > day) once per township and never read
+// the spans that ended before the day — most of a year's history.
+void fill_scope(db::Database& db, const std::string& low, const std::string& high) {
   db.exec("CREATE TEMP TABLE IF NOT EXISTS report_scope(township TEXT PRIMARY KEY) WITHOUT ROWID;"
           "DELETE FROM temp.report_scope;");
-  {
-    auto fill = db.cached(
-        "INSERT INTO temp.report_scope(township) WITH RECURSIVE t(code) AS ("
-        " SELECT (SELECT min(township) FROM report_child WHERE township >= ?1 AND township <= ?2)"
-        " UNION ALL SELECT (SELECT min(township) FROM report_child WHERE township > t.code AND township <= ?2)"
-        " FROM t WHERE t.code IS NOT NULL) SELECT code FROM t WHERE code IS NOT NULL");
-    fill->bind_all(low, high);
-    fill->run();
-  }
-  Units units(by_village, trend_points);
-  report.totals.code = options.scope_code;
-  report.totals.name = options.scope_name;
-  units.totals().overdue_trend.assign(trend_points, 0);
-  // Every township of the county is listed, even one with no child recorded: a silent township must show.
-  if (county) {
-    for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
-  } else if (by_village) {
-    units.township(options.scope_code);
-  }
+  auto fill = db.cached(
+      "INSERT INTO temp.report_scope(township) WITH RECURSIVE t(code) AS ("
+      " SELECT (SELECT min(township) FROM report_child WHERE township >= ?1 AND township <= ?2)"
+      " UNION ALL SELECT (SELECT min(township) FROM report_child WHERE township > t.code AND township <= ?2)"
+      " FROM t WHERE t.code IS NOT NULL) SELECT code FROM t WHERE code IS NOT NULL");
+  fill->bind_all(low, high);
+  fill->run();
+}
+
+// Every figure from the report rows themselves: GROUP BY over covering indexes, one pass per group of figures.
+// Its cost follows the spans open on the day in the scope (about five per child); it gives villages too.
+void from_rows(const Query& q, Units& units) {
+  db::Database& db = q.db;
+  const Policy& policy = q.policy;
+  const Date& as_of = q.as_of;
+  const std::string& day = q.day;
+  const std::string& period_from = q.period_from;
+  const std::string& low = q.low;
+  const std::string& high = q.high;
+  const bool by_village = q.by_village;
+  fill_scope(db, low, high);
 
   // Facts true on the day: monitored, categories, colours, coverage.
   {
@@ -180,9 +172,9 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
     auto query = db.cached(
         "SELECT township, village, from_day, to_day FROM report_span"
         " WHERE kind = 'overdue' AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?4");
-    query->bind_all(low, high, report.trend_days.front().to_string(), day);
+    query->bind_all(low, high, q.trend_days.front().to_string(), day);
     std::vector<std::string> points;
-    for (const Date& d : report.trend_days) points.push_back(d.to_string());
+    for (const Date& d : q.trend_days) points.push_back(d.to_string());
     while (query->step()) {
       const std::string from = query->get_text(2);
       const std::string to = query->get_text(3);
@@ -254,6 +246,130 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
     }
   }
 
+}
+
+// Every figure from the per-township tallies (report_tally.h): for each township, its counters on the day, on
+// the day before the period and on each trend day — a few index seeks per township, whatever its size.
+void from_tallies(const Query& q, Units& units) {
+  tally::Reader reader(q.db);
+  const auto& counters = reader.counters();
+  const std::int64_t day = q.as_of.days_since_epoch();
+  const std::int64_t before_period = q.period_start.days_since_epoch() - 1;
+  std::vector<std::string> townships;
+  {
+    auto query = q.db.cached(
+        "WITH RECURSIVE t(code) AS ("
+        " SELECT (SELECT min(township) FROM report_tally WHERE township >= ?1 AND township <= ?2)"
+        " UNION ALL SELECT (SELECT min(township) FROM report_tally WHERE township > t.code AND township <= ?2)"
+        " FROM t WHERE t.code IS NOT NULL) SELECT code FROM t WHERE code IS NOT NULL");
+    query->bind_all(q.low, q.high);
+    while (query->step()) townships.push_back(query->get_text(0));
+  }
+  for (const std::string& township : townships) {
+    const std::vector<std::int64_t> now = reader.at(township, day);
+    const std::vector<std::int64_t> then = reader.at(township, before_period);
+    // Sums over colours, for the age buckets (differences of "at least N days" counters).
+    std::int64_t overdue = 0, overdue_8 = 0, overdue_31 = 0, late_1 = 0, late_8 = 0, late_31 = 0;
+    std::vector<std::size_t> overdue_ids;
+    for (std::size_t id = 1; id < counters.size(); ++id) {
+      const auto& [kind, value] = counters[id];
+      if (kind == "overdue") overdue_ids.push_back(id);
+      // Cumulative counters ("how many up to the day"): the period's count is a difference.
+      const bool happening = kind == "registered" || kind == "closed" || kind == "raise" || kind == "lower" ||
+                             kind == "step_done" || kind == "step_done_on_time";
+      const std::int64_t n = happening ? now[id] - then[id] : now[id];
+      if (n == 0) continue;
+      const int count = static_cast<int>(n);
+      const int colour = colour_index(value);
+      if (kind == "overdue") overdue += n;
+      else if (kind == "overdue_8") overdue_8 += n;
+      else if (kind == "overdue_31") overdue_31 += n;
+      else if (kind == "step_late_1") late_1 += n;
+      else if (kind == "step_late_8") late_8 += n;
+      else if (kind == "step_late_31") late_31 += n;
+      units.add(township, "", [&](Figures& f) {
+        if (kind == "monitored") f.children += count;
+        else if (kind == "category") f.by_category[value] += count;
+        else if (kind == "colour" && colour >= 0) f.by_colour[colour] += count, f.graded += count;
+        else if (kind == "covered") f.covered += count;
+        else if (kind == "overdue" && colour >= 0) f.overdue[colour] += count;
+        else if (kind == "escalated") f.escalations_open += count;
+        else if (kind == "reassess") f.reassess_overdue += count;
+        else if (kind == "registered") f.registered_in_period += count;
+        else if (kind == "closed") f.closed_in_period += count;
+        else if (kind == "raise") f.raises_in_period += count;
+        else if (kind == "lower") f.lowerings_in_period += count;
+        else if (kind == "red_yellow") f.red_yellow += count;
+        else if (kind == "plan_met") f.minimum_plan_met += count;
+        else if (kind == "pending_review") f.pending_reviews += count;
+        else if (kind == "measure") {
+          const auto slash = value.find('/');
+          f.measures[value.substr(0, slash)][slash == std::string::npos ? "" : value.substr(slash + 1)] += count;
+        } else if (kind == "step_open") f.steps_open[value] += count;
+        else if (kind == "step_done") f.steps_done_in_period += count;
+        else if (kind == "step_done_on_time") f.steps_done_on_time += count;
+      });
+    }
+    const std::array<std::int64_t, 3> overdue_by_days = {overdue - overdue_8, overdue_8 - overdue_31, overdue_31};
+    const std::array<std::int64_t, 3> late_by_days = {late_1 - late_8, late_8 - late_31, late_31};
+    std::vector<int> trend;
+    for (const Date& point : q.trend_days) {
+      const std::vector<std::int64_t> at = point == q.as_of ? now : reader.at(township, point.days_since_epoch());
+      std::int64_t n = 0;
+      for (std::size_t id : overdue_ids) n += at[id];
+      trend.push_back(static_cast<int>(n));
+    }
+    units.add(township, "", [&](Figures& f) {
+      for (std::size_t i = 0; i < 3; ++i) {
+        f.overdue_by_days[i] += static_cast<int>(overdue_by_days[i]);
+        f.steps_overdue_by_days[i] += static_cast<int>(late_by_days[i]);
+      }
+      for (std::size_t i = 0; i < trend.size(); ++i) f.overdue_trend[i] += trend[i];
+    });
+  }
+}
+
+}  // namespace
+
+Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
+  const Policy& policy = stored_policy(db);
+  Report report;
+  report.options = options;
+  report.policy_version = policy.version;
+  // The target line of the coverage chart: the county policy's report.coverage_target if it sets one.
+  report.coverage_target = tuning::kCoverageTarget;
+  if (policy.document.contains("report") && policy.document["report"].is_object())
+    report.coverage_target = policy.document["report"].value("coverage_target", report.coverage_target);
+  const Date as_of = options.as_of;
+  report.period_from = options.period_from.value_or(Date(as_of.year(), as_of.month(), 1));
+  if (report.period_from > as_of) report.period_from = as_of;
+  const std::string day = as_of.to_string();
+  const bool county = options.level == ScopeLevel::County;
+  const bool by_village = options.level == ScopeLevel::Township;
+  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
+  std::string low = options.scope_code, high = options.scope_code;
+  low.resize(9, '0');
+  high.resize(9, '9');
+  const int trend_points = std::max(1, options.trend_points);
+  for (int i = trend_points - 1; i >= 0; --i) report.trend_days.push_back(as_of.plus_days(-7LL * i));
+
+  // Tallies serve a county or a province; a township's report reads the rows, which also give its villages.
+  const bool tallies = options.method == Method::Tallies || (options.method == Method::Auto && !by_village);
+  Units units(by_village && !tallies, trend_points);
+  report.totals.code = options.scope_code;
+  report.totals.name = options.scope_name;
+  units.totals().overdue_trend.assign(trend_points, 0);
+  // Every township of the county is listed, even one with no child recorded: a silent township must show.
+  if (county) {
+    for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
+  } else if (by_village) {
+    units.township(options.scope_code);
+  }
+  const Query scope{db, policy, as_of, day, report.period_from, report.period_from.to_string(), low, high,
+                    report.trend_days, by_village && !tallies};
+  if (tallies) from_tallies(scope, units);
+  else from_rows(scope, units);
+
   // Ungraded = under monitoring without a colour on the day.
   auto finish = [](Figures& f) { f.ungraded = std::max(0, f.children - f.graded); };
   for (auto& [code, f] : units.townships()) {
@@ -275,6 +391,7 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
 
   // The supervisor's overdue list (a station's own township): masked ID numbers, never names.
   if (options.overdue_list) {
+    fill_scope(db, low, high);
     auto query = db.cached(
         "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key FROM report_span s"
         " JOIN children c ON c.id = s.child_id"

@@ -52,6 +52,7 @@ CREATE TABLE children(
   updated_at         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX children_id_number ON children(id_number) WHERE id_number IS NOT NULL;
+CREATE INDEX children_temp_key ON children(temp_key) WHERE temp_key IS NOT NULL;
 CREATE INDEX children_village ON children(village);
 CREATE INDEX children_township ON children(township);
 

@@ -79,6 +79,25 @@ CREATE TABLE report_step(
   PRIMARY KEY (lead_id, step, started_on)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX report_step_unit ON report_step(township, step, started_on);
+
+-- The county and province reports read these instead of the rows above (docs/reports.md "Tallies"): per township,
+-- every counter the report needs as a step function of the day. The row for (township, day) holds each counter's
+-- value from that day until the township's next row; "as of D" is one seek for the last row on or before D.
+-- Rows exist only where some counter changes (a span starting or ending), so a township has at most one row per
+-- day of its history, whatever the number of children. `counts` is the counters in report_counter id order, as
+-- zigzag varints, trailing zeros left out. Maintained from the rows above in the same transaction (report_tally.cc).
+CREATE TABLE report_counter(
+  id    INTEGER PRIMARY KEY,
+  kind  TEXT NOT NULL,
+  value TEXT NOT NULL DEFAULT '',
+  UNIQUE (kind, value)
+) STRICT;
+CREATE TABLE report_tally(
+  township TEXT NOT NULL,
+  day      INTEGER NOT NULL,                -- days since 1970-01-01
+  counts   BLOB NOT NULL,
+  PRIMARY KEY (township, day)
+) STRICT, WITHOUT ROWID;
 )sql";
 
 }  // namespace tongdang::schema

@@ -1,3 +1,5 @@
+#include <cstdlib>
+#include <cstdio>
 #include "tongdang/core/sqlite.h"
 
 #include <fcntl.h>
@@ -95,6 +97,18 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 std::int64_t Statement::get_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::get_double(int column) const { return sqlite3_column_double(stmt_, column); }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  return *this;
+}
+
+std::string_view Statement::get_blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (!bytes) return {};
+  return {static_cast<const char*>(bytes), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
 std::string Statement::get_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
@@ -140,6 +154,21 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, tuning::kBusyTimeoutMs);
+  // A slow-statement log for operators and benchmarks: TONGDANG_SLOW_SQL_MS=N prints every statement that took N ms
+  // or more to standard error.
+  if (const char* slow = std::getenv("TONGDANG_SLOW_SQL_MS")) {
+    static const std::int64_t threshold_ns = std::atoll(slow) * 1'000'000;
+    sqlite3_trace_v2(
+        db_, SQLITE_TRACE_PROFILE,
+        [](unsigned, void*, void* statement, void* elapsed) {
+          const auto ns = *static_cast<const sqlite3_int64*>(elapsed);
+          if (ns >= threshold_ns)
+            std::fprintf(stderr, "slow sql %.1f ms: %s\n", static_cast<double>(ns) / 1e6,
+                         sqlite3_sql(static_cast<sqlite3_stmt*>(statement)));
+          return 0;
+        },
+        nullptr);
+  }
   exec("PRAGMA foreign_keys = ON");
   if (mode != Mode::ReadOnly && path != ":memory:") {
     // Takes effect only for a new, empty file (before the first table); see tuning.h.

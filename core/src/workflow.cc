@@ -78,8 +78,13 @@ Status set_station_policy(Station& station, const Policy& policy) {
   std::string before = station.meta("policy_version").value_or(default_policy().version);
   return station.write([&](WriteContext& w) {
     store_policy(w.db(), policy);
-    refresh_all_workflow_state(w.db());
-    report::refresh_all(w.db());  // report hook: screening limits and schedules changed
+    {
+      // The report rows are all recomputed just below (schedules and limits changed): no need to refresh them
+      // child by child as the workflow state changes, so the deferred set is dropped unflushed.
+      report::BulkRefresh deferred(w.db());
+      refresh_all_workflow_state(w.db());
+    }
+    report::refresh_all(w.db());
     w.audit("policy.set", "policy", policy.version, json{{"version", before}}, json{{"version", policy.version}});
     return Status::ok();
   });

@@ -21,6 +21,7 @@
 #include "tongdang/core/events.h"
 #include "tongdang/core/model.h"
 #include "tongdang/core/sqlite.h"
+#include "tongdang/core/status.h"
 #include "tongdang/core/tuning.h"
 
 namespace tongdang::report {
@@ -40,12 +41,27 @@ void on_event(db::Database& db, const Event& event);
 void on_child_profile(db::Database& db, std::string_view child_id);
 // Deletes and recomputes every report row inside the caller's transaction (after a policy change).
 void refresh_all(db::Database& db);
+// Recomputes the tallies of one township from its report rows, inside the caller's transaction: for a writer that
+// loaded report rows in bulk without the hooks (a township snapshot).
+void refresh_tallies(db::Database& db, const std::string& township);
 // refresh_all in its own transaction, for checks; returns the number of children.
 int rebuild(db::Database& db);
 
+// Whether the maintained rows and tallies equal a rebuild: rebuilds inside a transaction that is then rolled back
+// (nothing changes) and counts, per table, the rows found on one side only.
+struct Verification {
+  int children = 0;
+  std::map<std::string, std::int64_t> differing;  // table -> rows on one side only (every table listed)
+  bool consistent() const;
+};
+Verification verify(db::Database& db);
+// Ok when consistent; otherwise an error naming each table that differs and what to do about it.
+Status verification_status(const Verification& verification);
+
 // Defers maintenance for a bulk write on this thread (a pulled page, a ledger import, a generated workload):
 // while it lives, the hooks only note which children and leads changed; flush() refreshes each of them once,
-// and must be called inside the same transaction as the writes. Nested guards defer to the outermost one.
+// and must be called inside the same transaction as the writes. Nested guards defer to the outermost one. A guard
+// dropped without flush() refreshes nothing: only for a caller that then runs refresh_all().
 class BulkRefresh {
  public:
   explicit BulkRefresh(db::Database& db);
@@ -127,8 +143,14 @@ struct OverdueChild {
 // of the county is listed) or a township (9 digits, with its villages).
 enum class ScopeLevel { Province, County, Township };
 
+// Where the figures are read from: the per-township tallies (one seek per township and day, so fast at province
+// scale, but no villages) or the report rows themselves (needed for villages). Both give the same figures
+// (tested); Auto reads tallies for a county or province and rows for a township.
+enum class Method { Auto, Tallies, Rows };
+
 struct Options {
   ScopeLevel level = ScopeLevel::Township;
+  Method method = Method::Auto;
   std::string scope_code;        // 2-digit province, 6-digit county or 9-digit township
   std::string scope_name;
   Date as_of;

@@ -53,6 +53,8 @@ class Statement {
   // Binds text without copying it: the caller keeps `value` alive until the statement is stepped and reset (for
   // hot paths such as the audit and outbox rows of a ledger import; bind() copies).
   Statement& bind_static(int index, std::string_view value);
+  // Binds bytes as a BLOB (copied).
+  Statement& bind_blob(int index, std::string_view bytes);
 
   // Binds every argument in order, starting at index 1.
   template <typename... Args>
@@ -73,6 +75,8 @@ class Statement {
   std::string get_text(int column) const;
   std::optional<std::string> get_optional_text(int column) const;
   std::optional<std::int64_t> get_optional_int(int column) const;
+  // A BLOB column's bytes, valid until the next step() or reset().
+  std::string_view get_blob(int column) const;
 
   void reset();
 
