@@ -45,11 +45,11 @@ void write_profile(WriteContext& w, std::string_view entity, std::string_view id
     return names;
   }());
   Hlc hlc = w.stamp();
-  json stored = fields;
-  if (create && entity == "child") stored["created_by"] = w.station().actor().name;  // relatives have no such column
-  upsert_profile(w.db(), entity, id, stored, w.now_iso());
+  // A new id: no row to look for. A child records who registered it (relatives have no such column).
+  if (create) insert_profile(w.db(), entity, id, fields, w.now_iso(), entity == "child" ? w.station().actor().name : "");
+  else upsert_profile(w.db(), entity, id, fields, w.now_iso());
   std::string captured =
-      w.capture({std::string(entity), std::string(id), std::string(child_id), create ? "create" : "update", fields,
+      w.capture({entity, id, child_id, create ? "create" : "update", fields,
                  create ? json::object() : base_versions(w.db(), entity, id, fields)},
                 hlc);
   std::optional<std::string> before_text;

@@ -53,7 +53,7 @@ void record_event(WriteContext& w, Event& event) {
   event.recorded_at = w.now_iso();
   apply_event(w.db(), event);
   json full = event.to_json();
-  std::string captured = w.capture({"event", event.id, event.child_id.value_or(""), "event", full, json::object()}, hlc);
+  std::string captured = w.capture({"event", event.id, event.child_id ? *event.child_id : "", "event", full}, hlc);
   w.audit_text(event.kind, "event", event.id, std::nullopt, captured);
 }
 

@@ -12,11 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "tongdang/core/bulk_write.h"
 #include "tongdang/core/children.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/id_number.h"
 #include "tongdang/core/profile.h"
-#include "tongdang/core/report.h"
 #include "tongdang/core/tuning.h"
 
 namespace tongdang {
@@ -559,14 +559,15 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
       rows_bad = true;
       return Status::invalid("file", "");  // rolls back; the report says why
     }
-    // Each child's report rows are refreshed once, after all its rows and events are in, not once per write.
-    report::BulkRefresh refresh_reports(w.db());
+    // Each child's derived rows (workflow state, then report rows) are refreshed once, after all its rows and
+    // events are in, not once per write.
+    BulkWrite derived_rows(w.db());
     for (const auto& row : prepared) {
       insert_child(w, row.child);
       for (const auto& [id, relative] : row.relatives) insert_relative(w, id, row.child.id, relative);
       report.child_ids.push_back(row.child.id);
     }
-    refresh_reports.flush();
+    derived_rows.flush();
     w.audit("ledger.import", "ledger", options.source, json(),
             json{{"source", options.source}, {"rows", report.rows}, {"children", report.children},
                  {"relatives", report.relatives}});

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "projections.h"
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/model.h"
@@ -157,49 +158,54 @@ Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
   return Status::internal("unknown field kind");
 }
 
-void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
-                    std::string_view now_iso) {
+namespace {
+
+// UPDATEs the given fields of an existing row, or INSERTs a new one (with `created_by` unless empty or among the
+// fields); then the derived rows that read it.
+void write_profile_row(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                       std::string_view now_iso, bool update, std::string_view created_by = {}) {
   const auto& specs = fields_of(entity);
-  std::vector<std::string> names;
-  for (const auto& [name, value] : fields.items()) {
+  // The columns written and their values, pointing into `fields` (no copies: a ledger import writes thousands).
+  std::vector<std::pair<const std::string*, const json*>> columns;
+  columns.reserve(fields.size());
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const std::string& name = it.key();
+    const bool stamp = name == "created_at" || name == "created_by";
     // Column names come only from our own field table, never from input, so building SQL here is safe.
-    if (find_field(specs, name) || name == "created_at" || name == "created_by") names.push_back(name);
+    if (stamp ? !update : find_field(specs, name) != nullptr) columns.emplace_back(&name, &it.value());
   }
-  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
-  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
-  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
-  exists->bind(1, id);
-  const bool update = exists->step();
-  exists->reset();
+  const bool add_created_by = !update && !created_by.empty() && !fields.contains("created_by");
   // Plain appends rather than fmt: a ledger import builds this text thousands of times (the statement itself is
   // prepared once per distinct text and cached).
   std::string sql;
   if (update) {
     sql.append("UPDATE ").append(table_of(entity)).append(" SET updated_at = ?2");
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (names[i] != "created_at" && names[i] != "created_by")
-        sql.append(", ").append(names[i]).append(" = ?").append(std::to_string(i + 3));
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      sql.append(", ").append(*columns[i].first).append(" = ?").append(std::to_string(i + 3));
     sql.append(" WHERE id = ?1");
   } else {
-    std::string columns = "id, updated_at";
+    std::string names = "id, updated_at";
     std::string placeholders = "?1, ?2";
     if (!fields.contains("created_at")) {
-      columns += ", created_at";
+      names += ", created_at";
       placeholders += ", ?2";
     }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      columns.append(", ").append(names[i]);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      names.append(", ").append(*columns[i].first);
       placeholders.append(", ?").append(std::to_string(i + 3));
     }
-    sql.append("INSERT INTO ").append(table_of(entity)).append("(").append(columns).append(") VALUES(");
+    if (add_created_by) {
+      names.append(", created_by");
+      placeholders.append(", ?").append(std::to_string(columns.size() + 3));
+    }
+    sql.append("INSERT INTO ").append(table_of(entity)).append("(").append(names).append(") VALUES(");
     sql.append(placeholders).append(")");
   }
   auto statement = db.cached(sql);
   // The id, the time and the values (held by `fields`) outlive run(): bound without copies.
   statement->bind_static(1, id).bind_static(2, now_iso);
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (update && (names[i] == "created_at" || names[i] == "created_by")) continue;
-    const json& value = fields.at(names[i]);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const json& value = *columns[i].second;
     int index = static_cast<int>(i) + 3;
     if (value.is_null()) statement->bind_null(index);
     else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
@@ -207,8 +213,31 @@ void upsert_profile(db::Database& db, std::string_view entity, std::string_view 
     else if (value.is_string()) statement->bind_static(index, value.get_ref<const std::string&>());
     else statement->bind(index, value.dump());
   }
+  if (add_created_by) statement->bind_static(static_cast<int>(columns.size()) + 3, created_by);
   statement->run();
-  if (entity == "child") report::on_child_profile(db, id);  // the coverage report's row of this child
+  if (entity != "child") return;
+  // The child's workflow state (its case worker, or a profile that arrived after its events), and through it the
+  // report rows; else the report rows alone (they read the village, the case worker …).
+  if (!projections::workflow_child_profile(db, id, !update, fields.contains("case_worker")))
+    report::on_child_profile(db, id);
+}
+
+}  // namespace
+
+void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso) {
+  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
+  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
+  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
+  exists->bind(1, id);
+  const bool update = exists->step();
+  exists->reset();
+  write_profile_row(db, entity, id, fields, now_iso, update);
+}
+
+void insert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso, std::string_view created_by) {
+  write_profile_row(db, entity, id, fields, now_iso, /*update=*/false, created_by);
 }
 
 json read_profile(db::Database& db, std::string_view entity, std::string_view id, const std::vector<std::string>& names) {

@@ -93,8 +93,10 @@ CREATE TABLE events(
   station_id  TEXT NOT NULL,
   recorded_at TEXT NOT NULL
 ) STRICT;
-CREATE INDEX events_child ON events(child_id, hlc);
-CREATE INDEX events_lead ON events(lead_id, hlc) WHERE lead_id IS NOT NULL;
+-- (…, hlc, id): the projections read a child's or a lead's events in (hlc, id) order; with id in the index that
+-- order comes straight from it, not from a temporary b-tree built for every read.
+CREATE INDEX events_child ON events(child_id, hlc, id);
+CREATE INDEX events_lead ON events(lead_id, hlc, id) WHERE lead_id IS NOT NULL;
 CREATE INDEX events_kind ON events(kind, occurred_on);
 
 -- Category memberships, derived from membership.* events. to_date is the earlier of an explicit end and the

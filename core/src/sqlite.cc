@@ -183,6 +183,8 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
   }
   exec("PRAGMA foreign_keys = ON");
   if (mode != Mode::ReadOnly && path != ":memory:") {
+    // Takes effect only for a new, empty file (before the first table); see tuning.h.
+    exec(fmt::format("PRAGMA page_size = {}", tuning::kPageSizeBytes));
     exec("PRAGMA journal_mode = WAL");
     // NORMAL in WAL mode survives a process crash; a power cut may lose the last commits but never corrupts.
     exec("PRAGMA synchronous = NORMAL");

@@ -45,9 +45,9 @@ bool may_write_children(Role role) { return role != Role::Viewer; }
 db::Database& WriteContext::db() { return station_.db_; }
 
 Hlc WriteContext::stamp() {
-  // The stored clock is read every time (a point lookup) so that code which moves it inside this write (sync's
-  // hlc_receive) is honoured; only the write-back is deferred to the commit.
-  Hlc stored = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
+  // The stored clock as this write last saw it (Station::stored_hlc honours code that moves it inside the write,
+  // sync's hlc_receive); only the write-back is deferred to the commit.
+  Hlc stored = station_.stored_hlc();
   Hlc last = last_stamp_ && *last_stamp_ > stored ? *last_stamp_ : stored;
   last_stamp_ = hlc_tick(last, station_.clock_.now_ms());
   stamp_dirty_ = true;
@@ -56,7 +56,7 @@ Hlc WriteContext::stamp() {
 
 void WriteContext::persist_stamp() {
   if (!stamp_dirty_) return;
-  Hlc stored = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
+  Hlc stored = station_.stored_hlc();
   if (*last_stamp_ > stored) station_.set_meta("hlc", last_stamp_->to_string());
   stamp_dirty_ = false;
 }
@@ -175,6 +175,12 @@ void Station::set_meta(std::string_view key, std::string_view value) {
   auto upsert = db_.cached(
       "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   upsert->bind(1, key).bind(2, value).run();
+  if (key == "hlc") stored_hlc_.reset();
+}
+
+Hlc Station::stored_hlc() {
+  if (!stored_hlc_) stored_hlc_ = Hlc::parse(meta("hlc").value_or("")).value_or(Hlc{});
+  return *stored_hlc_;
 }
 
 std::string Station::default_user() { return meta("default_user").value_or(""); }
@@ -225,6 +231,7 @@ std::string Station::new_id() const { return new_record_id(clock_.now_ms()); }
 
 Status Station::write(const std::function<Status(WriteContext&)>& body) {
   db::Transaction tx(db_);
+  stored_hlc_.reset();  // read afresh in each write: an earlier one may have rolled back
   WriteContext context(*this);
   Status status = body(context);
   if (status) {

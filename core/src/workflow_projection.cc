@@ -3,7 +3,10 @@
 // patched incrementally from arrival order, so a station and the server derive the same rows whatever order
 // events reached them in.
 #include <algorithm>
+#include <array>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "projections.h"
 #include "tongdang/core/care.h"
@@ -18,6 +21,16 @@ namespace tongdang {
 using nlohmann::json;
 
 namespace {
+
+// The event kinds a child's derived state (refresh_child_state) is folded from: one of them arriving refreshes it.
+constexpr std::array<std::string_view, 16> kChildKinds = {
+    "assessment", "colour.raise", "colour.lower", "colour.resolve", "visit", "care.add", "care.update",
+    "case_worker.assign", "membership.add", "membership.end", "screen.verify", "screen.review", "screen.return",
+    "screen.confirm", "screen.close_lead", "file.reopen"};
+
+bool is_child_kind(std::string_view kind) {
+  return std::find(kChildKinds.begin(), kChildKinds.end(), kind) != kChildKinds.end();
+}
 
 std::optional<std::string> opt_text(const json& payload, const char* key) {
   if (payload.contains(key) && payload[key].is_string()) return payload[key].get<std::string>();
@@ -162,10 +175,61 @@ void refresh_visit(db::Database& db, const Event& e) {
   insert->run();
 }
 
+// True if the child has an event its derived state is folded from (else it has no derived state yet).
+bool has_workflow_events(db::Database& db, std::string_view child_id) {
+  static const std::string sql = [] {
+    std::string text = "SELECT 1 FROM events WHERE child_id = ?1 AND kind IN (";
+    for (std::size_t i = 0; i < kChildKinds.size(); ++i)
+      text.append(i ? ", '" : "'").append(kChildKinds[i]).append("'");
+    return text + ") LIMIT 1";
+  }();
+  auto query = db.cached(sql);
+  query->bind(1, child_id);
+  return query->step();
+}
+
+// The visits rows of a child whose profile arrived after its visit events (they were skipped then).
+void project_visits(db::Database& db, std::string_view child_id) {
+  for (const Event& e : child_events(db, child_id, "visit"))
+    if (e.kind == "visit") refresh_visit(db, e);
+}
+
+}  // namespace
+
+// What a deferred workflow projection still has to refresh, in the order first noted.
+struct projections::DeferredWorkflow::Pending {
+  struct Child {
+    bool event = false;    // a workflow event of the child arrived: refreshed in any case
+    bool created = false;  // its profile row was created: its visit events are projected again
+  };
+  std::vector<std::string> child_order;
+  std::unordered_map<std::string, Child> children;
+  std::vector<std::string> lead_order;
+  std::unordered_set<std::string> leads;
+
+  Child& child(std::string_view id) {
+    auto [it, fresh] = children.try_emplace(std::string(id));
+    if (fresh) child_order.push_back(it->first);
+    return it->second;
+  }
+  void lead(const std::string& id) {
+    if (leads.insert(id).second) lead_order.push_back(id);
+  }
+};
+
+namespace {
+thread_local projections::DeferredWorkflow::Pending* g_deferred = nullptr;
 }  // namespace
 
 void refresh_child_state(db::Database& db, std::string_view child_id) {
-  if (!child_exists(db, child_id)) return;  // the profile has not arrived yet (sync applies it, then refreshes)
+  // The profile's case worker, and whether the profile has arrived at all (else its arrival refreshes this).
+  std::optional<std::string> profile_case_worker;
+  {
+    auto profile = db.cached("SELECT case_worker FROM children WHERE id = ?1");
+    profile->bind(1, child_id);
+    if (!profile->step()) return;
+    profile_case_worker = profile->get_optional_text(0);
+  }
   const Policy& policy = stored_policy(db);
   std::vector<Event> events = child_events(db, child_id);
 
@@ -228,9 +292,13 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
     }
   }
 
-  // Care measures of the child, rebuilt.
-  auto clear = db.cached("DELETE FROM care_measures WHERE child_id = ?1");
-  clear->bind(1, child_id).run();
+  // Care measures of the child, rebuilt. Rows come only from this child's care.add events, and events are never
+  // changed or removed: a child without any has no rows to clear (most children, on every membership event of a
+  // ledger import). Should events ever move between children, clear unconditionally.
+  if (!measure_order.empty()) {
+    auto clear = db.cached("DELETE FROM care_measures WHERE child_id = ?1");
+    clear->bind(1, child_id).run();
+  }
   auto insert_measure = db.cached(
       "INSERT INTO care_measures(id, child_id, township, area, item, provider, status, started_on, updated_on,"
       " done_on, outcome, notes, created_by, updated_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
@@ -255,9 +323,11 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
 
   ColourState colour = derive_colour(colour_events);
 
-  // Review items, rebuilt.
-  auto clear_reviews = db.cached("DELETE FROM colour_reviews WHERE child_id = ?1");
-  clear_reviews->bind(1, child_id).run();
+  // Review items, rebuilt; they come only from colour events (as care measures above, none: nothing to clear).
+  if (!colour_events.empty()) {
+    auto clear_reviews = db.cached("DELETE FROM colour_reviews WHERE child_id = ?1");
+    clear_reviews->bind(1, child_id).run();
+  }
   auto insert_review = db.cached(
       "INSERT INTO colour_reviews(event_id, child_id, from_colour, proposed_colour, why, opened_on, opened_by,"
       " resolved_by) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -273,12 +343,7 @@ void refresh_child_state(db::Database& db, std::string_view child_id) {
     if (!step.resolved_by && (!review_since || event->occurred_on < *review_since)) review_since = event->occurred_on;
   }
 
-  std::optional<std::string> case_worker = assigned_worker;
-  if (!case_worker) {
-    auto profile = db.cached("SELECT case_worker FROM children WHERE id = ?1");
-    profile->bind(1, child_id);
-    if (profile->step()) case_worker = profile->get_optional_text(0);
-  }
+  std::optional<std::string> case_worker = assigned_worker ? assigned_worker : profile_case_worker;
   if (case_worker && case_worker->empty()) case_worker.reset();
 
   std::optional<std::string> next_visit, next_supervisor, next_reassess, plan_due;
@@ -339,15 +404,54 @@ void refresh_all_workflow_state(db::Database& db) {
 namespace projections {
 
 void workflow(db::Database& db, const Event& event) {
-  static const std::array<std::string_view, 16> kChildKinds = {
-      "assessment", "colour.raise", "colour.lower", "colour.resolve", "visit", "care.add", "care.update",
-      "case_worker.assign", "membership.add", "membership.end", "screen.verify", "screen.review", "screen.return",
-      "screen.confirm", "screen.close_lead", "file.reopen"};
-  if (event.lead_id) refresh_lead(db, *event.lead_id);
+  if (event.lead_id) {
+    if (g_deferred) g_deferred->lead(*event.lead_id);
+    else refresh_lead(db, *event.lead_id);
+  }
   if (!event.child_id) return;
   if (event.kind == "visit" && child_exists(db, *event.child_id)) refresh_visit(db, event);
-  if (std::find(kChildKinds.begin(), kChildKinds.end(), event.kind) != kChildKinds.end())
-    refresh_child_state(db, *event.child_id);
+  if (!is_child_kind(event.kind)) return;
+  if (g_deferred) g_deferred->child(*event.child_id).event = true;
+  else refresh_child_state(db, *event.child_id);
+}
+
+bool workflow_child_profile(db::Database& db, std::string_view child_id, bool created, bool case_worker) {
+  if (!created && !case_worker) return false;
+  if (g_deferred) {
+    g_deferred->child(child_id).created |= created;
+    return false;  // nothing refreshed yet: the caller still notes the report rows
+  }
+  if (!has_workflow_events(db, child_id)) return false;
+  if (created) project_visits(db, child_id);
+  refresh_child_state(db, child_id);
+  return true;
+}
+
+DeferredWorkflow::DeferredWorkflow() : pending_(std::make_unique<Pending>()) {
+  if (g_deferred == nullptr) {
+    g_deferred = pending_.get();
+    owner_ = true;
+  }
+}
+
+DeferredWorkflow::~DeferredWorkflow() {
+  if (owner_) g_deferred = nullptr;
+}
+
+void DeferredWorkflow::flush(db::Database& db) {
+  if (!owner_) return;
+  g_deferred = nullptr;
+  owner_ = false;
+  // Exactly what the immediate hooks would have left: a child noted only for its profile row is refreshed if it
+  // has workflow events (evaluated now, after every write: an event written later would have refreshed it too).
+  for (const std::string& id : pending_->child_order) {
+    const Pending::Child& child = pending_->children.at(id);
+    if (!child.event && !has_workflow_events(db, id)) continue;
+    if (child.created) project_visits(db, id);
+    refresh_child_state(db, id);
+  }
+  for (const std::string& id : pending_->lead_order) refresh_lead(db, id);
+  pending_ = std::make_unique<Pending>();
 }
 
 }  // namespace projections

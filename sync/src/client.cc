@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "tongdang/core/report.h"
+#include "tongdang/core/bulk_write.h"
 #include "tongdang/core/record_ref.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/i18n.h"
@@ -481,7 +481,7 @@ class Session {
       if (!body.contains("ops") || !body["ops"].is_array() || !body.contains("cursor"))
         return Status::internal(tr("服务器回复格式不对", "the server's reply is malformed"));
       Status applied = station_.write([&](WriteContext& w) {
-        report::BulkRefresh report_rows(w.db());  // each child's report rows once per page, at the end
+        BulkWrite derived_rows(w.db());  // each child's workflow state and report rows once per page, at the end
         for (const json& op : body["ops"]) {
           // Every op must be in this station's township; anything else is ignored and audited.
           if (op.value("township", "") != station_.township()) {
@@ -490,7 +490,7 @@ class Session {
           }
           if (auto status = apply_op(station_, op); !status) return status;
         }
-        report_rows.flush();
+        derived_rows.flush();
         station_.set_meta(kMetaCursor, body["cursor"].get<std::string>());
         if (!body["ops"].empty())
           w.audit("sync.pull", "station", station_.station_id(), json(), {{"ops", body["ops"].size()}});

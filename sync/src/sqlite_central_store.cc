@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "tongdang/core/text_list.h"
-#include "tongdang/core/report.h"
+#include "tongdang/core/bulk_write.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
 #include "tongdang/core/profile.h"
@@ -133,11 +133,12 @@ class SqliteCentralStore;
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db), report_rows_(db) {}
+  SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db), derived_rows_(db) {}
 
-  // A page's report rows are refreshed once per child at commit, not once per change (report::BulkRefresh).
+  // A page's derived rows (workflow state, then report rows) are refreshed once per child at commit, not once per
+  // change (BulkWrite).
   void commit() override {
-    report_rows_.flush();
+    derived_rows_.flush();
     tx_.commit();
   }
   void savepoint() override { db_.exec("SAVEPOINT change"); }
@@ -332,7 +333,7 @@ class SqliteTransaction final : public StoreTransaction {
   std::unique_lock<std::mutex> lock_;
   db::Database& db_;
   db::Transaction tx_;
-  report::BulkRefresh report_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
+  BulkWrite derived_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
 };
 
 class SqliteCentralStore final : public CentralStore {

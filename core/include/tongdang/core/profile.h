@@ -47,6 +47,10 @@ Result<nlohmann::json> normalize_field(const FieldSpec& spec, std::string_view r
 // and for changes pulled from the server alike. `now_iso` stamps updated_at (and created_at for a new row).
 void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const nlohmann::json& fields,
                     std::string_view now_iso);
+// The same for a row known to be new (an id just made here): inserted without first looking for it, with
+// `created_by` (a child's registering user) unless empty or among `fields`.
+void insert_profile(db::Database& db, std::string_view entity, std::string_view id, const nlohmann::json& fields,
+                    std::string_view now_iso, std::string_view created_by = {});
 
 // The current values of the given fields (all profile fields if `names` is empty), as JSON; null if no row.
 nlohmann::json read_profile(db::Database& db, std::string_view entity, std::string_view id,

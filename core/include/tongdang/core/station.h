@@ -34,12 +34,14 @@ struct User {
 };
 
 // One captured change, as appended to the outbox (design §3) and later pushed to the server.
+// A view of the change, valid for the capture() call it is made for: nothing is copied (an import captures
+// thousands of whole profiles).
 struct CapturedChange {
-  std::string entity;     // "child", "relative", "event"
-  std::string entity_id;
-  std::string child_id;
-  std::string op;         // "create", "update", "event"
-  nlohmann::json fields;  // changed fields, or the whole event
+  std::string_view entity;       // "child", "relative", "event"
+  std::string_view entity_id;
+  std::string_view child_id;
+  std::string_view op;           // "create", "update", "event"
+  const nlohmann::json& fields;  // changed fields, or the whole event
   nlohmann::json base = nlohmann::json::object();  // field -> server version last seen
 };
 
@@ -129,6 +131,9 @@ class Station {
   friend class WriteContext;
   Station(db::Database db, const Clock& clock);
   void load_identity();
+  // The clock stored in meta: read once per write, then kept here (a write takes a stamp per record, thousands in
+  // an import); set_meta("hlc", …) drops it, so a clock moved inside a write (sync's hlc_receive) is honoured.
+  Hlc stored_hlc();
 
   db::Database db_;
   const Clock& clock_;
@@ -136,6 +141,7 @@ class Station {
   std::string township_;
   std::string name_;
   User actor_;
+  std::optional<Hlc> stored_hlc_;
 };
 
 // Roles and what they may do (domain §1), in one place.

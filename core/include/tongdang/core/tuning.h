@@ -10,6 +10,11 @@ namespace tongdang::tuning {
 // How long a writer waits for another process holding the station database before failing. Long enough for a
 // ledger import or a sync page in another window to finish; short enough that a stuck process is noticed.
 inline constexpr int kBusyTimeoutMs = 10'000;
+// SQLite page size of a new database file (station or server), in bytes; an existing file keeps its own. Larger
+// pages: fewer, shallower index levels for the 36-character ids and a quarter of the WAL system calls of SQLite's
+// default 4096 (a 2,000-row import: 16,700 -> 5,200 calls, about 15 % less CPU); each small commit writes whole
+// pages to the WAL, so much larger would waste more on one-visit writes.
+inline constexpr int kPageSizeBytes = 16 * 1024;
 
 // Largest number of changes a station sends in one push page. Larger pages mean fewer round trips and fewer
 // server commits (each rewrites the log's and the registers' index pages: a holder's first push of 20,000 changes

@@ -28,7 +28,8 @@ Status set_station_policy(Station& station, const Policy& policy);
 // ---- derived state ----
 
 // Recomputes a child's derived rows (child_state, colour_reviews, care_measures) from all its events. Called by
-// the projection for each workflow event; sync calls it after applying a profile that arrived after its events.
+// the projection for each workflow event and for a profile write that changes what it reads (a new row, the
+// case_worker) — once per child at the end of a bulk write (bulk_write.h).
 void refresh_child_state(db::Database& db, std::string_view child_id);
 // Recomputes every child's and lead's derived rows (after a policy change).
 void refresh_all_workflow_state(db::Database& db);
