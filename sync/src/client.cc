@@ -216,7 +216,7 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
     db::Database& db = w.db();
-    report::BulkRefresh report_rows(db);  // each child's report rows once per answered page
+    BulkWrite report_rows(db);  // each child's workflow state and report rows once per answered page
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -440,7 +440,7 @@ class Session {
       if (!done) next = std::async(std::launch::async, fetch, following);
       std::int64_t rows = 0;
       Status loaded = station_.write([&](WriteContext& w) {
-        report::BulkRefresh report_rows(w.db());  // pages without derived rows: each child's report rows once
+        BulkWrite report_rows(w.db());  // pages without derived rows: each child's derived rows once
         auto stats = snapshot::load_page(w.db(), page.value(), station_.township(), w.now_iso());
         if (!stats) return stats.status();
         report_rows.flush();
