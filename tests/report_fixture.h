@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -32,6 +33,14 @@ inline std::string make_id_number(const std::string& birth, const std::string& s
 }
 
 // Every maintained report row, in a canonical order, as text.
+// The entry of township `code` in a report's JSON.
+inline const nlohmann::json& township_entry(const nlohmann::json& report, const std::string& code) {
+  for (const auto& t : report["townships"])
+    if (t["code"] == code) return t;
+  FAIL("no township " << code);
+  throw std::logic_error("unreachable");
+}
+
 inline std::string report_rows(db::Database& db) {
   std::string out;
   for (const char* sql :

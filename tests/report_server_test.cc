@@ -24,6 +24,7 @@
 
 using namespace tongdang;
 using tongdang::test::ScratchDir;
+using tongdang::test::township_entry;
 using tongdang::test::TestCounty;
 using tongdang::test::TestStation;
 using nlohmann::json;
@@ -41,13 +42,6 @@ void record(Station& station, const std::string& child, const std::string& kind,
     return Status::ok();
   });
   REQUIRE(written.is_ok());
-}
-
-const json& township_entry(const json& report, const std::string& code) {
-  for (const auto& t : report["townships"])
-    if (t["code"] == code) return t;
-  FAIL("no township " << code);
-  throw std::logic_error("unreachable");
 }
 
 }  // namespace

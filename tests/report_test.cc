@@ -50,6 +50,7 @@ using namespace tongdang;
 using tongdang::test::ReportFixture;
 using tongdang::test::report_rows;
 using tongdang::test::ScratchDir;
+using tongdang::test::township_entry;
 using nlohmann::json;
 
 namespace {
@@ -86,13 +87,6 @@ json county_report(Station& station, const std::string& as_of, report::Method me
   options.generated_at = "2026-11-28T10:00:00+08:00";
   options.source = "server";
   return report::to_json(report::build(station.db(), options, {}));
-}
-
-const json& township_entry(const json& report, const std::string& code) {
-  for (const auto& t : report["townships"])
-    if (t["code"] == code) return t;
-  FAIL("no township " << code);
-  throw std::logic_error("unreachable");
 }
 
 const report::Figures& unit(const std::vector<report::Figures>& units, const std::string& code) {

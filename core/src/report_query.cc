@@ -274,10 +274,7 @@ void from_tallies(const Query& q, Units& units) {
     for (std::size_t id = 1; id < counters.size(); ++id) {
       const auto& [kind, value] = counters[id];
       if (kind == "overdue") overdue_ids.push_back(id);
-      // Cumulative counters ("how many up to the day"): the period's count is a difference.
-      const bool happening = kind == "registered" || kind == "closed" || kind == "raise" || kind == "lower" ||
-                             kind == "step_done" || kind == "step_done_on_time";
-      const std::int64_t n = happening ? now[id] - then[id] : now[id];
+      const std::int64_t n = tally::is_cumulative(kind) ? now[id] - then[id] : now[id];
       if (n == 0) continue;
       const int count = static_cast<int>(n);
       const int colour = colour_index(value);

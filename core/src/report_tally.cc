@@ -13,12 +13,6 @@ namespace tongdang::report::tally {
 
 namespace {
 
-// Span kinds that mark one day something happened (registered, closed, raise, lower): their counters are
-// cumulative ("how many up to day D"), so a period's count is the difference of two days.
-bool is_happening(std::string_view kind) {
-  return kind == "registered" || kind == "closed" || kind == "raise" || kind == "lower";
-}
-
 // Every span kind report_maintain.cc writes (the tally of a township is collected kind by kind, one index seek
 // each).
 constexpr std::string_view kSpanKinds[] = {"monitored", "category", "colour",     "covered", "overdue", "reassess",
@@ -27,7 +21,7 @@ constexpr std::string_view kSpanKinds[] = {"monitored", "category", "colour",   
 void add_span(Delta& delta, const Policy& policy, const std::string& township, const std::string& kind,
               const std::string& value, std::int64_t from, std::int64_t to, std::optional<std::int64_t> ref,
               int sign) {
-  if (is_happening(kind)) {
+  if (is_cumulative(kind)) {  // a one-day span: counted from its day on
     delta.add(township, {kind, value}, from, kForeverDays, sign);
     return;
   }

@@ -28,6 +28,13 @@ inline std::int64_t day_of(std::string_view text) {
   return date ? date->days_since_epoch() : kForeverDays;
 }
 
+// Counters that count things that happened on a day (registrations, closings, raises, lowerings, screening steps
+// completed): they are cumulative ("how many up to day D"), so a period's count is the difference of two days.
+inline bool is_cumulative(std::string_view kind) {
+  return kind == "registered" || kind == "closed" || kind == "raise" || kind == "lower" || kind == "step_done" ||
+         kind == "step_done_on_time";
+}
+
 // A counter: (kind, value), e.g. ("colour", "red"), ("measure", "SAFETY/planned").
 using Counter = std::pair<std::string, std::string>;
 
