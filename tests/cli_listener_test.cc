@@ -59,12 +59,10 @@ std::string hello_body() {
 
 // A hello on a fresh connection: the server still answers.
 int raw_hello(int port, const std::string& token) {
-  RawConnection station(port);
-  REQUIRE(station.connected());
-  REQUIRE(station.send_all(raw_request("POST", "/v1/sync/hello", "Content-Type: application/json\r\n"
-                                       "Authorization: Bearer " + token + "\r\nX-Tongdang-Station: " + kStation +
-                                       "\r\n", hello_body())));
-  return station.read_response(5s).status;
+  tongdang::test::RawRequest hello{"POST", std::string(tongdang::sync::kHelloPath),
+                                   {"Content-Type: application/json", "Authorization: Bearer " + token,
+                                    "X-Tongdang-Station: " + kStation}, hello_body()};
+  return tongdang::test::send_raw("http://127.0.0.1:" + std::to_string(port), hello, "", 5000).status;
 }
 
 std::int64_t ms_between(SteadyClock::time_point from, SteadyClock::time_point to) {

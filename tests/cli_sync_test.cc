@@ -1,7 +1,15 @@
 // Sync through the real binaries, as a county and two township stations run it: `tongdang-server` over TLS with a
 // self-signed certificate, `tongdang sync`, conflicts shown and resolved, a revoked token, graceful SIGTERM.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -9,22 +17,17 @@
 #include "cli_harness.h"
 #include "server_process.h"
 
+using tongdang::test::issue_token;
 using tongdang::test::RunResult;
 using tongdang::test::ScratchDir;
+using tongdang::test::server_cli;
 using tongdang::test::ServerProcess;
 using tongdang::test::Tongdang;
-using tongdang::test::issue_token;
-using tongdang::test::server_cli;
 using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string slurp(const std::string& path) { return tongdang::test::slurp_file(path); }
 
 }  // namespace
 

@@ -12,20 +12,20 @@
 #include <thread>
 
 #include <catch2/catch.hpp>
+#include <curl/curl.h>
 
 extern char** environ;
 
 namespace tongdang::test {
-namespace {
 
-std::string slurp(const std::string& path) {
+using nlohmann::json;
+
+std::string slurp_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
-
-}  // namespace
 
 RunResult server_cli(const ScratchDir& dir, const std::vector<std::string>& args) {
   std::vector<std::string> full{"--db", dir.file("central.db")};
@@ -38,16 +38,7 @@ std::string issue_token(const ScratchDir& dir, const std::vector<std::string>& a
   full.insert(full.end(), args.begin(), args.end());
   auto issued = server_cli(dir, full);
   REQUIRE(issued.exit_code == 0);
-  return nlohmann::json::parse(issued.out)["token"];
-}
-
-void make_test_certificate(const ScratchDir& dir) {
-  auto made = run_program("/usr/bin/openssl",
-                          {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", "key.pem", "-out",
-                           "cert.pem", "-subj", "/CN=localhost", "-addext",
-                           "subjectAltName=DNS:localhost,IP:127.0.0.1"},
-                          dir.path());
-  REQUIRE(made.exit_code == 0);
+  return json::parse(issued.out)["token"];
 }
 
 ServerProcess::ServerProcess(const ScratchDir& dir, const std::vector<std::string>& serve_args,
@@ -72,10 +63,10 @@ ServerProcess::ServerProcess(const ScratchDir& dir, const std::vector<std::strin
   posix_spawn_file_actions_destroy(&actions);
   for (int i = 0; i < 500 && port == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::string first = slurp(log_);
+    std::string first = slurp_file(log_);
     auto end = first.find('\n');
     if (end == std::string::npos) continue;
-    nlohmann::json line = nlohmann::json::parse(first.substr(0, end), nullptr, false);
+    json line = json::parse(first.substr(0, end), nullptr, false);
     if (line.is_object() && line.value("msg", "") == "listening") {
       std::string listen = line["listen"];
       port = std::stoi(listen.substr(listen.rfind(':') + 1));
@@ -97,7 +88,58 @@ int ServerProcess::stop() {
   return exit_code;
 }
 
-std::string ServerProcess::log() const { return slurp(log_); }
+bool ServerProcess::alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  pid_t done = waitpid(pid_, &status, WNOHANG);
+  if (done == 0) return true;
+  pid_ = 0;
+  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return false;
+}
+
+namespace {
+size_t append_body(char* data, size_t size, size_t count, void* out) {
+  static_cast<std::string*>(out)->append(data, size * count);
+  return size * count;
+}
+}  // namespace
+
+RawReply send_raw(const std::string& base_url, const RawRequest& request, const std::string& ca_cert,
+                  long timeout_ms) {
+  RawReply reply;
+  CURL* curl = curl_easy_init();
+  REQUIRE(curl != nullptr);
+  const std::string url = base_url + request.path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Expect:");
+  for (const auto& header : request.headers) headers = curl_slist_append(headers, header.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  if (!ca_cert.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_cert.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  CURLcode code = curl_easy_perform(curl);
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    reply.status = static_cast<int>(status);
+  } else {
+    reply.error = curl_easy_strerror(code);
+  }
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return reply;
+}
+
+std::string ServerProcess::log() const { return slurp_file(log_); }
 
 std::int64_t ServerProcess::memory_kib(const std::string& field) const {
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
@@ -107,6 +149,15 @@ std::int64_t ServerProcess::memory_kib(const std::string& field) const {
     return std::stoll(line.substr(field.size() + 1));  // "VmHWM:\t  12345 kB"
   }
   return -1;
+}
+
+void make_test_certificate(const ScratchDir& dir) {
+  auto made = run_program("/usr/bin/openssl",
+                          {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", "key.pem", "-out",
+                           "cert.pem", "-subj", "/CN=localhost", "-addext",
+                           "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+                          dir.path());
+  REQUIRE(made.exit_code == 0);
 }
 
 }  // namespace tongdang::test
