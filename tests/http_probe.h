@@ -35,8 +35,8 @@ class RawConnection {
   // True if the server closes the connection (EOF or reset) within `timeout`; reads and drops what arrives.
   bool closed_by_server(std::chrono::milliseconds timeout);
 
-  // Sends a chunked body of `total` bytes (64 KiB chunks) after `head`, stopping as soon as an answer arrives.
-  // Returns the answer and how many body bytes the server had taken by then.
+  // Sends `head` (ending in its blank line), then a chunked body of `total` bytes (64 KiB chunks), stopping as soon
+  // as an answer arrives. Returns the answer and how many body bytes the server had taken by then.
   struct Streamed {
     RawResponse response;
     std::int64_t body_sent = 0;

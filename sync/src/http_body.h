@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +16,6 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/optional.hpp>
 
@@ -75,13 +75,14 @@ struct BoundedBody {
   class reader {
    public:
     // Beast constructs the reader with its parser, before the header has arrived: init() reads the header.
-    template <bool isRequest>
-    reader(boost::beast::http::header<isRequest, boost::beast::http::fields>& header, value_type& body)
-        : fields_(header), body_(body) {}
+    template <bool isRequest, class Fields>
+    reader(boost::beast::http::header<isRequest, Fields>& header, value_type& body)
+        : content_encoding_([&header] { return std_view(header[boost::beast::http::field::content_encoding]); }),
+          body_(body) {}
 
     void init(const boost::optional<std::uint64_t>& length, boost::beast::error_code& ec) {
       ec = {};
-      const BodyEncoding encoding = body_encoding(std_view(fields_[boost::beast::http::field::content_encoding]));
+      const BodyEncoding encoding = body_encoding(content_encoding_());
       inflater_.emplace(encoding.inflate, encoding.sniff, body_.max_bytes);
       // A plain body of known length gets its memory at once (the parser already held it to the wire limit).
       if (length && *length <= body_.max_bytes) body_.text.reserve(static_cast<std::size_t>(*length));
@@ -115,7 +116,7 @@ struct BoundedBody {
       return false;
     }
 
-    const boost::beast::http::fields& fields_;
+    std::function<std::string_view()> content_encoding_;  // of the header the parser fills
     value_type& body_;
     std::optional<BodyInflater> inflater_;
   };
