@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "tongdang/core/text_list.h"
+#include "tongdang/core/audit_chain.h"
 #include "tongdang/core/bulk_write.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
@@ -125,7 +126,80 @@ constexpr std::string_view kServerSchemaV2 = R"sql(
 CREATE INDEX server_children_township_id ON children(township, id);
 )sql";
 
-constexpr int kServerSchemaVersion = 2;
+// v3: a tamper-evident audit (core/audit_chain.h). request_audit and server_rejections get a hash column, chained
+// over their existing rows in id order when the migration runs (chain_existing_rows); server_rejections becomes
+// append-only like request_audit; station_openings keeps the reads that matter reported by stations (POST
+// /v1/sync/audit), once per station row (its row hash: a row of another station cannot be guessed, so a foreign
+// report blocks nothing).
+constexpr std::string_view kServerSchemaV3 = R"sql(
+ALTER TABLE request_audit ADD COLUMN hash TEXT;
+ALTER TABLE server_rejections ADD COLUMN hash TEXT;
+CREATE TRIGGER server_rejections_append_only_update BEFORE UPDATE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+CREATE TRIGGER server_rejections_append_only_delete BEFORE DELETE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+
+-- Reads that matter, reported by stations. station_id, token_id, principal and township are the server's (the
+-- token, its bound station, the child's township as held here); the rest is the station's audit row as reported.
+CREATE TABLE station_openings(
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  station_id   TEXT NOT NULL,
+  token_id     INTEGER NOT NULL,
+  principal    TEXT NOT NULL,
+  township     TEXT NOT NULL,
+  child_id     TEXT,                               -- NULL for a list or an export
+  station_seq  INTEGER NOT NULL,
+  station_hash TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  entity       TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  UNIQUE (station_id, station_hash)
+) STRICT;
+CREATE INDEX station_openings_township ON station_openings(township, seq);
+CREATE TRIGGER station_openings_append_only_update BEFORE UPDATE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+CREATE TRIGGER station_openings_append_only_delete BEFORE DELETE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+)sql";
+
+constexpr int kServerSchemaVersion = 3;
+
+// The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
+// durable format: a column added later is appended here only with a new chain format version.
+const audit_chain::Table& request_audit_table() {
+  static const audit_chain::Table table(
+      "request_audit", "seq",
+      {"at", "token_id", "principal", "station_id", "endpoint", "http_status", "counts", "duration_ms", "remote"}, "at",
+      "endpoint");
+  return table;
+}
+
+const audit_chain::Table& rejections_table() {
+  static const audit_chain::Table table(
+      "server_rejections", "seq", {"change_id", "token_id", "principal", "station_id", "reason", "change", "at"}, "at",
+      "reason");
+  return table;
+}
+
+const audit_chain::Table& openings_table() {
+  static const audit_chain::Table table(
+      "station_openings", "seq",
+      {"station_id", "token_id", "principal", "township", "child_id", "station_seq", "station_hash", "at", "actor",
+       "action", "entity", "entity_id", "received_at"},
+      "received_at", "action");
+  return table;
+}
+
+// The database's clock as the server's rows have always recorded it (UTC, milliseconds).
+std::string sqlite_now(db::Database& db) {
+  auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  now->step();
+  return now->get_text(0);
+}
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -166,11 +240,12 @@ class SqliteTransaction final : public StoreTransaction {
 
   void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
                       std::string_view reason, const json& change) override {
-    auto insert = db_.cached(
-        "INSERT INTO server_rejections(change_id, token_id, principal, station_id, reason, change, at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-    insert->bind(1, change_id).bind(2, principal.token_id).bind(3, principal.name).bind(4, station_id);
-    insert->bind(5, reason).bind(6, change.dump()).run();
+    const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string at = sqlite_now(db_);
+    const auto& table = rejections_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {change_id, principal.token_id, std::string_view(principal.name), station_id, reason,
+                         std::string_view(text), std::string_view(at)});
   }
 
   std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) override {
@@ -318,6 +393,21 @@ class SqliteTransaction final : public StoreTransaction {
     update->bind(1, station_id).bind(2, ahead_ms).bind(3, at).run();
   }
 
+  bool save_opening(const StationOpening& o) override {
+    auto known = db_.cached("SELECT 1 FROM station_openings WHERE station_id = ?1 AND station_hash = ?2");
+    known->bind_all(o.station_id, o.station_hash);
+    if (known->step()) return false;
+    known->reset();
+    const auto& table = openings_table();
+    const audit_chain::Value child = o.child_id.empty() ? audit_chain::Value{} : audit_chain::Value{o.child_id};
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(o.station_id), o.token_id, std::string_view(o.principal),
+                         std::string_view(o.township), child, o.station_seq, std::string_view(o.station_hash),
+                         std::string_view(o.at), std::string_view(o.actor), std::string_view(o.action),
+                         std::string_view(o.entity), std::string_view(o.entity_id), std::string_view(o.received_at)});
+    return true;
+  }
+
  private:
   std::string meta(std::string_view key) {
     auto query = db_.cached("SELECT value FROM meta WHERE key = ?1");
@@ -430,11 +520,45 @@ class SqliteCentralStore final : public CentralStore {
 
   void audit_request(const RequestRecord& r) override {
     std::lock_guard lock(mutex_);
-    auto insert = db_.cached(
-        "INSERT INTO request_audit(at, token_id, principal, station_id, endpoint, http_status, counts, duration_ms,"
-        " remote) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    insert->bind(1, r.at).bind(2, r.token_id).bind(3, r.principal).bind(4, r.station_id).bind(5, r.endpoint);
-    insert->bind(6, r.http_status).bind(7, r.counts.dump()).bind(8, r.duration_ms).bind(9, r.remote).run();
+    // The head is read and the row appended in one transaction: another process (a second server on the same
+    // file by mistake) cannot slip a row in between.
+    db::Transaction tx(db_);
+    const std::string counts = r.counts.dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto& table = request_audit_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(r.at), r.token_id, std::string_view(r.principal),
+                         std::string_view(r.station_id), std::string_view(r.endpoint),
+                         static_cast<std::int64_t>(r.http_status), std::string_view(counts), r.duration_ms,
+                         std::string_view(r.remote)});
+    tx.commit();
+  }
+
+  std::vector<json> openings(const OpeningFilter& filter) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.prepare(
+        "SELECT o.seq, o.station_id, o.token_id, o.principal, o.township, o.child_id, o.station_seq, o.station_hash,"
+        " o.at, o.actor, o.action, o.entity, o.entity_id, o.received_at, c.name FROM station_openings o"
+        " LEFT JOIN children c ON c.id = o.child_id"
+        " WHERE (?1 = '' OR o.action = ?1) AND (?2 = '' OR o.township = ?2) ORDER BY o.seq DESC LIMIT ?3");
+    query.bind(1, filter.action).bind(2, filter.township).bind(3, filter.limit);
+    std::vector<json> out;
+    while (query.step())
+      out.push_back({{"seq", query.get_int(0)}, {"station_id", query.get_text(1)}, {"token_id", query.get_int(2)},
+                     {"principal", query.get_text(3)}, {"township", query.get_text(4)},
+                     {"child_id", query.get_optional_text(5).value_or("")}, {"station_seq", query.get_int(6)},
+                     {"station_hash", query.get_text(7)}, {"at", query.get_text(8)}, {"actor", query.get_text(9)},
+                     {"action", query.get_text(10)}, {"entity", query.get_text(11)},
+                     {"entity_id", query.get_text(12)}, {"received_at", query.get_text(13)},
+                     {"child_name", query.get_optional_text(14).value_or("")}});
+    return out;
+  }
+
+  std::vector<audit_chain::Verification> verify_audit() override {
+    std::lock_guard lock(mutex_);
+    std::vector<audit_chain::Verification> out;
+    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table()})
+      out.push_back(audit_chain::verify(db_, *table));
+    return out;
   }
 
   json overview(std::string_view township) override {
@@ -524,6 +648,14 @@ Status migrate_server(db::Database& db) {
     db::Transaction tx(db);
     db.exec(kServerSchemaV2);
     db.exec("UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 3) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV3);
+    audit_chain::chain_existing_rows(db, request_audit_table());
+    audit_chain::chain_existing_rows(db, rejections_table());
+    db.exec("UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();
