@@ -196,11 +196,19 @@ TEST_CASE("CLI sync: a red file opened on a station reaches the county with the 
   const std::string child = json::parse(added.out)["id"];
   REQUIRE(station({"assess", child, "--trigger", "R3"}).exit_code == 0);
   REQUIRE(station({"child", "show", child}).exit_code == 0);  // a red file opened: audited as file.open_red
+  // An export with full ID numbers is reported too; a masked one is not.
+  REQUIRE(station({"export", "--full-id", "--out", dir.file("full.csv")}).exit_code == 0);
+  REQUIRE(station({"export", "--out", dir.file("masked.csv")}).exit_code == 0);
 
   auto first = county.sync();
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
-  CHECK(json::parse(first.out)["reads_reported"] == 1);
+  // The red file, and the export's list of full ID numbers (file.list_full_id) with the export itself.
+  CHECK(json::parse(first.out)["reads_reported"] == 3);
+  auto exports = json::parse(server_cli(dir, {"--json", "audit", "list", "--action", "ledger.export"}).out);
+  REQUIRE(exports.size() == 1);
+  CHECK(exports[0]["child_id"] == "");
+  CHECK(exports[0]["township"] == "320324102");
   REQUIRE(county.sync().exit_code == 0);  // nothing new: the row is not sent again
 
   auto listed = server_cli(dir, {"--json", "audit", "list", "--action", "file.open_red"});
@@ -225,14 +233,14 @@ TEST_CASE("CLI sync: a red file opened on a station reaches the county with the 
   }
   auto resent = county.sync();
   REQUIRE(resent.exit_code == 0);
-  CHECK(json::parse(resent.out)["reads_reported"] == 1);
-  CHECK(json::parse(server_cli(dir, {"--json", "audit", "list"}).out).size() == 1);
+  CHECK(json::parse(resent.out)["reads_reported"] == 3);  // answered as duplicates
+  CHECK(json::parse(server_cli(dir, {"--json", "audit", "list"}).out).size() == 3);
 
   REQUIRE(county.server->stop() == 0);
   auto verified = server_cli(dir, {"audit", "verify"});
   INFO(verified.err);
   CHECK(verified.exit_code == 0);
-  CHECK(verified.out.find("station_openings 表共 1 行") != std::string::npos);
+  CHECK(verified.out.find("station_openings 表共 3 行") != std::string::npos);
   CHECK(verified.out.find("request_audit") != std::string::npos);
   CHECK(station({"audit", "verify"}).exit_code == 0);
 }

@@ -388,6 +388,7 @@ class Session {
         station_.set_meta(kMetaServerId, server_id);
         station_.set_meta(kMetaCursor, "");
         station_.set_meta(kMetaSnapshot, "");
+        station_.set_meta(kMetaAuditSent, "");  // the new server gets every reported read (a resent one is a duplicate)
       }
       station_.set_meta(kMetaClockAhead, std::to_string(summary_.clock_ahead_ms));
       return Status::ok();
