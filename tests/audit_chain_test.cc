@@ -89,6 +89,27 @@ TEST_CASE("Audit chain: whole on a station and the server after a ledger import,
   auto rows = verify_server(county);
   CHECK(rows["request_audit"] >= 6);  // two syncs: hello, push, audit, snapshot or pull each
   CHECK(rows["station_openings"] == 1);
+  CHECK(rows["server_admin_audit"] == 2);  // the station token issued, then bound to the station on first hello
+}
+
+TEST_CASE("Audit chain: issuing, binding and revoking tokens leave a chained history on the server", "[audit][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation station(dir, "a", "320324102", county);
+  REQUIRE(station.sync());
+  county.user_token("王强", Role::Director, "320324102", {"320324102201"});
+  auto tokens = county.store->tokens();
+  REQUIRE(tokens.size() == 2);
+  REQUIRE(county.store->revoke_token(tokens[0].principal.token_id, county.clock.now_iso()));
+  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
+  auto rows = db.prepare("SELECT action, token_id FROM server_admin_audit ORDER BY seq");
+  std::vector<std::string> history;
+  while (rows.step()) history.push_back(rows.get_text(0) + " " + std::to_string(rows.get_int(1)));
+  const std::string first = std::to_string(tokens[0].principal.token_id);
+  const std::string second = std::to_string(tokens[1].principal.token_id);
+  CHECK(history == std::vector<std::string>{"token.add " + first, "token.bind " + first, "token.add " + second,
+                                            "token.revoke " + first});
+  verify_server(county);
 }
 
 TEST_CASE("Audit chain: a station database written before the chain is chained in id order when opened",
@@ -156,7 +177,7 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
         "  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;"
         "CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit"
         "  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;"
-        "DROP TABLE station_openings;"
+        "DROP TABLE station_openings; DROP TABLE server_admin_audit;"
         "UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
   }
   auto store = sync::open_sqlite_store(dir.file("central.db"));
@@ -170,6 +191,7 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
   CHECK(rows["request_audit"] >= 3);
   CHECK(rows["server_rejections"] == 1);
   CHECK(rows["station_openings"] == 0);
+  CHECK(rows["server_admin_audit"] == 0);  // the token history starts with the upgrade
 }
 
 TEST_CASE("Audit chain: each kind of tampering is named as the first broken link", "[audit]") {

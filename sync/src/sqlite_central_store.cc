@@ -164,6 +164,21 @@ CREATE TRIGGER station_openings_append_only_update BEFORE UPDATE ON station_open
   BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
 CREATE TRIGGER station_openings_append_only_delete BEFORE DELETE ON station_openings
   BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+
+-- What was done to tokens: issued, bound to a station on first use, revoked. server_tokens holds only their state,
+-- which a hand edit could turn back (a revoked token made valid again) without a trace; this log keeps the history.
+CREATE TABLE server_admin_audit(
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at       TEXT NOT NULL,
+  action   TEXT NOT NULL,                          -- token.add | token.bind | token.revoke
+  token_id INTEGER NOT NULL,
+  detail   TEXT NOT NULL,                          -- JSON: kind, name, role, township, villages; or the station
+  hash     TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER server_admin_audit_append_only_update BEFORE UPDATE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
+CREATE TRIGGER server_admin_audit_append_only_delete BEFORE DELETE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
 )sql";
 
 constexpr int kServerSchemaVersion = 3;
@@ -192,6 +207,20 @@ const audit_chain::Table& openings_table() {
        "action", "entity", "entity_id", "received_at"},
       "received_at", "action");
   return table;
+}
+
+const audit_chain::Table& admin_table() {
+  static const audit_chain::Table table("server_admin_audit", "seq", {"at", "action", "token_id", "detail"}, "at",
+                                        "action");
+  return table;
+}
+
+// Appends a row to the token history (server_admin_audit), inside the caller's transaction.
+void audit_admin(db::Database& db, std::string_view at, std::string_view action, std::int64_t token_id,
+                 const json& detail) {
+  const std::string text = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  audit_chain::append(db, admin_table(), audit_chain::head(db, admin_table()),
+                      {at, action, token_id, std::string_view(text)});
 }
 
 // The database's clock as the server's rows have always recorded it (UTC, milliseconds).
@@ -446,6 +475,9 @@ class SqliteCentralStore final : public CentralStore {
     insert->bind(1, token_hash).bind(2, to_string(token.kind)).bind(3, token.name).bind(4, to_string(token.role));
     insert->bind(5, identity_.county).bind(6, token.township).bind(7, join_list(token.villages)).bind(8, at).run();
     std::int64_t id = db_.last_insert_rowid();
+    audit_admin(db_, at, "token.add", id,
+                {{"kind", to_string(token.kind)}, {"name", token.name}, {"role", to_string(token.role)},
+                 {"township", token.township}, {"villages", token.villages}});
     tx.commit();
     return id;
   }
@@ -460,10 +492,13 @@ class SqliteCentralStore final : public CentralStore {
 
   Status revoke_token(std::int64_t token_id, std::string_view at) override {
     std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
     auto update = db_.cached("UPDATE server_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
     update->bind(1, token_id).bind(2, at).run();
     if (db_.changes() == 0)
       return Status::not_found(trf("没有有效的令牌 {}", "no valid token {}", token_id));
+    audit_admin(db_, at, "token.revoke", token_id, json::object());
+    tx.commit();
     return Status::ok();
   }
 
@@ -497,6 +532,7 @@ class SqliteCentralStore final : public CentralStore {
       if (current.empty()) {
         auto bind = db_.cached("UPDATE server_tokens SET station_id = ?2 WHERE id = ?1");
         bind->bind(1, principal.token_id).bind(2, station_id).run();
+        audit_admin(db_, at, "token.bind", principal.token_id, {{"station_id", station_id}, {"township", township}});
       }
     }
     auto touch = db_.cached("UPDATE server_tokens SET last_used_at = ?2 WHERE id = ?1");
@@ -556,7 +592,7 @@ class SqliteCentralStore final : public CentralStore {
   std::vector<audit_chain::Verification> verify_audit() override {
     std::lock_guard lock(mutex_);
     std::vector<audit_chain::Verification> out;
-    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table()})
+    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table()})
       out.push_back(audit_chain::verify(db_, *table));
     return out;
   }
