@@ -75,6 +75,20 @@ std::string check_row_text(const json& row, const char* name, std::string& out, 
   return {};
 }
 
+// A reported row as it is kept with a refusal: its scalar members only, texts cut to the limit. The row itself is
+// never serialised again, as an untrusted tree may nest deep enough to exhaust the stack of a recursive dump.
+json reported_row_summary(const json& row) {
+  json out = json::object();
+  if (!row.is_object()) return out;
+  for (const char* name : {"seq", "hash", "at", "actor", "action", "entity", "entity_id"}) {
+    auto member = row.find(name);
+    if (member == row.end()) continue;
+    if (member->is_number_integer()) out[name] = member->get<std::int64_t>();
+    else if (member->is_string()) out[name] = member->get<std::string>().substr(0, tuning::kAuditReportTextMax);
+  }
+  return out;
+}
+
 // Reads what a station says about one of its audit rows into `opening` (what and when; never who or where).
 // Empty when the row is well formed and one of the reported reads, else the reason it is refused.
 std::string read_reported_row(const json& row, StationOpening& opening) {
@@ -128,8 +142,10 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
                                                                                "station"));
     } else if (request.path == kHelloPath && request.method == "POST") {
       outcome = hello(*principal, request);
-    } else if (principal->kind == TokenKind::Station && principal->station_id.empty()) {
-      outcome = error_outcome(403, "forbidden", tr("请先 hello", "say hello first: the token is not bound yet"));
+    } else if (auto bound = store_.check_station(*principal, request.station_id); !bound) {
+      // Every request but hello comes from a station bound to this very token (finding 9), so what it writes is
+      // recorded against its own station only.
+      outcome = error_outcome(403, "forbidden", bound.message());
     } else if (request.path == kPushPath && request.method == "POST") {
       outcome = push(*principal, request);
     } else if (request.path == kPullPath && request.method == "GET") {
@@ -394,9 +410,9 @@ SyncService::Outcome SyncService::audit(const Principal& principal, const Servic
   const json& rows = in["rows"];
   if (rows.size() > static_cast<std::size_t>(tuning::kAuditReportPageMax))
     return error_outcome(413, "too_large", fmt::format("at most {} rows per page", tuning::kAuditReportPageMax));
-  // A station token is bound to one station (handle() refused any other); for a user token the header is all the
-  // server knows of the station, and it is recorded as such.
-  const std::string station_id = principal.kind == TokenKind::Station ? principal.station_id : request.station_id;
+  // The station header is bound to this token (handle() refused it otherwise: check_station), so it names the
+  // station the rows come from; nothing in the body does.
+  const std::string& station_id = request.station_id;
   const std::string now = iso_utc(clock_.now_ms());
   json results = json::array();
   int stored = 0, duplicates = 0, rejected = 0;
@@ -418,9 +434,10 @@ SyncService::Outcome SyncService::audit(const Principal& principal, const Servic
     } else if (reason.empty()) {
       opening.township = principal.township.empty() ? principal.county : principal.township;
     }
-    json result = {{"seq", row.is_object() ? row.value("seq", json()) : json()}};
+    const json summary = reported_row_summary(row);
+    json result = {{"seq", summary.value("seq", json())}};
     if (!reason.empty()) {
-      tx->save_rejection(fmt::format("audit:{}", opening.station_seq), principal, station_id, reason, row);
+      tx->save_rejection(fmt::format("audit:{}", opening.station_seq), principal, station_id, reason, summary);
       result["status"] = "rejected";
       result["reason"] = reason;
       ++rejected;
