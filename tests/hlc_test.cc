@@ -1,6 +1,7 @@
 // The hybrid logical clock's text form and its two steps (core/hlc.h): parsing is total (every string is either
 // exactly one stamp or refused), every stamp tick and receive produce formats to text that parses back to itself,
 // and text order is value order, so no request can push a clock backwards (issue 9, finding 8).
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -103,5 +104,8 @@ TEST_CASE("Finding 8: the text order of stamps is their value order", "[hlc][sec
     const Hlc b{i % 3 ? physical(random) >> (i % 40) : a.physical_ms, logical(random) >> (i % 17)};
     CHECK((a < b) == (a.to_string() < b.to_string()));
     CHECK((a == b) == (a.to_string() == b.to_string()));
+    // The step after a stamp sorts after it as text too, a full counter included.
+    const Hlc full{a.physical_ms, kLargestLogical};
+    CHECK(full.to_string() < tongdang::hlc_tick(full, a.physical_ms).to_string());
   }
 }
