@@ -31,8 +31,8 @@ for target in "${targets[@]}"; do
     "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$build_dir/artifacts/$target-" "$build_dir/corpus/$target" "tests/fuzz/corpus/$target" \
     > "$log" 2>&1 || status=$?
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+  execs=$(sed -n "s/^stat::number_of_executed_units: *//p" "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   features=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
   printf '%-14s %s  execs %-9s exec/s %-7s cov %-6s ft %s\n' "$target" "$([ $status -eq 0 ] && echo ok || echo FAIL)" \

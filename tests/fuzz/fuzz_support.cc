@@ -36,14 +36,26 @@ std::map<std::string, std::string> query_of(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// Made before the county and the station that live in it, so destroyed after them: the databases are closed
+// before the directory goes.
+struct ScratchDirectory {
+  ScratchDirectory() : path((std::filesystem::temp_directory_path() / "tongdang-fuzz-XXXXXX").string()) {
+    require(mkdtemp(path.data()) != nullptr, "cannot make a scratch directory");
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::string path;
+};
+
+}  // namespace
+
 const std::string& scratch_dir() {
-  static const std::string path = [] {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tongdang-fuzz-XXXXXX").string();
-    require(mkdtemp(pattern.data()) != nullptr, "cannot make a scratch directory");
-    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
-    return pattern;
-  }();
-  return path;
+  static const ScratchDirectory directory;
+  return directory.path;
 }
 
 FuzzCounty& FuzzCounty::get() {
