@@ -16,6 +16,7 @@
 #include "tongdang/core/profile.h"
 #include "tongdang/core/schema.h"
 #include "tongdang/core/tuning.h"
+#include "tongdang/core/untrusted_json.h"
 #include "tongdang/sync/merge.h"
 #include "tongdang/sync/protocol.h"
 #include "tongdang/sync/snapshot.h"
@@ -308,8 +309,10 @@ Status http_failure(const HttpReply& reply) {
                                "with --ca-cert)", reply.transport_error));
   if (!reply.transport_error.empty())
     return Status::internal(trf("无法连接服务器：{}", "cannot reach the server: {}", reply.transport_error));
-  json body = json::parse(reply.body, nullptr, false);
-  std::string message = body.is_object() ? body.value("message", "") : std::string();
+  auto body = parse_untrusted_json(reply.body, "answer");
+  std::string message = body && body->is_object() && body->contains("message") && (*body)["message"].is_string()
+                            ? (*body)["message"].get<std::string>()
+                            : std::string();
   if (reply.status == 401)
     return Status::refused(trf("服务器拒绝了令牌：{}", "the server refused the token: {}", message));
   if (reply.status == 403) return Status::refused(trf("服务器拒绝：{}", "refused by the server: {}", message));
@@ -349,8 +352,10 @@ class Session {
   Result<json> call(const HttpCall& call) {
     json body;
     auto reply = exchange(call, [&body](const std::string& text) {
-      body = json::parse(text, nullptr, false);
-      return !body.is_discarded();
+      auto parsed = parse_untrusted_json(text, "answer");
+      if (!parsed) return false;
+      body = std::move(parsed).value();
+      return true;
     });
     if (!reply) return reply.status();
     if (reply->status == 409) return http_failure(reply.value());
@@ -475,8 +480,9 @@ class Session {
       auto reply = next.get();
       if (!reply) return reply.status();
       if (reply->status == 409) {
-        json error = json::parse(reply->body, nullptr, false);
-        const bool reset = error.is_object() && error.value("error", "") == "snapshot_reset";
+        auto error = parse_untrusted_json(reply->body, "answer");
+        const bool reset = error && error->is_object() && error->contains("error") &&
+                           (*error)["error"] == "snapshot_reset";
         (void)station_.write([&](WriteContext&) {
           station_.set_meta(kMetaSnapshot, "");
           return Status::ok();

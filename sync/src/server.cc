@@ -18,6 +18,7 @@
 #include "tongdang/core/schema.h"
 #include "tongdang/core/sqlite.h"
 #include "tongdang/core/tuning.h"
+#include "tongdang/core/untrusted_json.h"
 #include "tongdang/sync/protocol.h"
 #include "tongdang/sync/tokens.h"
 
@@ -195,8 +196,10 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
 }
 
 SyncService::Outcome SyncService::hello(const Principal& principal, const ServiceRequest& request) {
-  json in = json::parse(request.body, nullptr, false);
-  if (in.is_discarded() || !in.is_object()) return error_outcome(400, "invalid", "the body is not a JSON object");
+  auto parsed = parse_untrusted_json(request.body, "body");
+  if (!parsed) return error_outcome(400, "invalid", parsed.status().to_string());
+  json in = std::move(parsed).value();
+  if (!in.is_object()) return error_outcome(400, "invalid", "the body is not a JSON object");
   std::string station_id = in.value("station_id", "");
   std::string township = in.value("township", "");
   if (station_id != request.station_id) return error_outcome(400, "invalid", "station_id differs from the header");
@@ -255,8 +258,10 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
 }
 
 SyncService::Outcome SyncService::push(const Principal& principal, const ServiceRequest& request) {
-  json in = json::parse(request.body, nullptr, false);
-  if (in.is_discarded() || !in.is_object() || !in.contains("changes") || !in["changes"].is_array())
+  auto parsed = parse_untrusted_json(request.body, "body");
+  if (!parsed) return error_outcome(400, "invalid", parsed.status().to_string());
+  json in = std::move(parsed).value();
+  if (!in.is_object() || !in.contains("changes") || !in["changes"].is_array())
     return error_outcome(400, "invalid", "the body must be {batch_id, changes: [...]}");
   const json& changes = in["changes"];
   if (changes.size() > static_cast<std::size_t>(tuning::kPushPageMax))

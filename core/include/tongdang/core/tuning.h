@@ -94,6 +94,15 @@ inline constexpr int kAuditListDefault = 50;
 inline constexpr int kIdMaskKeepHead = 6;
 inline constexpr int kIdMaskKeepTail = 4;
 
+// ---- untrusted input (core/untrusted_json.h) ----
+
+// Deepest nesting of arrays and objects accepted in JSON another machine sent (request bodies on the server,
+// answers and snapshot page headers on a station, pull cursors and snapshot positions). Deeper documents are
+// refused before a tree is built, so the recursive code that copies, compares and dumps trees stays within a small
+// stack. The deepest legitimate document is a pull page or push body carrying an event payload (about 7 levels:
+// body, changes, change, event, payload, answers, a list); 32 leaves room for richer payloads.
+inline constexpr int kMaxJsonDepth = 32;
+
 // ---- ledger import (core/src/ledger.cc) ----
 
 // SQLite page cache, in KiB, while a ledger is imported. A 2,000-row ledger writes about 12 MB (profiles,
