@@ -409,8 +409,10 @@ SyncService::Outcome SyncService::snapshot(const Principal& principal, const Ser
 // township as the server holds it, which must be in the token's scope. Each row is answered on its own (stored,
 // duplicate or rejected), so one bad row never holds the station's queue.
 SyncService::Outcome SyncService::audit(const Principal& principal, const ServiceRequest& request) {
-  json in = json::parse(request.body, nullptr, false);
-  if (in.is_discarded() || !in.is_object() || !in.contains("rows") || !in["rows"].is_array())
+  auto parsed = parse_untrusted_json(request.body, "body");
+  if (!parsed) return error_outcome(400, "invalid", parsed.status().to_string());
+  const json in = std::move(parsed).value();
+  if (!in.is_object() || !in.contains("rows") || !in["rows"].is_array())
     return error_outcome(400, "invalid", "the body must be {station_id, rows: [...]}");
   const json& rows = in["rows"];
   if (rows.size() > static_cast<std::size_t>(tuning::kAuditReportPageMax))
