@@ -4,8 +4,9 @@ set -euo pipefail
 packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
   libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev
   libpq-dev libpqxx-dev postgresql)
-# Test-only extras (headless Chromium renders the HTML report in its test).
-if [ "${1:-}" = "--with-test-tools" ]; then packages+=(chromium); fi
+# Test-only extras (headless Chromium renders the HTML report in its test; clang-14 and libFuzzer build the fuzz
+# targets of tests/fuzz).
+if [ "${1:-}" = "--with-test-tools" ]; then packages+=(chromium clang-14 libfuzzer-14-dev libclang-rt-14-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -272,7 +272,10 @@ void from_tallies(const Query& q, Units& units) {
     std::int64_t overdue = 0, overdue_8 = 0, overdue_31 = 0, late_1 = 0, late_8 = 0, late_31 = 0;
     std::vector<std::size_t> overdue_ids;
     for (std::size_t id = 1; id < counters.size(); ++id) {
-      const auto& [kind, value] = counters[id];
+      // Named references, not a structured binding: the lambda below captures them, which clang 14 (the fuzz build)
+      // does not allow for structured bindings.
+      const std::string& kind = counters[id].first;
+      const std::string& value = counters[id].second;
       if (kind == "overdue") overdue_ids.push_back(id);
       const std::int64_t n = tally::is_cumulative(kind) ? now[id] - then[id] : now[id];
       if (n == 0) continue;

@@ -11,6 +11,7 @@
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/policy.h"
 #include "tongdang/core/report.h"
+#include "tongdang/core/untrusted_json.h"
 #include "tongdang/sync/tokens.h"
 
 namespace tongdang::sync::snapshot {
@@ -309,10 +310,10 @@ Result<Page> decode_page(std::string_view body) {
     if (!(byte & 0x80)) break;
   }
   if (size > body.size() - at) return malformed();
-  json header = json::parse(body.substr(at, size), nullptr, false);
-  if (header.is_discarded() || !header.is_object() || !header.contains("tables") || !header["tables"].is_array())
+  auto header = parse_untrusted_json(body.substr(at, size), "snapshot");
+  if (!header || !header->is_object() || !header->contains("tables") || !(*header)["tables"].is_array())
     return malformed();
-  return Page{std::move(header), body.substr(at + size)};
+  return Page{std::move(header).value(), body.substr(at + size)};
 }
 
 namespace {
@@ -443,8 +444,8 @@ class TableLoader {
     event.lead_id = text("lead_id");
     event.township = text("township").value_or("");
     event.kind = text("kind").value_or("");
-    event.payload = json::parse(text("payload").value_or("{}"), nullptr, false);
-    if (event.payload.is_discarded()) event.payload = json::object();
+    auto payload = parse_untrusted_json(text("payload").value_or("{}"), "payload");
+    event.payload = payload ? std::move(payload).value() : json::object();
     event.occurred_on = text("occurred_on").value_or("");
     event.hlc = text("hlc").value_or("");
     event.actor = text("actor").value_or("");
