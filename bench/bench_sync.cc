@@ -1,5 +1,5 @@
 // Sync benchmark (not a test): a township of N children (default 5,000) with a year of events each (a membership
-// and monthly home visits), a county server on loopback HTTP (cpp-httplib + libcurl, gzip both ways), and:
+// and monthly home visits), a county server on loopback HTTP (Boost.Beast + libcurl, gzip both ways), and:
 //   1. the first sync of the station that holds the township (pushes everything),
 //   2. the first sync of a new station of the same township (pulls everything),
 //   3. an incremental sync of 10 edits, at this township size and at a tenth of it: the second must not grow with

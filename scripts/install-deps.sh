@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages tongdang needs, only if something is missing (fast when all are present).
 set -euo pipefail
 packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
-  libboost-dev catch2 libcpp-httplib-dev libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev
+  libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev
   libpq-dev libpqxx-dev postgresql)
 # Test-only extras (headless Chromium renders the HTML report in its test; clang-14 and libFuzzer build the fuzz
 # targets of tests/fuzz).

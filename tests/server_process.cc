@@ -141,4 +141,23 @@ RawReply send_raw(const std::string& base_url, const RawRequest& request, const 
 
 std::string ServerProcess::log() const { return slurp_file(log_); }
 
+std::int64_t ServerProcess::memory_kib(const std::string& field) const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    return std::stoll(line.substr(field.size() + 1));  // "VmHWM:\t  12345 kB"
+  }
+  return -1;
+}
+
+void make_test_certificate(const ScratchDir& dir) {
+  auto made = run_program("/usr/bin/openssl",
+                          {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", "key.pem", "-out",
+                           "cert.pem", "-subj", "/CN=localhost", "-addext",
+                           "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+                          dir.path());
+  REQUIRE(made.exit_code == 0);
+}
+
 }  // namespace tongdang::test

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ std::string slurp_file(const std::string& path);
 RunResult server_cli(const ScratchDir& dir, const std::vector<std::string>& args);
 // Issues a token with `tongdang-server --json ARGS…` (e.g. {"station", "add", "--township", T}); returns it.
 std::string issue_token(const ScratchDir& dir, const std::vector<std::string>& args);
+// A self-signed certificate for localhost and 127.0.0.1: DIR/cert.pem and DIR/key.pem.
+void make_test_certificate(const ScratchDir& dir);
 
 // One HTTP request exactly as given (method, path, headers, body bytes), through libcurl; nothing added but Host and
 // Content-Length. For hostile requests a well-behaved client would never send.
@@ -52,6 +55,8 @@ class ServerProcess {
   // True while the process has not exited.
   bool alive();
   pid_t pid() const { return pid_; }
+  // A "Vm…" line of /proc/PID/status (VmHWM: peak resident memory, VmRSS: now), in KiB; -1 if unreadable.
+  std::int64_t memory_kib(const std::string& field) const;
 
   int port = 0;
   nlohmann::json first_line;

@@ -2,6 +2,7 @@
 // list|verify, serve.
 // Every command takes --db FILE (TONGDANG_SERVER_DB; default tongdang-server.db). Tokens are printed once and
 // stored only as a hash. Exit codes as for `tongdang`: 0 done, 2 invalid, 3 refused, 4 not found, 1 other.
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -79,6 +80,14 @@ int serve(const std::string& db_path, const std::string& listen, const std::stri
   options.tls_cert = cert;
   options.tls_key = key;
   options.insecure = insecure;
+  // For tests of the header deadline (docs/sync-protocol.md "Limits and deadlines"), which must not wait 10 s.
+  if (const char* env = std::getenv("TONGDANG_SERVER_HEADER_DEADLINE_MS"); env && *env) {
+    try {
+      options.header_deadline_ms = std::max(1, std::stoi(env));
+    } catch (const std::exception&) {
+      check(Status::invalid("TONGDANG_SERVER_HEADER_DEADLINE_MS", tr("不是毫秒数", "not a number of milliseconds")));
+    }
+  }
   auto store = open_store(db_path);
 
   // SIGTERM/SIGINT are taken by one thread (sigwait), which stops the listener; blocked in every other thread.

@@ -129,18 +129,8 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
   Outcome outcome;
   std::optional<Principal> principal;
   try {
-    const std::string bearer = "Bearer ";
-    if (request.authorization.rfind(bearer, 0) != 0) {
-      outcome = error_outcome(401, "unauthenticated", tr("缺少令牌", "a bearer token is required"));
-    } else if (!(principal = store_.find_token(tokens::hash(request.authorization.substr(bearer.size()))))) {
-      outcome = error_outcome(401, "unauthenticated", tr("令牌无效或已吊销", "the token is unknown or revoked"));
-    } else if (!looks_like_uuid(request.station_id)) {
-      outcome = error_outcome(400, "invalid", tr("缺少站点编号（X-Tongdang-Station）", "the X-Tongdang-Station header "
-                                                                                   "must carry the station id"));
-    } else if (principal->kind == TokenKind::Station && !principal->station_id.empty() &&
-               principal->station_id != request.station_id) {
-      outcome = error_outcome(403, "forbidden", tr("该站点令牌属于另一个站点", "this station token belongs to another "
-                                                                               "station"));
+    if (auto refused = refuse_caller(request, principal)) {
+      outcome = std::move(*refused);
     } else if (request.path == kHelloPath && request.method == "POST") {
       outcome = hello(*principal, request);
     } else if (auto bound = store_.check_station(*principal, request.station_id); !bound) {
@@ -165,6 +155,41 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
     // Unexpected (a database error, a full disk): the station retries the page later; nothing was committed.
     outcome = error_outcome(500, "internal", error.what());
   }
+  return answer(request, principal, std::move(outcome), started);
+}
+
+std::optional<SyncService::Outcome> SyncService::refuse_caller(const ServiceRequest& request,
+                                                               std::optional<Principal>& principal) {
+  const std::string bearer = "Bearer ";
+  if (request.authorization.rfind(bearer, 0) != 0)
+    return error_outcome(401, "unauthenticated", tr("缺少令牌", "a bearer token is required"));
+  if (!(principal = store_.find_token(tokens::hash(request.authorization.substr(bearer.size())))))
+    return error_outcome(401, "unauthenticated", tr("令牌无效或已吊销", "the token is unknown or revoked"));
+  if (!looks_like_uuid(request.station_id))
+    return error_outcome(400, "invalid", tr("缺少站点编号（X-Tongdang-Station）", "the X-Tongdang-Station header "
+                                                                              "must carry the station id"));
+  if (principal->kind == TokenKind::Station && !principal->station_id.empty() &&
+      principal->station_id != request.station_id)
+    return error_outcome(403, "forbidden", tr("该站点令牌属于另一个站点", "this station token belongs to another "
+                                                                          "station"));
+  return std::nullopt;
+}
+
+std::optional<ServiceResponse> SyncService::check_caller(const ServiceRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Principal> principal;
+  std::optional<Outcome> refused;
+  try {
+    refused = refuse_caller(request, principal);
+  } catch (const std::exception& error) {
+    refused = error_outcome(500, "internal", error.what());
+  }
+  if (!refused) return std::nullopt;
+  return answer(request, principal, std::move(*refused), started);
+}
+
+ServiceResponse SyncService::answer(const ServiceRequest& request, const std::optional<Principal>& principal,
+                                    Outcome outcome, std::chrono::steady_clock::time_point started) {
   double duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   RequestRecord record;

@@ -24,7 +24,9 @@ inline constexpr int kPageSizeBytes = 16 * 1024;
 inline constexpr int kPushPageMax = 2000;
 // Largest number of ops the server returns in one pull page (same trade-off as kPushPageMax).
 inline constexpr int kPullPageMax = 1000;
-// Upper bound on a request or response body, compressed, in bytes (about 1 MiB of changes per page, gzip'd).
+// Upper bound on a request or response body, in bytes (about 1 MiB of changes per page, gzip'd). The server holds
+// a request body to it twice: as sent (a chunked body is cut there too) and once inflated, so a small gzip body
+// cannot grow into gigabytes.
 inline constexpr std::int64_t kMaxBodyBytes = 16 * 1024 * 1024;
 
 // Retry of transient sync failures (network, 5xx, 429/503): capped exponential backoff with full jitter.
@@ -48,14 +50,46 @@ inline constexpr int kTombstoneHorizonDays = 730;
 // every further registration rewrite, and send to every township, an ever longer record.
 inline constexpr int kDuplicateGroupMaxFiles = 20;
 
-// Server listener: request threads, and the read/write timeouts of one request.
-inline constexpr int kServerThreads = 8;
-inline constexpr int kServerReadTimeoutSeconds = 30;
+// ---- server listener (sync/src/http_server.cc; docs/design.md "HTTP listener") ----
+
+// Threads doing the listener's I/O (TLS, parsing, gzip of nothing: no blocking work runs there). Connections are
+// asynchronous, so a slow or idle one costs memory, not a thread; two keep both cores busy with TLS handshakes.
+inline constexpr int kServerIoThreads = 2;
+// Threads running requests against the central store (blocking SQLite work, gzip of answers). The store takes one
+// writer at a time, so more threads would only queue on its lock; four let token checks, reads and a snapshot
+// page's gzip go on while one push commits.
+inline constexpr int kServerWorkerThreads = 4;
+// Time from a connection's accept (TLS handshake included) or a request's first byte until its whole header has
+// arrived. A station sends its header in one packet; a client dribbling bytes is cut here, not per byte received.
+inline constexpr int kServerHeaderDeadlineMs = 10'000;
+// Time for a request body, once the header is read. Matches the station's whole-request timeout
+// (kRequestTimeoutSeconds): a body that slow would fail on the station anyway.
+inline constexpr int kServerBodyDeadlineSeconds = 60;
+// Time to write one answer to a client that reads slowly (a snapshot page is a few MB).
+inline constexpr int kServerWriteDeadlineSeconds = 60;
+// Largest request header (request line and fields), in bytes. A station's is under 1 KiB.
+inline constexpr int kServerMaxHeaderBytes = 16 * 1024;
+// Connections one peer address may hold at once; connection N+1 is closed at accept. A station syncs over one
+// connection; a township behind one NAT address has a handful of laptops. Low enough that one address cannot take
+// a meaningful share of kServerMaxConnections.
+inline constexpr int kServerMaxConnectionsPerAddress = 32;
+// Connections the server holds at once, from all addresses (each costs a socket and some tens of KiB). A county
+// has some dozens of stations; beyond this, connections are closed at accept rather than exhausting descriptors.
+inline constexpr int kServerMaxConnections = 2000;
+// The refused connections of one address are logged at most once per this interval (with their count), so a
+// flood of connections cannot flood the log.
+inline constexpr int kServerRefusalLogIntervalSeconds = 5;
+// After an early answer (401 before the body, 413 at the limit) the server reads and discards what the client
+// still sends, for at most this long and this many bytes, so the client reads the answer instead of a reset.
+inline constexpr int kServerLingerMs = 1000;
+inline constexpr std::int64_t kServerLingerBytes = 4 * 1024 * 1024;
+// On SIGTERM: how long requests in flight may take to finish before their connections are closed.
+inline constexpr int kServerStopGraceSeconds = 10;
 
 // ---- sync (owned by the sync area) ----
 
 // Requests one kept-alive connection may carry before the server closes it. A sync is a handful of requests per
-// page; a higher count saves TLS handshakes, a lower one frees threads from idle stations sooner.
+// page; a higher count saves TLS handshakes, a lower one spreads long syncs over fresh connections.
 inline constexpr int kServerKeepAliveRequests = 100;
 // How long the server keeps an idle connection open for the next request. A sync sends its pages back to back, so
 // a short wait suffices; it also bounds how long a graceful shutdown (SIGTERM) waits for idle connections.

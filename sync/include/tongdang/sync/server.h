@@ -1,15 +1,17 @@
 // The county server: the protocol's requests (hello, push, pull, a new station's snapshot, and the reads a station
-// reports from its audit) handled against a CentralStore, and the
-// HTTP(S) listener that carries them (cpp-httplib). SyncService knows nothing of HTTP, so tests can also call it
-// in process; HttpServer adds TLS, gzip, limits, timeouts, the structured log and graceful shutdown.
+// reports from its audit) handled against a CentralStore, and the HTTP(S) listener that carries them
+// (Boost.Beast). SyncService knows nothing of HTTP, so tests can also call it in process; HttpServer adds TLS, gzip,
+// limits, deadlines, connection caps and graceful shutdown.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -17,6 +19,7 @@
 
 #include "tongdang/core/date.h"
 #include "tongdang/core/status.h"
+#include "tongdang/core/tuning.h"
 #include "tongdang/sync/central_store.h"
 
 namespace tongdang::sync {
@@ -45,10 +48,20 @@ class SyncService {
   SyncService(CentralStore& store, const Clock& clock, LogSink log = {});
   // Handles one request; never throws (an unexpected failure is a 500, logged).
   ServiceResponse handle(const ServiceRequest& request);
+  // Checks the caller of a request whose body has not been read yet (`request.body` is ignored): the token and
+  // the station header, as handle() checks them. A refusal (401, 403, 400) is logged and audited like handle()'s
+  // answers, and the listener sends it without reading the body; nullopt: read the body, then call handle().
+  std::optional<ServiceResponse> check_caller(const ServiceRequest& request);
 
   struct Outcome;  // a handler's result: status, body, counts for the log
 
  private:
+  // The checks of the token and the station header that need no body; nullopt when they pass (`principal` is
+  // then the token's). One rule for handle() and check_caller().
+  std::optional<Outcome> refuse_caller(const ServiceRequest& request, std::optional<Principal>& principal);
+  // The audit row and the log line of an answered request, and the response sent.
+  ServiceResponse answer(const ServiceRequest& request, const std::optional<Principal>& principal, Outcome outcome,
+                         std::chrono::steady_clock::time_point started);
   Outcome hello(const Principal& principal, const ServiceRequest& request);
   Outcome push(const Principal& principal, const ServiceRequest& request);
   Outcome pull(const Principal& principal, const ServiceRequest& request);
@@ -69,6 +82,8 @@ class HttpServer {
     std::string tls_cert;           // PEM files; both required unless insecure
     std::string tls_key;
     bool insecure = false;          // plain HTTP: only on a loopback address
+    // Time for a request header to arrive in full (tuning::kServerHeaderDeadlineMs); tests shorten it.
+    int header_deadline_ms = tuning::kServerHeaderDeadlineMs;
   };
 
   HttpServer(SyncService& service, Options options, LogSink log = {});
@@ -79,7 +94,8 @@ class HttpServer {
   // Binds and starts serving on a background thread; returns the port bound. Refuses plain HTTP off loopback, and
   // a certificate or key that cannot be loaded.
   Result<int> start();
-  // Stops accepting, lets requests in flight finish, joins the thread. Idempotent.
+  // Stops accepting, closes idle connections, lets requests in flight finish (at most
+  // tuning::kServerStopGraceSeconds), joins the threads. Idempotent.
   void stop();
   // Blocks until stop() is called (from a signal-watching thread) and the listener has finished.
   void wait();
