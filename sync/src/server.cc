@@ -133,10 +133,6 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
       outcome = std::move(*refused);
     } else if (request.path == kHelloPath && request.method == "POST") {
       outcome = hello(*principal, request);
-    } else if (auto bound = store_.check_station(*principal, request.station_id); !bound) {
-      // Every request but hello comes from a station bound to this very token (finding 9), so what it writes is
-      // recorded against its own station only.
-      outcome = error_outcome(403, "forbidden", bound.message());
     } else if (request.path == kPushPath && request.method == "POST") {
       outcome = push(*principal, request);
     } else if (request.path == kPullPath && request.method == "GET") {
@@ -172,6 +168,11 @@ std::optional<SyncService::Outcome> SyncService::refuse_caller(const ServiceRequ
       principal->station_id != request.station_id)
     return error_outcome(403, "forbidden", tr("该站点令牌属于另一个站点", "this station token belongs to another "
                                                                           "station"));
+  // Every request but hello comes from a station bound to this very token (finding 9), so what it writes is
+  // recorded against its own station only; checked here, before the listener reads any body.
+  if (request.path != kHelloPath)
+    if (auto bound = store_.check_station(*principal, request.station_id); !bound)
+      return error_outcome(403, "forbidden", bound.message());
   return std::nullopt;
 }
 
