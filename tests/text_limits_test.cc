@@ -8,6 +8,7 @@
 #include "sync_fixture.h"
 #include "tongdang/core/csv.h"
 #include "tongdang/core/hlc.h"
+#include "tongdang/core/i18n.h"
 #include "tongdang/core/ledger.h"
 #include "tongdang/core/profile.h"
 #include "tongdang/core/text_limits.h"
@@ -76,6 +77,7 @@ json push_directly(TestCounty& county, TestStation& station, const json& changes
 }  // namespace
 
 TEST_CASE("Text limits: lengths count code points, at the limit and one past it with Chinese text", "[text]") {
+  i18n::set_language(i18n::Lang::Zh);  // messages are compared in Chinese
   // 50 characters of 3 bytes each: 150 bytes, still 50 characters.
   CHECK(normalize_field(child_field("name"), repeat("张", 50)).is_ok());
   auto long_name = normalize_field(child_field("name"), repeat("张", 51));
@@ -97,6 +99,7 @@ TEST_CASE("Text limits: lengths count code points, at the limit and one past it 
 }
 
 TEST_CASE("Finding 10: control characters and malformed UTF-8 are refused in text fields, naming the character", "[text]") {
+  i18n::set_language(i18n::Lang::Zh);
   auto escape = normalize_field(child_field("name"), "张\x1b[31m三");
   REQUIRE_FALSE(escape);
   CHECK(escape.status().field() == "name");
@@ -188,6 +191,7 @@ TEST_CASE("Text limits: station entry refuses overlong or control text and write
 }
 
 TEST_CASE("Findings 7 and 10: the server merge refuses pushed text over its limit or with control characters", "[text][sync]") {
+  i18n::set_language(i18n::Lang::Zh);
   ScratchDir dir;
   TestCounty county(dir, false);
   TestStation station(dir, "wangji", kWangji, county);

@@ -129,7 +129,7 @@ const TextRule& event_text_rule(std::string_view key) {
   return it == rules.end() ? text_rules::kCode : it->rule;
 }
 
-Status check_event_text(const json& event) {
+Status check_event_text(const json& event, std::optional<std::size_t> encoded_bytes) {
   if (!event.is_object()) return Status::invalid("event", i18n::tr("应为 JSON 对象", "must be a JSON object"));
   for (const auto& [key, value] : event.items()) {
     if (key == "payload" || !value.is_string()) continue;
@@ -156,7 +156,8 @@ Status check_event_text(const json& event) {
       }
     }
   }
-  const std::size_t size = event.dump(-1, ' ', false, json::error_handler_t::replace).size();
+  const std::size_t size =
+      encoded_bytes ? *encoded_bytes : event.dump(-1, ' ', false, json::error_handler_t::replace).size();
   if (size > static_cast<std::size_t>(tuning::kMaxChangeBytes))
     return Status::invalid("event", trf("编码后 {} 字节，超过单条变更上限 {} 字节", "is {} bytes encoded, above the "
                                         "limit of {} bytes for one change", size, tuning::kMaxChangeBytes));

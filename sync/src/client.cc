@@ -388,7 +388,7 @@ class Session {
       // for its size or text (check_change_limits) is rejected here, so it never fails a page or holds up the
       // changes after it (finding 7). Each change is encoded once, straight into the request body.
       const std::string head = json{{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}}.dump();
-      std::string body = head.substr(0, head.size() - 1) + R"(,"changes":[)";
+      std::string request = head.substr(0, head.size() - 1) + R"(,"changes":[)";
       std::vector<std::pair<const WireChange*, std::string>> refused;
       std::size_t in_page = 0;
       for (const auto& row : rows) {
@@ -397,15 +397,15 @@ class Session {
           refused.emplace_back(&row.change, limited.to_string());
           continue;
         }
-        if (in_page > 0 && body.size() + encoded.size() + 3 > static_cast<std::size_t>(tuning::kPushPageBytes)) break;
-        if (in_page > 0) body += ',';
-        body += encoded;
+        if (in_page > 0 && request.size() + encoded.size() + 3 > static_cast<std::size_t>(tuning::kPushPageBytes)) break;
+        if (in_page > 0) request += ',';
+        request += encoded;
         ++in_page;
       }
-      body += "]}";
+      request += "]}";
       if (!refused.empty()) reject_here(refused);
       if (in_page == 0) continue;  // every change read was refused here: read the next ones
-      auto reply = call({"POST", std::string(kPushPath), "", body});
+      auto reply = call({"POST", std::string(kPushPath), "", std::move(request)});
       if (!reply) return reply.status();
       const json& body = reply.value();
       if (!body.contains("results") || !body["results"].is_array())

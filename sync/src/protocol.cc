@@ -118,7 +118,8 @@ Status check_change_limits(const WireChange& change, std::size_t encoded_bytes) 
                                                "bytes for one change (usually an overlong text such as a name); "
                                                "check the record and enter it again",
                                                encoded_bytes, tuning::kMaxChangeBytes));
-  if (change.op == "event") return check_event_text(change.event);
+  // The change's size bounds its event's: no second encoding to measure it.
+  if (change.op == "event") return check_event_text(change.event, encoded_bytes);
   return Status::ok();
 }
 

@@ -9,6 +9,7 @@
 // travel into spreadsheets (finding 10). The limits are documented in docs/user-guide.md ("文本长度限制").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,7 +73,9 @@ const TextRule& event_text_rule(std::string_view key);
 
 // Checks an event in its wire form (Event::to_json()): every string in it — the payload at any depth, and the
 // event's own members — against its rule, and the whole event's encoded size against tuning::kMaxChangeBytes.
-// Used by record_event on the station and by the server for every pushed event, so both refuse the same events.
-Status check_event_text(const nlohmann::json& event);
+// `encoded_bytes` is that size when the caller knows it or a bound of it (the size of the change carrying the
+// event); otherwise it is measured. Used by record_event on the station and, through check_change_limits, for
+// every pushed event on both sides, so station and server refuse the same events.
+Status check_event_text(const nlohmann::json& event, std::optional<std::size_t> encoded_bytes = std::nullopt);
 
 }  // namespace tongdang
