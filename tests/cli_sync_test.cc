@@ -15,85 +15,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_harness.h"
+#include "server_process.h"
 
-extern char** environ;
-
+using tongdang::test::issue_token;
 using tongdang::test::RunResult;
 using tongdang::test::ScratchDir;
+using tongdang::test::server_cli;
+using tongdang::test::ServerProcess;
 using tongdang::test::Tongdang;
 using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-RunResult server_cli(const ScratchDir& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> full{"--db", dir.file("central.db")};
-  full.insert(full.end(), args.begin(), args.end());
-  return tongdang::test::run_program(TONGDANG_SERVER_CLI, full, dir.path(), {"TONGDANG_NOW=2026-11-28", "LANG=C.UTF-8"});
-}
-
-std::string issue_token(const ScratchDir& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> full{"--json"};
-  full.insert(full.end(), args.begin(), args.end());
-  auto issued = server_cli(dir, full);
-  REQUIRE(issued.exit_code == 0);
-  return json::parse(issued.out)["token"];
-}
-
-// `tongdang-server serve` in the background, stopped with SIGTERM.
-class ServerProcess {
- public:
-  ServerProcess(const ScratchDir& dir, const std::vector<std::string>& serve_args) : log_(dir.file("server.log")) {
-    std::vector<std::string> args{TONGDANG_SERVER_CLI, "--db", dir.file("central.db"), "serve"};
-    args.insert(args.end(), serve_args.begin(), serve_args.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    REQUIRE(posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 500 && port == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      std::string first = slurp(log_);
-      auto end = first.find('\n');
-      if (end == std::string::npos) continue;
-      json line = json::parse(first.substr(0, end), nullptr, false);
-      if (line.is_object() && line.value("msg", "") == "listening") {
-        std::string listen = line["listen"];
-        port = std::stoi(listen.substr(listen.rfind(':') + 1));
-        first_line = line;
-      }
-    }
-    REQUIRE(port != 0);
-  }
-  ~ServerProcess() { stop(); }
-  int stop() {
-    if (pid_ <= 0) return exit_code;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
-    exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_code;
-  }
-  std::string log() const { return slurp(log_); }
-  int port = 0;
-  json first_line;
-  int exit_code = -1;
-
- private:
-  std::string log_;
-  pid_t pid_ = 0;
-};
+std::string slurp(const std::string& path) { return tongdang::test::slurp_file(path); }
 
 }  // namespace
 
