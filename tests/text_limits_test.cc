@@ -61,7 +61,7 @@ std::vector<json> outbox_changes(Station& station) {
 }
 
 // Pushes `changes` to the county's service as station `station` would, and returns the results.
-json push_directly(TestCounty& county, TestStation& station, const json& changes) {
+json push_directly(TestCounty& county, TestStation& station, const std::vector<json>& changes) {
   sync::ServiceRequest request;
   request.method = "POST";
   request.path = "/v1/sync/push";
@@ -70,6 +70,7 @@ json push_directly(TestCounty& county, TestStation& station, const json& changes
   request.body = json{{"batch_id", station.station->new_id()}, {"station_id", station.station->station_id()},
                       {"changes", changes}}.dump();
   auto answered = county.service->handle(request);
+  INFO(answered.body);
   REQUIRE(answered.status == 200);
   return json::parse(answered.body)["results"];
 }
