@@ -280,3 +280,49 @@ TEST_CASE("Finding 10: text printed from a database cannot carry terminal escape
   CHECK(terminal_safe("行一\r\n行二\t\n") == "行一\r\n行二\t\n");  // line ends and tabs stay
   CHECK(terminal_safe("a\rb") == "a\\u000Db");
 }
+
+namespace {
+
+// Forwards every call and records the size of each push body.
+class PushRecorder : public sync::Transport {
+ public:
+  explicit PushRecorder(sync::Transport& inner) : inner_(inner) {}
+  sync::HttpReply send(const sync::HttpCall& call) override {
+    if (call.path == "/v1/sync/push") push_bytes.push_back(call.body.size());
+    return inner_.send(call);
+  }
+  std::vector<std::size_t> push_bytes;
+
+ private:
+  sync::Transport& inner_;
+};
+
+}  // namespace
+
+TEST_CASE("Finding 7: push pages end at the byte budget and not only at the change count", "[text][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation station(dir, "wangji", kWangji, county);
+  std::string child = station.add_child("张小明", make_id_number("20140315", 12));
+  // 40 visits with notes at their limit, about 6 KB each: far fewer changes than a page may count, more bytes than
+  // a page of 64 KB (the budget this test sets; tuning::kPushPageBytes in use) may hold.
+  NewVisit visit;
+  visit.on = *Date::parse("2026-11-27");
+  visit.notes = repeat("访", 2000);
+  for (int i = 0; i < 40; ++i) REQUIRE(add_visit(*station.station, child, visit).is_ok());
+  constexpr std::int64_t kBudget = 64 * 1024;
+
+  auto inner = sync::make_service_transport(*county.service, {"", station.token, station.station->station_id(), ""});
+  PushRecorder recorder(*inner);
+  sync::SyncOptions options;
+  options.sleep = [](int) {};
+  options.push_page_bytes = kBudget;
+  auto synced = sync::run_sync(*station.station, recorder, options);
+  REQUIRE(synced.is_ok());
+  CHECK(synced->rejected == 0);
+  CHECK(synced->applied == 42);  // the file, its membership and the 40 visits
+  CHECK(station.outbox() == 0);
+  CHECK(recorder.push_bytes.size() >= 4);  // 250 KB in pages of at most 64 KB
+  for (std::size_t bytes : recorder.push_bytes) CHECK(bytes <= static_cast<std::size_t>(kBudget));
+  CHECK(server_count(county, "SELECT count(*) FROM events WHERE kind = 'visit'") == 40);
+}

@@ -380,11 +380,13 @@ class Session {
 
   Status push() {
     int page = options_.push_page > 0 ? std::min(options_.push_page, push_max_) : push_max_;
+    const auto page_bytes = static_cast<std::size_t>(
+        options_.push_page_bytes > 0 ? std::min(options_.push_page_bytes, tuning::kPushPageBytes) : tuning::kPushPageBytes);
     std::int64_t total = outbox_size();
     for (;;) {
       auto rows = read_outbox(station_.db(), page);
       if (rows.empty()) return Status::ok();
-      // A page holds at most `page` changes and tuning::kPushPageBytes of JSON. A change the server would refuse
+      // A page holds at most `page` changes and `page_bytes` of JSON. A change the server would refuse
       // for its size or text (check_change_limits) is rejected here, so it never fails a page or holds up the
       // changes after it (finding 7). Each change is encoded once, straight into the request body.
       const std::string head = json{{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}}.dump();
@@ -397,7 +399,7 @@ class Session {
           refused.emplace_back(&row.change, limited.to_string());
           continue;
         }
-        if (in_page > 0 && request.size() + encoded.size() + 3 > static_cast<std::size_t>(tuning::kPushPageBytes)) break;
+        if (in_page > 0 && request.size() + encoded.size() + 3 > page_bytes) break;
         if (in_page > 0) request += ',';
         request += encoded;
         ++in_page;
