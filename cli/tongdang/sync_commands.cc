@@ -120,6 +120,9 @@ void print_conflicts(Context& context, Station& station, bool all) {
       std::string files;
       for (const auto& f : d.value("files", json::array()))
         files += (files.empty() ? "" : " / ") + short_id(f.value("child_id", "")) + "@" + f.value("township", "");
+      if (auto unlisted = d.value("file_count", std::size_t{0}) - std::min(d.value("file_count", std::size_t{0}),
+                                                                           d.value("files", json::array()).size()))
+        files += trf(" 等，另有 {} 份", " and {} more", unlisted);
       rows.push_back({short_id(d.value("id", "")), d.value("id_number", ""), files, status_label(d.value("status", ""))});
     }
     print_table(std::cout, {tr("编号", "id"), label("id_number"), tr("档案", "files"), label("status")}, rows);

@@ -82,8 +82,10 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
                                                                                "station"));
     } else if (request.path == kHelloPath && request.method == "POST") {
       outcome = hello(*principal, request);
-    } else if (principal->kind == TokenKind::Station && principal->station_id.empty()) {
-      outcome = error_outcome(403, "forbidden", tr("请先 hello", "say hello first: the token is not bound yet"));
+    } else if (auto bound = store_.check_station(*principal, request.station_id); !bound) {
+      // Every request but hello comes from a station bound to this very token (finding 9), so what it writes is
+      // recorded against its own station only.
+      outcome = error_outcome(403, "forbidden", bound.message());
     } else if (request.path == kPushPath && request.method == "POST") {
       outcome = push(*principal, request);
     } else if (request.path == kPullPath && request.method == "GET") {

@@ -89,21 +89,50 @@ class ChangeApplier {
 
   // Applies the change; a Rejected is thrown for a permanent refusal.
   ChangeResult apply() {
+    const Role role = vouched_role();
+    if (!looks_like_uuid(change_.entity_id)) throw Rejected{tr("记录编号不是 UUID", "the record id is not a UUID")};
+    return change_.op == "event" ? apply_event(role) : apply_profile();
+  }
+
+ private:
+  // Who the server vouches for (finding 1): the token says who may write and how high; the body only names an
+  // author within that. A user token speaks for one person, so its changes carry that person's name; a station
+  // token speaks for the station's users (whom the station signs in), at most as a supervisor. Anything above
+  // the token is refused, never lowered to fit: a change that claims more than its credentials is a forgery.
+  Role vouched_role() const {
     auto role = parse_role(change_.actor_role);
     if (!role || rank(*role) == 0) throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
     if (rank(*role) > rank(ctx_.principal.role))
       throw Rejected{trf("修改者角色 {} 高于令牌的角色 {}", "the author's role {} is above the token's role {}",
                          change_.actor_role, to_string(ctx_.principal.role))};
-    if (!looks_like_uuid(change_.entity_id)) throw Rejected{tr("记录编号不是 UUID", "the record id is not a UUID")};
-    return change_.op == "event" ? apply_event(*role) : apply_profile();
+    if (ctx_.principal.kind == TokenKind::User && change_.actor != ctx_.principal.name)
+      throw Rejected{trf("修改者 {} 不是令牌的用户 {}", "the author {} is not the token's user {}", change_.actor,
+                         ctx_.principal.name)};
+    return *role;
   }
 
- private:
+  // An event carries its own author, station, stamp and child; each must be the change's — which the token
+  // vouches for (vouched_role) — or the colour rule would read a role no credential gave (finding 1).
+  void check_event_claims(const Event& event) const {
+    auto differs = [](std::string_view what_zh, std::string_view what_en, const std::string& claimed,
+                      const std::string& vouched) {
+      return Rejected{trf("事件的{0}“{2}”与凭证不符（应为“{3}”）", "the event's {1} \"{2}\" differs from what the "
+                          "credentials vouch for (\"{3}\")", what_zh, what_en, claimed, vouched)};
+    };
+    if (event.id != change_.entity_id) throw Rejected{tr("事件编号与变更不符", "the event id differs from the change's")};
+    if (event.actor_role != change_.actor_role) throw differs("角色", "role", event.actor_role, change_.actor_role);
+    if (event.actor != change_.actor) throw differs("修改者", "author", event.actor, change_.actor);
+    if (event.station_id != ctx_.station_id) throw differs("站点", "station", event.station_id, ctx_.station_id);
+    if (event.hlc != change_.hlc) throw differs("时间戳", "stamp", event.hlc, change_.hlc);
+    if (event.child_id.value_or("") != change_.child_id)
+      throw differs("儿童", "child", event.child_id.value_or(""), change_.child_id);
+  }
+
   ChangeResult apply_event(Role role) {
     auto parsed = Event::from_json(change_.event);
     if (!parsed) throw Rejected{parsed.status().to_string()};
     const Event& event = parsed.value();
-    if (event.id != change_.entity_id) throw Rejected{tr("事件编号与变更不符", "the event id differs from the change's")};
+    check_event_claims(event);
     std::vector<std::string> villages;
     if (event.child_id) {
       auto child = tx_.locate("child", *event.child_id);
@@ -111,6 +140,20 @@ class ChangeApplier {
       if (child->township != event.township)
         throw Rejected{tr("事件的乡镇与儿童档案的乡镇不符", "the event's township differs from the child's")};
       villages.push_back(child->village);
+    }
+    if (event.lead_id && event.lead_id == event.id) {
+      // A new lead: reported in a village of the event's township, which a director's token must cover.
+      std::string village = event.payload.value("village", "");
+      if (village.substr(0, 9) != event.township)
+        throw Rejected{tr("线索的村(居)不属于事件的乡镇", "the lead's village is not in the event's township")};
+      if (!event.child_id) villages.push_back(village);
+    } else if (event.lead_id) {
+      // A later step of a lead: the lead is where it was reported, whatever township the event claims.
+      auto lead = tx_.locate("lead", *event.lead_id);
+      if (!lead) throw Rejected{tr("服务器上没有该线索", "the server has no such lead")};
+      if (lead->township != event.township)
+        throw Rejected{tr("事件的乡镇与线索的乡镇不符", "the event's township differs from the lead's")};
+      if (!event.child_id) villages.push_back(lead->village);
     }
     if (auto scope = check_scope(ctx_.principal, event.township, villages); !scope) throw Rejected{scope.message()};
 
@@ -231,7 +274,7 @@ class ChangeApplier {
       result.status = ChangeStatus::Conflict;
     }
     if (creating && entity == "child" && change_.fields.value("id_number", json()).is_string())
-      open_duplicates(township, villages.front(), change_.fields["id_number"]);
+      join_duplicate_group(township, villages.front(), change_.fields["id_number"]);
     return result;
   }
 
@@ -254,21 +297,34 @@ class ChangeApplier {
             {"shown", incoming_shown ? 1 : 0}};
   }
 
-  void open_duplicates(const std::string& township, const std::string& village, const std::string& id_number) {
-    for (const auto& other : tx_.children_with_id_number(id_number, change_.entity_id)) {
-      json record = {{"id", new_record_id(ctx_.now_ms)},
-                     {"id_number", masked(id_number)},
-                     {"status", "open"},
-                     {"revision", 1},
-                     {"opened_at", ctx_.now_iso},
-                     {"files", json::array({{{"child_id", other.child_id}, {"township", other.township},
-                                             {"village", other.village}},
-                                            {{"child_id", change_.entity_id}, {"township", township},
-                                             {"village", village}}})}};
-      tx_.save_duplicate(record);
-      std::set<std::string> townships{township, other.township};
-      for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
+  // One candidate per ID number (finding 6: one per pair of files grew as N(N-1)/2, 180,000 records for 600 files):
+  // a new file with the number joins the open group, or opens it with the files already registered. A group lists
+  // at most tuning::kDuplicateGroupMaxFiles files and counts the rest, so mass registration of one number costs one
+  // bounded write per file; past the cap only the registering township's stations are sent the new count.
+  void join_duplicate_group(const std::string& township, const std::string& village, const std::string& id_number) {
+    const auto max_files = static_cast<std::size_t>(tuning::kDuplicateGroupMaxFiles);
+    std::optional<json> group = tx_.duplicate_group(id_number);
+    if (!group) {
+      auto others = tx_.children_with_id_number(id_number, change_.entity_id, tuning::kDuplicateGroupMaxFiles);
+      if (others.empty()) return;
+      json files = json::array();
+      for (const auto& other : others)
+        files.push_back({{"child_id", other.child_id}, {"township", other.township}, {"village", other.village}});
+      group = json{{"id", new_record_id(ctx_.now_ms)}, {"id_number", masked(id_number)}, {"status", "open"},
+                   {"revision", 0}, {"opened_at", ctx_.now_iso}, {"files", std::move(files)},
+                   {"file_count", others.size()}};
     }
+    json& record = *group;
+    json& files = record["files"];
+    const bool listed = files.size() < max_files;
+    if (listed) files.push_back({{"child_id", change_.entity_id}, {"township", township}, {"village", village}});
+    record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
+    record["revision"] = record.value("revision", 0) + 1;
+    tx_.save_duplicate(record, id_number);
+    std::set<std::string> townships{township};
+    if (listed)
+      for (const auto& file : files) townships.insert(file.value("township", township));
+    for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
   }
 
   StoreTransaction& tx_;
@@ -282,7 +338,7 @@ class ChangeApplier {
 ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const json& raw_change) {
   std::string change_id = raw_change.is_object() ? raw_change.value("change_id", "") : "";
   if (!change_id.empty()) {
-    if (auto earlier = tx.change_result(change_id)) {
+    if (auto earlier = tx.change_result(context.station_id, change_id)) {
       auto first = ChangeResult::from_json(*earlier);
       if (first) {
         ChangeResult replay = first.value();

@@ -125,7 +125,30 @@ constexpr std::string_view kServerSchemaV2 = R"sql(
 CREATE INDEX server_children_township_id ON children(township, id);
 )sql";
 
-constexpr int kServerSchemaVersion = 2;
+// v3: push idempotency per station — a change id is its station's own, so another station's id neither finds this
+// station's result nor blocks its change (issue 9, finding 5); and one duplicate candidate per ID number instead of
+// one per pair of files (finding 6): duplicate_groups finds the open candidate by the full number, which the
+// candidate record itself never carries.
+constexpr std::string_view kServerSchemaV3 = R"sql(
+CREATE TABLE change_results_v3(
+  station_id  TEXT NOT NULL,
+  change_id   TEXT NOT NULL,
+  township    TEXT NOT NULL,
+  result      TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (station_id, change_id)
+) STRICT;
+INSERT INTO change_results_v3(station_id, change_id, township, result, received_at)
+  SELECT station_id, change_id, township, result, received_at FROM change_results;
+DROP TABLE change_results;
+ALTER TABLE change_results_v3 RENAME TO change_results;
+CREATE TABLE duplicate_groups(
+  id_number    TEXT PRIMARY KEY,
+  candidate_id TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr int kServerSchemaVersion = 3;
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -148,9 +171,9 @@ class SqliteTransaction final : public StoreTransaction {
   Hlc clock() override { return Hlc::parse(meta("server_hlc")).value_or(Hlc{}); }
   void set_clock(const Hlc& hlc) override { set_meta("server_hlc", hlc.to_string()); }
 
-  std::optional<json> change_result(std::string_view change_id) override {
-    auto query = db_.cached("SELECT result FROM change_results WHERE change_id = ?1");
-    query->bind(1, change_id);
+  std::optional<json> change_result(std::string_view station_id, std::string_view change_id) override {
+    auto query = db_.cached("SELECT result FROM change_results WHERE station_id = ?1 AND change_id = ?2");
+    query->bind_all(station_id, change_id);
     if (!query->step()) return std::nullopt;
     return json::parse(query->get_text(0));
   }
@@ -174,8 +197,12 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) override {
-    auto query = entity == "child"
-                     ? db_.cached("SELECT township, village, id FROM children WHERE id = ?1")
+    auto query = entity == "child" ? db_.cached("SELECT township, village, id FROM children WHERE id = ?1")
+                 : entity == "lead"
+                     // From the lead's first event, not the leads table: that projection is refreshed at the
+                     // end of a page, and a lead's later steps may arrive in the page that brings the lead.
+                     ? db_.cached("SELECT township, coalesce(payload ->> '$.village', ''), '' FROM events"
+                                  " WHERE id = ?1 AND kind = 'lead.add'")
                      : db_.cached("SELECT c.township, c.village, c.id FROM relatives r JOIN children c ON c.id = "
                                   "r.child_id WHERE r.id = ?1");
     query->bind(1, entity_id);
@@ -228,10 +255,11 @@ class SqliteTransaction final : public StoreTransaction {
 
   bool apply_event(const Event& event) override { return tongdang::apply_event(db_, event); }
 
-  std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
-                                                      std::string_view except_child) override {
-    auto query = db_.cached("SELECT township, village, id FROM children WHERE id_number = ?1 AND id != ?2 ORDER BY id");
-    query->bind_all(id_number, except_child);
+  std::vector<EntityLocation> children_with_id_number(std::string_view id_number, std::string_view except_child,
+                                                      int limit) override {
+    auto query = db_.cached(
+        "SELECT township, village, id FROM children WHERE id_number = ?1 AND id != ?2 ORDER BY id LIMIT ?3");
+    query->bind(1, id_number).bind(2, except_child).bind(3, limit);
     std::vector<EntityLocation> out;
     while (query->step()) out.push_back({query->get_text(0), query->get_text(1), query->get_text(2)});
     return out;
@@ -295,7 +323,20 @@ class SqliteTransaction final : public StoreTransaction {
     upsert->bind(9, record.dump()).bind(10, record.at("opened_at").get<std::string>()).run();
   }
 
-  void save_duplicate(const json& record) override {
+  std::optional<json> duplicate_group(std::string_view id_number) override {
+    auto query = db_.cached(
+        "SELECT d.body FROM duplicate_groups g JOIN duplicate_candidates d ON d.id = g.candidate_id"
+        " WHERE g.id_number = ?1");
+    query->bind(1, id_number);
+    if (!query->step()) return std::nullopt;
+    return json::parse(query->get_text(0));
+  }
+
+  void save_duplicate(const json& record, std::string_view id_number) override {
+    auto group = db_.cached(
+        "INSERT INTO duplicate_groups(id_number, candidate_id) VALUES(?1, ?2)"
+        " ON CONFLICT(id_number) DO UPDATE SET candidate_id = excluded.candidate_id");
+    group->bind(1, id_number).bind(2, record.at("id").get<std::string>()).run();
     auto upsert = db_.cached(
         "INSERT INTO duplicate_candidates(id, id_number, status, revision, body, opened_at)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
@@ -396,6 +437,16 @@ class SqliteCentralStore final : public CentralStore {
                       std::string_view at) override {
     std::lock_guard lock(mutex_);
     db::Transaction tx(db_);
+    // A station id belongs to one live token (finding 9: a user token once overwrote a station's token and
+    // flagged its clock).
+    auto owner = db_.cached(
+        "SELECT s.token_id FROM server_stations s JOIN server_tokens t ON t.id = s.token_id"
+        " WHERE s.station_id = ?1 AND t.revoked_at IS NULL");
+    owner->bind(1, station_id);
+    if (owner->step() && owner->get_int(0) != principal.token_id)
+      return Status::refused(trf("站点 {} 属于另一个有效令牌，不能用此令牌同步", "station {} belongs to another valid "
+                                 "token and cannot be synced with this one", station_id));
+    owner->reset();
     if (principal.kind == TokenKind::Station) {
       auto bound = db_.cached("SELECT station_id FROM server_tokens WHERE id = ?1");
       bound->bind(1, principal.token_id);
@@ -416,6 +467,24 @@ class SqliteCentralStore final : public CentralStore {
         " ON CONFLICT(station_id) DO UPDATE SET last_seen = excluded.last_seen, token_id = excluded.token_id");
     seen->bind(1, station_id).bind(2, township).bind(3, principal.token_id).bind(4, at).run();
     tx.commit();
+    return Status::ok();
+  }
+
+  Status check_station(const Principal& principal, std::string_view station_id) override {
+    if (principal.kind == TokenKind::Station) {
+      if (principal.station_id.empty())
+        return Status::refused(i18n::tr("请先 hello", "say hello first: the token is not bound yet"));
+      if (principal.station_id != station_id)
+        return Status::refused(i18n::tr("该站点令牌属于另一个站点", "this station token belongs to another station"));
+      return Status::ok();
+    }
+    std::lock_guard lock(mutex_);
+    auto owner = db_.cached("SELECT token_id FROM server_stations WHERE station_id = ?1");
+    owner->bind(1, station_id);
+    if (!owner->step())
+      return Status::refused(i18n::tr("请先 hello", "say hello first: this station is not bound to the token yet"));
+    if (owner->get_int(0) != principal.token_id)
+      return Status::refused(trf("站点 {} 属于另一个令牌", "station {} belongs to another token", station_id));
     return Status::ok();
   }
 
@@ -524,6 +593,12 @@ Status migrate_server(db::Database& db) {
     db::Transaction tx(db);
     db.exec(kServerSchemaV2);
     db.exec("UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 3) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV3);
+    db.exec("UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();

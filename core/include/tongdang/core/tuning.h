@@ -53,6 +53,11 @@ inline constexpr std::int64_t kMaxClockAheadMs = 5LL * 60 * 1000;
 // (after pushing everything it has). Default: two years.
 inline constexpr int kTombstoneHorizonDays = 730;
 
+// Files a duplicate candidate (one per ID number) lists by name; more are only counted. Twenty is far more than a
+// real mistake produces (two or three registrations); a cap keeps a mass registration of one number from making
+// every further registration rewrite, and send to every township, an ever longer record.
+inline constexpr int kDuplicateGroupMaxFiles = 20;
+
 // Server listener: request threads, and the read/write timeouts of one request.
 inline constexpr int kServerThreads = 8;
 inline constexpr int kServerReadTimeoutSeconds = 30;

@@ -98,14 +98,16 @@ class StoreTransaction {
   virtual Hlc clock() = 0;
   virtual void set_clock(const Hlc& hlc) = 0;
 
-  // Push idempotency: the result first given for a change id.
-  virtual std::optional<nlohmann::json> change_result(std::string_view change_id) = 0;
+  // Push idempotency, per station: the result first given to this station for a change id. Another station's
+  // change ids are not seen (a foreign id reveals nothing and blocks nothing).
+  virtual std::optional<nlohmann::json> change_result(std::string_view station_id, std::string_view change_id) = 0;
   virtual void save_change_result(std::string_view change_id, std::string_view station_id, std::string_view township,
                                   const nlohmann::json& result) = 0;
   virtual void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
                               std::string_view reason, const nlohmann::json& change) = 0;
 
   // The child files (core schema).
+  // `entity`: child | relative | lead (a lead's township and village are those its lead.add event gave; child_id is empty).
   virtual std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) = 0;
   virtual nlohmann::json read_fields(std::string_view entity, std::string_view entity_id,
                                      const std::vector<std::string>& names) = 0;
@@ -119,9 +121,9 @@ class StoreTransaction {
                                    const std::vector<std::pair<std::string, FieldRegister>>& registers) = 0;
   // Inserts an event and runs the core projections; false if already stored.
   virtual bool apply_event(const Event& event) = 0;
-  // Children (other than `except_child`) registered with this ID number anywhere in the county.
+  // Children (other than `except_child`) registered with this ID number anywhere in the county, at most `limit`.
   virtual std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
-                                                              std::string_view except_child) = 0;
+                                                              std::string_view except_child, int limit) = 0;
 
   // Change logs: appends an op to a township's log, bumping its counter in this transaction (so sequence order is
   // commit order); returns the op's sequence number.
@@ -137,7 +139,10 @@ class StoreTransaction {
   // Conflicts and duplicate candidates, stored as their JSON record (with "id" and "revision").
   virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
   virtual void save_conflict(const nlohmann::json& record) = 0;
-  virtual void save_duplicate(const nlohmann::json& record) = 0;
+  // Duplicate candidates are grouped: one open record per ID number (design §6), found here by the full number
+  // (the record itself carries only the masked one).
+  virtual std::optional<nlohmann::json> duplicate_group(std::string_view id_number) = 0;
+  virtual void save_duplicate(const nlohmann::json& record, std::string_view id_number) = 0;
 
   // Township snapshot (snapshot.h): one page of the current rows of `township` — its children after `after_child`
   // (at most `limit`) and their rows, then the township-level rows once the children are exhausted. `derived`:
@@ -161,9 +166,15 @@ class CentralStore {
   virtual std::optional<Principal> find_token(std::string_view token_hash) = 0;
   virtual Status revoke_token(std::int64_t token_id, std::string_view at) = 0;
   virtual std::vector<TokenInfo> tokens() = 0;
-  // Binds a station token to the station that first uses it; refuses another station later (a copied token).
+  // Binds a station id to the token that first says hello from it (hello only). A station token serves one station:
+  // another station id later is refused (a copied token). A station id belongs to one live token: a user token may
+  // sync several stations of its own, but not one that another live token uses; a revoked token's stations pass to
+  // the next token that says hello from them (a replaced station token).
   virtual Status bind_station(const Principal& principal, std::string_view station_id, std::string_view township,
                               std::string_view at) = 0;
+  // Whether `station_id` (the request's station header) is bound to this principal's token: every request but
+  // hello is refused otherwise, so nothing one token sends is recorded against another token's station.
+  virtual Status check_station(const Principal& principal, std::string_view station_id) = 0;
   // Clock status of a station: how far ahead its last flagged stamp was (0 if never flagged).
   virtual std::int64_t station_clock_ahead_ms(std::string_view station_id) = 0;
 
