@@ -1,4 +1,5 @@
-// `tongdang-server`: the county's central server. init, station add, user add, token list|revoke, show, serve.
+// `tongdang-server`: the county's central server. init, station add, user add, token list|revoke, show, audit
+// list|verify, serve.
 // Every command takes --db FILE (TONGDANG_SERVER_DB; default tongdang-server.db). Tokens are printed once and
 // stored only as a hash. Exit codes as for `tongdang`: 0 done, 2 invalid, 3 refused, 4 not found, 1 other.
 #include <csignal>
@@ -10,6 +11,9 @@
 #include <fmt/format.h>
 
 #include "tongdang/core/text_list.h"
+#include "tongdang/core/audit_chain.h"
+#include "tongdang/core/record_ref.h"
+#include "tongdang/core/tuning.h"
 #include "tongdang/core/date.h"
 #include "tongdang/core/division.h"
 #include "tongdang/core/i18n.h"
@@ -234,6 +238,59 @@ int main(int argc, char** argv) {
   });
 
   tongdang::server_cli::register_report_commands(app, db_path, as_json, check);  // report_commands.cc
+
+  auto* audit = app.add_subcommand("audit", "the server's audit trail: reads reported by stations, chain check");
+  audit->require_subcommand(1);
+  sync::OpeningFilter opening_filter;
+  opening_filter.limit = tuning::kAuditListDefault;
+  auto* audit_list = audit->add_subcommand(
+      "list", "reads that matter reported by stations (red files opened, full ID numbers shown), newest first");
+  audit_list->add_option("--action", opening_filter.action, "only this action, e.g. file.open_red");
+  audit_list->add_option("--township", opening_filter.township, "only this township (9 digits)");
+  audit_list->add_option("--limit", opening_filter.limit, "how many rows (default 50)")->check(CLI::Range(1, 1000000));
+  audit_list->callback([&] {
+    auto store = open_store(db_path);
+    auto rows = store->openings(opening_filter);
+    if (as_json) {
+      std::cout << json(rows).dump(2) << "\n";
+      return;
+    }
+    if (rows.empty()) std::cout << tr("没有站点上报的查阅记录\n", "no reads reported by stations\n");
+    // Who and where are the server's (the token and its station); the station user is as the station reported.
+    for (const auto& r : rows)
+      std::cout << fmt::format("{}  {}  {}  {}  {}（{}）  {}  {}\n", r["at"].get<std::string>(),
+                               r["township"].get<std::string>(), r["action"].get<std::string>(),
+                               r["child_name"].get<std::string>().empty() ? r["entity_id"].get<std::string>()
+                                                                          : r["child_name"].get<std::string>(),
+                               r["principal"].get<std::string>(), short_record_id(r["station_id"].get<std::string>()),
+                               tr("站点用户", "station user"), r["actor"].get<std::string>());
+  });
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "walk every audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row");
+  audit_verify->callback([&] {
+    auto store = open_store(db_path);
+    auto checked = store->verify_audit();
+    json out = json::array();
+    std::vector<std::string> broken;
+    for (const auto& c : checked) {
+      json entry = {{"table", c.table}, {"rows", c.rows}, {"whole", !c.broken},
+                    {"head", {{"seq", c.head.key}, {"hash", c.head.hash}}}};
+      if (c.broken) {
+        entry["broken"] = {{"seq", c.broken->key}, {"at", c.broken->at}, {"action", c.broken->action}};
+        broken.push_back(audit_chain::describe(*c.broken));
+      } else if (!as_json) {
+        std::cout << trf("审计链完整：{} 表共 {} 行；链头为第 {} 行，哈希 {}\n",
+                         "audit chain whole: table {}, {} rows; head row {}, hash {}\n", c.table, c.rows, c.head.key,
+                         c.head.hash);
+      }
+      out.push_back(std::move(entry));
+    }
+    if (as_json) std::cout << out.dump(2) << "\n";
+    if (broken.empty()) return;
+    std::string message;
+    for (const auto& line : broken) message += (message.empty() ? "" : "\n") + line;
+    check(Status::internal(message));
+  });
 
   std::string listen = "127.0.0.1:8443", cert, key;
   bool insecure = false;

@@ -64,5 +64,6 @@ void register_ledger_commands(CLI::App& app, Context& context);    // import, ex
 void register_workflow_commands(CLI::App& app, Context& context);  // lead, screen, assess, colour, visit, due, care, policy
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts
 void register_report_commands(CLI::App& app, Context& context);    // report
+void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
 
 }  // namespace tongdang::cli

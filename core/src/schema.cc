@@ -12,6 +12,8 @@ extern const std::string_view kChildFileSchema;  // schema_child_file.cc
 extern const std::string_view kWorkflowSchema;   // schema_workflow.cc
 extern const std::string_view kSyncSchema;       // schema_sync.cc
 extern const std::string_view kReportSchema;     // schema_report.cc
+extern const std::string_view kAuditChainSchema; // schema_audit.cc
+void chain_audit_rows(db::Database& db);         // schema_audit.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -19,6 +21,7 @@ std::span<const Migration> migrations() {
       {2, "3+4+N workflow: leads, screening, assessments, colours, visits, care", kWorkflowSchema},
       {3, "sync: conflicts, rejected changes, duplicate candidates, sync state", kSyncSchema},
       {4, "coverage report aggregates", kReportSchema},
+      {5, "tamper-evident audit: each audit row hash-chained to the one before", kAuditChainSchema, chain_audit_rows},
   };
   return all;
 }
@@ -45,6 +48,7 @@ Status migrate(db::Database& db, int target) {
     if (migration.version <= version || migration.version > target) continue;
     db::Transaction tx(db);
     db.exec(migration.sql);
+    if (migration.finish) migration.finish(db);
     if (migration.version == 1)
       db.exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT");
     auto set = db.prepare(

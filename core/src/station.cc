@@ -41,6 +41,7 @@ namespace roles {
 bool may_manage_users(Role role) { return role == Role::Supervisor || role == Role::County; }
 bool may_see_full_id_numbers(Role role) { return role == Role::Supervisor || role == Role::County; }
 bool may_write_children(Role role) { return role != Role::Viewer; }
+bool may_read_audit(Role role) { return role == Role::Supervisor || role == Role::County; }
 }  // namespace roles
 
 db::Database& WriteContext::db() { return station_.db_; }
@@ -77,14 +78,14 @@ void WriteContext::audit(std::string_view action, std::string_view entity, std::
 
 void WriteContext::audit_text(std::string_view action, std::string_view entity, std::string_view entity_id,
                               std::optional<std::string_view> before, std::optional<std::string_view> after) {
-  auto insert = station_.db_.cached(
-      "INSERT INTO audit(at, actor, action, entity, entity_id, before, after) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  // Every bound text outlives run() (arguments and members), so none is copied.
-  insert->bind_static(1, now_iso()).bind_static(2, station_.actor_.name).bind_static(3, action);
-  insert->bind_static(4, entity).bind_static(5, entity_id);
-  if (before) insert->bind_static(6, *before); else insert->bind_null(6);
-  if (after) insert->bind_static(7, *after); else insert->bind_null(7);
-  insert->run();
+  using audit_chain::Value;
+  const audit_chain::Table& table = audit_chain::station_audit();
+  if (!audit_head_) audit_head_ = audit_chain::head(station_.db_, table);
+  // Every text outlives the append (arguments and members), so none is copied. Columns in station_audit()'s order.
+  audit_head_ = audit_chain::append(station_.db_, table, *audit_head_,
+                                    {std::string_view(now_iso()), std::string_view(station_.actor_.name), action,
+                                     entity, entity_id, before ? Value(*before) : Value(),
+                                     after ? Value(*after) : Value()});
 }
 
 std::string WriteContext::capture(const CapturedChange& change, const Hlc& hlc) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <random>
 #include <thread>
@@ -36,6 +37,8 @@ constexpr std::string_view kMetaLastSuccess = "sync.last_success";
 constexpr std::string_view kMetaClockAhead = "sync.clock_ahead_ms";
 // The position of the next township snapshot page while a snapshot is being loaded (empty otherwise).
 constexpr std::string_view kMetaSnapshot = "sync.snapshot";
+// The station's audit row up to which reads that matter have been answered by the server (POST /v1/sync/audit).
+constexpr std::string_view kMetaAuditSent = "sync.audit_sent";
 
 // ---- station-side state ----
 
@@ -238,6 +241,30 @@ void keep_rejected(WriteContext& w, const WireChange& change, const std::string&
   }
 }
 
+// The station's audit rows the county is told of (protocol.h kReportedReads), after `after_seq`, oldest first: what
+// the server needs to attribute and scope them, and the row's hash (its link in this station's chain).
+json reported_reads(db::Database& db, std::int64_t after_seq, int limit) {
+  static const std::string sql = [] {
+    std::string actions;
+    for (std::string_view action : kReportedReads) {
+      if (!actions.empty()) actions += " OR ";
+      // An export is a read that matters only when it showed full ID numbers.
+      actions += action == "ledger.export" ? "(action = 'ledger.export' AND after ->> '$.full_id' = 1)"
+                                           : fmt::format("action = '{}'", action);
+    }
+    return "SELECT seq, hash, at, actor, action, entity, coalesce(entity_id, '') FROM audit WHERE seq > ?1 AND (" +
+           actions + ") ORDER BY seq LIMIT ?2";
+  }();
+  auto query = db.cached(sql);
+  query->bind(1, after_seq).bind(2, limit);
+  json rows = json::array();
+  while (query->step())
+    rows.push_back({{"seq", query->get_int(0)}, {"hash", query->get_optional_text(1).value_or("")},
+                    {"at", query->get_text(2)}, {"actor", query->get_text(3)}, {"action", query->get_text(4)},
+                    {"entity", query->get_text(5)}, {"entity_id", query->get_text(6)}});
+  return rows;
+}
+
 // Writes the server's answers for one pushed page, in one transaction.
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
@@ -361,6 +388,7 @@ class Session {
     const json features = body.value("features", json::array());
     snapshot_offered_ = std::find(features.begin(), features.end(), json(kFeatureSnapshot)) != features.end() &&
                         body.value("schema_version", 0) == schema::latest_version();
+    audit_offered_ = std::find(features.begin(), features.end(), json(kFeatureAudit)) != features.end();
     return station_.write([&](WriteContext&) {
       // A station whose clock runs behind catches up with the server's clock here.
       if (server_hlc) {
@@ -372,6 +400,7 @@ class Session {
         station_.set_meta(kMetaServerId, server_id);
         station_.set_meta(kMetaCursor, "");
         station_.set_meta(kMetaSnapshot, "");
+        station_.set_meta(kMetaAuditSent, "");  // the new server gets every reported read (a resent one is a duplicate)
       }
       station_.set_meta(kMetaClockAhead, std::to_string(summary_.clock_ahead_ms));
       return Status::ok();
@@ -420,6 +449,37 @@ class Session {
       if (summary_.pushed == before)
         return Status::internal(tr("服务器没有确认任何变更", "the server acknowledged none of the changes"));
       report("push", total);
+    }
+  }
+
+  // The reads that matter (red files opened, full ID numbers shown or exported) go to the county after the push,
+  // oldest first, in pages. The last row the server answered for (stored, duplicate or rejected: each answer is
+  // final) is kept in meta, so an interrupted report resumes after it and a row sent again is a duplicate there.
+  // A server that does not list the feature is not asked.
+  Status report_reads() {
+    if (!audit_offered_) return Status::ok();
+    for (;;) {
+      const std::int64_t after = std::strtoll(station_.meta(kMetaAuditSent).value_or("0").c_str(), nullptr, 10);
+      json rows = reported_reads(station_.db(), after, tuning::kAuditReportPageMax);
+      if (rows.empty()) return Status::ok();
+      json request = {{"station_id", station_.station_id()}, {"rows", rows}};
+      auto reply = call({"POST", std::string(kAuditPath), "", request.dump()});
+      if (!reply) return reply.status();
+      const json& body = reply.value();
+      if (!body.contains("results") || !body["results"].is_array() || body["results"].size() != rows.size())
+        return Status::internal(tr("服务器没有逐条答复上报的查阅记录", "the server did not answer every reported read"));
+      for (const json& result : body["results"]) {
+        const std::string status = result.is_object() ? result.value("status", "") : std::string();
+        if (status == "rejected") ++summary_.reads_rejected;
+        else ++summary_.reads_reported;
+      }
+      const std::string last = std::to_string(rows.back()["seq"].get<std::int64_t>());
+      Status saved = station_.write([&](WriteContext&) {
+        station_.set_meta(kMetaAuditSent, last);
+        return Status::ok();
+      });
+      if (!saved) return saved;
+      if (rows.size() < static_cast<std::size_t>(tuning::kAuditReportPageMax)) return Status::ok();
     }
   }
 
@@ -579,6 +639,7 @@ class Session {
   std::mt19937 random_;
   int push_max_ = tuning::kPushPageMax;
   bool snapshot_offered_ = false;
+  bool audit_offered_ = false;
 };
 
 }  // namespace
@@ -589,7 +650,7 @@ json SyncSummary::to_json() const {
           {"push_pages", push_pages}, {"pull_pages", pull_pages}, {"retries", retries},
           {"clock_ahead_ms", clock_ahead_ms}, {"duration_ms", duration_ms},
           {"snapshot_pages", snapshot_pages}, {"snapshot_children", snapshot_children},
-          {"snapshot_rows", snapshot_rows}};
+          {"snapshot_rows", snapshot_rows}, {"reads_reported", reads_reported}, {"reads_rejected", reads_rejected}};
 }
 
 Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncOptions& options) {
@@ -599,6 +660,7 @@ Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncO
   Session session(station, transport, options, summary);
   if (auto hello = session.hello(); !hello) return hello;
   if (auto pushed = session.push(); !pushed) return pushed;
+  if (auto reported = session.report_reads(); !reported) return reported;
   if (auto loaded = session.snapshot(); !loaded) return loaded;
   if (auto pulled = session.pull(); !pulled) return pulled;
   station.set_meta(kMetaLastSuccess, station.clock().now_iso());

@@ -119,6 +119,7 @@ Result<int> HttpServer::start() {
   server.Post(std::string(kPushPath), handler);
   server.Get(std::string(kPullPath), handler);
   server.Get(std::string(kSnapshotPath), handler);
+  server.Post(std::string(kAuditPath), handler);
   int port = o.port == 0 ? server.bind_to_any_port(o.host) : (server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0)
     return Status::refused(trf("无法监听 {}:{}", "cannot listen on {}:{}", o.host, o.port));

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
+#include <tuple>
 #include <ctime>
 #include <iostream>
 
@@ -56,6 +58,64 @@ bool in_scope(const Principal& principal, std::string_view township) {
   return principal.township.empty() || principal.township == township;
 }
 
+bool is_hash(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// A text member of a reported audit row: present, bounded, free of control characters. Empty when fine, else why.
+std::string check_row_text(const json& row, const char* name, std::string& out, bool may_be_empty) {
+  auto member = row.find(name);
+  if (member == row.end() || !member->is_string()) return trf("缺少 {}", "{} is missing", name);
+  out = member->get<std::string>();
+  if (out.empty() && !may_be_empty) return trf("{} 为空", "{} is empty", name);
+  if (out.size() > tuning::kAuditReportTextMax)
+    return trf("{} 超过 {} 字节", "{} is longer than {} bytes", name, tuning::kAuditReportTextMax);
+  for (unsigned char c : out)
+    if (c < 0x20 || c == 0x7f) return trf("{} 含控制字符", "{} holds a control character", name);
+  return {};
+}
+
+// A reported row as it is kept with a refusal: its scalar members only, texts cut to the limit. The row itself is
+// never serialised again, as an untrusted tree may nest deep enough to exhaust the stack of a recursive dump.
+json reported_row_summary(const json& row) {
+  json out = json::object();
+  if (!row.is_object()) return out;
+  for (const char* name : {"seq", "hash", "at", "actor", "action", "entity", "entity_id"}) {
+    auto member = row.find(name);
+    if (member == row.end()) continue;
+    if (member->is_number_integer()) out[name] = member->get<std::int64_t>();
+    else if (member->is_string()) out[name] = member->get<std::string>().substr(0, tuning::kAuditReportTextMax);
+  }
+  return out;
+}
+
+// Reads what a station says about one of its audit rows into `opening` (what and when; never who or where).
+// Empty when the row is well formed and one of the reported reads, else the reason it is refused.
+std::string read_reported_row(const json& row, StationOpening& opening) {
+  if (!row.is_object()) return tr("不是 JSON 对象", "not a JSON object");
+  auto seq = row.find("seq");
+  if (seq == row.end() || !seq->is_number_integer() || seq->get<std::int64_t>() < 1)
+    return tr("seq 应为正整数", "seq must be a positive integer");
+  opening.station_seq = seq->get<std::int64_t>();
+  auto hash = row.find("hash");
+  if (hash == row.end() || !hash->is_string() || !is_hash(hash->get<std::string>()))
+    return tr("hash 应为 64 位十六进制", "hash must be 64 hex digits");
+  opening.station_hash = hash->get<std::string>();
+  const std::tuple<const char*, std::string*, bool> texts[] = {{"at", &opening.at, false},
+                                                                 {"actor", &opening.actor, false},
+                                                                 {"action", &opening.action, false},
+                                                                 {"entity", &opening.entity, false},
+                                                                 {"entity_id", &opening.entity_id, true}};
+  for (const auto& [name, out, may_be_empty] : texts)
+    if (auto reason = check_row_text(row, name, *out, may_be_empty); !reason.empty()) return reason;
+  if (std::find(std::begin(kReportedReads), std::end(kReportedReads), opening.action) == std::end(kReportedReads))
+    return trf("{} 不是需要上报的查阅记录", "{} is not a reported read", opening.action);
+  const bool opens_a_file = opening.action == "file.open_red" || opening.action == "file.open_full_id";
+  if (opens_a_file && (opening.entity != "child" || opening.entity_id.empty()))
+    return tr("打开档案的记录须指明儿童", "an opening must name the child");
+  return {};
+}
+
 }  // namespace
 
 SyncService::SyncService(CentralStore& store, const Clock& clock, LogSink log)
@@ -92,6 +152,8 @@ ServiceResponse SyncService::handle(const ServiceRequest& request) {
       outcome = pull(*principal, request);
     } else if (request.path == kSnapshotPath && request.method == "GET") {
       outcome = snapshot(*principal, request);
+    } else if (request.path == kAuditPath && request.method == "POST") {
+      outcome = audit(*principal, request);
     } else {
       outcome = error_outcome(404, "not_found", "no such endpoint");
     }
@@ -185,7 +247,8 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
               {"clock", {{"ahead_ms", ahead}, {"flagged", ahead > tuning::kMaxClockAheadMs}}},
               // A station that has never synced may ask for a snapshot of its township instead of the whole log;
               // the derived rows come with it when its policy has this fingerprint and its schema this version.
-              {"features", json::array({kFeatureSnapshot})},
+              // And it reports the reads that matter from its audit after each push (POST /v1/sync/audit).
+              {"features", json::array({kFeatureSnapshot, kFeatureAudit})},
               {"schema_version", schema::latest_version()},
               {"policy", policy}};
   return out;
@@ -333,6 +396,66 @@ SyncService::Outcome SyncService::snapshot(const Principal& principal, const Ser
   out.raw_body = snapshot::encode_page(std::move(header), rows);
   out.content_type = std::string(kSnapshotContentType);
   out.counts = {{"children", rows.children}, {"rows", rows.rows}, {"done", rows.done}, {"derived", derived}};
+  return out;
+}
+
+// Reads that matter reported by a station (docs/sync-protocol.md, POST /v1/sync/audit). Everything the server
+// vouches for comes from the token: the principal, the station it is bound to, and the township — the child's
+// township as the server holds it, which must be in the token's scope. Each row is answered on its own (stored,
+// duplicate or rejected), so one bad row never holds the station's queue.
+SyncService::Outcome SyncService::audit(const Principal& principal, const ServiceRequest& request) {
+  json in = json::parse(request.body, nullptr, false);
+  if (in.is_discarded() || !in.is_object() || !in.contains("rows") || !in["rows"].is_array())
+    return error_outcome(400, "invalid", "the body must be {station_id, rows: [...]}");
+  const json& rows = in["rows"];
+  if (rows.size() > static_cast<std::size_t>(tuning::kAuditReportPageMax))
+    return error_outcome(413, "too_large", fmt::format("at most {} rows per page", tuning::kAuditReportPageMax));
+  // The station header is bound to this token (handle() refused it otherwise: check_station), so it names the
+  // station the rows come from; nothing in the body does.
+  const std::string& station_id = request.station_id;
+  const std::string now = iso_utc(clock_.now_ms());
+  json results = json::array();
+  int stored = 0, duplicates = 0, rejected = 0;
+  auto tx = store_.begin();
+  for (const json& row : rows) {
+    StationOpening opening;
+    std::string reason = read_reported_row(row, opening);
+    if (reason.empty() && opening.entity == "child" && !opening.entity_id.empty()) {
+      auto location = tx->locate("child", opening.entity_id);
+      if (!location)
+        reason = trf("服务器没有儿童 {}", "the server holds no child {}", opening.entity_id);
+      else if (!in_scope(principal, location->township))
+        reason = trf("儿童 {} 属于乡镇 {}，不在该令牌的范围内", "child {} belongs to township {}, outside the token's "
+                     "scope", opening.entity_id, location->township);
+      else {
+        opening.township = location->township;
+        opening.child_id = location->child_id;
+      }
+    } else if (reason.empty()) {
+      opening.township = principal.township.empty() ? principal.county : principal.township;
+    }
+    const json summary = reported_row_summary(row);
+    json result = {{"seq", summary.value("seq", json())}};
+    if (!reason.empty()) {
+      tx->save_rejection(fmt::format("audit:{}", opening.station_seq), principal, station_id, reason, summary);
+      result["status"] = "rejected";
+      result["reason"] = reason;
+      ++rejected;
+    } else {
+      opening.station_id = station_id;
+      opening.token_id = principal.token_id;
+      opening.principal = principal.name;
+      opening.received_at = now;
+      const bool is_new = tx->save_opening(opening);
+      result["status"] = is_new ? "stored" : "duplicate";
+      ++(is_new ? stored : duplicates);
+    }
+    results.push_back(std::move(result));
+  }
+  tx->commit();
+  Outcome out;
+  out.body = {{"results", results}};
+  out.counts = {{"rows", rows.size()}, {"stored", stored}, {"duplicate", duplicates}, {"rejected", rejected}};
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "tongdang/core/text_list.h"
+#include "tongdang/core/audit_chain.h"
 #include "tongdang/core/bulk_write.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
@@ -148,7 +149,110 @@ CREATE TABLE duplicate_groups(
 ) STRICT;
 )sql";
 
-constexpr int kServerSchemaVersion = 3;
+
+// v4: a tamper-evident audit (core/audit_chain.h). request_audit and server_rejections get a hash column, chained
+// over their existing rows in id order when the migration runs (chain_existing_rows); server_rejections becomes
+// append-only like request_audit; station_openings keeps the reads that matter reported by stations (POST
+// /v1/sync/audit), once per station row (its row hash: a row of another station cannot be guessed, so a foreign
+// report blocks nothing).
+constexpr std::string_view kServerSchemaV4 = R"sql(
+ALTER TABLE request_audit ADD COLUMN hash TEXT;
+ALTER TABLE server_rejections ADD COLUMN hash TEXT;
+CREATE TRIGGER server_rejections_append_only_update BEFORE UPDATE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+CREATE TRIGGER server_rejections_append_only_delete BEFORE DELETE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+
+-- Reads that matter, reported by stations. station_id, token_id, principal and township are the server's (the
+-- token, its bound station, the child's township as held here); the rest is the station's audit row as reported.
+CREATE TABLE station_openings(
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  station_id   TEXT NOT NULL,
+  token_id     INTEGER NOT NULL,
+  principal    TEXT NOT NULL,
+  township     TEXT NOT NULL,
+  child_id     TEXT,                               -- NULL for a list or an export
+  station_seq  INTEGER NOT NULL,
+  station_hash TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  entity       TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  UNIQUE (station_id, station_hash)
+) STRICT;
+CREATE INDEX station_openings_township ON station_openings(township, seq);
+CREATE TRIGGER station_openings_append_only_update BEFORE UPDATE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+CREATE TRIGGER station_openings_append_only_delete BEFORE DELETE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+
+-- What was done to tokens: issued, bound to a station on first use, revoked. server_tokens holds only their state,
+-- which a hand edit could turn back (a revoked token made valid again) without a trace; this log keeps the history.
+CREATE TABLE server_admin_audit(
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at       TEXT NOT NULL,
+  action   TEXT NOT NULL,                          -- token.add | token.bind | token.revoke
+  token_id INTEGER NOT NULL,
+  detail   TEXT NOT NULL,                          -- JSON: kind, name, role, township, villages; or the station
+  hash     TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER server_admin_audit_append_only_update BEFORE UPDATE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
+CREATE TRIGGER server_admin_audit_append_only_delete BEFORE DELETE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
+)sql";
+
+constexpr int kServerSchemaVersion = 4;
+
+// The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
+// durable format: a column added later is appended here only with a new chain format version.
+const audit_chain::Table& request_audit_table() {
+  static const audit_chain::Table table(
+      "request_audit", "seq",
+      {"at", "token_id", "principal", "station_id", "endpoint", "http_status", "counts", "duration_ms", "remote"}, "at",
+      "endpoint");
+  return table;
+}
+
+const audit_chain::Table& rejections_table() {
+  static const audit_chain::Table table(
+      "server_rejections", "seq", {"change_id", "token_id", "principal", "station_id", "reason", "change", "at"}, "at",
+      "reason");
+  return table;
+}
+
+const audit_chain::Table& openings_table() {
+  static const audit_chain::Table table(
+      "station_openings", "seq",
+      {"station_id", "token_id", "principal", "township", "child_id", "station_seq", "station_hash", "at", "actor",
+       "action", "entity", "entity_id", "received_at"},
+      "received_at", "action");
+  return table;
+}
+
+const audit_chain::Table& admin_table() {
+  static const audit_chain::Table table("server_admin_audit", "seq", {"at", "action", "token_id", "detail"}, "at",
+                                        "action");
+  return table;
+}
+
+// Appends a row to the token history (server_admin_audit), inside the caller's transaction.
+void audit_admin(db::Database& db, std::string_view at, std::string_view action, std::int64_t token_id,
+                 const json& detail) {
+  const std::string text = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  audit_chain::append(db, admin_table(), audit_chain::head(db, admin_table()),
+                      {at, action, token_id, std::string_view(text)});
+}
+
+// The database's clock as the server's rows have always recorded it (UTC, milliseconds).
+std::string sqlite_now(db::Database& db) {
+  auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  now->step();
+  return now->get_text(0);
+}
 
 std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
 
@@ -189,11 +293,12 @@ class SqliteTransaction final : public StoreTransaction {
 
   void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
                       std::string_view reason, const json& change) override {
-    auto insert = db_.cached(
-        "INSERT INTO server_rejections(change_id, token_id, principal, station_id, reason, change, at)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-    insert->bind(1, change_id).bind(2, principal.token_id).bind(3, principal.name).bind(4, station_id);
-    insert->bind(5, reason).bind(6, change.dump()).run();
+    const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string at = sqlite_now(db_);
+    const auto& table = rejections_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {change_id, principal.token_id, std::string_view(principal.name), station_id, reason,
+                         std::string_view(text), std::string_view(at)});
   }
 
   std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) override {
@@ -359,6 +464,21 @@ class SqliteTransaction final : public StoreTransaction {
     update->bind(1, station_id).bind(2, ahead_ms).bind(3, at).run();
   }
 
+  bool save_opening(const StationOpening& o) override {
+    auto known = db_.cached("SELECT 1 FROM station_openings WHERE station_id = ?1 AND station_hash = ?2");
+    known->bind_all(o.station_id, o.station_hash);
+    if (known->step()) return false;
+    known->reset();
+    const auto& table = openings_table();
+    const audit_chain::Value child = o.child_id.empty() ? audit_chain::Value{} : audit_chain::Value{o.child_id};
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(o.station_id), o.token_id, std::string_view(o.principal),
+                         std::string_view(o.township), child, o.station_seq, std::string_view(o.station_hash),
+                         std::string_view(o.at), std::string_view(o.actor), std::string_view(o.action),
+                         std::string_view(o.entity), std::string_view(o.entity_id), std::string_view(o.received_at)});
+    return true;
+  }
+
  private:
   std::string meta(std::string_view key) {
     auto query = db_.cached("SELECT value FROM meta WHERE key = ?1");
@@ -397,6 +517,9 @@ class SqliteCentralStore final : public CentralStore {
     insert->bind(1, token_hash).bind(2, to_string(token.kind)).bind(3, token.name).bind(4, to_string(token.role));
     insert->bind(5, identity_.county).bind(6, token.township).bind(7, join_list(token.villages)).bind(8, at).run();
     std::int64_t id = db_.last_insert_rowid();
+    audit_admin(db_, at, "token.add", id,
+                {{"kind", to_string(token.kind)}, {"name", token.name}, {"role", to_string(token.role)},
+                 {"township", token.township}, {"villages", token.villages}});
     tx.commit();
     return id;
   }
@@ -411,10 +534,13 @@ class SqliteCentralStore final : public CentralStore {
 
   Status revoke_token(std::int64_t token_id, std::string_view at) override {
     std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
     auto update = db_.cached("UPDATE server_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
     update->bind(1, token_id).bind(2, at).run();
     if (db_.changes() == 0)
       return Status::not_found(trf("没有有效的令牌 {}", "no valid token {}", token_id));
+    audit_admin(db_, at, "token.revoke", token_id, json::object());
+    tx.commit();
     return Status::ok();
   }
 
@@ -458,6 +584,7 @@ class SqliteCentralStore final : public CentralStore {
       if (current.empty()) {
         auto bind = db_.cached("UPDATE server_tokens SET station_id = ?2 WHERE id = ?1");
         bind->bind(1, principal.token_id).bind(2, station_id).run();
+        audit_admin(db_, at, "token.bind", principal.token_id, {{"station_id", station_id}, {"township", township}});
       }
     }
     auto touch = db_.cached("UPDATE server_tokens SET last_used_at = ?2 WHERE id = ?1");
@@ -499,11 +626,45 @@ class SqliteCentralStore final : public CentralStore {
 
   void audit_request(const RequestRecord& r) override {
     std::lock_guard lock(mutex_);
-    auto insert = db_.cached(
-        "INSERT INTO request_audit(at, token_id, principal, station_id, endpoint, http_status, counts, duration_ms,"
-        " remote) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    insert->bind(1, r.at).bind(2, r.token_id).bind(3, r.principal).bind(4, r.station_id).bind(5, r.endpoint);
-    insert->bind(6, r.http_status).bind(7, r.counts.dump()).bind(8, r.duration_ms).bind(9, r.remote).run();
+    // The head is read and the row appended in one transaction: another process (a second server on the same
+    // file by mistake) cannot slip a row in between.
+    db::Transaction tx(db_);
+    const std::string counts = r.counts.dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto& table = request_audit_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(r.at), r.token_id, std::string_view(r.principal),
+                         std::string_view(r.station_id), std::string_view(r.endpoint),
+                         static_cast<std::int64_t>(r.http_status), std::string_view(counts), r.duration_ms,
+                         std::string_view(r.remote)});
+    tx.commit();
+  }
+
+  std::vector<json> openings(const OpeningFilter& filter) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.prepare(
+        "SELECT o.seq, o.station_id, o.token_id, o.principal, o.township, o.child_id, o.station_seq, o.station_hash,"
+        " o.at, o.actor, o.action, o.entity, o.entity_id, o.received_at, c.name FROM station_openings o"
+        " LEFT JOIN children c ON c.id = o.child_id"
+        " WHERE (?1 = '' OR o.action = ?1) AND (?2 = '' OR o.township = ?2) ORDER BY o.seq DESC LIMIT ?3");
+    query.bind(1, filter.action).bind(2, filter.township).bind(3, filter.limit);
+    std::vector<json> out;
+    while (query.step())
+      out.push_back({{"seq", query.get_int(0)}, {"station_id", query.get_text(1)}, {"token_id", query.get_int(2)},
+                     {"principal", query.get_text(3)}, {"township", query.get_text(4)},
+                     {"child_id", query.get_optional_text(5).value_or("")}, {"station_seq", query.get_int(6)},
+                     {"station_hash", query.get_text(7)}, {"at", query.get_text(8)}, {"actor", query.get_text(9)},
+                     {"action", query.get_text(10)}, {"entity", query.get_text(11)},
+                     {"entity_id", query.get_text(12)}, {"received_at", query.get_text(13)},
+                     {"child_name", query.get_optional_text(14).value_or("")}});
+    return out;
+  }
+
+  std::vector<audit_chain::Verification> verify_audit() override {
+    std::lock_guard lock(mutex_);
+    std::vector<audit_chain::Verification> out;
+    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table()})
+      out.push_back(audit_chain::verify(db_, *table));
+    return out;
   }
 
   json overview(std::string_view township) override {
@@ -599,6 +760,14 @@ Status migrate_server(db::Database& db) {
     db::Transaction tx(db);
     db.exec(kServerSchemaV3);
     db.exec("UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 4) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV4);
+    audit_chain::chain_existing_rows(db, request_audit_table());
+    audit_chain::chain_existing_rows(db, rejections_table());
+    db.exec("UPDATE meta SET value = '4' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();

@@ -18,6 +18,8 @@ struct Migration {
   int version;
   std::string_view description;
   std::string_view sql;
+  // Runs after `sql`, in the same transaction, for what SQL cannot do (hashing rows written before). May be null.
+  void (*finish)(db::Database& db) = nullptr;
 };
 
 // All migrations this program knows, in order.

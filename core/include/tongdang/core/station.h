@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tongdang/core/audit_chain.h"
 #include "tongdang/core/date.h"
 #include "tongdang/core/hlc.h"
 #include "tongdang/core/model.h"
@@ -65,7 +66,8 @@ class WriteContext {
   // The time of this write, ISO-8601: one value for the whole transaction (every audit and outbox row of one
   // write carries the same time, and a bulk import does not format the clock thousands of times).
   const std::string& now_iso();
-  // Appends an audit row: who (the acting user), when, what, before/after.
+  // Appends an audit row: who (the acting user), when, what, before/after, chained to the row before it
+  // (core/audit_chain.h).
   void audit(std::string_view action, std::string_view entity, std::string_view entity_id,
              const nlohmann::json& before, const nlohmann::json& after);
   // The same with before/after already serialised (nullopt for none): a caller that has just captured the same
@@ -85,6 +87,9 @@ class WriteContext {
   std::optional<Hlc> last_stamp_;
   bool stamp_dirty_ = false;
   std::string now_iso_;
+  // The audit chain's last link as this transaction left it: read once per write (an import appends thousands of
+  // rows), never kept beyond the transaction, whose BEGIN IMMEDIATE keeps every other writer out meanwhile.
+  std::optional<audit_chain::Head> audit_head_;
 };
 
 class Station {
@@ -156,6 +161,8 @@ namespace roles {
 bool may_manage_users(Role role);
 bool may_see_full_id_numbers(Role role);
 bool may_write_children(Role role);
+// Reading the audit trail (who opened which file): supervisors and the county.
+bool may_read_audit(Role role);
 }  // namespace roles
 
 }  // namespace tongdang

@@ -3,6 +3,7 @@
 // county policy file (fixtures/policy/default.json).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace tongdang::tuning {
@@ -89,6 +90,16 @@ inline constexpr int kSnapshotPageMaxChildren = 5000;
 // takes a third of the time of the default level for a few percent more bytes, and the snapshot is paced by the
 // server's CPU on a fast link.
 inline constexpr int kSnapshotGzipLevel = 1;
+
+// Station audit rows reported to the county per POST /v1/sync/audit page (red files opened, full ID numbers shown;
+// docs/sync-protocol.md). A row is about 300 bytes of JSON; a station reports a few a day, so one page almost
+// always carries them all, and a larger backlog (after months offline) still goes in a few small requests.
+inline constexpr int kAuditReportPageMax = 500;
+// Longest text the server accepts in a reported audit row's fields (time, user, action, record ids), in bytes:
+// longer is not a row this program wrote.
+inline constexpr std::size_t kAuditReportTextMax = 256;
+// Rows shown by `tongdang audit list` and `tongdang-server audit list` unless --limit says otherwise.
+inline constexpr int kAuditListDefault = 50;
 
 // ID numbers in lists and exports: how many leading and trailing characters stay visible (domain §8).
 inline constexpr int kIdMaskKeepHead = 6;

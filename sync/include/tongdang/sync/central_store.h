@@ -4,7 +4,8 @@
 // A store holds: the county's identity, tokens (hashed) and the stations bound to them, and — inside a
 // StoreTransaction — the child files themselves (the core schema: the same tables and projections as a station),
 // each field's register (merge.h), per-township change logs with their counters, conflicts, duplicate candidates,
-// rejected changes, and the audit of every request.
+// rejected changes, the audit of every request and the openings stations report; every audit table is hash-chained
+// (core/audit_chain.h).
 //
 // Thread safety: a CentralStore may be shared by the server's request threads. A StoreTransaction belongs to one
 // thread and holds the store's write lock until it is committed or destroyed (destroyed = rolled back).
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tongdang/core/audit_chain.h"
 #include "tongdang/core/events.h"
 #include "tongdang/core/hlc.h"
 #include "tongdang/core/model.h"
@@ -82,6 +84,32 @@ struct RequestRecord {
   nlohmann::json counts = nlohmann::json::object();
   double duration_ms = 0;
   std::string remote;
+};
+
+// A read that matters (a red file opened, full ID numbers shown or exported), recorded in a station's audit and
+// reported to the county (POST /v1/sync/audit). Who and where are the server's: the token, the station it is bound
+// to, the child's township as the server holds it. What and when are the station's row, as reported.
+struct StationOpening {
+  std::string station_id;        // the station bound to the token (the checked X-Tongdang-Station header)
+  std::int64_t token_id = 0;
+  std::string principal;         // the token's name
+  std::string township;          // the child's township on the server; the token's township for a list or export
+  std::string child_id;          // empty for a list or an export
+  std::int64_t station_seq = 0;  // the station's audit row
+  std::string station_hash;      // that row's link in the station's chain: the county's copy pins the chain there
+  std::string at;                // when the station recorded it
+  std::string actor;             // the station's user, as the station reported
+  std::string action;
+  std::string entity;
+  std::string entity_id;
+  std::string received_at;
+};
+
+// Which reported openings to list (newest first); empty members match everything.
+struct OpeningFilter {
+  std::string action;
+  std::string township;
+  int limit = 50;
 };
 
 // Everything one push page or pull page reads and writes, in one transaction.
@@ -153,6 +181,9 @@ class StoreTransaction {
 
   // Clock trouble: the station's stamp was this far ahead of the server's clock.
   virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;
+
+  // Stores a reported opening (chained); false if this station already reported this row (same row hash).
+  virtual bool save_opening(const StationOpening& opening) = 0;
 };
 
 class CentralStore {
@@ -181,6 +212,12 @@ class CentralStore {
   virtual std::unique_ptr<StoreTransaction> begin() = 0;
 
   virtual void audit_request(const RequestRecord& record) = 0;
+
+  // Reported openings (newest first), each as JSON: the StationOpening's members and the child's name.
+  virtual std::vector<nlohmann::json> openings(const OpeningFilter& filter) = 0;
+  // Walks the chain of every audit table the store keeps (request_audit, server_rejections, station_openings,
+  // server_admin_audit: the history of tokens).
+  virtual std::vector<audit_chain::Verification> verify_audit() = 0;
 
   // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children
   // (with their derived colour), open conflicts, duplicate candidates, stations, and the change log's length.

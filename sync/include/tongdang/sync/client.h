@@ -1,5 +1,6 @@
-// The station's side of sync: `tongdang sync` (hello, push the outbox in pages, on a station that has never synced
-// load a snapshot of its township, pull the township's change log in pages), and what a station shows about it (status, conflicts, duplicate candidates, rejected changes) and the
+// The station's side of sync: `tongdang sync` (hello, push the outbox in pages, report the reads that matter from
+// the audit, on a station that has never synced load a snapshot of its township, pull the township's change log in
+// pages), and what a station shows about it (status, conflicts, duplicate candidates, rejected changes) and the
 // supervisor's resolution of a conflict.
 //
 // Invariants the client keeps (design §3):
@@ -61,6 +62,8 @@ struct SyncSummary {
   int snapshot_pages = 0;             // township snapshot pages loaded (a new station's first sync)
   std::int64_t snapshot_children = 0;
   std::int64_t snapshot_rows = 0;
+  std::int64_t reads_reported = 0;    // reads that matter from this station's audit, now held by the county
+  std::int64_t reads_rejected = 0;    // reported reads the county refused (e.g. a child outside the township)
   double duration_ms = 0;
 
   nlohmann::json to_json() const;

@@ -28,6 +28,14 @@ inline constexpr std::string_view kFeatureSnapshot = "snapshot";
 inline constexpr std::string_view kSnapshotContentType = "application/x-tongdang-snapshot";
 // Every request names the station it comes from (a station token is bound to one station id on first use).
 inline constexpr std::string_view kStationHeader = "X-Tongdang-Station";
+// Reads that matter, recorded in a station's audit (red files opened, full ID numbers shown or exported), reported
+// to the county after each push. Offered by servers that list kFeatureAudit in their hello answer.
+inline constexpr std::string_view kAuditPath = "/v1/sync/audit";
+inline constexpr std::string_view kFeatureAudit = "audit";
+// The station audit actions that are reported, and the only ones the server stores. A ledger export is reported
+// only when it showed full ID numbers (its audit row's after.full_id).
+inline constexpr std::string_view kReportedReads[] = {"file.open_red", "file.open_full_id", "file.list_full_id",
+                                                     "ledger.export"};
 
 // One captured change as pushed (an outbox row).
 struct WireChange {

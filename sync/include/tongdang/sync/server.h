@@ -1,4 +1,5 @@
-// The county server: the protocol's requests (hello, push, pull, and a new station's snapshot) handled against a CentralStore, and the
+// The county server: the protocol's requests (hello, push, pull, a new station's snapshot, and the reads a station
+// reports from its audit) handled against a CentralStore, and the
 // HTTP(S) listener that carries them (cpp-httplib). SyncService knows nothing of HTTP, so tests can also call it
 // in process; HttpServer adds TLS, gzip, limits, timeouts, the structured log and graceful shutdown.
 #pragma once
@@ -52,6 +53,7 @@ class SyncService {
   Outcome push(const Principal& principal, const ServiceRequest& request);
   Outcome pull(const Principal& principal, const ServiceRequest& request);
   Outcome snapshot(const Principal& principal, const ServiceRequest& request);
+  Outcome audit(const Principal& principal, const ServiceRequest& request);
 
   CentralStore& store_;
   const Clock& clock_;
