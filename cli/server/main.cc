@@ -23,6 +23,7 @@
 #include "tongdang/sync/sqlite_central_store.h"
 #include "tongdang/sync/tokens.h"
 #include "report_commands.h"
+#include "terminal_text.h"
 
 namespace {
 
@@ -120,6 +121,9 @@ int serve(const std::string& db_path, const std::string& listen, const std::stri
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Nothing printed from stored data reaches the terminal as a control sequence (terminal_text.h).
+  tongdang::cli::TerminalSafeOutput safe_out(std::cout);
+  tongdang::cli::TerminalSafeOutput safe_err(std::cerr);
   const char* lang_env = std::getenv("LANG");
   i18n::set_language(i18n::language_from(lang_env ? lang_env : ""));
   std::string db_path = "tongdang-server.db";

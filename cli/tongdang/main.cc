@@ -7,12 +7,16 @@
 #include <iostream>
 
 #include "context.h"
+#include "terminal_text.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/sqlite.h"
 
 int main(int argc, char** argv) {
   using namespace tongdang;
   curl_global_init(CURL_GLOBAL_DEFAULT);
+  // Nothing printed from stored data reaches the terminal as a control sequence (terminal_text.h).
+  cli::TerminalSafeOutput safe_out(std::cout);
+  cli::TerminalSafeOutput safe_err(std::cerr);
   cli::Context context;
   if (const char* db = std::getenv("TONGDANG_DB"); db && *db) context.db_path = db;
   if (const char* user = std::getenv("TONGDANG_USER"); user && *user) context.as_user = user;

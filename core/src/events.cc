@@ -3,6 +3,7 @@
 #include "projections.h"
 #include "tongdang/core/report.h"
 #include "tongdang/core/station.h"
+#include "tongdang/core/text_limits.h"
 
 namespace tongdang {
 
@@ -51,8 +52,10 @@ void record_event(WriteContext& w, Event& event) {
   event.actor_role = std::string(to_string(station.actor().role));
   event.station_id = station.station_id();
   event.recorded_at = w.now_iso();
-  apply_event(w.db(), event);
   json full = event.to_json();
+  // The same text limits the server applies to a pushed event: an event it would refuse is never recorded.
+  if (auto checked = check_event_text(full); !checked) throw WriteRefused{checked};
+  apply_event(w.db(), event);
   std::string captured = w.capture({"event", event.id, event.child_id ? *event.child_id : "", "event", full}, hlc);
   w.audit_text(event.kind, "event", event.id, std::nullopt, captured);
 }

@@ -127,6 +127,14 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"colour.lower", {"降级", "lowering"}},
         {"colour.resolve", {"复核处理（维持）", "review resolved (kept)"}},
         {"file", {"文件", "file"}},
+        // ---- payload text named in errors (text_limits.h) ----
+        {"item", {"措施内容", "measure"}},
+        {"provider", {"提供方", "provider"}},
+        {"outcome", {"成效", "outcome"}},
+        {"reporter", {"报告人", "reporter"}},
+        {"seen", {"发现情况", "what was seen"}},
+        {"with", {"同行人员", "accompanied by"}},
+        {"source", {"线索来源", "source"}},
     };
     auto add = [&t](const auto& vocabulary) {
       for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});

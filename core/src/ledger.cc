@@ -134,19 +134,6 @@ Result<std::vector<CsvRecord>> parse_csv(std::string_view text) {
   return records;
 }
 
-std::string csv_cell(std::string_view text) {
-  bool needs_quotes = text.find_first_of(",\"\r\n") != std::string_view::npos ||
-                      (!text.empty() && (text.front() == ' ' || text.back() == ' '));
-  if (!needs_quotes) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::optional<int> first_invalid_utf8_line(std::string_view bytes) {
   int line = 1;
   std::size_t i = 0;
@@ -374,7 +361,9 @@ void check_rows(Station& station, const Header& header, const std::vector<CsvRec
     std::map<std::string, std::map<std::string, std::string>> relatives;  // prefix -> field -> raw
     for (std::size_t i = 0; i < header.columns.size() && i < record.cells.size(); ++i) {
       std::string_view name = header.columns[i]->name;
-      std::string value(trim(record.cells[i]));
+      // A leading apostrophe is Excel's mark for text (written by export before = + - @, typed by users before
+      // long numbers): the value is what follows it.
+      std::string value(trim(csv_unguard(trim(record.cells[i]))));
       if (value.empty()) continue;
       if (name == "categories") {
         for (auto& category : split_categories(value)) input.categories.push_back(category);

@@ -18,53 +18,53 @@ using nlohmann::json;
 
 const std::vector<FieldSpec>& child_fields() {
   static const std::vector<FieldSpec> fields = {
-      {"township", FieldKind::Text, false, ""},
-      {"village", FieldKind::Village, true, ""},
-      {"name", FieldKind::Text, true, ""},
-      {"sex", FieldKind::Choice, false, "sex"},
-      {"ethnicity", FieldKind::Text, true, ""},
-      {"birth_date", FieldKind::Date, false, ""},
-      {"id_number", FieldKind::Text, false, ""},
-      {"hukou_status", FieldKind::Choice, false, "hukou_status"},
-      {"temp_key", FieldKind::Text, false, ""},
-      {"registered_village", FieldKind::Village, true, ""},
-      {"registered_address", FieldKind::Text, true, ""},
-      {"current_address", FieldKind::Text, true, ""},
-      {"school", FieldKind::Text, true, ""},
-      {"grade", FieldKind::Text, true, ""},
-      {"schooling", FieldKind::Choice, true, "schooling"},
-      {"boarding", FieldKind::Bool, true, ""},
-      {"health", FieldKind::Text, true, ""},
-      {"disability_type", FieldKind::Text, true, ""},
-      {"disability_grade", FieldKind::Integer, true, ""},
-      {"disability_cert", FieldKind::Text, true, ""},
-      {"phone", FieldKind::Text, true, ""},
-      {"photo_ref", FieldKind::Text, true, ""},
-      {"household_income", FieldKind::Text, true, ""},
-      {"benefits", FieldKind::Text, true, ""},
-      {"case_worker", FieldKind::Text, true, ""},
-      {"status", FieldKind::Text, false, ""},
-      {"closed_reason", FieldKind::Text, false, ""},
-      {"closed_on", FieldKind::Date, false, ""},
+      {"township", FieldKind::Text, false, "", text_rules::kCode},
+      {"village", FieldKind::Village, true, "", text_rules::kCode},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"sex", FieldKind::Choice, false, "sex", text_rules::kCode},
+      {"ethnicity", FieldKind::Text, true, "", text_rules::kShort},
+      {"birth_date", FieldKind::Date, false, "", text_rules::kCode},
+      {"id_number", FieldKind::Text, false, "", text_rules::kCode},
+      {"hukou_status", FieldKind::Choice, false, "hukou_status", text_rules::kCode},
+      {"temp_key", FieldKind::Text, false, "", text_rules::kCode},
+      {"registered_village", FieldKind::Village, true, "", text_rules::kCode},
+      {"registered_address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"current_address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"school", FieldKind::Text, true, "", text_rules::kLine},
+      {"grade", FieldKind::Text, true, "", text_rules::kShort},
+      {"schooling", FieldKind::Choice, true, "schooling", text_rules::kCode},
+      {"boarding", FieldKind::Bool, true, "", text_rules::kCode},
+      {"health", FieldKind::Text, true, "", text_rules::kLine},
+      {"disability_type", FieldKind::Text, true, "", text_rules::kShort},
+      {"disability_grade", FieldKind::Integer, true, "", text_rules::kCode},
+      {"disability_cert", FieldKind::Text, true, "", text_rules::kCode},
+      {"phone", FieldKind::Text, true, "", text_rules::kCode},
+      {"photo_ref", FieldKind::Text, true, "", text_rules::kLine},
+      {"household_income", FieldKind::Text, true, "", text_rules::kLine},
+      {"benefits", FieldKind::Text, true, "", text_rules::kLine},
+      {"case_worker", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"status", FieldKind::Text, false, "", text_rules::kCode},
+      {"closed_reason", FieldKind::Text, false, "", text_rules::kReason},
+      {"closed_on", FieldKind::Date, false, "", text_rules::kCode},
   };
   return fields;
 }
 
 const std::vector<FieldSpec>& relative_fields() {
   static const std::vector<FieldSpec> fields = {
-      {"child_id", FieldKind::Text, false, ""},
-      {"relation", FieldKind::Choice, true, "relation"},
-      {"name", FieldKind::Text, true, ""},
-      {"id_number", FieldKind::Text, true, ""},
-      {"phone", FieldKind::Text, true, ""},
-      {"status", FieldKind::Choice, true, "relative_status"},
-      {"place", FieldKind::Text, true, ""},
-      {"since", FieldKind::Date, true, ""},
-      {"until", FieldKind::Date, true, ""},
-      {"capacity", FieldKind::Choice, true, "capacity"},
-      {"is_guardian", FieldKind::Bool, true, ""},
-      {"address", FieldKind::Text, true, ""},
-      {"notes", FieldKind::Text, true, ""},
+      {"child_id", FieldKind::Text, false, "", text_rules::kCode},
+      {"relation", FieldKind::Choice, true, "relation", text_rules::kCode},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"id_number", FieldKind::Text, true, "", text_rules::kCode},
+      {"phone", FieldKind::Text, true, "", text_rules::kCode},
+      {"status", FieldKind::Choice, true, "relative_status", text_rules::kCode},
+      {"place", FieldKind::Text, true, "", text_rules::kAddress},
+      {"since", FieldKind::Date, true, "", text_rules::kCode},
+      {"until", FieldKind::Date, true, "", text_rules::kCode},
+      {"capacity", FieldKind::Choice, true, "capacity", text_rules::kCode},
+      {"is_guardian", FieldKind::Bool, true, "", text_rules::kCode},
+      {"address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"notes", FieldKind::Text, true, "", text_rules::kNotes},
   };
   return fields;
 }
@@ -120,6 +120,9 @@ Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
   std::string_view raw = trim(raw_text);
   const std::string field(spec.name);
   if (raw.empty()) return json(nullptr);
+  // Length and characters first, for every kind: a date or a choice with an escape in it is refused for that, and
+  // no error message below repeats a megabyte of input.
+  if (auto checked = check_text(field, raw, spec.text); !checked) return checked;
   switch (spec.kind) {
     case FieldKind::Text:
       return json(std::string(raw));

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "tongdang/core/csv.h"
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/report.h"
 
@@ -361,20 +362,11 @@ std::string to_table(const Report& r) {
 // ---- CSV ----
 
 std::string to_csv(const Report& r) {
-  auto cell = [](const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-    std::string quoted = "\"";
-    for (char c : text) {
-      if (c == '"') quoted += '"';
-      quoted += c;
-    }
-    return quoted + "\"";
-  };
   auto line = [&](const std::vector<std::string>& cells) {
     std::string out;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i) out += ',';  // appended separately: g++ 12 -O3 warns falsely (-Wrestrict) on "," + std::string
-      out += cell(cells[i]);
+      out += csv_cell(cells[i]);
     }
     return out + "\r\n";
   };

@@ -10,6 +10,7 @@
 #include "tongdang/core/i18n.h"
 #include "tongdang/core/ids.h"
 #include "tongdang/core/schema.h"
+#include "tongdang/core/text_limits.h"
 
 namespace tongdang {
 
@@ -113,6 +114,8 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
   if (!township) return township.status();
   if (options.name.empty()) return Status::invalid("name", i18n::tr("站点名称不能为空", "the station needs a name"));
   if (options.user.empty()) return Status::invalid("user", i18n::tr("需要第一个用户的姓名", "the first user needs a name"));
+  if (auto checked = check_text("name", options.name, text_rules::kLine); !checked) return checked;
+  if (auto checked = check_text("user", options.user, text_rules::kPersonName); !checked) return checked;
   if (options.role == Role::Director && options.villages.empty())
     return Status::invalid("villages", i18n::tr("儿童主任需要指定负责的村(居)", "a director needs villages"));
   if (auto villages = check_villages_in(options.villages, options.township); !villages) return villages;
@@ -215,6 +218,8 @@ Status Station::add_user(const User& user) {
     return Status::refused(trf("{}（{}）不能添加用户；需要督导员或县级用户", "{} ({}) may not add users; a supervisor "
                                "or county user must", actor_.name, i18n::label(to_string(actor_.role))));
   if (user.name.empty()) return Status::invalid("name", i18n::tr("姓名不能为空", "must not be empty"));
+  // A user's name is the actor of every event they record: the same rule as a person's name in a file.
+  if (auto checked = check_text("name", user.name, text_rules::kPersonName); !checked) return checked;
   if (user.role == Role::Director && user.villages.empty())
     return Status::invalid("villages", i18n::tr("儿童主任需要指定负责的村(居)", "a director needs villages"));
   if (auto villages = check_villages_in(user.villages, township_); !villages) return villages;
@@ -234,7 +239,12 @@ Status Station::write(const std::function<Status(WriteContext&)>& body) {
   db::Transaction tx(db_);
   stored_hlc_.reset();  // read afresh in each write: an earlier one may have rolled back
   WriteContext context(*this);
-  Status status = body(context);
+  Status status;
+  try {
+    status = body(context);
+  } catch (const WriteRefused& refused) {
+    return refused.status;  // `tx` rolls back: nothing of the refused write stays
+  }
   if (status) {
     context.persist_stamp();
     tx.commit();

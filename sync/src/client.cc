@@ -216,6 +216,32 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
   return rows;
 }
 
+// A change refused for good (by the server, or here before sending): out of the queue, into the rejected list a
+// person reviews (`tongdang sync status`), audited as sync.rejected.
+void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason) {
+  db::Database& db = w.db();
+  auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
+  remove->bind(1, change.change_id);
+  remove->run();
+  auto keep = db.cached(
+      "INSERT INTO rejected_changes(change_id, entity, entity_id, child_id, op, fields, hlc, actor, reason,"
+      " rejected_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(change_id) DO NOTHING");
+  keep->bind(1, change.change_id).bind(2, change.entity).bind(3, change.entity_id);
+  if (change.child_id.empty()) keep->bind_null(4); else keep->bind(4, change.child_id);
+  keep->bind(5, change.op)
+      .bind(6, (change.op == "event" ? change.event : change.fields).dump(-1, ' ', false, json::error_handler_t::replace));
+  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, reason);
+  keep->bind(10, w.now_iso()).run();
+  w.audit("sync.rejected", change.entity, change.entity_id, json(), {{"change_id", change.change_id},
+                                                                       {"reason", reason}});
+  if (change.op == "event" && change.event.value("kind", "") == "conflict.resolve") {
+    // The resolution did not take: the conflict is open again here, as it still is on the server.
+    auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
+    reopen->bind(1, change.event.value("payload", json::object()).value("conflict_id", ""));
+    reopen->run();
+  }
+}
+
 // The station's audit rows the county is told of (protocol.h kReportedReads), after `after_seq`, oldest first: what
 // the server needs to attribute and scope them, and the row's hash (its link in this station's chain).
 json reported_reads(db::Database& db, std::int64_t after_seq, int limit) {
@@ -252,9 +278,6 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
                               [&](const OutboxRow& r) { return r.change.change_id == result->change_id; });
       if (row == rows.end()) continue;
       const WireChange& change = row->change;
-      auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
-      remove->bind(1, change.change_id);
-      remove->run();
       ++summary.pushed;
       switch (result->status) {
         case ChangeStatus::Applied: ++summary.applied; break;
@@ -263,22 +286,11 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
         case ChangeStatus::Rejected: ++summary.rejected; break;
       }
       if (result->status == ChangeStatus::Rejected) {
-        auto keep = db.cached(
-            "INSERT INTO rejected_changes(change_id, entity, entity_id, child_id, op, fields, hlc, actor, reason,"
-            " rejected_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(change_id) DO NOTHING");
-        keep->bind(1, change.change_id).bind(2, change.entity).bind(3, change.entity_id);
-        if (change.child_id.empty()) keep->bind_null(4); else keep->bind(4, change.child_id);
-        keep->bind(5, change.op).bind(6, (change.op == "event" ? change.event : change.fields).dump());
-        keep->bind(7, change.hlc).bind(8, change.actor).bind(9, result->reason);
-        keep->bind(10, station.clock().now_iso()).run();
-        w.audit("sync.rejected", change.entity, change.entity_id, json(), {{"change_id", change.change_id},
-                                                                             {"reason", result->reason}});
-        if (change.op == "event" && change.event.value("kind", "") == "conflict.resolve") {
-          // The resolution did not take: the conflict is open again here, as it still is on the server.
-          auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
-          reopen->bind(1, change.event.value("payload", json::object()).value("conflict_id", ""));
-          reopen->run();
-        }
+        keep_rejected(w, change, result->reason);
+      } else {
+        auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
+        remove->bind(1, change.change_id);
+        remove->run();
       }
       if (change.op != "event") {
         // Show the server's state of each field (or a newer shadow), unless another edit of it is still unsent.
@@ -402,14 +414,34 @@ class Session {
 
   Status push() {
     int page = options_.push_page > 0 ? std::min(options_.push_page, push_max_) : push_max_;
+    const auto page_bytes = static_cast<std::size_t>(
+        options_.push_page_bytes > 0 ? std::min(options_.push_page_bytes, tuning::kPushPageBytes) : tuning::kPushPageBytes);
     std::int64_t total = outbox_size();
     for (;;) {
       auto rows = read_outbox(station_.db(), page);
       if (rows.empty()) return Status::ok();
-      json changes = json::array();
-      for (const auto& row : rows) changes.push_back(row.change.to_json());
-      json request = {{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}, {"changes", changes}};
-      auto reply = call({"POST", std::string(kPushPath), "", request.dump()});
+      // A page holds at most `page` changes and `page_bytes` of JSON. A change the server would refuse
+      // for its size or text (check_change_limits) is rejected here, so it never fails a page or holds up the
+      // changes after it (finding 7). Each change is encoded once, straight into the request body.
+      const std::string head = json{{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}}.dump();
+      std::string request = head.substr(0, head.size() - 1) + R"(,"changes":[)";
+      std::vector<std::pair<const WireChange*, std::string>> refused;
+      std::size_t in_page = 0;
+      for (const auto& row : rows) {
+        std::string encoded = row.change.to_json().dump(-1, ' ', false, json::error_handler_t::replace);
+        if (auto limited = check_change_limits(row.change, encoded.size()); !limited) {
+          refused.emplace_back(&row.change, limited.to_string());
+          continue;
+        }
+        if (in_page > 0 && request.size() + encoded.size() + 3 > page_bytes) break;
+        if (in_page > 0) request += ',';
+        request += encoded;
+        ++in_page;
+      }
+      request += "]}";
+      if (!refused.empty()) reject_here(refused);
+      if (in_page == 0) continue;  // every change read was refused here: read the next ones
+      auto reply = call({"POST", std::string(kPushPath), "", std::move(request)});
       if (!reply) return reply.status();
       const json& body = reply.value();
       if (!body.contains("results") || !body["results"].is_array())
@@ -535,6 +567,16 @@ class Session {
       if (done) return Status::ok();
       position = following;
     }
+  }
+
+  // Changes refused before sending (check_change_limits): kept as rejected, exactly as a server refusal is.
+  void reject_here(const std::vector<std::pair<const WireChange*, std::string>>& refused) {
+    Status written = station_.write([&](WriteContext& w) {
+      for (const auto& [change, reason] : refused) keep_rejected(w, *change, reason);
+      return Status::ok();
+    });
+    (void)written;  // the body cannot fail; a database error throws
+    summary_.rejected += static_cast<std::int64_t>(refused.size());
   }
 
   Status pull() {

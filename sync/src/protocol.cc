@@ -6,6 +6,9 @@
 #include <stdexcept>
 
 #include "tongdang/core/hlc.h"
+#include "tongdang/core/i18n.h"
+#include "tongdang/core/text_limits.h"
+#include "tongdang/core/tuning.h"
 #include "tongdang/core/untrusted_json.h"
 
 namespace tongdang::sync {
@@ -113,6 +116,23 @@ Result<WireChange> WireChange::from_json(const json& in) {
     return Status::invalid("op", "must be create, update or event");
   }
   return change;
+}
+
+Status check_change_limits(const WireChange& change, std::size_t encoded_bytes) {
+  if (encoded_bytes > static_cast<std::size_t>(tuning::kMaxChangeBytes))
+    return Status::invalid("change", i18n::trf("变更过大：编码后 {} 字节，超过单条变更上限 {} 字节（常见原因：过长的文本，"
+                                               "如姓名）；请核对该记录后重新录入",
+                                               "the change is too large: {} bytes encoded, above the limit of {} "
+                                               "bytes for one change (usually an overlong text such as a name); "
+                                               "check the record and enter it again",
+                                               encoded_bytes, tuning::kMaxChangeBytes));
+  // The change's size bounds its event's: no second encoding to measure it.
+  if (change.op == "event") return check_event_text(change.event, encoded_bytes);
+  return Status::ok();
+}
+
+std::size_t encoded_size(const json& change) {
+  return change.dump(-1, ' ', false, json::error_handler_t::replace).size();
 }
 
 std::string_view to_string(ChangeStatus status) {

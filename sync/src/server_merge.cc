@@ -347,15 +347,21 @@ ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, con
       }
     }
   }
+  // Findings 7 and 10: a change over tuning::kMaxChangeBytes, or an event whose text breaks a limit, is refused
+  // for good (the station then drops it from its queue). An oversized body is not kept: only its size.
+  const std::size_t encoded_bytes = encoded_size(raw_change);
+  const bool oversized = encoded_bytes > static_cast<std::size_t>(tuning::kMaxChangeBytes);
   auto reject = [&](const std::string& reason) {
     ChangeResult result{change_id, ChangeStatus::Rejected, reason, json::object(), {}};
-    tx.save_rejection(change_id, context.principal, context.station_id, reason, raw_change);
+    tx.save_rejection(change_id, context.principal, context.station_id, reason,
+                      oversized ? json{{"change_id", change_id}, {"encoded_bytes", encoded_bytes}} : raw_change);
     if (!change_id.empty()) tx.save_change_result(change_id, context.station_id, "", result.to_json());
     return result;
   };
   auto parsed = WireChange::from_json(raw_change);
   if (!parsed) return reject(parsed.status().to_string());
   const WireChange& change = parsed.value();
+  if (auto limited = check_change_limits(change, encoded_bytes); !limited) return reject(limited.to_string());
 
   // Ordering stamp: a stamp far ahead of the server's clock would win every later merge, so it is replaced by the
   // server's own (design §8) and the station flagged; the server's clock never jumps forward to it.

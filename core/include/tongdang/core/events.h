@@ -38,7 +38,8 @@ struct Event {
 };
 
 // Records an event made here: fills in id (if empty), hlc, actor, station and time; applies it; captures it in
-// the outbox; audits it. Call inside Station::write().
+// the outbox; audits it. Call inside Station::write(). An event whose text breaks a limit (check_event_text,
+// text_limits.h) throws WriteRefused: the write returns that Status and nothing of it is kept.
 void record_event(WriteContext& w, Event& event);
 
 // Inserts `event` if it is not known yet and updates the projections. Idempotent: returns false (and changes

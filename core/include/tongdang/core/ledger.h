@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tongdang/core/csv.h"  // csv_cell: the one CSV cell writer
 #include "tongdang/core/station.h"
 #include "tongdang/core/status.h"
 
@@ -30,9 +31,6 @@ struct CsvRecord {
 // breaks in quoted cells, LF or CRLF line ends. A leading UTF-8 BOM is skipped. Errors (an unterminated quote, a
 // quote in the middle of an unquoted cell) name the line.
 Result<std::vector<CsvRecord>> parse_csv(std::string_view text);
-
-// Quotes a cell for CSV output when it needs it (comma, quote, line break, leading/trailing space).
-std::string csv_cell(std::string_view text);
 
 // Checks that `bytes` are well-formed UTF-8 (no overlong forms, no surrogates). On failure, the 1-based line of
 // the first bad byte.

@@ -13,6 +13,7 @@
 
 #include "tongdang/core/sqlite.h"
 #include "tongdang/core/status.h"
+#include "tongdang/core/text_limits.h"
 
 namespace tongdang {
 
@@ -30,6 +31,7 @@ struct FieldSpec {
   FieldKind kind;
   bool editable;           // may be changed with --set / pulled as an update
   std::string_view choice; // for Choice: the vocabulary ("sex", "schooling", "relation", "relative_status", "capacity", "hukou_status")
+  TextRule text;           // length and characters allowed in the raw value (text_limits.h); every kind has one
 };
 
 // The child's profile fields, in display order.
@@ -39,7 +41,8 @@ const std::vector<FieldSpec>& relative_fields();
 const FieldSpec* find_field(const std::vector<FieldSpec>& fields, std::string_view name);
 
 // Checks and normalises one raw value (as typed or read from a CSV cell) for `spec`: an empty value becomes
-// null; "是" becomes true; a choice's Chinese label becomes its machine key. Errors name the field.
+// null; "是" becomes true; a choice's Chinese label becomes its machine key. The value's length and characters
+// are checked first against spec.text (check_text). Errors name the field.
 Result<nlohmann::json> normalize_field(const FieldSpec& spec, std::string_view raw);
 
 // Writes profile fields of `entity` ("child" or "relative") with id `id`: inserts the row if it does not exist

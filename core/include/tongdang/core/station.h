@@ -48,6 +48,13 @@ struct CapturedChange {
 
 class Station;
 
+// Thrown inside a Station::write() body by a step deep in a chain that returns no Status (record_event refusing
+// an event's text, text_limits.h); write() catches it, rolls the transaction back and returns the Status. It
+// never leaves write().
+struct WriteRefused {
+  Status status;
+};
+
 // What a write may do; only valid inside Station::write().
 class WriteContext {
  public:

@@ -28,6 +28,17 @@ inline constexpr int kPullPageMax = 1000;
 // a request body to it twice: as sent (a chunked body is cut there too) and once inflated, so a small gzip body
 // cannot grow into gigabytes.
 inline constexpr std::int64_t kMaxBodyBytes = 16 * 1024 * 1024;
+// Most bytes of JSON (before gzip) a station puts in one push page: a page ends before the next change would
+// pass it, whatever kPushPageMax allows. Well under kMaxBodyBytes even for text gzip cannot shrink, so a page of
+// long notes is never refused for its size; large enough that ordinary pages (2,000 changes, about 1 MiB) are
+// limited by count, not bytes. Default 4 MiB.
+inline constexpr std::int64_t kPushPageBytes = 4 * 1024 * 1024;
+// Most bytes one change (a profile change or an event, encoded as JSON) may take. Text limits (text_limits.h)
+// keep real changes under a few tens of KB; a change over this one (an older program's, or one written by SQL)
+// is rejected for good — on the station before it is sent, and by the server — rather than failing its page, so
+// it can never stop the queue behind it. At most kPushPageBytes, so every page holds at least one change.
+// Default 1 MiB.
+inline constexpr std::int64_t kMaxChangeBytes = 1024 * 1024;
 
 // Retry of transient sync failures (network, 5xx, 429/503): capped exponential backoff with full jitter.
 inline constexpr int kRetryMaxAttempts = 6;

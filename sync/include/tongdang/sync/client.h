@@ -38,6 +38,7 @@ struct SyncProgress {
 
 struct SyncOptions {
   int push_page = 0;  // 0: the server's limit (at most tuning::kPushPageMax)
+  std::int64_t push_page_bytes = 0;  // most bytes of JSON per push page; 0: tuning::kPushPageBytes (at most that)
   int pull_page = 0;  // 0: tuning::kPullPageRequest
   int snapshot_page = 0;  // children per snapshot page; 0: tuning::kSnapshotPageChildren
   bool snapshot = true;   // false: never ask for a snapshot, replay the change log (as an older station does)

@@ -55,6 +55,14 @@ struct WireChange {
   static Result<WireChange> from_json(const nlohmann::json& json);
 };
 
+// The limits a change must meet to be pushed (issue 9, findings 7 and 10): at most tuning::kMaxChangeBytes
+// encoded (`encoded_bytes`: the size of its JSON), and an event's text within check_event_text (text_limits.h).
+// A profile change's values are checked field by field by normalize_field on the server. The station checks
+// this before sending and rejects a failing change itself; the server refuses it for good.
+Status check_change_limits(const WireChange& change, std::size_t encoded_bytes);
+// The size of a change's JSON as sent (compact, no gzip).
+std::size_t encoded_size(const nlohmann::json& change);
+
 // What the server did with one pushed change.
 enum class ChangeStatus { Applied, Duplicate, Conflict, Rejected };
 std::string_view to_string(ChangeStatus status);
