@@ -244,7 +244,7 @@ void keep_rejected(WriteContext& w, const WireChange& change, const std::string&
 
 // The station's audit rows the county is told of (protocol.h kReportedReads), after `after_seq`, oldest first: what
 // the server needs to attribute and scope them, and the row's hash (its link in this station's chain).
-json reported_reads(db::Database& db, std::int64_t after_seq, int limit) {
+json reported_reads(db::Database& db, std::int64_t after_seq, std::int64_t upto_seq, int limit) {
   static const std::string sql = [] {
     std::string actions;
     for (std::string_view action : kReportedReads) {
@@ -253,11 +253,11 @@ json reported_reads(db::Database& db, std::int64_t after_seq, int limit) {
       actions += action == "ledger.export" ? "(action = 'ledger.export' AND after ->> '$.full_id' = 1)"
                                            : fmt::format("action = '{}'", action);
     }
-    return "SELECT seq, hash, at, actor, action, entity, coalesce(entity_id, '') FROM audit WHERE seq > ?1 AND (" +
+    return "SELECT seq, hash, at, actor, action, entity, coalesce(entity_id, '') FROM audit WHERE seq > ?1 AND seq <= ?3 AND (" +
            actions + ") ORDER BY seq LIMIT ?2";
   }();
   auto query = db.cached(sql);
-  query->bind(1, after_seq).bind(2, limit);
+  query->bind(1, after_seq).bind(2, limit).bind(3, upto_seq);
   json rows = json::array();
   while (query->step())
     rows.push_back({{"seq", query->get_int(0)}, {"hash", query->get_optional_text(1).value_or("")},
@@ -465,8 +465,21 @@ class Session {
     if (!audit_offered_) return Status::ok();
     for (;;) {
       const std::int64_t after = std::strtoll(station_.meta(kMetaAuditSent).value_or("0").c_str(), nullptr, 10);
-      json rows = reported_reads(station_.db(), after, tuning::kAuditReportPageMax);
-      if (rows.empty()) return Status::ok();
+      // Rows up to the last one now in the audit; when none of them is a read that matters, the mark moves past
+      // them, so the next sync does not scan them again (a station's audit grows with every write: scanning it
+      // from the start made an incremental sync grow with the township).
+      auto last_row = station_.db().cached("SELECT coalesce(max(seq), 0) FROM audit");
+      last_row->step();
+      const std::int64_t upto = last_row->get_int(0);
+      last_row->reset();
+      json rows = reported_reads(station_.db(), after, upto, tuning::kAuditReportPageMax);
+      if (rows.empty()) {
+        if (upto <= after) return Status::ok();
+        return station_.write([&](WriteContext&) {
+          station_.set_meta(kMetaAuditSent, std::to_string(upto));
+          return Status::ok();
+        });
+      }
       json request = {{"station_id", station_.station_id()}, {"rows", rows}};
       auto reply = call({"POST", std::string(kAuditPath), "", request.dump()});
       if (!reply) return reply.status();
