@@ -311,7 +311,8 @@ TEST_CASE("Audit trail: a station reporting an opening of another township's chi
   auto refused = county.service->handle(
       audit_request(wangji.token, wangji.station->station_id(), json::array({other_action, bad_hash})));
   REQUIRE(refused.status == 200);
-  for (const auto& r : json::parse(refused.body)["results"]) CHECK(r["status"] == "rejected");
+  const json refused_body = json::parse(refused.body);  // kept: the loop refers into it
+  for (const auto& r : refused_body["results"]) CHECK(r["status"] == "rejected");
   CHECK(county.store->openings({}).size() == 1);
   for (const auto& checked : county.store->verify_audit()) CHECK_FALSE(checked.broken.has_value());
 }

@@ -49,8 +49,15 @@ ServerProcess::ServerProcess(const ScratchDir& dir, const std::vector<std::strin
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // `env` entries replace inherited ones of the same name (a process reads the first entry of a name).
   std::vector<std::string> environment;
-  for (char** e = environ; *e; ++e) environment.emplace_back(*e);
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const auto& extra : env) replaced = replaced || extra.rfind(name, 0) == 0;
+    if (!replaced) environment.push_back(entry);
+  }
   environment.insert(environment.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& e : environment) envp.push_back(e.data());
