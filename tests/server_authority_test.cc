@@ -111,7 +111,6 @@ TEST_CASE("Finding 1: a director cannot lower a red child by an event that claim
   // The attacker edits the event in the queue: its author is now "the county" (the change still says director,
   // which the token allows).
   exec(county.dir.file("director.db"),
-       "DROP TRIGGER IF EXISTS audit_append_only_update;"
        "UPDATE outbox SET fields = json_set(fields, '$.actor_role', 'county') WHERE op = 'event'");
   auto synced = director({"--json", "sync"});
   INFO(synced.out << synced.err);
