@@ -13,8 +13,8 @@
 #include <iostream>
 #include <vector>
 
-#include "tongdang/core/ledger.h"
-#include "tongdang/core/station.h"
+#include "core/ledger/ledger.h"
+#include "core/store/station.h"
 #include "tongdang/fixtures/synthetic.h"
 
 namespace {

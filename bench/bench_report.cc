@@ -12,10 +12,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "tongdang/core/events.h"
-#include "tongdang/core/report.h"
-#include "tongdang/core/station.h"
-#include "tongdang/core/workflow.h"
+#include "core/report/report.h"
+#include "core/store/events.h"
+#include "core/store/station.h"
+#include "core/workflow/workflow.h"
 #include "tongdang/fixtures/report_workload.h"
 
 using namespace tongdang;

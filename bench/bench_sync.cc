@@ -14,12 +14,13 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
-#include "tongdang/core/children.h"
-#include "tongdang/core/events.h"
-#include "tongdang/sync/client.h"
-#include "tongdang/sync/server.h"
-#include "tongdang/sync/sqlite_central_store.h"
-#include "tongdang/sync/tokens.h"
+#include "core/store/events.h"
+#include "core/workflow/children.h"
+#include "sync/protocol/tokens.h"
+#include "sync/server/server.h"
+#include "sync/server/sqlite/sqlite_central_store.h"
+#include "sync/station/client.h"
+#include "sync/station/curl_transport.h"
 
 using namespace tongdang;
 

@@ -9,9 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "tongdang/core/care.h"
-#include "tongdang/core/children.h"
-#include "tongdang/core/workflow.h"
+#include "core/workflow/care.h"
+#include "core/workflow/children.h"
+#include "core/workflow/workflow.h"
 
 using namespace tongdang;
 

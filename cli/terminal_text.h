@@ -11,7 +11,7 @@
 #include <streambuf>
 #include <string>
 
-#include "tongdang/core/text_limits.h"
+#include "core/base/text_limits.h"
 
 namespace tongdang::cli {
 

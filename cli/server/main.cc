@@ -11,18 +11,18 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "tongdang/core/text_list.h"
-#include "tongdang/core/audit_chain.h"
-#include "tongdang/core/record_ref.h"
-#include "tongdang/core/tuning.h"
-#include "tongdang/core/date.h"
-#include "tongdang/core/division.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/sqlite.h"
-#include "tongdang/sync/server.h"
-#include "tongdang/sync/sqlite_central_store.h"
-#include "tongdang/sync/tokens.h"
+#include "core/base/date.h"
+#include "core/base/i18n.h"
+#include "core/base/text_list.h"
+#include "core/base/tuning.h"
+#include "core/db/audit_chain.h"
+#include "core/db/sqlite.h"
+#include "core/model/division.h"
+#include "core/store/record_ref.h"
 #include "report_commands.h"
+#include "sync/protocol/tokens.h"
+#include "sync/server/server.h"
+#include "sync/server/sqlite/sqlite_central_store.h"
 #include "terminal_text.h"
 
 namespace {

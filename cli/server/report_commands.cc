@@ -7,11 +7,11 @@
 #include <iostream>
 #include <memory>
 
-#include "tongdang/core/division.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/report.h"
-#include "tongdang/core/sqlite.h"
-#include "tongdang/sync/sqlite_central_store.h"
+#include "core/base/i18n.h"
+#include "core/db/sqlite.h"
+#include "core/model/division.h"
+#include "core/report/report.h"
+#include "sync/server/sqlite/sqlite_central_store.h"
 
 namespace tongdang::server_cli {
 

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "tongdang/core/status.h"
+#include "core/base/status.h"
 
 namespace tongdang::server_cli {
 

@@ -2,10 +2,10 @@
 #include <iostream>
 
 #include "context.h"
-#include "tongdang/core/audit_chain.h"
-#include "tongdang/core/audit_log.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/record_ref.h"
+#include "core/base/i18n.h"
+#include "core/db/audit_chain.h"
+#include "core/store/audit_log.h"
+#include "core/store/record_ref.h"
 
 namespace tongdang::cli {
 namespace {

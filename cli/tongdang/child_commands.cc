@@ -2,10 +2,10 @@
 #include <algorithm>
 
 #include "context.h"
-#include "tongdang/core/children.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/profile.h"
-#include "tongdang/core/record_ref.h"
+#include "core/base/i18n.h"
+#include "core/store/profile.h"
+#include "core/store/record_ref.h"
+#include "core/workflow/children.h"
 
 namespace tongdang::cli {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "tongdang/core/i18n.h"
+#include "core/base/i18n.h"
 
 namespace tongdang::cli {
 

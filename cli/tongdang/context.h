@@ -10,8 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "tongdang/core/station.h"
-#include "tongdang/core/status.h"
+#include "core/base/status.h"
+#include "core/store/station.h"
 
 namespace tongdang::cli {
 

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "context.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/ledger.h"
+#include "core/base/i18n.h"
+#include "core/ledger/ledger.h"
 
 namespace tongdang::cli {
 namespace {

@@ -7,9 +7,9 @@
 #include <iostream>
 
 #include "context.h"
+#include "core/base/i18n.h"
+#include "core/db/sqlite.h"
 #include "terminal_text.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/sqlite.h"
 
 int main(int argc, char** argv) {
   using namespace tongdang;

@@ -3,9 +3,9 @@
 #include <fstream>
 
 #include "context.h"
-#include "tongdang/core/division.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/report.h"
+#include "core/base/i18n.h"
+#include "core/model/division.h"
+#include "core/report/report.h"
 
 namespace tongdang::cli {
 namespace {

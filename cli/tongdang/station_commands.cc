@@ -1,9 +1,9 @@
 // tongdang init, tongdang user add|list.
 
 #include "context.h"
-#include "tongdang/core/text_list.h"
-#include "tongdang/core/division.h"
-#include "tongdang/core/i18n.h"
+#include "core/base/i18n.h"
+#include "core/base/text_list.h"
+#include "core/model/division.h"
 
 namespace tongdang::cli {
 namespace {

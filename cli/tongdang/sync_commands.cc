@@ -2,9 +2,10 @@
 #include <iostream>
 
 #include "context.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/record_ref.h"
-#include "tongdang/sync/client.h"
+#include "core/base/i18n.h"
+#include "core/store/record_ref.h"
+#include "sync/station/client.h"
+#include "sync/station/curl_transport.h"
 
 namespace tongdang::cli {
 namespace {

@@ -4,13 +4,13 @@
 #include <sstream>
 
 #include "context.h"
-#include "tongdang/core/care.h"
-#include "tongdang/core/children.h"
-#include "tongdang/core/i18n.h"
-#include "tongdang/core/record_ref.h"
-#include "tongdang/core/screening.h"
-#include "tongdang/core/tuning.h"
-#include "tongdang/core/workflow.h"
+#include "core/base/i18n.h"
+#include "core/base/tuning.h"
+#include "core/store/record_ref.h"
+#include "core/workflow/care.h"
+#include "core/workflow/children.h"
+#include "core/workflow/screening.h"
+#include "core/workflow/workflow.h"
 
 namespace tongdang::cli {
 namespace {

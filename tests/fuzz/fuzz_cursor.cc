@@ -1,7 +1,7 @@
 // Pull cursors and snapshot positions (sync/protocol.h) as the server decodes them from a query parameter: either
 // refused, or a value that encodes to text decoding to the same value.
 #include "fuzz_support.h"
-#include "tongdang/sync/protocol.h"
+#include "sync/protocol/protocol.h"
 
 using namespace tongdang;
 using fuzz::require;

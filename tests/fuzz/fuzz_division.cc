@@ -1,7 +1,7 @@
 // Division codes (core/division.h): township and village codes as a station checks them, the bundled table's
 // look-ups, and a division table given as CSV (TONGDANG_DIVISIONS).
+#include "core/model/division.h"
 #include "fuzz_support.h"
-#include "tongdang/core/division.h"
 
 using namespace tongdang;
 using fuzz::require;

@@ -1,9 +1,9 @@
 // A hello body as the server decodes it (POST /v1/sync/hello): protocol, station, township and the station's
 // clock, which the server's own clock receives.
+#include "core/base/hlc.h"
+#include "core/base/untrusted_json.h"
 #include "fuzz_support.h"
-#include "tongdang/core/hlc.h"
-#include "tongdang/core/untrusted_json.h"
-#include "tongdang/sync/protocol.h"
+#include "sync/protocol/protocol.h"
 
 using namespace tongdang;
 

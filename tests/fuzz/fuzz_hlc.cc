@@ -4,8 +4,8 @@
 #include <charconv>
 #include <string>
 
+#include "core/base/hlc.h"
 #include "fuzz_support.h"
-#include "tongdang/core/hlc.h"
 
 using namespace tongdang;
 using fuzz::require;

@@ -1,7 +1,7 @@
 // ID numbers (core/id_number.h): any text either refused or an 18-character number whose check character is the
 // one computed from its first 17 digits; masking never shows more than it should.
+#include "core/model/id_number.h"
 #include "fuzz_support.h"
-#include "tongdang/core/id_number.h"
 
 using namespace tongdang;
 using fuzz::require;

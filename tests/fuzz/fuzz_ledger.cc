@@ -1,7 +1,7 @@
 // A ledger CSV (core/ledger.h) as `tongdang ledger import --dry-run` checks it, in a real station: every row
 // through the rules of `child add`; a dry run writes nothing, so every input meets the same station.
+#include "core/ledger/ledger.h"
 #include "fuzz_support.h"
-#include "tongdang/core/ledger.h"
 
 using namespace tongdang;
 

@@ -1,6 +1,6 @@
 // A pull request as the server decodes it (GET /v1/sync/pull?cursor=…&limit=…): the input is the query string.
 #include "fuzz_support.h"
-#include "tongdang/sync/protocol.h"
+#include "sync/protocol/protocol.h"
 
 using namespace tongdang;
 

@@ -1,7 +1,7 @@
 // A push body as the server decodes it: POST /v1/sync/push from a station whose token is bound, into a real
 // SQLite central store, so a well-formed change reaches the merge rules (server_merge.cc) and the store.
 #include "fuzz_support.h"
-#include "tongdang/sync/protocol.h"
+#include "sync/protocol/protocol.h"
 
 using namespace tongdang;
 

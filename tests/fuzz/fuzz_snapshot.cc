@@ -1,7 +1,7 @@
 // A snapshot request as the server decodes it (GET /v1/sync/snapshot?township=…&schema=…&policy=…&children=…
 // &position=…): the input is the query string.
 #include "fuzz_support.h"
-#include "tongdang/sync/protocol.h"
+#include "sync/protocol/protocol.h"
 
 using namespace tongdang;
 

@@ -3,9 +3,9 @@
 // same empty station.
 #include <exception>
 
+#include "core/store/bulk_write.h"
 #include "fuzz_support.h"
-#include "tongdang/core/bulk_write.h"
-#include "tongdang/sync/snapshot.h"
+#include "sync/protocol/snapshot.h"
 
 using namespace tongdang;
 

@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tongdang/core/untrusted_json.h"
-#include "tongdang/sync/protocol.h"
-#include "tongdang/sync/sqlite_central_store.h"
-#include "tongdang/sync/tokens.h"
+#include "core/base/untrusted_json.h"
+#include "sync/protocol/protocol.h"
+#include "sync/protocol/tokens.h"
+#include "sync/server/sqlite/sqlite_central_store.h"
 
 namespace tongdang::fuzz {
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "tongdang/core/date.h"
-#include "tongdang/core/station.h"
-#include "tongdang/sync/central_store.h"
-#include "tongdang/sync/server.h"
+#include "core/base/date.h"
+#include "core/store/station.h"
+#include "sync/server/central_store.h"
+#include "sync/server/server.h"
 
 namespace tongdang::fuzz {
 

@@ -1,0 +1,91 @@
+// The domain's vocabulary (domain brief §1–§7) as enums with one machine name each. The machine names are what
+// the database, the wire protocol, --json output and CSV use; i18n::label() gives their Chinese and English text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/date.h"
+#include "core/model/id_number.h"
+
+namespace tongdang {
+
+// Roles on a station and on the server (domain §1).
+enum class Role { Director, Supervisor, County, Viewer };
+
+// Child categories (domain §2). A child may hold several at once.
+enum class Category {
+  Orphan,          // ORPHAN 孤儿
+  Fuc,             // FUC 事实无人抚养儿童
+  DisabledSevere,  // DISABLED_SEVERE 重残
+  IllSerious,      // ILL_SERIOUS 重病
+  LowIncome,       // LOW_INCOME 低保/特困家庭
+  GuardianRisk,    // GUARDIAN_RISK 监护缺失/不当
+  LeftBehind,      // LEFT_BEHIND 留守
+  Migrant,         // MIGRANT 流动
+  Other,           // OTHER 其他
+};
+
+// Risk colours, ordered: a larger value is a higher risk (domain §4: red > yellow > blue > green).
+enum class Colour { Green = 0, Blue = 1, Yellow = 2, Red = 3 };
+
+// Household registration (户籍) status; Unregistered children (无户籍) get a temporary key and a flag.
+enum class HukouStatus { Registered, Unregistered };
+
+// Relation of a relative to the child (domain §7).
+enum class Relation { Father, Mother, Grandfather, Grandmother, Grandparent, Sibling, Uncle, Aunt, Guardian, Other };
+
+// A parent's or relative's situation (domain §7, and set C of §2).
+enum class RelativeStatus {
+  Present,          // at home
+  WorkingAway,      // working away (where, since)
+  Dead,
+  Missing,          // declared missing
+  Detained,         // detained / imprisoned / compulsory rehabilitation (until)
+  SeverelyDisabled,
+  SeriouslyIll,
+  LostContact,      // lost contact (since)
+};
+
+// A carer's capacity to look after the child.
+enum class Capacity { Capable, Limited, Incapable };
+
+// Schooling situation.
+enum class Schooling { Preschool, InSchool, Dropout, NotInSchool, Graduated };
+
+// The file's status: open (monitored) or closed (with a reason); never deleted.
+enum class FileStatus { Open, Closed };
+
+std::string_view to_string(Role role);
+std::string_view to_string(Category category);  // "LEFT_BEHIND"
+std::string_view to_string(Colour colour);      // "red"
+std::string_view to_string(Sex sex);            // "male" / "female"
+std::string_view to_string(HukouStatus status);
+std::string_view to_string(Relation relation);
+std::string_view to_string(RelativeStatus status);
+std::string_view to_string(Capacity capacity);
+std::string_view to_string(Schooling schooling);
+std::string_view to_string(FileStatus status);
+
+// Parsers accept the machine name (case-insensitive), the Chinese and English labels, and for categories,
+// relations and relative statuses the words ledgers commonly use (留守, 低保, 奶奶, 外婆, 服刑 …).
+std::optional<Role> parse_role(std::string_view text);
+std::optional<Category> parse_category(std::string_view text);
+std::optional<Colour> parse_colour(std::string_view text);
+std::optional<Sex> parse_sex(std::string_view text);
+std::optional<HukouStatus> parse_hukou_status(std::string_view text);
+std::optional<Relation> parse_relation(std::string_view text);
+std::optional<RelativeStatus> parse_relative_status(std::string_view text);
+std::optional<Capacity> parse_capacity(std::string_view text);
+std::optional<Schooling> parse_schooling(std::string_view text);
+
+std::vector<Category> all_categories();
+std::vector<Colour> all_colours_high_first();  // red, yellow, blue, green
+
+// The age limit of a category, in years: a membership ends on the birthday at which the child reaches it
+// (domain §2: LEFT_BEHIND and MIGRANT < 16, every other < 18).
+int category_age_limit(Category category);
+
+}  // namespace tongdang

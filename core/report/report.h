@@ -1,0 +1,191 @@
+// Coverage reports (issue 5): one engine for the county server and the township station.
+//
+// Maintenance: every change to a child (profile, membership, workflow event, pulled or local) rewrites that child's
+// narrow report rows in the same transaction (refresh_child); rebuild() recomputes every row, for checks.
+// Query: build() computes every figure for an "as of" day from those rows alone (GROUP BY over a covering index),
+// never by scanning events. Renderers turn the one Report value into a table, CSV, JSON or a printable HTML page.
+// What each figure means, and the JSON schema, are in docs/reports.md.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/date.h"
+#include "core/base/status.h"
+#include "core/base/tuning.h"
+#include "core/db/sqlite.h"
+#include "core/model/model.h"
+#include "core/store/events.h"
+
+namespace tongdang::report {
+
+struct PendingSet;
+
+// ---- maintenance (called from the projection path, inside the caller's transaction) ----
+
+// Rewrites the report rows of one child from its profile, memberships, derived state (child_state,
+// care_measures) and events, under the stored county policy.
+void refresh_child(db::Database& db, std::string_view child_id);
+// Rewrites the screening-step rows of one lead from its events.
+void refresh_lead(db::Database& db, std::string_view lead_id);
+// The projection hook: refreshes whatever `event` touches (its child, its lead).
+void on_event(db::Database& db, const Event& event);
+// The hook for profile writes of a child (created, moved village, case worker named …).
+void on_child_profile(db::Database& db, std::string_view child_id);
+// Deletes and recomputes every report row inside the caller's transaction (after a policy change).
+void refresh_all(db::Database& db);
+// Recomputes the tallies of one township from its report rows, inside the caller's transaction: for a writer that
+// loaded report rows in bulk without the hooks (a township snapshot).
+void refresh_tallies(db::Database& db, const std::string& township);
+// refresh_all in its own transaction, for checks; returns the number of children.
+int rebuild(db::Database& db);
+
+// Whether the maintained rows and tallies equal a rebuild: rebuilds inside a transaction that is then rolled back
+// (nothing changes) and counts, per table, the rows found on one side only.
+struct Verification {
+  int children = 0;
+  std::map<std::string, std::int64_t> differing;  // table -> rows on one side only (every table listed)
+  bool consistent() const;
+};
+Verification verify(db::Database& db);
+// Ok when consistent; otherwise an error naming each table that differs and what to do about it.
+Status verification_status(const Verification& verification);
+
+// Defers maintenance for a bulk write on this thread (a pulled page, a ledger import, a generated workload):
+// while it lives, the hooks only note which children and leads changed; flush() refreshes each of them once,
+// and must be called inside the same transaction as the writes. Nested guards defer to the outermost one. A guard
+// dropped without flush() refreshes nothing: only for a caller that then runs refresh_all().
+class BulkRefresh {
+ public:
+  explicit BulkRefresh(db::Database& db);
+  BulkRefresh(const BulkRefresh&) = delete;
+  BulkRefresh& operator=(const BulkRefresh&) = delete;
+  ~BulkRefresh();
+  void flush();
+
+ private:
+  db::Database& db_;
+  std::unique_ptr<PendingSet> pending_;
+  bool owner_ = false;
+};
+
+// ---- the report ----
+
+// One station's sync health, as the report shows it (from the sync state, on a station or the server).
+struct StationHealth {
+  std::string station_id;
+  std::string name;
+  std::string township;
+  std::optional<std::string> last_sync;      // ISO time of the last successful sync; nullopt = never
+  std::optional<std::string> oldest_unsent;  // oldest change not yet pushed, if known
+  int open_conflicts = 0;
+  int rejected_changes = 0;
+};
+
+// Every figure of one unit (the whole scope, a township, or a village), as of the report's day.
+struct Figures {
+  std::string code;  // 9-digit township or 12-digit village code; the scope's code for totals
+  std::string name;
+  int children = 0;                           // under monitoring on the day
+  std::array<int, 4> by_colour{};             // by Colour index
+  int ungraded = 0;
+  std::map<std::string, int> by_category;     // category -> children holding it on the day
+  int registered_in_period = 0;
+  int closed_in_period = 0;
+  // grading
+  int graded = 0;
+  int reassess_overdue = 0;
+  int raises_in_period = 0;
+  int lowerings_in_period = 0;
+  int pending_reviews = 0;                    // current
+  // visits
+  int covered = 0;                            // graded and visited within their colour's interval
+  std::array<int, 4> overdue{};               // by Colour index
+  std::array<int, 3> overdue_by_days{};       // 1–7, 8–30, over 30 days overdue
+  int escalations_open = 0;
+  // care (current)
+  int red_yellow = 0;
+  int minimum_plan_met = 0;
+  std::map<std::string, std::map<std::string, int>> measures;  // area -> status -> count
+  // screening
+  std::map<std::string, int> steps_open;      // step -> open on the day
+  int steps_done_in_period = 0;
+  int steps_done_on_time = 0;
+  std::array<int, 3> steps_overdue_by_days{}; // 1–7, 8–30, over 30 days past the limit
+  // trend: overdue children at each trend point (oldest first, the last is the report's day)
+  std::vector<int> overdue_trend;
+
+  double visit_coverage() const { return graded == 0 ? 0.0 : static_cast<double>(covered) / graded; }
+  double minimum_plan_share() const {
+    return red_yellow == 0 ? 0.0 : static_cast<double>(minimum_plan_met) / red_yellow;
+  }
+  int overdue_total() const { return overdue[0] + overdue[1] + overdue[2] + overdue[3]; }
+};
+
+// A child on the supervisor's overdue list: masked ID only, never a name.
+struct OverdueChild {
+  std::string masked_id;
+  std::string village;
+  Colour colour = Colour::Green;
+  std::string due_on;
+  int days_overdue = 0;
+  bool escalated = false;
+};
+
+// The report's scope: a province (2-digit code, every township in the store), a county (6 digits: every township
+// of the county is listed) or a township (9 digits, with its villages).
+enum class ScopeLevel { Province, County, Township };
+
+// Where the figures are read from: the per-township tallies (one seek per township and day, so fast at province
+// scale, but no villages) or the report rows themselves (needed for villages). Both give the same figures
+// (tested); Auto reads tallies for a county or province and rows for a township.
+enum class Method { Auto, Tallies, Rows };
+
+struct Options {
+  ScopeLevel level = ScopeLevel::Township;
+  Method method = Method::Auto;
+  std::string scope_code;        // 2-digit province, 6-digit county or 9-digit township
+  std::string scope_name;
+  Date as_of;
+  std::optional<Date> period_from;  // default: the first day of the as-of month
+  int trend_points = tuning::kReportTrendPoints;  // weekly points ending on as_of
+  bool overdue_list = false;        // the supervisor's list (station only)
+  std::string generated_at;         // ISO time the report was made
+  std::string source;               // "station" or "server"
+};
+
+struct Report {
+  Options options;
+  Date period_from;
+  std::string policy_version;
+  double coverage_target = 0;
+  std::vector<Date> trend_days;
+  Figures totals;
+  std::vector<Figures> townships;  // county: each township of the county; station: the station's township
+  std::vector<Figures> villages;   // station only
+  std::vector<StationHealth> stations;
+  std::vector<OverdueChild> overdue_children;  // station only
+  // Completeness: stations that have not synced since the as-of day (or ever). Empty = every station current.
+  std::vector<std::string> stale_stations;
+};
+
+// Computes the report from the maintained rows.
+Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations);
+
+// Renderers. Labels follow i18n::language(); the JSON keys are fixed (docs/reports.md).
+nlohmann::json to_json(const Report& report);
+std::string to_table(const Report& report);
+std::string to_csv(const Report& report);  // UTF-8 with a byte-order mark, so Excel reads Chinese correctly
+std::string to_html(const Report& report); // one self-contained page: inline CSS and SVG, no scripts
+
+// "table", "csv", "json", "html" -> the rendered report.
+std::optional<std::string> render(const Report& report, std::string_view format);
+
+}  // namespace tongdang::report

@@ -1,0 +1,52 @@
+// Append-only events (design §2): every fact in a child's history that is not a profile field — memberships,
+// closing, and every step of the 3+4+N workflow. An event is keyed by a UUID made where it was recorded, is
+// never updated, and never conflicts; a correction is a new event. Derived tables (memberships, the current
+// colour, due dates …) are projections of the events, computed the same way on a station and on the server.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/status.h"
+#include "core/db/sqlite.h"
+
+namespace tongdang {
+
+class WriteContext;
+
+struct Event {
+  std::string id;
+  std::optional<std::string> child_id;  // absent for a lead not yet tied to a child
+  std::optional<std::string> lead_id;
+  std::string township;
+  std::string kind;                     // see docs/design.md "Event kinds"
+  nlohmann::json payload = nlohmann::json::object();
+  std::string occurred_on;              // business date, YYYY-MM-DD
+  std::string hlc;
+  std::string actor;
+  std::string actor_role;
+  std::string station_id;
+  std::string recorded_at;
+
+  nlohmann::json to_json() const;
+  // Parses the wire/outbox form; errors name the missing field.
+  static Result<Event> from_json(const nlohmann::json& json);
+};
+
+// Records an event made here: fills in id (if empty), hlc, actor, station and time; applies it; captures it in
+// the outbox; audits it. Call inside Station::write(). An event whose text breaks a limit (check_event_text,
+// text_limits.h) throws WriteRefused: the write returns that Status and nothing of it is kept.
+void record_event(WriteContext& w, Event& event);
+
+// Inserts `event` if it is not known yet and updates the projections. Idempotent: returns false (and changes
+// nothing) for an event already stored. Used for local events and for events pulled from the server.
+bool apply_event(db::Database& db, const Event& event);
+
+// A child's events in HLC order (optionally only those whose kind starts with `kind_prefix`).
+std::vector<Event> child_events(db::Database& db, std::string_view child_id, std::string_view kind_prefix = "");
+
+}  // namespace tongdang

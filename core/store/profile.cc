@@ -1,0 +1,269 @@
+#include "core/store/profile.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/base/i18n.h"
+#include "core/model/division.h"
+#include "core/model/model.h"
+#include "core/projection/projections.h"
+#include "core/report/report.h"
+
+namespace tongdang {
+
+using i18n::trf;
+using nlohmann::json;
+
+const std::vector<FieldSpec>& child_fields() {
+  static const std::vector<FieldSpec> fields = {
+      {"township", FieldKind::Text, false, "", text_rules::kCode},
+      {"village", FieldKind::Village, true, "", text_rules::kCode},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"sex", FieldKind::Choice, false, "sex", text_rules::kCode},
+      {"ethnicity", FieldKind::Text, true, "", text_rules::kShort},
+      {"birth_date", FieldKind::Date, false, "", text_rules::kCode},
+      {"id_number", FieldKind::Text, false, "", text_rules::kCode},
+      {"hukou_status", FieldKind::Choice, false, "hukou_status", text_rules::kCode},
+      {"temp_key", FieldKind::Text, false, "", text_rules::kCode},
+      {"registered_village", FieldKind::Village, true, "", text_rules::kCode},
+      {"registered_address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"current_address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"school", FieldKind::Text, true, "", text_rules::kLine},
+      {"grade", FieldKind::Text, true, "", text_rules::kShort},
+      {"schooling", FieldKind::Choice, true, "schooling", text_rules::kCode},
+      {"boarding", FieldKind::Bool, true, "", text_rules::kCode},
+      {"health", FieldKind::Text, true, "", text_rules::kLine},
+      {"disability_type", FieldKind::Text, true, "", text_rules::kShort},
+      {"disability_grade", FieldKind::Integer, true, "", text_rules::kCode},
+      {"disability_cert", FieldKind::Text, true, "", text_rules::kCode},
+      {"phone", FieldKind::Text, true, "", text_rules::kCode},
+      {"photo_ref", FieldKind::Text, true, "", text_rules::kLine},
+      {"household_income", FieldKind::Text, true, "", text_rules::kLine},
+      {"benefits", FieldKind::Text, true, "", text_rules::kLine},
+      {"case_worker", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"status", FieldKind::Text, false, "", text_rules::kCode},
+      {"closed_reason", FieldKind::Text, false, "", text_rules::kReason},
+      {"closed_on", FieldKind::Date, false, "", text_rules::kCode},
+  };
+  return fields;
+}
+
+const std::vector<FieldSpec>& relative_fields() {
+  static const std::vector<FieldSpec> fields = {
+      {"child_id", FieldKind::Text, false, "", text_rules::kCode},
+      {"relation", FieldKind::Choice, true, "relation", text_rules::kCode},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"id_number", FieldKind::Text, true, "", text_rules::kCode},
+      {"phone", FieldKind::Text, true, "", text_rules::kCode},
+      {"status", FieldKind::Choice, true, "relative_status", text_rules::kCode},
+      {"place", FieldKind::Text, true, "", text_rules::kAddress},
+      {"since", FieldKind::Date, true, "", text_rules::kCode},
+      {"until", FieldKind::Date, true, "", text_rules::kCode},
+      {"capacity", FieldKind::Choice, true, "capacity", text_rules::kCode},
+      {"is_guardian", FieldKind::Bool, true, "", text_rules::kCode},
+      {"address", FieldKind::Text, true, "", text_rules::kAddress},
+      {"notes", FieldKind::Text, true, "", text_rules::kNotes},
+  };
+  return fields;
+}
+
+const FieldSpec* find_field(const std::vector<FieldSpec>& fields, std::string_view name) {
+  auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == name; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+namespace {
+
+std::optional<std::string> parse_choice(std::string_view vocabulary, std::string_view raw) {
+  auto key = [](auto parsed) -> std::optional<std::string> {
+    if (!parsed) return std::nullopt;
+    return std::string(to_string(*parsed));
+  };
+  if (vocabulary == "sex") return key(parse_sex(raw));
+  if (vocabulary == "schooling") return key(parse_schooling(raw));
+  if (vocabulary == "relation") return key(parse_relation(raw));
+  if (vocabulary == "relative_status") return key(parse_relative_status(raw));
+  if (vocabulary == "capacity") return key(parse_capacity(raw));
+  if (vocabulary == "hukou_status") return key(parse_hukou_status(raw));
+  return std::nullopt;
+}
+
+std::string choices_of(std::string_view vocabulary) {
+  if (vocabulary == "sex") return "male|female (男|女)";
+  if (vocabulary == "schooling") return "preschool|in_school|dropout|not_in_school|graduated";
+  if (vocabulary == "relation")
+    return "father|mother|grandfather|grandmother|grandparent|sibling|uncle|aunt|guardian|other";
+  if (vocabulary == "relative_status")
+    return "present|working_away|dead|missing|detained|severely_disabled|seriously_ill|lost_contact";
+  if (vocabulary == "capacity") return "capable|limited|incapable";
+  if (vocabulary == "hukou_status") return "registered|unregistered";
+  return "";
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+const std::vector<FieldSpec>& fields_of(std::string_view entity) {
+  return entity == "child" ? child_fields() : relative_fields();
+}
+
+std::string_view table_of(std::string_view entity) { return entity == "child" ? "children" : "relatives"; }
+
+}  // namespace
+
+Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
+  std::string_view raw = trim(raw_text);
+  const std::string field(spec.name);
+  if (raw.empty()) return json(nullptr);
+  // Length and characters first, for every kind: a date or a choice with an escape in it is refused for that, and
+  // no error message below repeats a megabyte of input.
+  if (auto checked = check_text(field, raw, spec.text); !checked) return checked;
+  switch (spec.kind) {
+    case FieldKind::Text:
+      return json(std::string(raw));
+    case FieldKind::Date: {
+      auto date = Date::parse(raw);
+      if (!date) return Status::invalid(field, trf("'{}' 不是有效日期（应为 YYYY-MM-DD）", "'{}' is not a valid date "
+                                                   "(expected YYYY-MM-DD)", raw));
+      return json(date->to_string());
+    }
+    case FieldKind::Bool: {
+      for (std::string_view yes : {"1", "true", "yes", "y", "是", "Y", "TRUE", "Yes"})
+        if (raw == yes) return json(true);
+      for (std::string_view no : {"0", "false", "no", "n", "否", "N", "FALSE", "No"})
+        if (raw == no) return json(false);
+      return Status::invalid(field, trf("'{}' 应为 是/否", "'{}' must be yes or no", raw));
+    }
+    case FieldKind::Integer: {
+      int value = 0;
+      auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), value);
+      if (error != std::errc() || end != raw.data() + raw.size())
+        return Status::invalid(field, trf("'{}' 不是整数", "'{}' is not a whole number", raw));
+      return json(value);
+    }
+    case FieldKind::Village: {
+      auto checked = check_village_code(raw, spec.name);
+      if (!checked) return checked.status();
+      return json(std::string(raw));
+    }
+    case FieldKind::Choice: {
+      auto key = parse_choice(spec.choice, raw);
+      if (!key) return Status::invalid(field, trf("'{}' 不是可选值之一：{}", "'{}' is not one of {}", raw,
+                                                  choices_of(spec.choice)));
+      return json(*key);
+    }
+  }
+  return Status::internal("unknown field kind");
+}
+
+namespace {
+
+// UPDATEs the given fields of an existing row, or INSERTs a new one (with `created_by` unless empty or among the
+// fields); then the derived rows that read it.
+void write_profile_row(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                       std::string_view now_iso, bool update, std::string_view created_by = {}) {
+  const auto& specs = fields_of(entity);
+  // The columns written and their values, pointing into `fields` (no copies: a ledger import writes thousands).
+  std::vector<std::pair<const std::string*, const json*>> columns;
+  columns.reserve(fields.size());
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const std::string& name = it.key();
+    const bool stamp = name == "created_at" || name == "created_by";
+    // Column names come only from our own field table, never from input, so building SQL here is safe.
+    if (stamp ? !update : find_field(specs, name) != nullptr) columns.emplace_back(&name, &it.value());
+  }
+  const bool add_created_by = !update && !created_by.empty() && !fields.contains("created_by");
+  // Plain appends rather than fmt: a ledger import builds this text thousands of times (the statement itself is
+  // prepared once per distinct text and cached).
+  std::string sql;
+  if (update) {
+    sql.append("UPDATE ").append(table_of(entity)).append(" SET updated_at = ?2");
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      sql.append(", ").append(*columns[i].first).append(" = ?").append(std::to_string(i + 3));
+    sql.append(" WHERE id = ?1");
+  } else {
+    std::string names = "id, updated_at";
+    std::string placeholders = "?1, ?2";
+    if (!fields.contains("created_at")) {
+      names += ", created_at";
+      placeholders += ", ?2";
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      names.append(", ").append(*columns[i].first);
+      placeholders.append(", ?").append(std::to_string(i + 3));
+    }
+    if (add_created_by) {
+      names.append(", created_by");
+      placeholders.append(", ?").append(std::to_string(columns.size() + 3));
+    }
+    sql.append("INSERT INTO ").append(table_of(entity)).append("(").append(names).append(") VALUES(");
+    sql.append(placeholders).append(")");
+  }
+  auto statement = db.cached(sql);
+  // The id, the time and the values (held by `fields`) outlive run(): bound without copies.
+  statement->bind_static(1, id).bind_static(2, now_iso);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const json& value = *columns[i].second;
+    int index = static_cast<int>(i) + 3;
+    if (value.is_null()) statement->bind_null(index);
+    else if (value.is_boolean()) statement->bind(index, value.get<bool>() ? 1 : 0);
+    else if (value.is_number_integer()) statement->bind(index, value.get<std::int64_t>());
+    else if (value.is_string()) statement->bind_static(index, value.get_ref<const std::string&>());
+    else statement->bind(index, value.dump());
+  }
+  if (add_created_by) statement->bind_static(static_cast<int>(columns.size()) + 3, created_by);
+  statement->run();
+  if (entity != "child") return;
+  // The child's workflow state (its case worker, or a profile that arrived after its events), and through it the
+  // report rows; else the report rows alone (they read the village, the case worker …).
+  if (!projections::workflow_child_profile(db, id, !update, fields.contains("case_worker")))
+    report::on_child_profile(db, id);
+}
+
+}  // namespace
+
+void upsert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso) {
+  // An existing row is UPDATEd, a new one INSERTed. (Not one INSERT … ON CONFLICT DO UPDATE: SQLite checks the
+  // NOT NULL columns of the would-be inserted row first, so an upsert of a few fields of an existing child fails.)
+  auto exists = db.cached(std::string("SELECT 1 FROM ").append(table_of(entity)).append(" WHERE id = ?1"));
+  exists->bind(1, id);
+  const bool update = exists->step();
+  exists->reset();
+  write_profile_row(db, entity, id, fields, now_iso, update);
+}
+
+void insert_profile(db::Database& db, std::string_view entity, std::string_view id, const json& fields,
+                    std::string_view now_iso, std::string_view created_by) {
+  write_profile_row(db, entity, id, fields, now_iso, /*update=*/false, created_by);
+}
+
+json read_profile(db::Database& db, std::string_view entity, std::string_view id, const std::vector<std::string>& names) {
+  const auto& specs = fields_of(entity);
+  std::vector<const FieldSpec*> wanted;
+  for (const auto& spec : specs)
+    if (names.empty() || std::find(names.begin(), names.end(), spec.name) != names.end()) wanted.push_back(&spec);
+  if (wanted.empty()) return json::object();
+  std::string columns;
+  for (const auto* spec : wanted) columns += (columns.empty() ? "" : ", ") + std::string(spec->name);
+  auto query = db.cached(fmt::format("SELECT {} FROM {} WHERE id = ?1", columns, table_of(entity)));
+  query->bind(1, id);
+  if (!query->step()) return nullptr;
+  json out = json::object();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    int column = static_cast<int>(i);
+    const FieldSpec& spec = *wanted[i];
+    if (query->is_null(column)) out[std::string(spec.name)] = nullptr;
+    else if (spec.kind == FieldKind::Bool) out[std::string(spec.name)] = query->get_int(column) != 0;
+    else if (spec.kind == FieldKind::Integer) out[std::string(spec.name)] = query->get_int(column);
+    else out[std::string(spec.name)] = query->get_text(column);
+  }
+  return out;
+}
+
+}  // namespace tongdang

@@ -1,0 +1,590 @@
+#include "core/workflow/children.h"
+
+#include <algorithm>
+
+#include "core/base/i18n.h"
+#include "core/base/ids.h"
+#include "core/model/division.h"
+#include "core/model/id_number.h"
+#include "core/projection/projections.h"
+#include "core/store/events.h"
+#include "core/store/profile.h"
+#include "core/store/record_ref.h"
+
+namespace tongdang {
+
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+namespace {
+
+std::string field_or_empty(const std::map<std::string, std::string>& fields, const std::string& name) {
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string() : it->second;
+}
+
+// Server versions last seen for `names` of an entity: the base of an edit (design §4).
+json base_versions(db::Database& db, std::string_view entity, std::string_view id, const json& fields) {
+  json base = json::object();
+  auto query = db.cached("SELECT version FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
+  for (const auto& [name, value] : fields.items()) {
+    query->bind(1, entity).bind(2, id).bind(3, name);
+    base[name] = query->step() ? query->get_int(0) : 0;
+    query->reset();
+  }
+  return base;
+}
+
+// Writes profile fields locally, with their outbox and audit rows.
+void write_profile(WriteContext& w, std::string_view entity, std::string_view id, std::string_view child_id,
+                   const json& fields, bool create) {
+  json before = create ? json() : read_profile(w.db(), entity, id, [&] {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : fields.items()) names.push_back(name);
+    return names;
+  }());
+  Hlc hlc = w.stamp();
+  // A new id: no row to look for. A child records who registered it (relatives have no such column).
+  if (create) insert_profile(w.db(), entity, id, fields, w.now_iso(), entity == "child" ? w.station().actor().name : "");
+  else upsert_profile(w.db(), entity, id, fields, w.now_iso());
+  std::string captured =
+      w.capture({entity, id, child_id, create ? "create" : "update", fields,
+                 create ? json::object() : base_versions(w.db(), entity, id, fields)},
+                hlc);
+  std::optional<std::string> before_text;
+  if (!before.is_null()) before_text = before.dump();
+  w.audit_text(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before_text, captured);
+}
+
+Result<Category> category_named(std::string_view text) {
+  auto category = parse_category(text);
+  if (!category)
+    return Status::invalid("category", trf("'{}' 不是已知类别（ORPHAN、FUC、DISABLED_SEVERE、ILL_SERIOUS、LOW_INCOME、"
+                                           "GUARDIAN_RISK、LEFT_BEHIND、MIGRANT、OTHER）",
+                                           "'{}' is not a category (ORPHAN, FUC, DISABLED_SEVERE, ILL_SERIOUS, "
+                                           "LOW_INCOME, GUARDIAN_RISK, LEFT_BEHIND, MIGRANT, OTHER)",
+                                           text));
+  return *category;
+}
+
+// The age-limit rule of domain §2: refused at or past the limit on `from`; ends on the limit birthday.
+Result<Date> membership_end(Category category, Date birth_date, Date from) {
+  int limit = category_age_limit(category);
+  Date ends = birth_date.plus_years(limit);
+  if (from >= ends)
+    return Status::invalid("category", trf("{}：儿童在 {} 已满 {} 周岁（{} 满），不能登记为该类别",
+                                           "{}: the child is {} or older on {} (turned {} on {}); the category ends "
+                                           "at that age",
+                                           i18n::label(to_string(category)),
+                                           i18n::language() == i18n::Lang::Zh ? from.to_string() : std::to_string(limit),
+                                           i18n::language() == i18n::Lang::Zh ? std::to_string(limit) : from.to_string(),
+                                           i18n::language() == i18n::Lang::Zh ? ends.to_string() : std::to_string(limit),
+                                           ends.to_string()));
+  return ends;
+}
+
+Event membership_event(const std::string& child_id, Category category, Date from, Date to, std::string_view reason) {
+  Event event;
+  event.child_id = child_id;
+  event.kind = "membership.add";
+  event.occurred_on = from.to_string();
+  event.payload = {{"category", to_string(category)}, {"from", from.to_string()}, {"to", to.to_string()},
+                   {"reason", reason}};
+  return event;
+}
+
+
+}  // namespace
+
+// ---- projections of the child-file events ----
+
+void projections::child_file(db::Database& db, const Event& event) {
+  if (!event.child_id) return;
+  const std::string& child = *event.child_id;
+  if (event.kind == "membership.add") {
+    auto insert = db.cached(
+        "INSERT INTO memberships(id, child_id, category, from_date, to_date, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT(id) DO NOTHING");
+    insert->bind_all(event.id, child, event.payload.value("category", ""), event.payload.value("from", ""),
+                     event.payload.value("to", ""), event.payload.value("reason", ""));
+    insert->run();
+  } else if (event.kind == "membership.end") {
+    // Ends the open membership of that category, never extending one that ended earlier.
+    auto update = db.cached(
+        "UPDATE memberships SET to_date = min(to_date, ?3), ended_reason = ?4 WHERE child_id = ?1 AND category = ?2"
+        " AND to_date > ?3");
+    update->bind_all(child, event.payload.value("category", ""), event.payload.value("to", ""),
+                     event.payload.value("reason", ""));
+    update->run();
+  } else if (event.kind == "membership.confirm") {
+    auto update = db.cached(
+        "UPDATE memberships SET confirmed_by = ?3, confirmed_on = ?4 WHERE child_id = ?1 AND category = ?2"
+        " AND confirmed_by IS NULL");
+    update->bind_all(child, event.payload.value("category", ""), event.actor, event.occurred_on);
+    update->run();
+  } else if (event.kind == "file.close") {
+    auto update = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1");
+    update->bind_all(child, event.payload.value("reason", ""), event.occurred_on);
+    update->run();
+  } else if (event.kind == "file.reopen") {
+    auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
+    update->bind_all(child);
+    update->run();
+  }
+}
+
+// ---- registering ----
+
+Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
+  const User& actor = station.actor();
+  if (!roles::may_write_children(actor.role))
+    return Status::refused(trf("{} 是查看者，不能登记儿童", "{} is a viewer and may not register children", actor.name));
+  for (const auto& [name, value] : input.fields) {
+    const FieldSpec* spec = find_field(child_fields(), name);
+    bool allowed = spec && (spec->editable || name == "sex" || name == "birth_date" || name == "id_number" ||
+                            name == "hukou_status");
+    if (!allowed) return Status::invalid(name, tr("不是可登记的字段", "is not a field that can be entered"));
+  }
+  const Date today = station.clock().today();
+  PreparedChild child;
+  json& profile = child.profile;
+  profile = json::object();
+  for (const auto& [name, value] : input.fields) {
+    if (name == "id_number" || name == "hukou_status") continue;
+    auto normalized = normalize_field(*find_field(child_fields(), name), value);
+    if (!normalized) return normalized.status();
+    profile[name] = normalized.value();
+  }
+  if (!profile.contains("name") || profile["name"].is_null())
+    return Status::invalid("name", tr("必填：儿童姓名", "required: the child's name"));
+  if (!profile.contains("village") || profile["village"].is_null())
+    return Status::invalid("village", tr("必填：现居村(居)代码（12位）", "required: the 12-digit village code"));
+  const std::string village = profile["village"];
+  if (village.substr(0, 9) != station.township())
+    return Status::invalid("village", trf("村(居) {} 不属于本站乡镇 {}", "village {} is not in this station's township {}",
+                                          village, station.township()));
+  if (!actor.covers_village(village))
+    return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, village));
+
+  auto hukou_text = field_or_empty(input.fields, "hukou_status");
+  auto hukou = hukou_text.empty() ? std::optional(HukouStatus::Registered) : parse_hukou_status(hukou_text);
+  if (!hukou) return Status::invalid("hukou_status", tr("应为 registered 或 unregistered（有户籍/无户籍）",
+                                                        "must be registered or unregistered"));
+  profile["hukou_status"] = std::string(to_string(*hukou));
+  const std::string id_text = field_or_empty(input.fields, "id_number");
+
+  if (*hukou == HukouStatus::Registered) {
+    if (id_text.empty())
+      return Status::invalid("id_number", tr("必填：身份证号（无户籍儿童请用 --hukou unregistered）",
+                                             "required (for a child without household registration use "
+                                             "--hukou unregistered)"));
+    auto id = parse_id_number(id_text, today);
+    if (!id) return id.status();
+    child.warnings = id->warnings;
+    profile["id_number"] = id->text;
+    const std::string derived_sex(to_string(id->sex));
+    if (profile.contains("sex") && !profile["sex"].is_null() && profile["sex"] != derived_sex)
+      return Status::invalid("sex", trf("与身份证号不符：身份证号第17位表示{}，输入为{}",
+                                        "does not match the ID number: its 17th digit says {}, you typed {}",
+                                        i18n::label(derived_sex), i18n::label(profile["sex"].get<std::string>())));
+    if (profile.contains("birth_date") && !profile["birth_date"].is_null() &&
+        profile["birth_date"] != id->birth_date.to_string())
+      return Status::invalid("birth_date", trf("与身份证号不符：身份证号中的出生日期为 {}，输入为 {}",
+                                               "does not match the ID number: it gives {}, you typed {}",
+                                               id->birth_date.to_string(), profile["birth_date"].get<std::string>()));
+    profile["sex"] = derived_sex;
+    profile["birth_date"] = id->birth_date.to_string();
+    auto existing = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
+    existing->bind(1, id->text);
+    if (existing->step())
+      return Status::refused(trf("身份证号 {} 已登记（档案 {}）；同一儿童只建一个档案", "ID number {} is already "
+                                 "registered (file {}); one file per child", mask_id_number(id->text),
+                                 existing->get_text(0)));
+  } else {
+    if (!id_text.empty())
+      return Status::invalid("id_number", tr("无户籍儿童没有身份证号；请去掉身份证号或改为有户籍",
+                                             "a child without registration has no ID number"));
+    if (!profile.contains("sex") || profile["sex"].is_null())
+      return Status::invalid("sex", tr("无户籍儿童必须填写性别", "required for a child without registration"));
+    if (!profile.contains("birth_date") || profile["birth_date"].is_null())
+      return Status::invalid("birth_date", tr("无户籍儿童必须填写出生日期", "required for a child without registration"));
+  }
+  child.birth_date = *Date::parse(profile["birth_date"].get<std::string>());
+  if (child.birth_date > today)
+    return Status::invalid("birth_date", tr("出生日期不能晚于今天", "must not be in the future"));
+  if (child.birth_date.age_on(today) >= 18)
+    return Status::invalid("birth_date", tr("已满18周岁，不属于未成年人", "the person is 18 or older, not a child"));
+
+  for (const auto& text : input.categories) {
+    auto category = category_named(text);
+    if (!category) return category.status();
+    if (auto ends = membership_end(*category, child.birth_date, today); !ends) return ends.status();
+    if (std::find(child.categories.begin(), child.categories.end(), *category) == child.categories.end())
+      child.categories.push_back(*category);
+  }
+  child.id = station.new_id();
+  profile["township"] = station.township();
+  profile["status"] = "open";
+  if (*hukou == HukouStatus::Unregistered) profile["temp_key"] = "TMP-" + short_record_id(child.id);
+  return child;
+}
+
+void insert_child(WriteContext& w, const PreparedChild& child) {
+  write_profile(w, "child", child.id, child.id, child.profile, /*create=*/true);
+  const Date today = w.station().clock().today();
+  for (Category category : child.categories) {
+    Date to = child.birth_date.plus_years(category_age_limit(category));
+    Event event = membership_event(child.id, category, today, to, "");
+    record_event(w, event);
+  }
+}
+
+Result<AddedChild> add_child(Station& station, const NewChild& input) {
+  auto prepared = prepare_child(station, input);
+  if (!prepared) return prepared.status();
+  Status written = station.write([&](WriteContext& w) {
+    insert_child(w, prepared.value());
+    return Status::ok();
+  });
+  if (!written) return written;
+  return AddedChild{prepared->id, prepared->warnings};
+}
+
+// ---- finding and showing ----
+
+Result<std::string> resolve_child(Station& station, std::string_view ref) {
+  if (ref.empty()) return Status::invalid("child", tr("需要儿童编号或身份证号", "a child id or ID number is needed"));
+  auto& db = station.db();
+  if (looks_like_uuid(ref)) {
+    auto query = db.cached("SELECT id FROM children WHERE id = ?1");
+    query->bind(1, ref);
+    if (query->step()) return query->get_text(0);
+  }
+  std::string upper(ref);
+  if (upper.size() == 18 && upper.back() == 'x') upper.back() = 'X';
+  auto by_key = db.cached("SELECT id FROM children WHERE id_number = ?1 OR temp_key = ?1");
+  by_key->bind(1, upper);
+  if (by_key->step()) {
+    std::string id = by_key->get_text(0);
+    if (!by_key->step()) return id;
+  }
+  if (ref.size() >= 4 && ref.size() < 36) return resolve_record_ref(db, "children", ref, "child", "儿童", "child");
+  return Status::not_found(trf("找不到儿童 {}", "no child {}", ref));
+}
+
+std::optional<Colour> current_colour(db::Database& db, std::string_view child_id) {
+  auto query = db.cached("SELECT colour FROM child_state WHERE child_id = ?1");
+  query->bind(1, child_id);
+  if (!query->step() || query->is_null(0)) return std::nullopt;
+  return parse_colour(query->get_text(0));
+}
+
+Status check_child_access(Station& station, std::string_view child_id, bool for_write) {
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  if (actor.role != Role::Director) return Status::ok();
+  auto query = station.db().cached("SELECT village FROM children WHERE id = ?1");
+  query->bind(1, child_id);
+  if (!query->step()) return Status::not_found(trf("找不到儿童 {}", "no child {}", child_id));
+  std::string village = query->get_text(0);
+  if (!actor.covers_village(village))
+    return Status::refused(trf("{} 不负责村(居) {}，不能{}该儿童档案", "{} is not responsible for village {} and may "
+                               "not {} this file", actor.name, village,
+                               for_write ? tr("修改", "change") : tr("查看", "open")));
+  return Status::ok();
+}
+
+namespace {
+
+json membership_rows(db::Database& db, std::string_view child_id, Date today, json& active) {
+  json rows = json::array();
+  active = json::array();
+  auto query = db.cached(
+      "SELECT category, from_date, to_date, reason, confirmed_by, confirmed_on, ended_reason FROM memberships"
+      " WHERE child_id = ?1 ORDER BY from_date, category");
+  query->bind(1, child_id);
+  const std::string on = today.to_string();
+  while (query->step()) {
+    std::string category = query->get_text(0);
+    bool is_active = query->get_text(1) <= on && on < query->get_text(2);
+    rows.push_back({{"category", category},
+                    {"from", query->get_text(1)},
+                    {"to", query->get_text(2)},
+                    {"active", is_active},
+                    {"reason", query->get_text(3)},
+                    {"confirmed_by", query->get_optional_text(4) ? json(*query->get_optional_text(4)) : json()},
+                    {"ended_reason", query->get_optional_text(6) ? json(*query->get_optional_text(6)) : json()}});
+    if (is_active && std::find(active.begin(), active.end(), category) == active.end()) active.push_back(category);
+  }
+  return rows;
+}
+
+json relative_rows(db::Database& db, std::string_view child_id, bool full_id) {
+  json rows = json::array();
+  auto query = db.cached("SELECT id FROM relatives WHERE child_id = ?1 ORDER BY created_at, id");
+  query->bind(1, child_id);
+  std::vector<std::string> ids;
+  while (query->step()) ids.push_back(query->get_text(0));
+  for (const auto& id : ids) {
+    json row = read_profile(db, "relative", id);
+    row.erase("child_id");
+    row["id"] = id;
+    if (!full_id && row["id_number"].is_string()) row["id_number"] = mask_id_number(row["id_number"].get<std::string>());
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+json child_view(Station& station, const std::string& id, bool full_id, bool with_relatives) {
+  auto& db = station.db();
+  json view = read_profile(db, "child", id);
+  view["id"] = id;
+  const Date today = station.clock().today();
+  if (auto birth = Date::parse(view.value("birth_date", ""))) view["age"] = birth->age_on(today);
+  if (!full_id && view["id_number"].is_string()) view["id_number"] = mask_id_number(view["id_number"].get<std::string>());
+  json active;
+  view["memberships"] = membership_rows(db, id, today, active);
+  view["categories"] = active;
+  auto colour = current_colour(db, id);
+  view["colour"] = colour ? json(std::string(to_string(*colour))) : json(nullptr);
+  if (with_relatives) view["relatives"] = relative_rows(db, id, full_id);
+  return view;
+}
+
+Status check_full_id(Station& station, bool full_id) {
+  if (full_id && !roles::may_see_full_id_numbers(station.actor().role))
+    return Status::refused(trf("{}（{}）无权查看完整身份证号", "{} ({}) may not see full ID numbers",
+                               station.actor().name, i18n::label(to_string(station.actor().role))));
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<json> show_child(Station& station, std::string_view ref, bool full_id) {
+  if (auto allowed = check_full_id(station, full_id); !allowed) return allowed;
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), false); !access) return access;
+  json view = child_view(station, id.value(), full_id, true);
+  if (view["colour"] == "red") station.audit_read("file.open_red", "child", id.value());
+  if (full_id) station.audit_read("file.open_full_id", "child", id.value());
+  return view;
+}
+
+Result<std::vector<json>> list_children(Station& station, const ChildFilter& filter, bool full_id) {
+  if (auto allowed = check_full_id(station, full_id); !allowed) return allowed;
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  if (filter.village) {
+    if (auto checked = check_village_code(*filter.village, "village"); !checked) return checked.status();
+  }
+  std::string sql = "SELECT id, village FROM children c WHERE 1 = 1";
+  if (!filter.include_closed) sql += " AND status = 'open'";
+  if (filter.village) sql += " AND village = ?1";
+  if (filter.category)
+    sql += " AND EXISTS (SELECT 1 FROM memberships m WHERE m.child_id = c.id AND m.category = ?2"
+           " AND m.from_date <= ?3 AND ?3 < m.to_date)";
+  sql += " ORDER BY village, name, id";
+  auto query = station.db().prepare(sql);
+  if (filter.village) query.bind(1, *filter.village);
+  if (filter.category) query.bind(2, to_string(*filter.category)).bind(3, station.clock().today().to_string());
+  std::vector<std::string> ids;
+  while (query.step())
+    if (actor.covers_village(query.get_text(1))) ids.push_back(query.get_text(0));
+  std::vector<json> rows;
+  rows.reserve(ids.size());
+  for (const auto& id : ids) rows.push_back(child_view(station, id, full_id, true));
+  if (full_id) station.audit_read("file.list_full_id", "child", "");
+  return rows;
+}
+
+// ---- changing ----
+
+Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
+  json fields = json::object();
+  for (const auto& [name, raw] : sets) {
+    const FieldSpec* spec = find_field(child_fields(), name);
+    if (!spec) return Status::invalid(name, tr("不是儿童档案的字段", "is not a field of the child file"));
+    if (!spec->editable)
+      return Status::invalid(name, tr("不能直接修改（身份证号、性别、出生日期由身份证号确定；结案用 child close）",
+                                      "cannot be changed directly (ID number, sex and date of birth come from the ID "
+                                      "number; use child close to close)"));
+    auto value = normalize_field(*spec, raw);
+    if (!value) return value.status();
+    if (name == "name" && value.value().is_null()) return Status::invalid("name", tr("不能为空", "must not be empty"));
+    if (name == "village") {
+      if (value.value().is_null()) return Status::invalid("village", tr("不能为空", "must not be empty"));
+      std::string village = value.value();
+      if (village.substr(0, 9) != station.township())
+        return Status::refused(trf("村(居) {} 不属于本乡镇；跨乡镇迁移由县级办理转移", "village {} is outside this "
+                                   "township; moving to another township is a county transfer", village));
+      if (!station.actor().covers_village(village))
+        return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", station.actor().name, village));
+    }
+    fields[name] = value.value();
+  }
+  json current = read_profile(station.db(), "child", id.value());
+  json changed = json::object();
+  for (const auto& [name, value] : fields.items())
+    if (current[name] != value) changed[name] = value;
+  if (changed.empty()) return Status::ok();
+  return station.write([&](WriteContext& w) {
+    write_profile(w, "child", id.value(), id.value(), changed, false);
+    return Status::ok();
+  });
+}
+
+Status close_child(Station& station, std::string_view ref, std::string_view reason) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  if (reason.empty()) return Status::invalid("reason", tr("结案必须写明原因", "closing a file needs a reason"));
+  auto status = read_profile(station.db(), "child", id.value(), {"status"});
+  if (status["status"] == "closed") return Status::refused(tr("该档案已结案", "the file is already closed"));
+  return station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = "file.close";
+    event.payload = {{"reason", reason}};
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Status add_membership(Station& station, std::string_view ref, std::string_view category_text, std::optional<Date> from,
+                      std::string_view reason) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  auto category = category_named(category_text);
+  if (!category) return category.status();
+  json profile = read_profile(station.db(), "child", id.value(), {"birth_date"});
+  Date birth = *Date::parse(profile["birth_date"].get<std::string>());
+  Date start = from.value_or(station.clock().today());
+  auto ends = membership_end(*category, birth, start);
+  if (!ends) return ends.status();
+  auto open = station.db().cached(
+      "SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND from_date <= ?3 AND ?3 < to_date");
+  open->bind_all(id.value(), std::string(to_string(*category)), start.to_string());
+  if (open->step()) return Status::refused(trf("该儿童已有有效的{}类别", "the child already holds {}",
+                                               i18n::label(to_string(*category))));
+  open->reset();
+  return station.write([&](WriteContext& w) {
+    Event event = membership_event(id.value(), *category, start, ends.value(), reason);
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Status end_membership(Station& station, std::string_view ref, std::string_view category_text, std::optional<Date> to,
+                      std::string_view reason) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  auto category = category_named(category_text);
+  if (!category) return category.status();
+  if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
+  Date end = to.value_or(station.clock().today());
+  auto open = station.db().cached("SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND to_date > ?3");
+  open->bind_all(id.value(), std::string(to_string(*category)), end.to_string());
+  if (!open->step()) return Status::not_found(trf("该儿童没有有效的{}类别", "the child holds no open {}",
+                                                  i18n::label(to_string(*category))));
+  open->reset();
+  return station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = "membership.end";
+    event.occurred_on = end.to_string();
+    event.payload = {{"category", to_string(*category)}, {"to", end.to_string()}, {"reason", reason}};
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+// ---- relatives ----
+
+namespace {
+
+Result<json> normalize_relative(Station& station, const std::map<std::string, std::string>& fields, bool creating) {
+  json out = json::object();
+  for (const auto& [name, raw] : fields) {
+    const FieldSpec* spec = find_field(relative_fields(), name);
+    if (!spec || !spec->editable) return Status::invalid(name, tr("不是家庭成员的字段", "is not a field of a relative"));
+    auto value = normalize_field(*spec, raw);
+    if (!value) return value.status();
+    if (name == "id_number" && value.value().is_string()) {
+      auto id = parse_id_number(value.value().get<std::string>(), station.clock().today());
+      if (!id) return id.status();
+      value = json(id->text);
+    }
+    out[name] = value.value();
+  }
+  if (creating) {
+    for (const char* required : {"relation", "name", "status"})
+      if (!out.contains(required) || out[required].is_null())
+        return Status::invalid(required, tr("必填", "required"));
+    if (!out.contains("is_guardian")) out["is_guardian"] = out["relation"] == "guardian";
+  }
+  if (out.contains("status") && out["status"] == "working_away" && creating && (!out.contains("place") || out["place"].is_null()))
+    return Status::invalid("place", tr("外出务工需填写务工地点", "working away needs the place"));
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> add_relative(Station& station, std::string_view child_ref,
+                                 const std::map<std::string, std::string>& fields) {
+  auto child = resolve_child(station, child_ref);
+  if (!child) return child.status();
+  if (auto access = check_child_access(station, child.value(), true); !access) return access;
+  auto values = normalize_relative(station, fields, true);
+  if (!values) return values.status();
+  std::string id = station.new_id();
+  Status written = station.write([&](WriteContext& w) {
+    insert_relative(w, id, child.value(), values.value());
+    return Status::ok();
+  });
+  if (!written) return written;
+  return id;
+}
+
+Result<json> prepare_relative(Station& station, const std::map<std::string, std::string>& fields) {
+  return normalize_relative(station, fields, true);
+}
+
+void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id, const json& relative) {
+  json row = relative;
+  row["child_id"] = child_id;
+  write_profile(w, "relative", relative_id, child_id, row, true);
+}
+
+Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets) {
+  auto found = resolve_record_ref(station.db(), "relatives", relative_id, "relative", "家庭成员", "relative");
+  if (!found) return found.status();
+  const std::string id = found.value();
+  auto query = station.db().cached("SELECT child_id FROM relatives WHERE id = ?1");
+  query->bind(1, id);
+  if (!query->step()) return Status::not_found(trf("找不到家庭成员 {}", "no relative {}", relative_id));
+  const std::string child_id = query->get_text(0);
+  query->reset();
+  if (auto access = check_child_access(station, child_id, true); !access) return access;
+  if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
+  auto values = normalize_relative(station, sets, false);
+  if (!values) return values.status();
+  for (const char* required : {"relation", "name", "status"})
+    if (values->contains(required) && values.value()[required].is_null())
+      return Status::invalid(required, tr("不能为空", "must not be empty"));
+  return station.write([&](WriteContext& w) {
+    write_profile(w, "relative", id, child_id, values.value(), false);
+    return Status::ok();
+  });
+}
+
+}  // namespace tongdang

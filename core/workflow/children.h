@@ -1,0 +1,97 @@
+// The child file (一人一档): registering a child, finding, showing, listing, editing and closing files, category
+// memberships with their age limits (domain §2), and the family (domain §7). Every write is one transaction with
+// its audit and outbox rows; bad input changes nothing.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/status.h"
+#include "core/model/model.h"
+#include "core/store/station.h"
+
+namespace tongdang {
+
+// A child as entered: raw text by field name (see profile.h: child_fields()), plus categories.
+struct NewChild {
+  std::map<std::string, std::string> fields;
+  std::vector<std::string> categories;  // machine names or Chinese labels
+  std::string category_reason;
+};
+
+// A new child that passed every check, ready to write.
+struct PreparedChild {
+  std::string id;
+  nlohmann::json profile;               // normalised field values
+  std::vector<Category> categories;
+  Date birth_date;
+  std::vector<std::string> warnings;    // e.g. an unknown county code in the ID number
+};
+
+struct AddedChild {
+  std::string id;
+  std::vector<std::string> warnings;
+};
+
+// Checks a new child against every rule (ID number, village in scope, derived sex and date of birth, age
+// limits, a duplicate ID number on this station) as of today; writes nothing.
+Result<PreparedChild> prepare_child(Station& station, const NewChild& input);
+// Writes a prepared child (profile, memberships, outbox, audit). Call inside Station::write().
+void insert_child(WriteContext& w, const PreparedChild& child);
+// prepare_child + insert_child in one transaction.
+Result<AddedChild> add_child(Station& station, const NewChild& input);
+
+// Finds a child by UUID, a unique prefix of it (at least 4 characters), the ID number or a temporary key.
+Result<std::string> resolve_child(Station& station, std::string_view ref);
+
+struct ChildFilter {
+  std::optional<std::string> village;
+  std::optional<Category> category;
+  bool include_closed = false;
+};
+
+// A child as shown to the acting user: the profile with the ID number masked unless `full_id` (which needs a
+// role that may see it), its active categories and memberships, colour (null until graded), relatives.
+// Refused for a child outside the user's villages; opening a red file is audited.
+Result<nlohmann::json> show_child(Station& station, std::string_view ref, bool full_id);
+// The children the acting user may see, by village then name.
+Result<std::vector<nlohmann::json>> list_children(Station& station, const ChildFilter& filter, bool full_id);
+
+// Sets profile fields ("name=张小明"). Only editable fields; the ID number, sex and date of birth are fixed by
+// the ID number and change only through a correction.
+Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets);
+// Closes a file with a reason (never deletes it).
+Status close_child(Station& station, std::string_view ref, std::string_view reason);
+
+// Adds a category membership from `from` (default today). Refused at or past the category's age limit; the
+// membership ends by itself at the birthday of that limit.
+Status add_membership(Station& station, std::string_view ref, std::string_view category, std::optional<Date> from,
+                      std::string_view reason);
+// Ends a membership on `to` (default today) with a reason.
+Status end_membership(Station& station, std::string_view ref, std::string_view category, std::optional<Date> to,
+                      std::string_view reason);
+
+// Relatives and the entrusted guardian. `fields` are raw text by field name (profile.h: relative_fields()).
+Result<std::string> add_relative(Station& station, std::string_view child_ref,
+                                 const std::map<std::string, std::string>& fields);
+Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets);
+// Checks a new relative's raw fields (relation, name and status required; working away needs the place; an ID
+// number is validated as of today); writes nothing. Returns the normalised fields, without child_id.
+Result<nlohmann::json> prepare_relative(Station& station, const std::map<std::string, std::string>& fields);
+// Writes a prepared relative of `child_id` with id `relative_id` (profile, outbox, audit). Call inside
+// Station::write().
+void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id,
+                     const nlohmann::json& relative);
+
+// Checks that the acting user may see or write `child_id` (director: own villages; viewer: no single files).
+Status check_child_access(Station& station, std::string_view child_id, bool for_write);
+
+// The child's current colour from the derived state, if graded.
+std::optional<Colour> current_colour(db::Database& db, std::string_view child_id);
+
+}  // namespace tongdang

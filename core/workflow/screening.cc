@@ -1,0 +1,351 @@
+#include "core/workflow/screening.h"
+
+#include "core/store/record_ref.h"
+
+#include <algorithm>
+
+#include "core/base/i18n.h"
+#include "core/model/division.h"
+#include "core/model/id_number.h"
+#include "core/rules/schedule.h"
+#include "core/store/events.h"
+
+namespace tongdang {
+
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+namespace {
+
+struct LeadRow {
+  std::string id, village, state;
+  std::optional<std::string> child_id;
+};
+
+std::optional<LeadRow> read_lead(db::Database& db, std::string_view id) {
+  auto query = db.cached("SELECT id, village, state, child_id FROM leads WHERE id = ?1");
+  query->bind(1, id);
+  if (!query->step()) return std::nullopt;
+  return LeadRow{query->get_text(0), query->get_text(1), query->get_text(2), query->get_optional_text(3)};
+}
+
+Status check_lead_access(Station& station, const LeadRow& lead) {
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，不能办理排查", "{} is a viewer and may not handle screenings", actor.name));
+  if (!actor.covers_village(lead.village))
+    return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, lead.village));
+  return Status::ok();
+}
+
+// The lead at `state` tied to a child (the latest one).
+Result<LeadRow> lead_of_child(Station& station, const std::string& child_id, std::string_view state,
+                              const char* zh_missing, const char* en_missing) {
+  auto query = station.db().cached(
+      "SELECT id FROM leads WHERE child_id = ?1 AND state = ?2 ORDER BY discovered_on DESC, id DESC LIMIT 1");
+  query->bind(1, child_id).bind(2, state);
+  if (!query->step()) return Status::refused(tr(zh_missing, en_missing));
+  return *read_lead(station.db(), query->get_text(0));
+}
+
+Status refuse_role(Station& station, const char* zh, const char* en) {
+  return Status::refused(trf(zh, en, station.actor().name, i18n::label(to_string(station.actor().role))));
+}
+
+}  // namespace
+
+bool is_lead_source(std::string_view source) {
+  static const std::array<std::string_view, 8> kSources = {"director", "grid",   "school", "hospital",
+                                                           "police",   "hotline", "data",  "other"};
+  return std::find(kSources.begin(), kSources.end(), source) != kSources.end();
+}
+
+Result<std::string> add_lead(Station& station, const NewLead& lead) {
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，不能登记线索", "{} is a viewer and may not record leads", actor.name));
+  if (auto checked = check_village_code(lead.village, "village"); !checked) return checked.status();
+  if (lead.village.substr(0, 9) != station.township())
+    return Status::invalid("village", trf("村(居) {} 不属于本站乡镇 {}", "village {} is not in this station's township {}",
+                                          lead.village, station.township()));
+  if (!actor.covers_village(lead.village))
+    return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, lead.village));
+  if (!is_lead_source(lead.source))
+    return Status::invalid("source", tr("应为 director、grid、school、hospital、police、hotline、data、other 之一",
+                                        "must be one of director, grid, school, hospital, police, hotline, data, other"));
+  if (lead.seen.empty()) return Status::invalid("seen", tr("需要写明发现的情况", "say what was seen"));
+  Date on = lead.on.value_or(station.clock().today());
+  if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));
+  std::string id = station.new_id();
+  Status written = station.write([&](WriteContext& w) {
+    Event event;
+    event.id = id;
+    event.lead_id = id;
+    event.kind = "lead.add";
+    event.occurred_on = on.to_string();
+    event.payload = {{"village", lead.village}, {"reporter", lead.reporter}, {"source", lead.source},
+                     {"seen", lead.seen},       {"suspected_red", lead.suspected_red}};
+    record_event(w, event);
+    return Status::ok();
+  });
+  if (!written) return written;
+  return id;
+}
+
+Result<std::string> resolve_lead(Station& station, std::string_view ref) {
+  return resolve_record_ref(station.db(), "leads", ref, "lead", "线索", "lead");
+}
+
+Result<Verified> verify_lead(Station& station, const Verification& v) {
+  auto lead_id = resolve_lead(station, v.lead_ref);
+  if (!lead_id) return lead_id.status();
+  LeadRow lead = *read_lead(station.db(), lead_id.value());
+  if (auto access = check_lead_access(station, lead); !access) return access;
+  if (lead.state != "discovered" && lead.state != "returned")
+    return Status::refused(trf("线索状态为“{}”，不在待核查状态", "the lead is '{}', not waiting for verification",
+                               i18n::label(lead.state)));
+  Date on = v.on.value_or(station.clock().today());
+  if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));
+  Verified out;
+  out.lead_id = lead.id;
+
+  // Closing the lead.
+  if (v.not_eligible || v.duplicate_of) {
+    if (v.not_eligible && v.duplicate_of)
+      return Status::invalid("not-eligible", tr("不能同时关闭为不符合条件和重复", "choose not eligible or duplicate, not both"));
+    std::optional<std::string> duplicate_child;
+    std::string reason = v.not_eligible ? *v.not_eligible : v.reason;
+    if (reason.empty()) return Status::invalid("reason", tr("关闭线索必须写明原因", "closing a lead needs a reason"));
+    if (v.duplicate_of) {
+      auto child = resolve_child(station, *v.duplicate_of);
+      if (!child) return child.status();
+      duplicate_child = child.value();
+    }
+    out.state = v.not_eligible ? "not_eligible" : "duplicate";
+    out.child_id = duplicate_child;
+    Status written = station.write([&](WriteContext& w) {
+      Event event;
+      event.child_id = duplicate_child;
+      event.lead_id = lead.id;
+      event.kind = "screen.close_lead";
+      event.occurred_on = on.to_string();
+      event.payload = {{"outcome", out.state}, {"reason", reason}};
+      record_event(w, event);
+      return Status::ok();
+    });
+    if (!written) return written;
+    return out;
+  }
+
+  if (!v.answers)
+    return Status::invalid("answers", tr("入户核查须附首次风险筛查（--answers 文件或评估项）",
+                                         "verification needs the first risk screen (--answers FILE or the answer flags)"));
+
+  // Which file: the one already tied to a returned lead, a named one, one with the same ID number, or a new one.
+  std::optional<std::string> existing = lead.child_id;
+  if (!existing && v.child_ref) {
+    auto child = resolve_child(station, *v.child_ref);
+    if (!child) return child.status();
+    existing = child.value();
+  }
+  std::optional<PreparedChild> prepared;
+  if (!existing) {
+    NewChild input = v.new_child;
+    if (!input.fields.contains("village")) input.fields["village"] = lead.village;
+    if (auto it = input.fields.find("id_number"); it != input.fields.end()) {
+      if (auto id = parse_id_number(it->second, station.clock().today())) {
+        auto query = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
+        query->bind(1, id->text);
+        if (query->step()) {
+          existing = query->get_text(0);
+          out.warnings.push_back(trf("身份证号 {} 已有档案，线索并入该档案", "ID number {} is already on file: the lead "
+                                     "is attached to that file", mask_id_number(id->text)));
+        }
+      }
+    }
+    if (!existing) {
+      auto child = prepare_child(station, input);
+      if (!child) return child.status();
+      prepared = child.value();
+      out.warnings.insert(out.warnings.end(), prepared->warnings.begin(), prepared->warnings.end());
+    }
+  }
+  if (existing) {
+    if (auto access = check_child_access(station, *existing, true); !access) return access;
+  }
+  const std::string child_id = existing ? *existing : prepared->id;
+  out.child_id = child_id;
+  out.created = !existing;
+  out.attached = existing.has_value() && !lead.child_id;
+  out.state = "verified";
+  Score preview = score(*v.answers, stored_policy(station.db()));
+
+  Status written = station.write([&](WriteContext& w) {
+    if (prepared) insert_child(w, *prepared);
+    Event event;
+    event.child_id = child_id;
+    event.lead_id = lead.id;
+    event.kind = "screen.verify";
+    event.occurred_on = on.to_string();
+    event.payload = {{"created", out.created}, {"attached", out.attached},
+                     {"colour", std::string(to_string(preview.colour))}, {"notes", v.notes}};
+    record_event(w, event);
+    out.assessment = record_assessment(w, child_id, *v.answers, on, v.notes);
+    return Status::ok();
+  });
+  if (!written) return written;
+  return out;
+}
+
+Status review_screening(Station& station, std::string_view child_ref, bool approve, std::string_view reason) {
+  Role role = station.actor().role;
+  if (role != Role::Supervisor && role != Role::County)
+    return refuse_role(station, "{}（{}）不能审核排查；审核由乡镇儿童督导员办理",
+                       "{} ({}) may not review screenings; the township supervisor does");
+  auto child = resolve_child(station, child_ref);
+  if (!child) return child.status();
+  auto lead = lead_of_child(station, child.value(), "verified", "该儿童没有待审核的排查（须先入户核查）",
+                            "the child has no screening waiting for review (verify it first)");
+  if (!lead) return lead.status();
+  if (!approve && reason.empty())
+    return Status::invalid("return", tr("退回必须写明原因", "returning needs a reason"));
+  return station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = child.value();
+    event.lead_id = lead->id;
+    event.kind = approve ? "screen.review" : "screen.return";
+    event.payload = {{"reason", reason}};
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Status confirm_screening(Station& station, std::string_view child_ref, const Confirmation& c) {
+  if (station.actor().role != Role::County)
+    return refuse_role(station, "{}（{}）不能认定；类别和风险等级由县级未保中心认定",
+                       "{} ({}) may not confirm; the county centre confirms categories and colour");
+  auto child = resolve_child(station, child_ref);
+  if (!child) return child.status();
+  auto lead = lead_of_child(station, child.value(), "reviewed", "该儿童没有待认定的排查（须先经乡镇审核）",
+                            "the child has no screening waiting for confirmation (the township must review it first)");
+  if (!lead) return lead.status();
+  const std::string today = station.clock().today().to_string();
+  std::vector<std::string> active;
+  {
+    auto query = station.db().cached(
+        "SELECT DISTINCT category FROM memberships WHERE child_id = ?1 AND from_date <= ?2 AND ?2 < to_date"
+        " ORDER BY category");
+    query->bind(1, child.value()).bind(2, today);
+    while (query->step()) active.push_back(query->get_text(0));
+  }
+  std::vector<std::string> confirmed;
+  for (const auto& text : c.categories) {
+    auto category = parse_category(text);
+    if (!category) return Status::invalid("category", trf("'{}' 不是已知类别", "'{}' is not a category", text));
+    std::string key(to_string(*category));
+    if (std::find(active.begin(), active.end(), key) == active.end())
+      return Status::invalid("category", trf("该儿童没有有效的{}类别（先用 child category add 登记）",
+                                             "the child does not hold {} (add it with child category add first)",
+                                             i18n::label(key)));
+    confirmed.push_back(key);
+  }
+  if (c.categories.empty()) confirmed = active;
+  auto current = current_colour(station.db(), child.value());
+  if (!current && !c.colour)
+    return Status::invalid("colour", tr("该儿童尚未定级，认定时须给出风险等级", "the child is not graded: give the colour"));
+  std::optional<Colour> change;
+  if (c.colour && c.colour != current) change = c.colour;
+  if (change && current && *change < *current && c.reason.empty())
+    return Status::invalid("reason", tr("降级须写明原因", "a lowering needs a reason"));
+  return station.write([&](WriteContext& w) {
+    for (const auto& category : confirmed) {
+      Event event;
+      event.child_id = child.value();
+      event.kind = "membership.confirm";
+      event.payload = {{"category", category}};
+      record_event(w, event);
+    }
+    if (change) {
+      auto state = w.db().cached("SELECT colour_event_id FROM child_state WHERE child_id = ?1");
+      state->bind(1, child.value());
+      std::optional<std::string> set_by = state->step() ? state->get_optional_text(0) : std::nullopt;
+      state->reset();
+      Event event;
+      event.child_id = child.value();
+      event.kind = (!current || *change > *current) ? "colour.raise" : "colour.lower";
+      event.payload = {{"to", std::string(to_string(*change))},
+                       {"from", current ? json(std::string(to_string(*current))) : json(nullptr)},
+                       {"reason", c.reason.empty() ? std::string(tr("县级认定", "county confirmation")) : c.reason},
+                       {"supersedes", set_by ? json(*set_by) : json(nullptr)},
+                       {"policy_version", stored_policy(w.db()).version}};
+      record_event(w, event);
+    }
+    auto colour = current_colour(w.db(), child.value());
+    Event event;
+    event.child_id = child.value();
+    event.lead_id = lead->id;
+    event.kind = "screen.confirm";
+    event.payload = {{"categories", confirmed},
+                     {"colour", colour ? json(std::string(to_string(*colour))) : json(nullptr)},
+                     {"reason", c.reason}};
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Result<std::vector<json>> pending_screenings(Station& station, Date as_of, bool overdue_only) {
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  const Policy& policy = stored_policy(station.db());
+  auto query = station.db().prepare(
+      "SELECT l.id, l.village, l.state, l.red, l.child_id, c.name, l.reporter, l.source, l.description,"
+      " l.discovered_on, l.verify_due, l.verified_on, l.review_due, l.reviewed_on, l.confirm_due, l.returned_on,"
+      " l.return_reason FROM leads l LEFT JOIN children c ON c.id = l.child_id"
+      " WHERE l.state IN ('discovered', 'returned', 'verified', 'reviewed') ORDER BY l.discovered_on, l.id");
+  std::vector<json> rows;
+  while (query.step()) {
+    if (!actor.covers_village(query.get_text(1))) continue;
+    std::string state = query.get_text(2);
+    bool red = query.get_int(3) != 0;
+    std::string step, since, due;
+    if (state == "discovered" || state == "returned") {
+      step = "verify";
+      since = state == "returned" ? query.get_text(15) : query.get_text(9);
+      due = query.get_text(10);
+    } else if (state == "verified") {
+      step = "review";
+      since = query.get_text(11);
+      due = query.get_text(12);
+    } else {
+      step = "confirm";
+      since = query.get_text(13);
+      due = query.get_text(14);
+    }
+    int overdue = days_overdue(*Date::parse(due), as_of);
+    if (overdue_only && overdue == 0) continue;
+    rows.push_back({{"lead_id", query.get_text(0)},
+                    {"village", query.get_text(1)},
+                    {"state", state},
+                    {"step", step},
+                    {"since", since},
+                    {"due", due},
+                    {"days_overdue", overdue},
+                    {"escalated", escalated(red ? Colour::Red : Colour::Green, overdue, policy.schedule)},
+                    {"red", red},
+                    {"child_id", query.get_optional_text(4) ? json(*query.get_optional_text(4)) : json(nullptr)},
+                    {"name", query.get_optional_text(5) ? json(*query.get_optional_text(5)) : json(nullptr)},
+                    {"reporter", query.get_optional_text(6).value_or("")},
+                    {"source", query.get_optional_text(7).value_or("")},
+                    {"seen", query.get_optional_text(8).value_or("")},
+                    {"return_reason", query.get_optional_text(16) ? json(*query.get_optional_text(16)) : json(nullptr)}});
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    if (a["red"] != b["red"]) return a["red"].get<bool>();
+    return a["days_overdue"].get<int>() > b["days_overdue"].get<int>();
+  });
+  return rows;
+}
+
+}  // namespace tongdang

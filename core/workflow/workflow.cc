@@ -1,0 +1,457 @@
+// Grading, review items, visits and the work list (workflow.h). Screening is in screening.cc, care in care.cc.
+#include "core/workflow/workflow.h"
+
+#include <algorithm>
+
+#include "core/base/i18n.h"
+#include "core/base/tuning.h"
+#include "core/report/report.h"
+#include "core/rules/schedule.h"
+#include "core/store/events.h"
+#include "core/workflow/care.h"
+#include "core/workflow/children.h"
+
+namespace tongdang {
+
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+namespace {
+
+json colour_json(const std::optional<Colour>& colour) {
+  return colour ? json(std::string(to_string(*colour))) : json(nullptr);
+}
+
+struct StateRow {
+  std::optional<Colour> colour;
+  std::optional<std::string> set_by;
+};
+
+StateRow read_state(db::Database& db, std::string_view child_id) {
+  auto query = db.cached("SELECT colour, colour_event_id FROM child_state WHERE child_id = ?1");
+  query->bind(1, child_id);
+  StateRow row;
+  if (query->step()) {
+    if (auto c = query->get_optional_text(0)) row.colour = parse_colour(*c);
+    row.set_by = query->get_optional_text(1);
+  }
+  return row;
+}
+
+bool review_opened_by(db::Database& db, std::string_view event_id) {
+  auto query = db.cached("SELECT 1 FROM colour_reviews WHERE event_id = ?1");
+  query->bind(1, event_id);
+  return query->step();
+}
+
+bool holds_category_on(db::Database& db, std::string_view child_id, std::string_view category, Date on) {
+  auto query = db.cached(
+      "SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND from_date <= ?3 AND ?3 < to_date");
+  query->bind(1, child_id).bind(2, category).bind(3, on.to_string());
+  return query->step();
+}
+
+Status check_not_future(Station& station, Date on, const char* field) {
+  if (on > station.clock().today())
+    return Status::invalid(field, tr("不能晚于今天", "must not be in the future"));
+  return Status::ok();
+}
+
+Result<std::string> writable_child(Station& station, std::string_view ref) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  return id;
+}
+
+}  // namespace
+
+// ---- policy ----
+
+Status set_station_policy(Station& station, const Policy& policy) {
+  Role role = station.actor().role;
+  if (role != Role::Supervisor && role != Role::County)
+    return Status::refused(trf("{}（{}）不能更改县级政策；需要督导员或县级用户", "{} ({}) may not change the county "
+                               "policy; a supervisor or county user must", station.actor().name,
+                               i18n::label(to_string(role))));
+  std::string before = station.meta("policy_version").value_or(default_policy().version);
+  return station.write([&](WriteContext& w) {
+    store_policy(w.db(), policy);
+    {
+      // The report rows are all recomputed just below (schedules and limits changed): no need to refresh them
+      // child by child as the workflow state changes, so the deferred set is dropped unflushed.
+      report::BulkRefresh deferred(w.db());
+      refresh_all_workflow_state(w.db());
+    }
+    report::refresh_all(w.db());
+    w.audit("policy.set", "policy", policy.version, json{{"version", before}}, json{{"version", policy.version}});
+    return Status::ok();
+  });
+}
+
+// ---- grading ----
+
+json AssessmentResult::to_json() const {
+  return {{"event_id", event_id},
+          {"score", score.total},
+          {"domains", score.domains_json()},
+          {"triggers", score.triggers_json()},
+          {"colour", std::string(to_string(score.colour))},
+          {"previous_colour", colour_json(previous_colour)},
+          {"current_colour", colour_json(colour)},
+          {"applied", applied},
+          {"pending_review", pending_review},
+          {"policy_version", score.policy_version}};
+}
+
+json ColourChange::to_json() const {
+  return {{"event_id", event_id},
+          {"previous_colour", colour_json(previous_colour)},
+          {"colour", colour_json(colour)},
+          {"applied", applied},
+          {"pending_review", pending_review}};
+}
+
+AssessmentResult record_assessment(WriteContext& w, const std::string& child_id, Answers answers, Date on,
+                                   std::string_view notes) {
+  auto& db = w.db();
+  const Policy& policy = stored_policy(db);
+  if (holds_category_on(db, child_id, "LEFT_BEHIND", on)) answers.left_behind = true;
+  StateRow before = read_state(db, child_id);
+  Score result = score(answers, policy);
+  Event event;
+  event.child_id = child_id;
+  event.kind = "assessment";
+  event.occurred_on = on.to_string();
+  event.payload = {{"answers", answers.to_json()},
+                   {"score", result.total},
+                   {"domains", result.domains_json()},
+                   {"triggers", result.triggers_json()},
+                   {"colour", std::string(to_string(result.colour))},
+                   {"policy_version", result.policy_version},
+                   {"supersedes", before.set_by ? json(*before.set_by) : json(nullptr)},
+                   {"notes", notes}};
+  record_event(w, event);
+  StateRow after = read_state(db, child_id);
+  AssessmentResult out;
+  out.event_id = event.id;
+  out.score = result;
+  out.previous_colour = before.colour;
+  out.colour = after.colour;
+  out.applied = after.set_by == event.id;
+  out.pending_review = review_opened_by(db, event.id);
+  return out;
+}
+
+Result<AssessmentResult> assess(Station& station, std::string_view child_ref, Answers answers, std::optional<Date> on,
+                                std::string_view notes) {
+  auto id = writable_child(station, child_ref);
+  if (!id) return id.status();
+  Date day = on.value_or(station.clock().today());
+  if (auto checked = check_not_future(station, day, "date"); !checked) return checked;
+  AssessmentResult result;
+  Status written = station.write([&](WriteContext& w) {
+    result = record_assessment(w, id.value(), answers, day, notes);
+    return Status::ok();
+  });
+  if (!written) return written;
+  return result;
+}
+
+Result<ColourChange> change_colour(Station& station, std::string_view child_ref, bool raise, Colour to,
+                                   std::string_view reason, std::optional<Date> on) {
+  auto id = writable_child(station, child_ref);
+  if (!id) return id.status();
+  if (reason.empty()) return Status::invalid("reason", tr("改变风险等级必须写明原因", "a colour change needs a reason"));
+  Date day = on.value_or(station.clock().today());
+  if (auto checked = check_not_future(station, day, "date"); !checked) return checked;
+  StateRow before = read_state(station.db(), id.value());
+  if (raise && before.colour && to <= *before.colour)
+    return Status::invalid("to", trf("当前为{}，提级须高于当前等级（降级请用 colour lower）",
+                                     "the child is {}: a raise must be higher (use colour lower to lower)",
+                                     i18n::label(to_string(*before.colour))));
+  if (!raise && !before.colour)
+    return Status::invalid("to", tr("该儿童尚未定级，不能降级", "the child is not graded yet: nothing to lower"));
+  if (!raise && to >= *before.colour)
+    return Status::invalid("to", trf("当前为{}，降级须低于当前等级", "the child is {}: a lowering must be lower",
+                                     i18n::label(to_string(*before.colour))));
+  ColourChange out;
+  Status written = station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = raise ? "colour.raise" : "colour.lower";
+    event.occurred_on = day.to_string();
+    event.payload = {{"to", std::string(to_string(to))},
+                     {"from", colour_json(before.colour)},
+                     {"reason", reason},
+                     {"supersedes", before.set_by ? json(*before.set_by) : json(nullptr)},
+                     {"policy_version", stored_policy(w.db()).version}};
+    record_event(w, event);
+    StateRow after = read_state(w.db(), id.value());
+    out.event_id = event.id;
+    out.previous_colour = before.colour;
+    out.colour = after.colour;
+    out.applied = after.set_by == event.id;
+    out.pending_review = review_opened_by(w.db(), event.id);
+    return Status::ok();
+  });
+  if (!written) return written;
+  return out;
+}
+
+Status resolve_reviews(Station& station, std::string_view child_ref, std::string_view reason) {
+  auto id = writable_child(station, child_ref);
+  if (!id) return id.status();
+  Role role = station.actor().role;
+  if (role != Role::Supervisor && role != Role::County)
+    return Status::refused(trf("{}（{}）不能处理复核事项；需要督导员或县级用户", "{} ({}) may not decide review items; "
+                               "a supervisor or county user must", station.actor().name, i18n::label(to_string(role))));
+  if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
+  std::vector<std::string> open;
+  auto query = station.db().cached("SELECT event_id FROM colour_reviews WHERE child_id = ?1 AND resolved_by IS NULL");
+  query->bind(1, id.value());
+  while (query->step()) open.push_back(query->get_text(0));
+  query->reset();
+  if (open.empty()) return Status::not_found(tr("该儿童没有待复核事项", "the child has no open review item"));
+  return station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = "colour.resolve";
+    event.payload = {{"resolves", open}, {"reason", reason}, {"keep", true}};
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Result<json> colour_history(Station& station, std::string_view child_ref) {
+  auto id = resolve_child(station, child_ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), false); !access) return access;
+  std::vector<Event> events;
+  std::vector<ColourEvent> colour_events;
+  for (auto& e : child_events(station.db(), id.value())) {
+    if (auto ce = colour_event_of(e)) {
+      colour_events.push_back(*ce);
+      events.push_back(std::move(e));
+    }
+  }
+  ColourState state = derive_colour(colour_events);
+  json steps = json::array();
+  for (const auto& step : state.steps) {
+    const Event& e = *std::find_if(events.begin(), events.end(), [&](const Event& x) { return x.id == step.event_id; });
+    json row = {{"event_id", e.id},
+                {"kind", e.kind},
+                {"date", e.occurred_on},
+                {"hlc", e.hlc},
+                {"actor", e.actor},
+                {"actor_role", e.actor_role},
+                {"from", colour_json(step.from)},
+                {"to", colour_json(step.to)},
+                {"applied", step.applied},
+                {"why_not_applied", step.applied ? json(nullptr) : json(std::string(to_string(step.why)))},
+                {"review_opened", step.review_opened},
+                {"resolved_by", step.resolved_by ? json(*step.resolved_by) : json(nullptr)},
+                {"reason", e.payload.value("reason", e.payload.value("notes", ""))},
+                {"policy_version", e.payload.value("policy_version", "")}};
+    if (e.kind == "assessment") {
+      row["score"] = e.payload.value("score", 0);
+      row["domains"] = e.payload.value("domains", json::object());
+      row["triggers"] = e.payload.value("triggers", json::array());
+    }
+    steps.push_back(row);
+  }
+  auto colour = current_colour(station.db(), id.value());
+  if (colour == Colour::Red) station.audit_read("file.open_red", "child", id.value());
+  return json{{"child_id", id.value()},
+              {"colour", colour_json(state.colour)},
+              {"since", state.colour ? json(state.since) : json(nullptr)},
+              {"open_reviews", state.open_reviews},
+              {"history", steps}};
+}
+
+// ---- visits ----
+
+bool is_key_event(std::string_view kind) {
+  static const std::array<std::string_view, 6> kKinds = {"carer_change", "parent_left",  "parent_returned",
+                                                          "hospitalised", "dropout", "new_report"};
+  return std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end();
+}
+
+Result<std::string> add_visit(Station& station, std::string_view child_ref, const NewVisit& visit) {
+  auto id = writable_child(station, child_ref);
+  if (!id) return id.status();
+  if (visit.kind != "home" && visit.kind != "phone" && visit.kind != "video")
+    return Status::invalid("kind", tr("应为 home（入户）、phone（电话）或 video（视频）", "must be home, phone or video"));
+  if (visit.key_event && !is_key_event(*visit.key_event))
+    return Status::invalid("event", tr("应为 carer_change、parent_left、parent_returned、hospitalised、dropout、new_report 之一",
+                                       "must be one of carer_change, parent_left, parent_returned, hospitalised, "
+                                       "dropout, new_report"));
+  if (!visit.on.valid()) return Status::invalid("date", tr("需要走访日期", "the visit date is needed"));
+  if (auto checked = check_not_future(station, visit.on, "date"); !checked) return checked;
+  std::string event_id;
+  Status written = station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = "visit";
+    event.occurred_on = visit.on.to_string();
+    event.payload = {{"kind", visit.kind}, {"with", visit.with}, {"notes", visit.notes}};
+    if (visit.key_event) event.payload["key_event"] = *visit.key_event;
+    record_event(w, event);
+    event_id = event.id;
+    return Status::ok();
+  });
+  if (!written) return written;
+  return event_id;
+}
+
+// ---- the work list ----
+
+json DueRow::to_json() const {
+  json items_json = json::array();
+  for (const auto& item : items)
+    items_json.push_back({{"what", item.what},
+                          {"due", item.due},
+                          {"days_overdue", item.days_overdue},
+                          {"escalated", item.escalated},
+                          {"detail", item.detail}});
+  return {{"child_id", child_id.empty() ? json(nullptr) : json(child_id)},
+          {"lead_id", lead_id.empty() ? json(nullptr) : json(lead_id)},
+          {"name", name},
+          {"village", village},
+          {"colour", colour_json(colour)},
+          {"last_home_visit", last_home_visit ? json(*last_home_visit) : json(nullptr)},
+          {"next_due", next_due},
+          {"days_overdue", days_overdue},
+          {"escalated", escalated},
+          {"items", items_json}};
+}
+
+Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options) {
+  const User& actor = station.actor();
+  if (actor.role == Role::Viewer)
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  const bool supervises = actor.role == Role::Supervisor || actor.role == Role::County;
+  auto& db = station.db();
+  const Policy& policy = stored_policy(db);
+  const Date as_of = options.as_of;
+  const Date horizon = as_of.plus_days(options.horizon_days);
+
+  auto keep = [&](const DueItem& item) {
+    if (options.overdue_only) return item.days_overdue > 0;
+    // The pre-holiday visit exists only inside its window: show it for the whole window, not just its last week.
+    if (item.what == "pre_holiday_visit") return true;
+    auto due = Date::parse(item.due);
+    return due && *due <= horizon;
+  };
+  auto make_item = [&](std::string what, const std::string& due, std::optional<Colour> colour, std::string detail) {
+    DueItem item{std::move(what), due, 0, false, std::move(detail)};
+    if (auto d = Date::parse(due)) {
+      item.days_overdue = days_overdue(*d, as_of);
+      item.escalated = escalated(colour.value_or(Colour::Green), item.days_overdue, policy.schedule);
+    }
+    return item;
+  };
+
+  std::vector<DueRow> rows;
+  std::map<std::string, std::size_t> row_of_child;
+  auto query = db.prepare(
+      "SELECT c.id, c.name, c.village, substr(c.created_at, 1, 10), s.colour, s.colour_since, s.last_home_visit,"
+      " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
+      " s.key_event, s.key_event_on, s.pending_review, s.review_since, s.care_plan_due,"
+      " coalesce(s.case_worker, c.case_worker) FROM children c LEFT JOIN child_state s ON s.child_id = c.id"
+      " WHERE c.status = 'open' ORDER BY c.village, c.name, c.id");
+  while (query.step()) {
+    if (!actor.covers_village(query.get_text(2))) continue;
+    DueRow row;
+    row.child_id = query.get_text(0);
+    row.name = query.get_text(1);
+    row.village = query.get_text(2);
+    if (auto c = query.get_optional_text(4)) row.colour = parse_colour(*c);
+    row.last_home_visit = query.get_optional_text(6);
+    std::vector<DueItem> items;
+    if (!row.colour) {
+      Date created = Date::parse(query.get_text(3)).value_or(as_of);
+      items.push_back(make_item("first_assessment", created.plus_days(policy.screening.verify_days).to_string(),
+                                std::nullopt, ""));
+    } else {
+      items.push_back(make_item("visit", query.get_text(8), row.colour, ""));
+      if (supervises) items.push_back(make_item("supervisor_visit", query.get_text(9), row.colour, ""));
+      items.push_back(make_item("reassessment", query.get_text(10), row.colour,
+                                query.get_optional_text(11).value_or("")));
+      std::optional<Date> last_home;
+      if (row.last_home_visit) last_home = Date::parse(*row.last_home_visit);
+      if (auto holiday = pre_holiday_visit_due(as_of, last_home, policy.schedule))
+        items.push_back(make_item("pre_holiday_visit", holiday->due.to_string(), row.colour, holiday->holiday));
+      // The minimum plan is checked live, so a case worker typed into the profile counts at once.
+      std::vector<MeasureSummary> measures;
+      auto m = db.cached("SELECT area, status FROM care_measures WHERE child_id = ?1");
+      m->bind(1, row.child_id);
+      while (m->step()) measures.push_back({m->get_text(0), m->get_text(1)});
+      m->reset();
+      auto plan = check_minimum_plan(*row.colour, measures, query.get_optional_text(16).has_value(), policy);
+      if (!plan.met) {
+        std::string missing;
+        for (const auto& part : plan.missing) missing += (missing.empty() ? "" : ",") + part;
+        std::string due = query.get_optional_text(15).value_or(query.get_text(5));
+        items.push_back(make_item("care_plan", due, row.colour, missing));
+      }
+      if (query.get_int(13) > 0 && supervises)
+        items.push_back(make_item("colour_review", query.get_optional_text(14).value_or(as_of.to_string()),
+                                  row.colour, std::to_string(query.get_int(13))));
+    }
+    for (auto& item : items) {
+      if (row.next_due.empty() || item.due < row.next_due) row.next_due = item.due;  // over every item, kept or not
+      if (keep(item)) row.items.push_back(std::move(item));
+    }
+    row_of_child[row.child_id] = rows.size();
+    rows.push_back(std::move(row));
+  }
+
+  // Screening steps waiting (domain §3), on the child's row when the lead became a file.
+  auto leads = db.prepare(
+      "SELECT id, village, child_id, state, red, verify_due, review_due, confirm_due, reporter, source"
+      " FROM leads WHERE state IN ('discovered', 'returned', 'verified', 'reviewed') ORDER BY discovered_on, id");
+  while (leads.step()) {
+    std::string village = leads.get_text(1);
+    if (!actor.covers_village(village)) continue;
+    std::string state = leads.get_text(3);
+    std::optional<Colour> urgency = leads.get_int(4) ? std::optional(Colour::Red) : std::nullopt;
+    DueItem item = state == "verified"   ? make_item("screening_review", leads.get_text(6), urgency, "")
+                   : state == "reviewed" ? make_item("screening_confirm", leads.get_text(7), urgency, "")
+                                         : make_item("screening_verify", leads.get_text(5), urgency, state);
+    if (!keep(item)) continue;
+    auto child = leads.get_optional_text(2);
+    if (child && row_of_child.contains(*child)) {
+      rows[row_of_child[*child]].items.push_back(item);
+      continue;
+    }
+    DueRow row;
+    row.lead_id = leads.get_text(0);
+    row.name = trf("线索（{}）", "lead ({})", leads.get_optional_text(8).value_or(leads.get_optional_text(9).value_or("")));
+    row.village = village;
+    row.colour = urgency;
+    row.items.push_back(item);
+    rows.push_back(std::move(row));
+  }
+
+  std::vector<DueRow> out;
+  for (auto& row : rows) {
+    if (options.overdue_only && row.items.empty()) continue;
+    for (const auto& item : row.items) {
+      row.days_overdue = std::max(row.days_overdue, item.days_overdue);
+      row.escalated = row.escalated || item.escalated;
+      if (row.next_due.empty() || item.due < row.next_due) row.next_due = item.due;
+    }
+    out.push_back(std::move(row));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const DueRow& a, const DueRow& b) {
+    bool a_red = a.colour == Colour::Red, b_red = b.colour == Colour::Red;
+    if (a_red != b_red) return a_red;
+    if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
+    return a.next_due < b.next_due;
+  });
+  return out;
+}
+
+}  // namespace tongdang

@@ -1,0 +1,120 @@
+// The 3+4+N workflow on a station, past screening (see screening.h): the county policy in force, assessments and
+// colour changes, review items, visits and the director's and supervisor's work list (`due`). Every fact is an
+// append-only event recorded with record_event() inside Station::write(); the derived tables are projections
+// (workflow_projection.cc). Event kinds and derived columns: docs/workflow.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/date.h"
+#include "core/model/policy.h"
+#include "core/rules/colour.h"
+#include "core/rules/instrument.h"
+#include "core/store/station.h"
+
+namespace tongdang {
+
+// ---- policy ----
+
+// Replaces the station's policy (supervisor or county), recomputing every derived due date in the same
+// transaction. Audited with the old and new versions.
+Status set_station_policy(Station& station, const Policy& policy);
+
+// ---- derived state ----
+
+// Recomputes a child's derived rows (child_state, colour_reviews, care_measures) from all its events. Called by
+// the projection for each workflow event and for a profile write that changes what it reads (a new row, the
+// case_worker) — once per child at the end of a bulk write (bulk_write.h).
+void refresh_child_state(db::Database& db, std::string_view child_id);
+// Recomputes every child's and lead's derived rows (after a policy change).
+void refresh_all_workflow_state(db::Database& db);
+
+// ---- grading ----
+
+struct AssessmentResult {
+  std::string event_id;
+  Score score;
+  std::optional<Colour> previous_colour;
+  std::optional<Colour> colour;  // the current colour after the assessment
+  bool applied = false;          // the assessment's colour is now the child's colour
+  bool pending_review = false;   // it asked for a lowering that waits for a supervisor or the county
+
+  nlohmann::json to_json() const;  // the issue's --json shape
+};
+
+// Assesses a child: scores the answers under the station's policy and records an `assessment` event that
+// supersedes the grading the assessor sees. `left_behind` is set from the child's categories.
+Result<AssessmentResult> assess(Station& station, std::string_view child_ref, Answers answers,
+                                std::optional<Date> on, std::string_view notes);
+// The same, inside an open write (screen verify records the first assessment in its own transaction).
+AssessmentResult record_assessment(WriteContext& w, const std::string& child_id, Answers answers, Date on,
+                                   std::string_view notes);
+
+struct ColourChange {
+  std::string event_id;
+  std::optional<Colour> previous_colour;
+  std::optional<Colour> colour;  // after the change
+  bool applied = false;
+  bool pending_review = false;
+  nlohmann::json to_json() const;
+};
+// colour raise (raise = true) or colour lower by hand, with a reason. A raise to a colour not higher than the
+// current one, or a lowering to one not lower, is invalid input. A lowering the role may not make is recorded
+// and opens a review item (not an error: the proposal is kept for the supervisor).
+Result<ColourChange> change_colour(Station& station, std::string_view child_ref, bool raise, Colour to,
+                                   std::string_view reason, std::optional<Date> on);
+// Closes the child's open review items, keeping the current colour (supervisor or county).
+Status resolve_reviews(Station& station, std::string_view child_ref, std::string_view reason);
+// Every colour event of the child, with its breakdown, actor, reason, and whether it applied.
+Result<nlohmann::json> colour_history(Station& station, std::string_view child_ref);
+
+// ---- visits and the work list ----
+
+// Key events that make a reassessment due within the policy's window (domain §5).
+bool is_key_event(std::string_view kind);  // carer_change parent_left parent_returned hospitalised dropout new_report
+
+struct NewVisit {
+  Date on;
+  std::string kind = "home";          // home | phone | video
+  std::vector<std::string> with;      // who came along ("supervisor", names …)
+  std::string notes;
+  std::optional<std::string> key_event;
+};
+Result<std::string> add_visit(Station& station, std::string_view child_ref, const NewVisit& visit);
+
+// One line of the work list.
+struct DueItem {
+  std::string what;       // visit, supervisor_visit, reassessment, pre_holiday_visit, care_plan, case_worker,
+                          // colour_review, first_assessment, screening_verify, screening_review, screening_confirm
+  std::string due;        // YYYY-MM-DD
+  int days_overdue = 0;
+  bool escalated = false;
+  std::string detail;     // e.g. the holiday, the missing area, the key event
+};
+struct DueRow {
+  std::string child_id;   // empty for a lead not yet a file
+  std::string lead_id;    // for screening items
+  std::string name, village;
+  std::optional<Colour> colour;
+  std::optional<std::string> last_home_visit;
+  std::string next_due;   // the earliest due date of the items
+  int days_overdue = 0;   // the largest of the items
+  bool escalated = false;
+  std::vector<DueItem> items;
+  nlohmann::json to_json() const;
+};
+struct DueOptions {
+  Date as_of;
+  bool overdue_only = false;
+  int horizon_days = 0;   // list items due within this many days of as_of (children always listed, see docs)
+};
+// The acting user's work list as of a day: every open child in their scope with what is due, red first, then by
+// days overdue. Supervisors and the county also get review items and escalations.
+Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options);
+
+}  // namespace tongdang

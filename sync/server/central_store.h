@@ -1,0 +1,227 @@
+// The county server's store, behind an interface: the protocol (server.h) and the merge rules (merge.h) use only
+// this, so a PostgreSQL store can be added next to the SQLite one (sqlite_central_store.h) without touching either.
+//
+// A store holds: the county's identity, tokens (hashed) and the stations bound to them, and — inside a
+// StoreTransaction — the child files themselves (the core schema: the same tables and projections as a station),
+// each field's register (merge.h), per-township change logs with their counters, conflicts, duplicate candidates,
+// rejected changes, the audit of every request and the openings stations report; every audit table is hash-chained
+// (core/audit_chain.h).
+//
+// Thread safety: a CentralStore may be shared by the server's request threads. A StoreTransaction belongs to one
+// thread and holds the store's write lock until it is committed or destroyed (destroyed = rolled back).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/hlc.h"
+#include "core/base/status.h"
+#include "core/db/audit_chain.h"
+#include "core/model/model.h"
+#include "core/store/events.h"
+#include "sync/protocol/merge.h"
+#include "sync/protocol/snapshot.h"
+
+namespace tongdang::sync {
+
+struct ServerIdentity {
+  std::string server_id;  // UUID made at init; cursors carry it
+  std::string county;     // 6-digit code
+  std::string name;       // e.g. 睢宁县未保中心
+};
+
+// Who a bearer token speaks for.
+enum class TokenKind { Station, User };
+
+struct Principal {
+  std::int64_t token_id = 0;
+  TokenKind kind = TokenKind::Station;
+  std::string name;                   // the user's name, or "station <township>"
+  Role role = Role::Supervisor;       // a station token acts at most as a supervisor
+  std::string county;
+  std::string township;               // empty for a county-wide token
+  std::vector<std::string> villages;  // a director's villages
+  std::string station_id;             // the station a station token is bound to (empty until first use)
+};
+
+struct NewToken {
+  TokenKind kind = TokenKind::Station;
+  std::string name;
+  Role role = Role::Supervisor;
+  std::string township;
+  std::vector<std::string> villages;
+};
+
+struct TokenInfo {
+  Principal principal;
+  std::string created_at;
+  std::string revoked_at;  // empty while valid
+  std::string last_used_at;
+};
+
+// Where a record lives: the scope checks of every change need its township and village.
+struct EntityLocation {
+  std::string township;
+  std::string village;
+  std::string child_id;
+};
+
+// One line of the request audit (and of the structured log).
+struct RequestRecord {
+  std::string at;
+  std::int64_t token_id = 0;
+  std::string principal;
+  std::string station_id;
+  std::string endpoint;
+  int http_status = 0;
+  nlohmann::json counts = nlohmann::json::object();
+  double duration_ms = 0;
+  std::string remote;
+};
+
+// A read that matters (a red file opened, full ID numbers shown or exported), recorded in a station's audit and
+// reported to the county (POST /v1/sync/audit). Who and where are the server's: the token, the station it is bound
+// to, the child's township as the server holds it. What and when are the station's row, as reported.
+struct StationOpening {
+  std::string station_id;        // the station bound to the token (the checked X-Tongdang-Station header)
+  std::int64_t token_id = 0;
+  std::string principal;         // the token's name
+  std::string township;          // the child's township on the server; the token's township for a list or export
+  std::string child_id;          // empty for a list or an export
+  std::int64_t station_seq = 0;  // the station's audit row
+  std::string station_hash;      // that row's link in the station's chain: the county's copy pins the chain there
+  std::string at;                // when the station recorded it
+  std::string actor;             // the station's user, as the station reported
+  std::string action;
+  std::string entity;
+  std::string entity_id;
+  std::string received_at;
+};
+
+// Which reported openings to list (newest first); empty members match everything.
+struct OpeningFilter {
+  std::string action;
+  std::string township;
+  int limit = 50;
+};
+
+// Everything one push page or pull page reads and writes, in one transaction.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+  virtual void commit() = 0;
+  // Per-change isolation inside a page: a change that fails a constraint is rolled back alone and rejected.
+  virtual void savepoint() = 0;
+  virtual void release_savepoint() = 0;
+  virtual void rollback_to_savepoint() = 0;
+
+  // The server's hybrid logical clock (advanced by every push).
+  virtual Hlc clock() = 0;
+  virtual void set_clock(const Hlc& hlc) = 0;
+
+  // Push idempotency, per station: the result first given to this station for a change id. Another station's
+  // change ids are not seen (a foreign id reveals nothing and blocks nothing).
+  virtual std::optional<nlohmann::json> change_result(std::string_view station_id, std::string_view change_id) = 0;
+  virtual void save_change_result(std::string_view change_id, std::string_view station_id, std::string_view township,
+                                  const nlohmann::json& result) = 0;
+  virtual void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
+                              std::string_view reason, const nlohmann::json& change) = 0;
+
+  // The child files (core schema).
+  // `entity`: child | relative | lead (a lead's township and village are those its lead.add event gave; child_id is empty).
+  virtual std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) = 0;
+  virtual nlohmann::json read_fields(std::string_view entity, std::string_view entity_id,
+                                     const std::vector<std::string>& names) = 0;
+  virtual void write_fields(std::string_view entity, std::string_view entity_id, const nlohmann::json& fields,
+                            std::string_view now_iso) = 0;
+  // The registers of a record's fields (merge.h), all of them in one read: a change of N fields costs one query,
+  // not N. Fields never written are absent.
+  virtual std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) = 0;
+  // Writes the registers of several fields of one record in one statement.
+  virtual void set_field_registers(std::string_view entity, std::string_view entity_id,
+                                   const std::vector<std::pair<std::string, FieldRegister>>& registers) = 0;
+  // Inserts an event and runs the core projections; false if already stored.
+  virtual bool apply_event(const Event& event) = 0;
+  // Children (other than `except_child`) registered with this ID number anywhere in the county, at most `limit`.
+  virtual std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
+                                                              std::string_view except_child, int limit) = 0;
+
+  // Change logs: appends an op to a township's log, bumping its counter in this transaction (so sequence order is
+  // commit order); returns the op's sequence number.
+  virtual std::int64_t append_op(std::string_view township, const nlohmann::json& op) = 0;
+  // Ops of `township` after `after_seq`, at most `limit`, in sequence order: (seq, the op's JSON text). Text, not
+  // parsed JSON, so a pull page is assembled without re-encoding every op.
+  virtual std::vector<std::pair<std::int64_t, std::string>> read_ops(std::string_view township,
+                                                                     std::int64_t after_seq, int limit) = 0;
+  virtual std::int64_t last_seq(std::string_view township) = 0;
+  // Townships of the county that have a change log.
+  virtual std::vector<std::string> townships_of(std::string_view county) = 0;
+
+  // Conflicts and duplicate candidates, stored as their JSON record (with "id" and "revision").
+  virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
+  virtual void save_conflict(const nlohmann::json& record) = 0;
+  // Duplicate candidates are grouped: one open record per ID number (design §6), found here by the full number
+  // (the record itself carries only the masked one).
+  virtual std::optional<nlohmann::json> duplicate_group(std::string_view id_number) = 0;
+  virtual void save_duplicate(const nlohmann::json& record, std::string_view id_number) = 0;
+
+  // Township snapshot (snapshot.h): one page of the current rows of `township` — its children after `after_child`
+  // (at most `limit`) and their rows, then the township-level rows once the children are exhausted. `derived`:
+  // include the derived tables (the station runs the policy whose fingerprint policy_fingerprint() gives).
+  virtual snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                           bool derived) = 0;
+  virtual std::string policy_fingerprint() = 0;
+
+  // Clock trouble: the station's stamp was this far ahead of the server's clock.
+  virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;
+
+  // Stores a reported opening (chained); false if this station already reported this row (same row hash).
+  virtual bool save_opening(const StationOpening& opening) = 0;
+};
+
+class CentralStore {
+ public:
+  virtual ~CentralStore() = default;
+
+  virtual ServerIdentity identity() = 0;
+
+  // Tokens. Only a hash of each token is stored; `token_hash` is tokens::hash(token).
+  virtual Result<std::int64_t> add_token(const NewToken& token, std::string_view token_hash, std::string_view at) = 0;
+  virtual std::optional<Principal> find_token(std::string_view token_hash) = 0;
+  virtual Status revoke_token(std::int64_t token_id, std::string_view at) = 0;
+  virtual std::vector<TokenInfo> tokens() = 0;
+  // Binds a station id to the token that first says hello from it (hello only). A station token serves one station:
+  // another station id later is refused (a copied token). A station id belongs to one live token: a user token may
+  // sync several stations of its own, but not one that another live token uses; a revoked token's stations pass to
+  // the next token that says hello from them (a replaced station token).
+  virtual Status bind_station(const Principal& principal, std::string_view station_id, std::string_view township,
+                              std::string_view at) = 0;
+  // Whether `station_id` (the request's station header) is bound to this principal's token: every request but
+  // hello is refused otherwise, so nothing one token sends is recorded against another token's station.
+  virtual Status check_station(const Principal& principal, std::string_view station_id) = 0;
+  // Clock status of a station: how far ahead its last flagged stamp was (0 if never flagged).
+  virtual std::int64_t station_clock_ahead_ms(std::string_view station_id) = 0;
+
+  virtual std::unique_ptr<StoreTransaction> begin() = 0;
+
+  virtual void audit_request(const RequestRecord& record) = 0;
+
+  // Reported openings (newest first), each as JSON: the StationOpening's members and the child's name.
+  virtual std::vector<nlohmann::json> openings(const OpeningFilter& filter) = 0;
+  // Walks the chain of every audit table the store keeps (request_audit, server_rejections, station_openings,
+  // server_admin_audit: the history of tokens).
+  virtual std::vector<audit_chain::Verification> verify_audit() = 0;
+
+  // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children
+  // (with their derived colour), open conflicts, duplicate candidates, stations, and the change log's length.
+  virtual nlohmann::json overview(std::string_view township) = 0;
+};
+
+}  // namespace tongdang::sync

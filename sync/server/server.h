@@ -1,0 +1,115 @@
+// The county server: the protocol's requests (hello, push, pull, a new station's snapshot, and the reads a station
+// reports from its audit) handled against a CentralStore, and the HTTP(S) listener that carries them
+// (Boost.Beast). SyncService knows nothing of HTTP, so tests can also call it in process; HttpServer adds TLS, gzip,
+// limits, deadlines, connection caps and graceful shutdown.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/date.h"
+#include "core/base/status.h"
+#include "core/base/tuning.h"
+#include "sync/server/central_store.h"
+
+namespace tongdang::sync {
+
+struct ServiceRequest {
+  std::string method;         // GET | POST
+  std::string path;           // e.g. /v1/sync/push
+  std::string authorization;  // the Authorization header ("Bearer …")
+  std::string station_id;     // the X-Tongdang-Station header
+  std::map<std::string, std::string> query;
+  std::string body;           // JSON text, already inflated
+  std::string remote;         // peer address, for the audit
+};
+
+struct ServiceResponse {
+  int status = 200;
+  std::string body;           // JSON text, or a snapshot page (content_type says which)
+  std::string content_type = "application/json";
+};
+
+// Writes one log line (already formatted). Default: stderr.
+using LogSink = std::function<void(const std::string&)>;
+
+class SyncService {
+ public:
+  SyncService(CentralStore& store, const Clock& clock, LogSink log = {});
+  // Handles one request; never throws (an unexpected failure is a 500, logged).
+  ServiceResponse handle(const ServiceRequest& request);
+  // Checks the caller of a request whose body has not been read yet (`request.body` is ignored): the token and
+  // the station header, as handle() checks them. A refusal (401, 403, 400) is logged and audited like handle()'s
+  // answers, and the listener sends it without reading the body; nullopt: read the body, then call handle().
+  std::optional<ServiceResponse> check_caller(const ServiceRequest& request);
+
+  struct Outcome;  // a handler's result: status, body, counts for the log
+
+ private:
+  // The checks of the token and the station header that need no body; nullopt when they pass (`principal` is
+  // then the token's). One rule for handle() and check_caller().
+  std::optional<Outcome> refuse_caller(const ServiceRequest& request, std::optional<Principal>& principal);
+  // The audit row and the log line of an answered request, and the response sent.
+  ServiceResponse answer(const ServiceRequest& request, const std::optional<Principal>& principal, Outcome outcome,
+                         std::chrono::steady_clock::time_point started);
+  Outcome hello(const Principal& principal, const ServiceRequest& request);
+  Outcome push(const Principal& principal, const ServiceRequest& request);
+  Outcome pull(const Principal& principal, const ServiceRequest& request);
+  Outcome snapshot(const Principal& principal, const ServiceRequest& request);
+  Outcome audit(const Principal& principal, const ServiceRequest& request);
+
+  CentralStore& store_;
+  const Clock& clock_;
+  LogSink log_;
+  ServerIdentity identity_;
+};
+
+class HttpServer {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 8443;                // 0: any free port (tests)
+    std::string tls_cert;           // PEM files; both required unless insecure
+    std::string tls_key;
+    bool insecure = false;          // plain HTTP: only on a loopback address
+    // Time for a request header to arrive in full (tuning::kServerHeaderDeadlineMs); tests shorten it.
+    int header_deadline_ms = tuning::kServerHeaderDeadlineMs;
+  };
+
+  HttpServer(SyncService& service, Options options, LogSink log = {});
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on a background thread; returns the port bound. Refuses plain HTTP off loopback, and
+  // a certificate or key that cannot be loaded.
+  Result<int> start();
+  // Stops accepting, closes idle connections, lets requests in flight finish (at most
+  // tuning::kServerStopGraceSeconds), joins the threads. Idempotent.
+  void stop();
+  // Blocks until stop() is called (from a signal-watching thread) and the listener has finished.
+  void wait();
+
+  // Test hook: the next `count` responses to `path` are dropped after the request was fully handled (the
+  // connection is closed without a response), as when a link fails mid-page.
+  void drop_responses(const std::string& path, int count);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(const std::string& host);
+
+}  // namespace tongdang::sync

@@ -1,0 +1,397 @@
+#include "sync/server/server_merge.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <set>
+
+#include "core/base/i18n.h"
+#include "core/base/ids.h"
+#include "core/base/tuning.h"
+#include "core/db/sqlite.h"
+#include "core/model/id_number.h"
+#include "core/store/profile.h"
+#include "sync/protocol/merge.h"
+
+namespace tongdang::sync {
+
+using i18n::tr;
+using i18n::trf;
+using nlohmann::json;
+
+namespace {
+
+// Directors < supervisors < the county (domain §1). A viewer writes nothing.
+int rank(Role role) {
+  switch (role) {
+    case Role::Viewer: return 0;
+    case Role::Director: return 1;
+    case Role::Supervisor: return 2;
+    case Role::County: return 3;
+  }
+  return 0;
+}
+
+// A change refused for good; the reason is shown on the station.
+struct Rejected {
+  std::string reason;
+};
+
+Status check_scope(const Principal& principal, const std::string& township, const std::vector<std::string>& villages) {
+  if (township.size() != 9 || township.substr(0, 6) != principal.county)
+    return Status::refused(trf("乡镇 {} 不属于本县 {}", "township {} is outside the county {}", township, principal.county));
+  if (!principal.township.empty() && township != principal.township)
+    return Status::refused(trf("令牌只能写本乡镇 {}，不能写 {}", "the token may write only township {}, not {}",
+                               principal.township, township));
+  if (principal.role == Role::Director)
+    for (const auto& village : villages)
+      if (std::find(principal.villages.begin(), principal.villages.end(), village) == principal.villages.end())
+        return Status::refused(trf("儿童主任 {} 的令牌只能写其负责的村(居)，不能写 {}",
+                                   "director {}'s token may write only their villages, not {}", principal.name, village));
+  return Status::ok();
+}
+
+// A pushed value must be exactly what the station's own validation would have stored.
+Status validate_fields(std::string_view entity, const json& fields, bool creating) {
+  const auto& specs = entity == "child" ? child_fields() : relative_fields();
+  for (const auto& [name, value] : fields.items()) {
+    const FieldSpec* spec = find_field(specs, name);
+    if (!spec) return Status::invalid(name, tr("不是已知字段", "is not a known field"));
+    if (!creating && !spec->editable)
+      return Status::invalid(name, tr("不能直接修改（由身份证号或事件决定）", "cannot be edited directly"));
+    if (value.is_null()) continue;
+    std::string raw;
+    if (value.is_string()) raw = value.get<std::string>();
+    else if (value.is_boolean()) raw = value.get<bool>() ? "true" : "false";
+    else if (value.is_number_integer()) raw = std::to_string(value.get<std::int64_t>());
+    else return Status::invalid(name, tr("值的类型不对", "has a value of the wrong type"));
+    auto normalized = normalize_field(*spec, raw);
+    if (!normalized) return normalized.status();
+    if (normalized.value() != value) return Status::invalid(name, tr("值不是规范形式", "is not in its normal form"));
+  }
+  if (creating) {
+    std::vector<const char*> required = entity == "child"
+        ? std::vector<const char*>{"township", "village", "name", "sex", "birth_date"}
+        : std::vector<const char*>{"child_id", "relation", "name", "status"};
+    for (const char* name : required)
+      if (!fields.contains(name) || fields[name].is_null())
+        return Status::invalid(name, tr("新建档案时必填", "required when a record is created"));
+  }
+  return Status::ok();
+}
+
+json masked(const std::string& id_number) { return mask_id_number(id_number); }
+
+class ChangeApplier {
+ public:
+  ChangeApplier(StoreTransaction& tx, PushContext& context, const WireChange& change, const Hlc& stamp)
+      : tx_(tx), ctx_(context), change_(change), stamp_(stamp.to_string()) {}
+
+  // Applies the change; a Rejected is thrown for a permanent refusal.
+  ChangeResult apply() {
+    const Role role = vouched_role();
+    if (!looks_like_uuid(change_.entity_id)) throw Rejected{tr("记录编号不是 UUID", "the record id is not a UUID")};
+    return change_.op == "event" ? apply_event(role) : apply_profile();
+  }
+
+ private:
+  // Who the server vouches for (finding 1): the token says who may write and how high; the body only names an
+  // author within that. A user token speaks for one person, so its changes carry that person's name; a station
+  // token speaks for the station's users (whom the station signs in), at most as a supervisor. Anything above
+  // the token is refused, never lowered to fit: a change that claims more than its credentials is a forgery.
+  Role vouched_role() const {
+    auto role = parse_role(change_.actor_role);
+    if (!role || rank(*role) == 0) throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
+    if (rank(*role) > rank(ctx_.principal.role))
+      throw Rejected{trf("修改者角色 {} 高于令牌的角色 {}", "the author's role {} is above the token's role {}",
+                         change_.actor_role, to_string(ctx_.principal.role))};
+    if (ctx_.principal.kind == TokenKind::User && change_.actor != ctx_.principal.name)
+      throw Rejected{trf("修改者 {} 不是令牌的用户 {}", "the author {} is not the token's user {}", change_.actor,
+                         ctx_.principal.name)};
+    return *role;
+  }
+
+  // An event carries its own author, station, stamp and child; each must be the change's — which the token
+  // vouches for (vouched_role) — or the colour rule would read a role no credential gave (finding 1).
+  void check_event_claims(const Event& event) const {
+    auto differs = [](std::string_view what_zh, std::string_view what_en, const std::string& claimed,
+                      const std::string& vouched) {
+      return Rejected{trf("事件的{0}“{2}”与凭证不符（应为“{3}”）", "the event's {1} \"{2}\" differs from what the "
+                          "credentials vouch for (\"{3}\")", what_zh, what_en, claimed, vouched)};
+    };
+    if (event.id != change_.entity_id) throw Rejected{tr("事件编号与变更不符", "the event id differs from the change's")};
+    if (event.actor_role != change_.actor_role) throw differs("角色", "role", event.actor_role, change_.actor_role);
+    if (event.actor != change_.actor) throw differs("修改者", "author", event.actor, change_.actor);
+    if (event.station_id != ctx_.station_id) throw differs("站点", "station", event.station_id, ctx_.station_id);
+    if (event.hlc != change_.hlc) throw differs("时间戳", "stamp", event.hlc, change_.hlc);
+    if (event.child_id.value_or("") != change_.child_id)
+      throw differs("儿童", "child", event.child_id.value_or(""), change_.child_id);
+  }
+
+  ChangeResult apply_event(Role role) {
+    auto parsed = Event::from_json(change_.event);
+    if (!parsed) throw Rejected{parsed.status().to_string()};
+    const Event& event = parsed.value();
+    check_event_claims(event);
+    std::vector<std::string> villages;
+    if (event.child_id) {
+      auto child = tx_.locate("child", *event.child_id);
+      if (!child) throw Rejected{tr("服务器上没有该儿童档案", "the server has no file for this child")};
+      if (child->township != event.township)
+        throw Rejected{tr("事件的乡镇与儿童档案的乡镇不符", "the event's township differs from the child's")};
+      villages.push_back(child->village);
+    }
+    if (event.lead_id && event.lead_id == event.id) {
+      // A new lead: reported in a village of the event's township, which a director's token must cover.
+      std::string village = event.payload.value("village", "");
+      if (village.substr(0, 9) != event.township)
+        throw Rejected{tr("线索的村(居)不属于事件的乡镇", "the lead's village is not in the event's township")};
+      if (!event.child_id) villages.push_back(village);
+    } else if (event.lead_id) {
+      // A later step of a lead: the lead is where it was reported, whatever township the event claims.
+      auto lead = tx_.locate("lead", *event.lead_id);
+      if (!lead) throw Rejected{tr("服务器上没有该线索", "the server has no such lead")};
+      if (lead->township != event.township)
+        throw Rejected{tr("事件的乡镇与线索的乡镇不符", "the event's township differs from the lead's")};
+      if (!event.child_id) villages.push_back(lead->village);
+    }
+    if (auto scope = check_scope(ctx_.principal, event.township, villages); !scope) throw Rejected{scope.message()};
+
+    std::optional<json> resolved;
+    if (event.kind == "conflict.resolve") {
+      if (rank(role) < rank(Role::Supervisor))
+        throw Rejected{tr("只有督导员或县级用户可以处理冲突", "only a supervisor or the county may resolve a conflict")};
+      auto record = tx_.conflict(event.payload.value("conflict_id", ""));
+      if (!record) throw Rejected{tr("没有这个冲突记录", "no such conflict")};
+      if ((*record)["township"] != event.township) throw Rejected{tr("冲突不属于该乡镇", "the conflict is in another township")};
+      resolved = std::move(record);
+    }
+
+    ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
+    if (!tx_.apply_event(event)) {
+      result.status = ChangeStatus::Duplicate;
+      return result;
+    }
+    tx_.append_op(event.township, {{"type", "event"}, {"township", event.township}, {"event", event.to_json()}});
+    if (resolved && (*resolved)["status"] == "open") {
+      json& record = *resolved;
+      record["status"] = "resolved";
+      record["revision"] = record.value("revision", 1) + 1;
+      record["resolution"] = {{"value", event.payload.value("value", json())}, {"by", event.actor},
+                              {"role", event.actor_role}, {"hlc", event.hlc}, {"event_id", event.id},
+                              {"at", ctx_.now_iso}};
+      tx_.save_conflict(record);
+      tx_.append_op(event.township, {{"type", "conflict"}, {"township", event.township}, {"conflict", record}});
+    }
+    return result;
+  }
+
+  ChangeResult apply_profile() {
+    const std::string& entity = change_.entity;
+    const std::string& id = change_.entity_id;
+    auto existing = tx_.locate(entity, id);
+    std::string township, child_id;
+    std::vector<std::string> villages;
+    if (existing) {
+      township = existing->township;
+      child_id = existing->child_id;
+      villages.push_back(existing->village);
+      if (entity == "child" && change_.fields.contains("village") && change_.fields["village"].is_string()) {
+        std::string village = change_.fields["village"];
+        if (village.substr(0, 9) != township)
+          throw Rejected{tr("跨乡镇迁移由县级办理转移", "moving a child to another township is a county transfer")};
+        villages.push_back(village);
+      }
+    } else if (change_.op == "update") {
+      throw Rejected{tr("服务器上没有该记录（其新建未被接受）", "the server has no such record (its creation was not "
+                        "accepted)")};
+    } else if (entity == "child") {
+      if (!change_.fields.value("township", json()).is_string() || !change_.fields.value("village", json()).is_string())
+        throw Rejected{tr("新建儿童档案需要乡镇和村(居)", "a new child needs township and village")};
+      township = change_.fields["township"];
+      villages.push_back(change_.fields["village"]);
+      if (villages.back().substr(0, 9) != township)
+        throw Rejected{tr("村(居)不属于该乡镇", "the village is not in the township")};
+      child_id = id;
+    } else {
+      std::string parent = change_.fields.value("child_id", "");
+      auto child = tx_.locate("child", parent);
+      if (!child) throw Rejected{tr("服务器上没有该儿童档案", "the server has no file for this child")};
+      township = child->township;
+      villages.push_back(child->village);
+      child_id = child->child_id;
+    }
+    if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.message()};
+    const bool creating = !existing;
+    if (auto valid = validate_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.to_string()};
+
+    std::vector<std::string> names;
+    for (const auto& [name, value] : change_.fields.items()) names.push_back(name);
+    json current = creating ? json::object() : tx_.read_fields(entity, id, names);
+    json written = json::object();
+    json op_fields = json::object();
+    ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
+    std::vector<json> conflicts;
+    const std::map<std::string, FieldRegister> registers =
+        creating ? std::map<std::string, FieldRegister>{} : tx_.field_registers(entity, id);
+    std::vector<std::pair<std::string, FieldRegister>> next_registers;
+    for (const auto& [name, value] : change_.fields.items()) {
+      auto found = registers.find(name);
+      FieldRegister reg = found == registers.end() ? FieldRegister{} : found->second;
+      FieldEdit edit{change_.base.value(name, std::int64_t{0}), stamp_, ctx_.station_id};
+      FieldMerge decision = merge_field(reg, edit);
+      // The field's state after this change, answered to the station.
+      result.state[name] = {{"value", current.value(name, json())}, {"version", reg.version}};
+      if (decision != FieldMerge::Apply && current.value(name, json()) == value) {
+        continue;  // concurrent edits that agree: nothing to decide
+      }
+      if (decision != FieldMerge::Apply) conflicts.push_back(conflict_record(township, child_id, name, reg,
+                                                                             current.value(name, json()), value,
+                                                                             decision == FieldMerge::ConflictTakes));
+      if (decision == FieldMerge::ConflictKeeps) continue;
+      FieldRegister next{reg.version + 1, stamp_, ctx_.station_id, change_.actor, change_.change_id};
+      next_registers.emplace_back(name, next);
+      written[name] = value;
+      op_fields[name] = {{"value", value}, {"version", next.version}};
+      result.state[name] = op_fields[name];
+    }
+    tx_.set_field_registers(entity, id, next_registers);
+    if (creating && entity == "child") written["created_by"] = change_.actor;
+    if (!written.empty()) tx_.write_fields(entity, id, written, ctx_.now_iso);
+    if (!op_fields.empty()) {
+      json op = {{"type", "profile"}, {"township", township}, {"entity", entity}, {"entity_id", id},
+                 {"child_id", child_id}, {"fields", op_fields}};
+      if (creating) {
+        op["create"] = true;
+        if (entity == "child") op["created_by"] = change_.actor;
+      }
+      tx_.append_op(township, op);
+    }
+    for (auto& record : conflicts) {
+      tx_.save_conflict(record);
+      tx_.append_op(township, {{"type", "conflict"}, {"township", township}, {"conflict", record}});
+      result.conflicts.push_back(record["id"]);
+      result.status = ChangeStatus::Conflict;
+    }
+    if (creating && entity == "child" && change_.fields.value("id_number", json()).is_string())
+      join_duplicate_group(township, villages.front(), change_.fields["id_number"]);
+    return result;
+  }
+
+  json conflict_record(const std::string& township, const std::string& child_id, const std::string& field,
+                       const FieldRegister& reg, const json& current, const json& incoming, bool incoming_shown) {
+    json server_side = {{"value", current}, {"hlc", reg.hlc}, {"station_id", reg.station_id}, {"actor", reg.actor},
+                        {"change_id", reg.change_id}, {"version", reg.version}};
+    json incoming_side = {{"value", incoming}, {"hlc", stamp_}, {"station_id", ctx_.station_id},
+                          {"actor", change_.actor}, {"change_id", change_.change_id}, {"base", change_.base.value(field, 0)}};
+    return {{"id", new_record_id(ctx_.now_ms)},
+            {"township", township},
+            {"child_id", child_id},
+            {"entity", change_.entity},
+            {"entity_id", change_.entity_id},
+            {"field", field},
+            {"status", "open"},
+            {"revision", 1},
+            {"opened_at", ctx_.now_iso},
+            {"values", json::array({server_side, incoming_side})},
+            {"shown", incoming_shown ? 1 : 0}};
+  }
+
+  // One candidate per ID number (finding 6: one per pair of files grew as N(N-1)/2, 180,000 records for 600 files):
+  // a new file with the number joins the open group, or opens it with the files already registered. A group lists
+  // at most tuning::kDuplicateGroupMaxFiles files and counts the rest, so mass registration of one number costs one
+  // bounded write per file; past the cap only the registering township's stations are sent the new count.
+  void join_duplicate_group(const std::string& township, const std::string& village, const std::string& id_number) {
+    const auto max_files = static_cast<std::size_t>(tuning::kDuplicateGroupMaxFiles);
+    std::optional<json> group = tx_.duplicate_group(id_number);
+    if (!group) {
+      auto others = tx_.children_with_id_number(id_number, change_.entity_id, tuning::kDuplicateGroupMaxFiles);
+      if (others.empty()) return;
+      json files = json::array();
+      for (const auto& other : others)
+        files.push_back({{"child_id", other.child_id}, {"township", other.township}, {"village", other.village}});
+      group = json{{"id", new_record_id(ctx_.now_ms)}, {"id_number", masked(id_number)}, {"status", "open"},
+                   {"revision", 0}, {"opened_at", ctx_.now_iso}, {"files", std::move(files)},
+                   {"file_count", others.size()}};
+    }
+    json& record = *group;
+    json& files = record["files"];
+    const bool listed = files.size() < max_files;
+    if (listed) files.push_back({{"child_id", change_.entity_id}, {"township", township}, {"village", village}});
+    record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
+    record["revision"] = record.value("revision", 0) + 1;
+    tx_.save_duplicate(record, id_number);
+    std::set<std::string> townships{township};
+    if (listed)
+      for (const auto& file : files) townships.insert(file.value("township", township));
+    for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
+  }
+
+  StoreTransaction& tx_;
+  PushContext& ctx_;
+  const WireChange& change_;
+  std::string stamp_;
+};
+
+}  // namespace
+
+ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const json& raw_change) {
+  std::string change_id = raw_change.is_object() ? raw_change.value("change_id", "") : "";
+  if (!change_id.empty()) {
+    if (auto earlier = tx.change_result(context.station_id, change_id)) {
+      auto first = ChangeResult::from_json(*earlier);
+      if (first) {
+        ChangeResult replay = first.value();
+        if (replay.status != ChangeStatus::Rejected) replay.status = ChangeStatus::Duplicate;
+        return replay;
+      }
+    }
+  }
+  // Findings 7 and 10: a change over tuning::kMaxChangeBytes, or an event whose text breaks a limit, is refused
+  // for good (the station then drops it from its queue). An oversized body is not kept: only its size.
+  const std::size_t encoded_bytes = encoded_size(raw_change);
+  const bool oversized = encoded_bytes > static_cast<std::size_t>(tuning::kMaxChangeBytes);
+  auto reject = [&](const std::string& reason) {
+    ChangeResult result{change_id, ChangeStatus::Rejected, reason, json::object(), {}};
+    tx.save_rejection(change_id, context.principal, context.station_id, reason,
+                      oversized ? json{{"change_id", change_id}, {"encoded_bytes", encoded_bytes}} : raw_change);
+    if (!change_id.empty()) tx.save_change_result(change_id, context.station_id, "", result.to_json());
+    return result;
+  };
+  auto parsed = WireChange::from_json(raw_change);
+  if (!parsed) return reject(parsed.status().to_string());
+  const WireChange& change = parsed.value();
+  if (auto limited = check_change_limits(change, encoded_bytes); !limited) return reject(limited.to_string());
+
+  // Ordering stamp: a stamp far ahead of the server's clock would win every later merge, so it is replaced by the
+  // server's own (design §8) and the station flagged; the server's clock never jumps forward to it.
+  Hlc incoming = *Hlc::parse(change.hlc);
+  Hlc stamp = incoming;
+  std::int64_t ahead = incoming.physical_ms - context.now_ms;
+  if (ahead > tuning::kMaxClockAheadMs) {
+    context.clock = hlc_tick(context.clock, context.now_ms);
+    stamp = context.clock;
+    context.clock_ahead_ms = std::max(context.clock_ahead_ms, ahead);
+  } else {
+    context.clock = hlc_receive(context.clock, incoming, context.now_ms);
+  }
+
+  tx.savepoint();
+  ChangeResult result;
+  try {
+    ChangeApplier applier(tx, context, change, stamp);
+    result = applier.apply();
+  } catch (const Rejected& rejected) {
+    tx.rollback_to_savepoint();
+    return reject(rejected.reason);
+  } catch (const db::DbError& error) {
+    if ((error.sqlite_code() & 0xFF) != SQLITE_CONSTRAINT) throw;
+    tx.rollback_to_savepoint();
+    return reject(trf("数据不合规则：{}", "the data breaks a rule: {}", error.what()));
+  }
+  tx.release_savepoint();
+  tx.save_change_result(change.change_id, context.station_id, "", result.to_json());
+  return result;
+}
+
+}  // namespace tongdang::sync

@@ -1,0 +1,28 @@
+// The server's half of the merge (private to sync/): applying one pushed change inside a push page's transaction —
+// scope and permission checks, validation, the per-field rule of merge.h, events through core's apply_event, and
+// the ops appended to each township's change log.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/base/hlc.h"
+#include "sync/protocol/protocol.h"
+#include "sync/server/central_store.h"
+
+namespace tongdang::sync {
+
+struct PushContext {
+  const Principal& principal;
+  std::string station_id;
+  std::int64_t now_ms = 0;
+  std::string now_iso;
+  Hlc clock;                     // the server's HLC, advanced as changes arrive
+  std::int64_t clock_ahead_ms = 0;  // largest lead of a stamp re-stamped in this page (0: none)
+};
+
+// Applies (or rejects) one change; records its result for idempotency. Constraint failures reject the change
+// alone; any other database failure throws (the page is rolled back and the station retries).
+ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const nlohmann::json& raw_change);
+
+}  // namespace tongdang::sync

@@ -1,0 +1,817 @@
+#include "sync/server/sqlite/sqlite_central_store.h"
+
+#include <unistd.h>
+
+#include <mutex>
+
+#include "core/base/i18n.h"
+#include "core/base/ids.h"
+#include "core/base/text_list.h"
+#include "core/base/tuning.h"
+#include "core/db/audit_chain.h"
+#include "core/db/schema.h"
+#include "core/db/sqlite.h"
+#include "core/store/bulk_write.h"
+#include "core/store/profile.h"
+
+#include <fmt/format.h>
+
+namespace tongdang::sync {
+
+using i18n::trf;
+using nlohmann::json;
+
+namespace {
+
+// The server's own tables, on top of the core schema (whose migration 3 also gives the server the `conflicts` and
+// `duplicate_candidates` tables a station has: the same records, the same shape). Versioned separately from the
+// core schema in meta.server_schema_version; append new versions at the end.
+constexpr std::string_view kServerSchemaV1 = R"sql(
+-- Bearer tokens (only their BLAKE2b hash). kind: station | user. A station token is bound to the first station id
+-- that uses it.
+CREATE TABLE server_tokens(
+  id           INTEGER PRIMARY KEY,
+  token_hash   TEXT NOT NULL UNIQUE,
+  kind         TEXT NOT NULL CHECK (kind IN ('station', 'user')),
+  name         TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('director', 'supervisor', 'county')),
+  county       TEXT NOT NULL,
+  township     TEXT NOT NULL DEFAULT '',          -- '' for a county-wide token
+  villages     TEXT NOT NULL DEFAULT '',
+  station_id   TEXT NOT NULL DEFAULT '',
+  created_at   TEXT NOT NULL,
+  revoked_at   TEXT,
+  last_used_at TEXT
+) STRICT;
+
+-- Stations seen, and whether their clock ran far ahead (design §8: re-stamped and flagged).
+CREATE TABLE server_stations(
+  station_id       TEXT PRIMARY KEY,
+  township         TEXT NOT NULL,
+  token_id         INTEGER NOT NULL,
+  first_seen       TEXT NOT NULL,
+  last_seen        TEXT NOT NULL,
+  clock_ahead_ms   INTEGER NOT NULL DEFAULT 0,
+  clock_flagged_at TEXT
+) STRICT;
+
+-- Per-township change logs (design §7): the counter row is bumped in the transaction that appends, so sequence
+-- order is commit order and a reader never skips a row that commits late.
+CREATE TABLE township_seq(
+  township TEXT PRIMARY KEY,
+  seq      INTEGER NOT NULL
+) STRICT;
+CREATE TABLE change_log(
+  township TEXT NOT NULL,
+  seq      INTEGER NOT NULL,
+  op       TEXT NOT NULL,                          -- JSON (docs/sync-protocol.md, "Ops")
+  PRIMARY KEY (township, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Push idempotency: the result first given for each change id, returned again (as "duplicate") on a replay.
+CREATE TABLE change_results(
+  change_id   TEXT PRIMARY KEY,
+  station_id  TEXT NOT NULL,
+  township    TEXT NOT NULL,
+  result      TEXT NOT NULL,
+  received_at TEXT NOT NULL
+) STRICT;
+
+-- Each profile field's register (sync/merge.h): version, the stamp that orders it, and who wrote it.
+CREATE TABLE field_registers(
+  entity     TEXT NOT NULL,
+  entity_id  TEXT NOT NULL,
+  field      TEXT NOT NULL,
+  version    INTEGER NOT NULL,
+  hlc        TEXT NOT NULL,
+  station_id TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  change_id  TEXT NOT NULL,
+  PRIMARY KEY (entity, entity_id, field)
+) STRICT, WITHOUT ROWID;
+
+-- Changes refused for good (validation, permission, scope), with who sent them.
+CREATE TABLE server_rejections(
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id  TEXT NOT NULL,
+  token_id   INTEGER NOT NULL,
+  principal  TEXT NOT NULL,
+  station_id TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  change     TEXT NOT NULL,
+  at         TEXT NOT NULL
+) STRICT;
+
+-- One row per request (append-only).
+CREATE TABLE request_audit(
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  at          TEXT NOT NULL,
+  token_id    INTEGER NOT NULL,
+  principal   TEXT NOT NULL,
+  station_id  TEXT NOT NULL,
+  endpoint    TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  counts      TEXT NOT NULL,
+  duration_ms REAL NOT NULL,
+  remote      TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER request_audit_append_only_update BEFORE UPDATE ON request_audit
+  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;
+CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit
+  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;
+)sql";
+
+// v2: township snapshots (snapshot.h) read a township's children page by page in id order.
+constexpr std::string_view kServerSchemaV2 = R"sql(
+CREATE INDEX server_children_township_id ON children(township, id);
+)sql";
+
+// v3: push idempotency per station — a change id is its station's own, so another station's id neither finds this
+// station's result nor blocks its change (issue 9, finding 5); and one duplicate candidate per ID number instead of
+// one per pair of files (finding 6): duplicate_groups finds the open candidate by the full number, which the
+// candidate record itself never carries.
+constexpr std::string_view kServerSchemaV3 = R"sql(
+CREATE TABLE change_results_v3(
+  station_id  TEXT NOT NULL,
+  change_id   TEXT NOT NULL,
+  township    TEXT NOT NULL,
+  result      TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  PRIMARY KEY (station_id, change_id)
+) STRICT;
+INSERT INTO change_results_v3(station_id, change_id, township, result, received_at)
+  SELECT station_id, change_id, township, result, received_at FROM change_results;
+DROP TABLE change_results;
+ALTER TABLE change_results_v3 RENAME TO change_results;
+CREATE TABLE duplicate_groups(
+  id_number    TEXT PRIMARY KEY,
+  candidate_id TEXT NOT NULL
+) STRICT;
+)sql";
+
+
+// v4: a tamper-evident audit (core/audit_chain.h). request_audit and server_rejections get a hash column, chained
+// over their existing rows in id order when the migration runs (chain_existing_rows); server_rejections becomes
+// append-only like request_audit; station_openings keeps the reads that matter reported by stations (POST
+// /v1/sync/audit), once per station row (its row hash: a row of another station cannot be guessed, so a foreign
+// report blocks nothing).
+constexpr std::string_view kServerSchemaV4 = R"sql(
+ALTER TABLE request_audit ADD COLUMN hash TEXT;
+ALTER TABLE server_rejections ADD COLUMN hash TEXT;
+CREATE TRIGGER server_rejections_append_only_update BEFORE UPDATE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+CREATE TRIGGER server_rejections_append_only_delete BEFORE DELETE ON server_rejections
+  BEGIN SELECT RAISE(ABORT, 'server_rejections is append-only'); END;
+
+-- Reads that matter, reported by stations. station_id, token_id, principal and township are the server's (the
+-- token, its bound station, the child's township as held here); the rest is the station's audit row as reported.
+CREATE TABLE station_openings(
+  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  station_id   TEXT NOT NULL,
+  token_id     INTEGER NOT NULL,
+  principal    TEXT NOT NULL,
+  township     TEXT NOT NULL,
+  child_id     TEXT,                               -- NULL for a list or an export
+  station_seq  INTEGER NOT NULL,
+  station_hash TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  entity       TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  received_at  TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  UNIQUE (station_id, station_hash)
+) STRICT;
+CREATE INDEX station_openings_township ON station_openings(township, seq);
+CREATE TRIGGER station_openings_append_only_update BEFORE UPDATE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+CREATE TRIGGER station_openings_append_only_delete BEFORE DELETE ON station_openings
+  BEGIN SELECT RAISE(ABORT, 'station_openings is append-only'); END;
+
+-- What was done to tokens: issued, bound to a station on first use, revoked. server_tokens holds only their state,
+-- which a hand edit could turn back (a revoked token made valid again) without a trace; this log keeps the history.
+CREATE TABLE server_admin_audit(
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at       TEXT NOT NULL,
+  action   TEXT NOT NULL,                          -- token.add | token.bind | token.revoke
+  token_id INTEGER NOT NULL,
+  detail   TEXT NOT NULL,                          -- JSON: kind, name, role, township, villages; or the station
+  hash     TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER server_admin_audit_append_only_update BEFORE UPDATE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
+CREATE TRIGGER server_admin_audit_append_only_delete BEFORE DELETE ON server_admin_audit
+  BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
+)sql";
+
+constexpr int kServerSchemaVersion = 4;
+
+// The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
+// durable format: a column added later is appended here only with a new chain format version.
+const audit_chain::Table& request_audit_table() {
+  static const audit_chain::Table table(
+      "request_audit", "seq",
+      {"at", "token_id", "principal", "station_id", "endpoint", "http_status", "counts", "duration_ms", "remote"}, "at",
+      "endpoint");
+  return table;
+}
+
+const audit_chain::Table& rejections_table() {
+  static const audit_chain::Table table(
+      "server_rejections", "seq", {"change_id", "token_id", "principal", "station_id", "reason", "change", "at"}, "at",
+      "reason");
+  return table;
+}
+
+const audit_chain::Table& openings_table() {
+  static const audit_chain::Table table(
+      "station_openings", "seq",
+      {"station_id", "token_id", "principal", "township", "child_id", "station_seq", "station_hash", "at", "actor",
+       "action", "entity", "entity_id", "received_at"},
+      "received_at", "action");
+  return table;
+}
+
+const audit_chain::Table& admin_table() {
+  static const audit_chain::Table table("server_admin_audit", "seq", {"at", "action", "token_id", "detail"}, "at",
+                                        "action");
+  return table;
+}
+
+// Appends a row to the token history (server_admin_audit), inside the caller's transaction.
+void audit_admin(db::Database& db, std::string_view at, std::string_view action, std::int64_t token_id,
+                 const json& detail) {
+  const std::string text = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  audit_chain::append(db, admin_table(), audit_chain::head(db, admin_table()),
+                      {at, action, token_id, std::string_view(text)});
+}
+
+// The database's clock as the server's rows have always recorded it (UTC, milliseconds).
+std::string sqlite_now(db::Database& db) {
+  auto now = db.cached("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  now->step();
+  return now->get_text(0);
+}
+
+std::string_view to_string(TokenKind kind) { return kind == TokenKind::Station ? "station" : "user"; }
+
+class SqliteCentralStore;
+
+class SqliteTransaction final : public StoreTransaction {
+ public:
+  SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db), derived_rows_(db) {}
+
+  // A page's derived rows (workflow state, then report rows) are refreshed once per child at commit, not once per
+  // change (BulkWrite).
+  void commit() override {
+    derived_rows_.flush();
+    tx_.commit();
+  }
+  void savepoint() override { db_.exec("SAVEPOINT change"); }
+  void release_savepoint() override { db_.exec("RELEASE change"); }
+  void rollback_to_savepoint() override { db_.exec("ROLLBACK TO change; RELEASE change"); }
+
+  Hlc clock() override { return Hlc::parse(meta("server_hlc")).value_or(Hlc{}); }
+  void set_clock(const Hlc& hlc) override { set_meta("server_hlc", hlc.to_string()); }
+
+  std::optional<json> change_result(std::string_view station_id, std::string_view change_id) override {
+    auto query = db_.cached("SELECT result FROM change_results WHERE station_id = ?1 AND change_id = ?2");
+    query->bind_all(station_id, change_id);
+    if (!query->step()) return std::nullopt;
+    return json::parse(query->get_text(0));
+  }
+
+  void save_change_result(std::string_view change_id, std::string_view station_id, std::string_view township,
+                          const json& result) override {
+    auto insert = db_.cached(
+        "INSERT INTO change_results(change_id, station_id, township, result, received_at)"
+        " VALUES(?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    insert->bind_all(change_id, station_id, township, result.dump());
+    insert->run();
+  }
+
+  void save_rejection(std::string_view change_id, const Principal& principal, std::string_view station_id,
+                      std::string_view reason, const json& change) override {
+    const std::string text = change.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string at = sqlite_now(db_);
+    const auto& table = rejections_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {change_id, principal.token_id, std::string_view(principal.name), station_id, reason,
+                         std::string_view(text), std::string_view(at)});
+  }
+
+  std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) override {
+    auto query = entity == "child" ? db_.cached("SELECT township, village, id FROM children WHERE id = ?1")
+                 : entity == "lead"
+                     // From the lead's first event, not the leads table: that projection is refreshed at the
+                     // end of a page, and a lead's later steps may arrive in the page that brings the lead.
+                     ? db_.cached("SELECT township, coalesce(payload ->> '$.village', ''), '' FROM events"
+                                  " WHERE id = ?1 AND kind = 'lead.add'")
+                     : db_.cached("SELECT c.township, c.village, c.id FROM relatives r JOIN children c ON c.id = "
+                                  "r.child_id WHERE r.id = ?1");
+    query->bind(1, entity_id);
+    if (!query->step()) return std::nullopt;
+    return EntityLocation{query->get_text(0), query->get_text(1), query->get_text(2)};
+  }
+
+  json read_fields(std::string_view entity, std::string_view entity_id, const std::vector<std::string>& names) override {
+    return read_profile(db_, entity, entity_id, names);
+  }
+
+  void write_fields(std::string_view entity, std::string_view entity_id, const json& fields,
+                    std::string_view now_iso) override {
+    upsert_profile(db_, entity, entity_id, fields, now_iso);
+  }
+
+  std::map<std::string, FieldRegister> field_registers(std::string_view entity, std::string_view entity_id) override {
+    auto query = db_.cached(
+        "SELECT field, version, hlc, station_id, actor, change_id FROM field_registers"
+        " WHERE entity = ?1 AND entity_id = ?2");
+    query->bind_all(entity, entity_id);
+    std::map<std::string, FieldRegister> out;
+    while (query->step())
+      out[query->get_text(0)] = {query->get_int(1), query->get_text(2), query->get_text(3), query->get_text(4),
+                                 query->get_text(5)};
+    return out;
+  }
+
+  void set_field_registers(std::string_view entity, std::string_view entity_id,
+                           const std::vector<std::pair<std::string, FieldRegister>>& registers) override {
+    if (registers.empty()) return;
+    // One multi-row upsert per distinct field count (each text prepared once and cached).
+    std::string sql = "INSERT INTO field_registers(entity, entity_id, field, version, hlc, station_id, actor, change_id) VALUES";
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const std::size_t p = 3 + i * 6;
+      sql += fmt::format("{}(?1, ?2, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})", i ? ", " : " ", p, p + 1, p + 2, p + 3, p + 4, p + 5);
+    }
+    sql += " ON CONFLICT(entity, entity_id, field) DO UPDATE SET version = excluded.version, hlc = excluded.hlc,"
+           " station_id = excluded.station_id, actor = excluded.actor, change_id = excluded.change_id";
+    auto upsert = db_.cached(sql);
+    upsert->bind_static(1, entity).bind_static(2, entity_id);
+    for (std::size_t i = 0; i < registers.size(); ++i) {
+      const int p = 3 + static_cast<int>(i) * 6;
+      const auto& [field, reg] = registers[i];
+      upsert->bind_static(p, field).bind(p + 1, reg.version).bind_static(p + 2, reg.hlc);
+      upsert->bind_static(p + 3, reg.station_id).bind_static(p + 4, reg.actor).bind_static(p + 5, reg.change_id);
+    }
+    upsert->run();
+  }
+
+  bool apply_event(const Event& event) override { return tongdang::apply_event(db_, event); }
+
+  std::vector<EntityLocation> children_with_id_number(std::string_view id_number, std::string_view except_child,
+                                                      int limit) override {
+    auto query = db_.cached(
+        "SELECT township, village, id FROM children WHERE id_number = ?1 AND id != ?2 ORDER BY id LIMIT ?3");
+    query->bind(1, id_number).bind(2, except_child).bind(3, limit);
+    std::vector<EntityLocation> out;
+    while (query->step()) out.push_back({query->get_text(0), query->get_text(1), query->get_text(2)});
+    return out;
+  }
+
+  std::int64_t append_op(std::string_view township, const json& op) override {
+    auto bump = db_.cached(
+        "INSERT INTO township_seq(township, seq) VALUES(?1, 1)"
+        " ON CONFLICT(township) DO UPDATE SET seq = seq + 1 RETURNING seq");
+    bump->bind(1, township);
+    bump->step();
+    std::int64_t seq = bump->get_int(0);
+    bump->reset();
+    json stored = op;
+    stored["seq"] = seq;
+    auto insert = db_.cached("INSERT INTO change_log(township, seq, op) VALUES(?1, ?2, ?3)");
+    insert->bind(1, township).bind(2, seq).bind(3, stored.dump()).run();
+    return seq;
+  }
+
+  std::vector<std::pair<std::int64_t, std::string>> read_ops(std::string_view township, std::int64_t after_seq,
+                                                             int limit) override {
+    auto query = db_.cached(
+        "SELECT seq, op FROM change_log WHERE township = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3");
+    query->bind(1, township).bind(2, after_seq).bind(3, limit);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (query->step()) out.emplace_back(query->get_int(0), query->get_text(1));
+    return out;
+  }
+
+  std::int64_t last_seq(std::string_view township) override {
+    auto query = db_.cached("SELECT seq FROM township_seq WHERE township = ?1");
+    query->bind(1, township);
+    return query->step() ? query->get_int(0) : 0;
+  }
+
+  std::vector<std::string> townships_of(std::string_view county) override {
+    auto query = db_.cached("SELECT township FROM township_seq WHERE substr(township, 1, 6) = ?1 ORDER BY township");
+    query->bind(1, county);
+    std::vector<std::string> out;
+    while (query->step()) out.push_back(query->get_text(0));
+    return out;
+  }
+
+  std::optional<json> conflict(std::string_view id) override {
+    auto query = db_.cached("SELECT body FROM conflicts WHERE id = ?1");
+    query->bind(1, id);
+    if (!query->step()) return std::nullopt;
+    return json::parse(query->get_text(0));
+  }
+
+  void save_conflict(const json& record) override {
+    auto upsert = db_.cached(
+        "INSERT INTO conflicts(id, township, child_id, entity, entity_id, field, status, revision, body, opened_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+        " revision = excluded.revision, body = excluded.body");
+    upsert->bind(1, record.at("id").get<std::string>()).bind(2, record.at("township").get<std::string>());
+    upsert->bind(3, record.value("child_id", "")).bind(4, record.at("entity").get<std::string>());
+    upsert->bind(5, record.at("entity_id").get<std::string>()).bind(6, record.at("field").get<std::string>());
+    upsert->bind(7, record.at("status").get<std::string>()).bind(8, record.at("revision").get<std::int64_t>());
+    upsert->bind(9, record.dump()).bind(10, record.at("opened_at").get<std::string>()).run();
+  }
+
+  std::optional<json> duplicate_group(std::string_view id_number) override {
+    auto query = db_.cached(
+        "SELECT d.body FROM duplicate_groups g JOIN duplicate_candidates d ON d.id = g.candidate_id"
+        " WHERE g.id_number = ?1");
+    query->bind(1, id_number);
+    if (!query->step()) return std::nullopt;
+    return json::parse(query->get_text(0));
+  }
+
+  void save_duplicate(const json& record, std::string_view id_number) override {
+    auto group = db_.cached(
+        "INSERT INTO duplicate_groups(id_number, candidate_id) VALUES(?1, ?2)"
+        " ON CONFLICT(id_number) DO UPDATE SET candidate_id = excluded.candidate_id");
+    group->bind(1, id_number).bind(2, record.at("id").get<std::string>()).run();
+    auto upsert = db_.cached(
+        "INSERT INTO duplicate_candidates(id, id_number, status, revision, body, opened_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+        " revision = excluded.revision, body = excluded.body");
+    upsert->bind(1, record.at("id").get<std::string>()).bind(2, record.at("id_number").get<std::string>());
+    upsert->bind(3, record.at("status").get<std::string>()).bind(4, record.at("revision").get<std::int64_t>());
+    upsert->bind(5, record.dump()).bind(6, record.at("opened_at").get<std::string>()).run();
+  }
+
+  snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
+                                   bool derived) override {
+    return snapshot::read_rows(db_, township, after_child, limit, derived);
+  }
+
+  std::string policy_fingerprint() override { return snapshot::policy_fingerprint(db_); }
+
+  void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) override {
+    auto update = db_.cached(
+        "UPDATE server_stations SET clock_ahead_ms = ?2, clock_flagged_at = ?3 WHERE station_id = ?1");
+    update->bind(1, station_id).bind(2, ahead_ms).bind(3, at).run();
+  }
+
+  bool save_opening(const StationOpening& o) override {
+    auto known = db_.cached("SELECT 1 FROM station_openings WHERE station_id = ?1 AND station_hash = ?2");
+    known->bind_all(o.station_id, o.station_hash);
+    if (known->step()) return false;
+    known->reset();
+    const auto& table = openings_table();
+    const audit_chain::Value child = o.child_id.empty() ? audit_chain::Value{} : audit_chain::Value{o.child_id};
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(o.station_id), o.token_id, std::string_view(o.principal),
+                         std::string_view(o.township), child, o.station_seq, std::string_view(o.station_hash),
+                         std::string_view(o.at), std::string_view(o.actor), std::string_view(o.action),
+                         std::string_view(o.entity), std::string_view(o.entity_id), std::string_view(o.received_at)});
+    return true;
+  }
+
+ private:
+  std::string meta(std::string_view key) {
+    auto query = db_.cached("SELECT value FROM meta WHERE key = ?1");
+    query->bind(1, key);
+    return query->step() ? query->get_text(0) : std::string();
+  }
+  void set_meta(std::string_view key, std::string_view value) {
+    auto upsert = db_.cached(
+        "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    upsert->bind(1, key).bind(2, value).run();
+  }
+
+  std::unique_lock<std::mutex> lock_;
+  db::Database& db_;
+  db::Transaction tx_;
+  BulkWrite derived_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
+};
+
+class SqliteCentralStore final : public CentralStore {
+ public:
+  explicit SqliteCentralStore(db::Database db) : db_(std::move(db)) {
+    db_.exec(fmt::format("PRAGMA cache_size = -{}", tuning::kSyncCacheKiB));
+    identity_.server_id = meta("server_id");
+    identity_.county = meta("county");
+    identity_.name = meta("server_name");
+  }
+
+  ServerIdentity identity() override { return identity_; }
+
+  Result<std::int64_t> add_token(const NewToken& token, std::string_view token_hash, std::string_view at) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    auto insert = db_.cached(
+        "INSERT INTO server_tokens(token_hash, kind, name, role, county, township, villages, created_at)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    insert->bind(1, token_hash).bind(2, to_string(token.kind)).bind(3, token.name).bind(4, to_string(token.role));
+    insert->bind(5, identity_.county).bind(6, token.township).bind(7, join_list(token.villages)).bind(8, at).run();
+    std::int64_t id = db_.last_insert_rowid();
+    audit_admin(db_, at, "token.add", id,
+                {{"kind", to_string(token.kind)}, {"name", token.name}, {"role", to_string(token.role)},
+                 {"township", token.township}, {"villages", token.villages}});
+    tx.commit();
+    return id;
+  }
+
+  std::optional<Principal> find_token(std::string_view token_hash) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached(kSelectToken + std::string(" WHERE token_hash = ?1 AND revoked_at IS NULL"));
+    query->bind(1, token_hash);
+    if (!query->step()) return std::nullopt;
+    return principal_from(*query);
+  }
+
+  Status revoke_token(std::int64_t token_id, std::string_view at) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    auto update = db_.cached("UPDATE server_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+    update->bind(1, token_id).bind(2, at).run();
+    if (db_.changes() == 0)
+      return Status::not_found(trf("没有有效的令牌 {}", "no valid token {}", token_id));
+    audit_admin(db_, at, "token.revoke", token_id, json::object());
+    tx.commit();
+    return Status::ok();
+  }
+
+  std::vector<TokenInfo> tokens() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached(kSelectToken + std::string(" ORDER BY id"));
+    std::vector<TokenInfo> out;
+    while (query->step()) {
+      TokenInfo info;
+      info.principal = principal_from(*query);
+      info.created_at = query->get_text(8);
+      info.revoked_at = query->get_optional_text(9).value_or("");
+      info.last_used_at = query->get_optional_text(10).value_or("");
+      out.push_back(std::move(info));
+    }
+    return out;
+  }
+
+  Status bind_station(const Principal& principal, std::string_view station_id, std::string_view township,
+                      std::string_view at) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    // A station id belongs to one live token (finding 9: a user token once overwrote a station's token and
+    // flagged its clock).
+    auto owner = db_.cached(
+        "SELECT s.token_id FROM server_stations s JOIN server_tokens t ON t.id = s.token_id"
+        " WHERE s.station_id = ?1 AND t.revoked_at IS NULL");
+    owner->bind(1, station_id);
+    if (owner->step() && owner->get_int(0) != principal.token_id)
+      return Status::refused(trf("站点 {} 属于另一个有效令牌，不能用此令牌同步", "station {} belongs to another valid "
+                                 "token and cannot be synced with this one", station_id));
+    owner->reset();
+    if (principal.kind == TokenKind::Station) {
+      auto bound = db_.cached("SELECT station_id FROM server_tokens WHERE id = ?1");
+      bound->bind(1, principal.token_id);
+      std::string current = bound->step() ? bound->get_text(0) : std::string();
+      bound->reset();
+      if (!current.empty() && current != station_id)
+        return Status::refused(trf("该站点令牌已绑定到另一个站点 {}", "this station token is bound to another station {}",
+                                   current));
+      if (current.empty()) {
+        auto bind = db_.cached("UPDATE server_tokens SET station_id = ?2 WHERE id = ?1");
+        bind->bind(1, principal.token_id).bind(2, station_id).run();
+        audit_admin(db_, at, "token.bind", principal.token_id, {{"station_id", station_id}, {"township", township}});
+      }
+    }
+    auto touch = db_.cached("UPDATE server_tokens SET last_used_at = ?2 WHERE id = ?1");
+    touch->bind(1, principal.token_id).bind(2, at).run();
+    auto seen = db_.cached(
+        "INSERT INTO server_stations(station_id, township, token_id, first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?4)"
+        " ON CONFLICT(station_id) DO UPDATE SET last_seen = excluded.last_seen, token_id = excluded.token_id");
+    seen->bind(1, station_id).bind(2, township).bind(3, principal.token_id).bind(4, at).run();
+    tx.commit();
+    return Status::ok();
+  }
+
+  Status check_station(const Principal& principal, std::string_view station_id) override {
+    if (principal.kind == TokenKind::Station) {
+      if (principal.station_id.empty())
+        return Status::refused(i18n::tr("请先 hello", "say hello first: the token is not bound yet"));
+      if (principal.station_id != station_id)
+        return Status::refused(i18n::tr("该站点令牌属于另一个站点", "this station token belongs to another station"));
+      return Status::ok();
+    }
+    std::lock_guard lock(mutex_);
+    auto owner = db_.cached("SELECT token_id FROM server_stations WHERE station_id = ?1");
+    owner->bind(1, station_id);
+    if (!owner->step())
+      return Status::refused(i18n::tr("请先 hello", "say hello first: this station is not bound to the token yet"));
+    if (owner->get_int(0) != principal.token_id)
+      return Status::refused(trf("站点 {} 属于另一个令牌", "station {} belongs to another token", station_id));
+    return Status::ok();
+  }
+
+  std::int64_t station_clock_ahead_ms(std::string_view station_id) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached("SELECT clock_ahead_ms FROM server_stations WHERE station_id = ?1");
+    query->bind(1, station_id);
+    return query->step() ? query->get_int(0) : 0;
+  }
+
+  std::unique_ptr<StoreTransaction> begin() override { return std::make_unique<SqliteTransaction>(mutex_, db_); }
+
+  void audit_request(const RequestRecord& r) override {
+    std::lock_guard lock(mutex_);
+    // The head is read and the row appended in one transaction: another process (a second server on the same
+    // file by mistake) cannot slip a row in between.
+    db::Transaction tx(db_);
+    const std::string counts = r.counts.dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto& table = request_audit_table();
+    audit_chain::append(db_, table, audit_chain::head(db_, table),
+                        {std::string_view(r.at), r.token_id, std::string_view(r.principal),
+                         std::string_view(r.station_id), std::string_view(r.endpoint),
+                         static_cast<std::int64_t>(r.http_status), std::string_view(counts), r.duration_ms,
+                         std::string_view(r.remote)});
+    tx.commit();
+  }
+
+  std::vector<json> openings(const OpeningFilter& filter) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.prepare(
+        "SELECT o.seq, o.station_id, o.token_id, o.principal, o.township, o.child_id, o.station_seq, o.station_hash,"
+        " o.at, o.actor, o.action, o.entity, o.entity_id, o.received_at, c.name FROM station_openings o"
+        " LEFT JOIN children c ON c.id = o.child_id"
+        " WHERE (?1 = '' OR o.action = ?1) AND (?2 = '' OR o.township = ?2) ORDER BY o.seq DESC LIMIT ?3");
+    query.bind(1, filter.action).bind(2, filter.township).bind(3, filter.limit);
+    std::vector<json> out;
+    while (query.step())
+      out.push_back({{"seq", query.get_int(0)}, {"station_id", query.get_text(1)}, {"token_id", query.get_int(2)},
+                     {"principal", query.get_text(3)}, {"township", query.get_text(4)},
+                     {"child_id", query.get_optional_text(5).value_or("")}, {"station_seq", query.get_int(6)},
+                     {"station_hash", query.get_text(7)}, {"at", query.get_text(8)}, {"actor", query.get_text(9)},
+                     {"action", query.get_text(10)}, {"entity", query.get_text(11)},
+                     {"entity_id", query.get_text(12)}, {"received_at", query.get_text(13)},
+                     {"child_name", query.get_optional_text(14).value_or("")}});
+    return out;
+  }
+
+  std::vector<audit_chain::Verification> verify_audit() override {
+    std::lock_guard lock(mutex_);
+    std::vector<audit_chain::Verification> out;
+    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table()})
+      out.push_back(audit_chain::verify(db_, *table));
+    return out;
+  }
+
+  json overview(std::string_view township) override {
+    std::lock_guard lock(mutex_);
+    const std::string like = township.empty() ? identity_.county + "%" : std::string(township);
+    json out = {{"county", identity_.county}, {"name", identity_.name}};
+    auto children = db_.prepare(
+        "SELECT c.id, c.township, c.village, c.name, c.status, s.colour FROM children c"
+        " LEFT JOIN child_state s ON s.child_id = c.id WHERE c.township LIKE ?1 ORDER BY c.township, c.village, c.name");
+    children.bind(1, like);
+    out["children"] = json::array();
+    while (children.step())
+      out["children"].push_back({{"id", children.get_text(0)}, {"township", children.get_text(1)},
+                                 {"village", children.get_text(2)}, {"name", children.get_text(3)},
+                                 {"status", children.get_text(4)},
+                                 {"colour", children.is_null(5) ? json(nullptr) : json(children.get_text(5))}});
+    auto conflicts = db_.prepare("SELECT body FROM conflicts WHERE township LIKE ?1 ORDER BY opened_at, id");
+    conflicts.bind(1, like);
+    out["conflicts"] = json::array();
+    while (conflicts.step()) out["conflicts"].push_back(json::parse(conflicts.get_text(0)));
+    auto duplicates = db_.prepare("SELECT body FROM duplicate_candidates ORDER BY opened_at, id");
+    out["duplicates"] = json::array();
+    while (duplicates.step()) {
+      json body = json::parse(duplicates.get_text(0));
+      bool mine = township.empty();
+      for (const auto& f : body.value("files", json::array())) mine = mine || f.value("township", "") == township;
+      if (mine) out["duplicates"].push_back(std::move(body));
+    }
+    auto stations = db_.prepare(
+        "SELECT station_id, township, last_seen, clock_ahead_ms FROM server_stations WHERE township LIKE ?1 ORDER BY township");
+    stations.bind(1, like);
+    out["stations"] = json::array();
+    while (stations.step())
+      out["stations"].push_back({{"station_id", stations.get_text(0)}, {"township", stations.get_text(1)},
+                                 {"last_seen", stations.get_text(2)}, {"clock_ahead_ms", stations.get_int(3)}});
+    auto log = db_.prepare("SELECT coalesce(sum(seq), 0) FROM township_seq WHERE township LIKE ?1");
+    log.bind(1, like);
+    out["change_log_ops"] = log.step() ? log.get_int(0) : 0;
+    return out;
+  }
+
+ private:
+  static constexpr const char* kSelectToken =
+      "SELECT id, kind, name, role, county, township, villages, station_id, created_at, revoked_at, last_used_at"
+      " FROM server_tokens";
+
+  static Principal principal_from(db::Statement& row) {
+    Principal p;
+    p.token_id = row.get_int(0);
+    p.kind = row.get_text(1) == "station" ? TokenKind::Station : TokenKind::User;
+    p.name = row.get_text(2);
+    p.role = parse_role(row.get_text(3)).value_or(Role::Director);
+    p.county = row.get_text(4);
+    p.township = row.get_text(5);
+    p.villages = split_list(row.get_text(6));
+    p.station_id = row.get_text(7);
+    return p;
+  }
+
+  std::string meta(std::string_view key) {
+    auto query = db_.cached("SELECT value FROM meta WHERE key = ?1");
+    query->bind(1, key);
+    return query->step() ? query->get_text(0) : std::string();
+  }
+
+  std::mutex mutex_;
+  db::Database db_;
+  ServerIdentity identity_;
+};
+
+Status migrate_server(db::Database& db) {
+  if (auto migrated = schema::migrate(db); !migrated) return migrated;
+  auto query = db.prepare("SELECT value FROM meta WHERE key = 'server_schema_version'");
+  int version = query.step() ? std::stoi(query.get_text(0)) : 0;
+  query.reset();
+  if (version > kServerSchemaVersion)
+    return Status::refused(trf("中心数据库结构版本为 {}，比本程序支持的 {} 新", "the central database has server schema "
+                               "version {}, newer than this program's {}", version, kServerSchemaVersion));
+  if (version < 1) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV1);
+    db.exec("INSERT INTO meta(key, value) VALUES('server_schema_version', '1')"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    tx.commit();
+  }
+  if (version < 2) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV2);
+    db.exec("UPDATE meta SET value = '2' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 3) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV3);
+    db.exec("UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 4) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV4);
+    audit_chain::chain_existing_rows(db, request_audit_table());
+    audit_chain::chain_existing_rows(db, rejections_table());
+    db.exec("UPDATE meta SET value = '4' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CentralStore>> create_sqlite_store(const std::string& path, const std::string& county,
+                                                          const std::string& name, const std::string& now_iso) {
+  if (county.size() != 6 || county.find_first_not_of("0123456789") != std::string::npos)
+    return Status::invalid("county", i18n::tr("应为6位县级行政区划代码，如 320324", "must be a 6-digit county code, "
+                                                                                   "e.g. 320324"));
+  if (name.empty()) return Status::invalid("name", i18n::tr("不能为空", "must not be empty"));
+  if (access(path.c_str(), F_OK) == 0)
+    return Status::refused(trf("{} 已存在；不会覆盖已有的中心数据库", "{} already exists; an existing central database "
+                               "is never overwritten", path));
+  db::Database db(path, db::Database::Mode::CreateIfMissing);
+  if (auto migrated = migrate_server(db); !migrated) return migrated;
+  {
+    db::Transaction tx(db);
+    auto set = db.prepare("INSERT INTO meta(key, value) VALUES(?1, ?2)");
+    for (auto [key, value] : {std::pair<std::string, std::string>{"server_id", new_record_id(0)},
+                              {"county", county}, {"server_name", name}, {"created_at", now_iso}}) {
+      set.bind_all(key, value).run();
+    }
+    tx.commit();
+  }
+  return std::unique_ptr<CentralStore>(new SqliteCentralStore(std::move(db)));
+}
+
+Result<std::unique_ptr<CentralStore>> open_sqlite_store(const std::string& path) {
+  if (access(path.c_str(), F_OK) != 0)
+    return Status::not_found(trf("找不到中心数据库 {}（先运行 tongdang-server init）",
+                                 "no central database at {} (run tongdang-server init first)", path));
+  db::Database db(path, db::Database::Mode::ReadWrite);
+  if (schema::current_version(db) == 0)
+    return Status::invalid("db", trf("{} 不是童档中心数据库", "{} is not a tongdang central database", path));
+  if (auto migrated = migrate_server(db); !migrated) return migrated;
+  auto check = db.prepare("SELECT value FROM meta WHERE key = 'county'");
+  if (!check.step())
+    return Status::invalid("db", trf("{} 是站点数据库，不是中心数据库", "{} is a station database, not a central database",
+                                     path));
+  check.reset();
+  return std::unique_ptr<CentralStore>(new SqliteCentralStore(std::move(db)));
+}
+
+}  // namespace tongdang::sync

@@ -1,0 +1,87 @@
+// GB 11643 resident ID numbers (domain brief §8): every failure kind, the worked examples, masking.
+#include <catch2/catch.hpp>
+
+#include "core/base/i18n.h"
+#include "core/model/id_number.h"
+
+using namespace tongdang;
+
+namespace {
+const Date kToday(2026, 11, 28);
+}
+
+TEST_CASE("ID number: the brief's worked examples pass", "[id_number]") {
+  for (const char* id : {"11010519491231002X", "32032420140315012X", "320412201007010045", "321281201202281230"}) {
+    auto parsed = parse_id_number(id, kToday);
+    INFO(id << ": " << parsed.status().to_string());
+    CHECK(parsed.is_ok());
+  }
+}
+
+TEST_CASE("ID number: sex and date of birth are derived", "[id_number]") {
+  // 17th digit 2 (even) -> female; born 2014-03-15.
+  auto girl = parse_id_number("32032420140315012X", kToday);
+  REQUIRE(girl);
+  CHECK(girl->sex == Sex::Female);
+  CHECK(girl->birth_date == Date(2014, 3, 15));
+  CHECK(girl->county_code == "320324");
+  CHECK(girl->warnings.empty());
+  // 321281201202281230: 17th digit 3 (odd) -> male; born 2012-02-28.
+  auto boy = parse_id_number("321281201202281230", kToday);
+  REQUIRE(boy);
+  CHECK(boy->sex == Sex::Male);
+  CHECK(boy->birth_date == Date(2012, 2, 28));
+}
+
+TEST_CASE("ID number: check character by hand", "[id_number]") {
+  // 3,2,0,3,2,4,2,0,1,4,0,3,1,5,0,1,2 weighted: 21+18+0+15+16+16+4+0+6+12+0+27+10+25+0+4+4 = 178; 178 mod 11 = 2 -> 'X'.
+  CHECK(id_number_check_character("32032420140315012") == 'X');
+  // 3,2,0,4,1,2,2,0,1,0,0,7,0,1,0,0,4: 21+18+0+20+8+8+4+0+6+0+0+63+0+5+0+0+8 = 161; 161 mod 11 = 7 -> '5'.
+  CHECK(id_number_check_character("32041220100701004") == '5');
+}
+
+TEST_CASE("ID number: a lower-case x is accepted and stored as X", "[id_number]") {
+  auto parsed = parse_id_number("32032420140315012x", kToday);
+  REQUIRE(parsed);
+  CHECK(parsed->text == "32032420140315012X");
+}
+
+TEST_CASE("ID number: every failure kind is refused and names the field", "[id_number]") {
+  struct Case {
+    const char* id;
+    const char* why;
+  };
+  const Case cases[] = {
+      {"3203242014031501", "too short"},
+      {"32032420140315012X1", "too long"},
+      {"320324201403150121", "wrong check character"},
+      {"32032420A40315012X", "a letter in the digits"},
+      {"32032420140315012Y", "18th character not a digit or X"},
+      {"320324201402300122", "30 February (check character right)"},
+      {"320324203001010019", "born in the future (check character right)"},
+      {"990324201403150124", "unknown province 99"},
+  };
+  for (const auto& c : cases) {
+    auto parsed = parse_id_number(c.id, kToday);
+    INFO(c.why << " " << c.id);
+    CHECK_FALSE(parsed.is_ok());
+    CHECK(parsed.status().code() == Code::InvalidInput);
+    CHECK(parsed.status().field() == "id_number");
+  }
+  // The date and province failures must be reported as such, not as a bad check character.
+  i18n::set_language(i18n::Lang::En);
+  CHECK(parse_id_number("320324201402300122", kToday).status().message().find("date") != std::string::npos);
+  CHECK(parse_id_number("320324203001010019", kToday).status().message().find("future") != std::string::npos);
+  CHECK(parse_id_number("990324201403150124", kToday).status().message().find("province") != std::string::npos);
+}
+
+TEST_CASE("ID number: an unknown county code only warns", "[id_number]") {
+  // 110105 (Beijing) is a valid province but not in the bundled Jiangsu table.
+  auto parsed = parse_id_number("11010519491231002X", kToday);
+  REQUIRE(parsed);
+  CHECK(parsed->warnings.size() == 1);
+}
+
+TEST_CASE("ID number: masking keeps the first 6 and last 4", "[id_number]") {
+  CHECK(mask_id_number("32032420140315012X") == "320324********012X");
+}

@@ -1,0 +1,16 @@
+// Comma-separated lists (a director's villages), as typed and as stored.
+#include <catch2/catch.hpp>
+
+#include "core/base/text_list.h"
+
+using namespace tongdang;
+
+TEST_CASE("Text list: empty items are dropped, and join is the inverse of split", "[store]") {
+  CHECK(split_list("").empty());
+  CHECK(split_list(",,").empty());
+  CHECK(split_list("320324102201,,320324102202,") ==
+        std::vector<std::string>{"320324102201", "320324102202"});
+  CHECK(join_list({"320324102201", "320324102202"}) == "320324102201,320324102202");
+  CHECK(join_list({}).empty());
+  CHECK(split_list(join_list({"a", "b", "c"})) == std::vector<std::string>{"a", "b", "c"});
+}
