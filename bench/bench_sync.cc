@@ -17,6 +17,7 @@
 #include "core/store/events.h"
 #include "core/workflow/children.h"
 #include "sync/protocol/tokens.h"
+#include "sync/server/token_issue.h"
 #include "sync/server/server.h"
 #include "sync/server/sqlite/sqlite_central_store.h"
 #include "sync/station/client.h"

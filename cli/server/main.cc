@@ -21,6 +21,7 @@
 #include "core/store/record_ref.h"
 #include "report_commands.h"
 #include "sync/protocol/tokens.h"
+#include "sync/server/token_issue.h"
 #include "sync/server/server.h"
 #include "sync/server/sqlite/sqlite_central_store.h"
 #include "terminal_text.h"

@@ -5,6 +5,9 @@
 #include "core/base/i18n.h"
 #include "core/store/record_ref.h"
 #include "sync/station/client.h"
+#include "sync/station/conflicts.h"
+#include "sync/station/settings.h"
+#include "sync/station/status.h"
 #include "sync/station/curl_transport.h"
 
 namespace tongdang::cli {

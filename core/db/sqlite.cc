@@ -151,7 +151,7 @@ Database::Database(const std::string& path, Mode mode) : path_(path) {
     case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
     case Mode::CreateIfMissing: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
   }
-  if (mode == Mode::CreateIfMissing && path != ":memory:" && access(path.c_str(), F_OK) != 0) {
+  if (mode == Mode::CreateIfMissing && path != ":memory:" && ::access(path.c_str(), F_OK) != 0) {
     // Create the file ourselves so it is never world-readable, even for an instant: children's files.
     int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0) throw DbError(SQLITE_CANTOPEN, fmt::format("cannot create database {}", path));

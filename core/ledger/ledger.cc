@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/model/id_number.h"
@@ -486,7 +487,7 @@ void check_rows(Station& station, const Header& header, const std::vector<CsvRec
 }  // namespace
 
 Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, const ImportOptions& options) {
-  if (!roles::may_write_children(station.actor().role))
+  if (!access::may(station.actor().role, access::Action::WriteFiles))
     return Status::refused(trf("{} 是查看者，不能导入台账", "{} is a viewer and may not import a ledger",
                                station.actor().name));
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")

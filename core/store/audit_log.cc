@@ -1,12 +1,13 @@
 #include "core/store/audit_log.h"
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 
 namespace tongdang {
 
 Result<std::vector<nlohmann::json>> list_audit(Station& station, const AuditFilter& filter) {
   const User& actor = station.actor();
-  if (!roles::may_read_audit(actor.role))
+  if (!access::may(actor.role, access::Action::ReadAudit))
     return Status::refused(i18n::trf("{}（{}）不能查看审计记录；需要督导员或县级用户", "{} ({}) may not read the audit "
                                      "trail; a supervisor or the county may", actor.name,
                                      i18n::label(to_string(actor.role))));

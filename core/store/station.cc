@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/base/text_limits.h"
@@ -17,32 +18,9 @@ namespace tongdang {
 using i18n::trf;
 using nlohmann::json;
 
-namespace {
-
-Status check_villages_in(const std::vector<std::string>& villages, const std::string& township) {
-  for (const auto& village : villages) {
-    auto checked = check_village_code(village, "villages");
-    if (!checked) return checked.status();
-    if (village.substr(0, 9) != township)
-      return Status::invalid("villages", trf("村(居)代码 {} 不属于本乡镇 {}", "village {} is not in this township {}",
-                                             village, township));
-  }
-  return Status::ok();
-}
-
-}  // namespace
-
 bool User::covers_village(std::string_view village) const {
-  if (role != Role::Director) return true;
-  return std::find(villages.begin(), villages.end(), village) != villages.end();
+  return access::covers_village(role, villages, village);
 }
-
-namespace roles {
-bool may_manage_users(Role role) { return role == Role::Supervisor || role == Role::County; }
-bool may_see_full_id_numbers(Role role) { return role == Role::Supervisor || role == Role::County; }
-bool may_write_children(Role role) { return role != Role::Viewer; }
-bool may_read_audit(Role role) { return role == Role::Supervisor || role == Role::County; }
-}  // namespace roles
 
 db::Database& WriteContext::db() { return station_.db_; }
 
@@ -116,10 +94,9 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
   if (options.user.empty()) return Status::invalid("user", i18n::tr("需要第一个用户的姓名", "the first user needs a name"));
   if (auto checked = check_text("name", options.name, text_rules::kLine); !checked) return checked;
   if (auto checked = check_text("user", options.user, text_rules::kPersonName); !checked) return checked;
-  if (options.role == Role::Director && options.villages.empty())
-    return Status::invalid("villages", i18n::tr("儿童主任需要指定负责的村(居)", "a director needs villages"));
-  if (auto villages = check_villages_in(options.villages, options.township); !villages) return villages;
-  if (access(path.c_str(), F_OK) == 0)
+  if (auto villages = access::check_villages(options.role, options.township, options.villages); !villages)
+    return villages;
+  if (::access(path.c_str(), F_OK) == 0)
     return Status::refused(trf("{} 已存在；不会覆盖已有的站点数据库", "{} already exists; an existing station database "
                                                                      "is never overwritten", path));
 
@@ -147,7 +124,7 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
 }
 
 Result<std::unique_ptr<Station>> Station::open(const std::string& path, const Clock& clock) {
-  if (access(path.c_str(), F_OK) != 0)
+  if (::access(path.c_str(), F_OK) != 0)
     return Status::not_found(trf("找不到站点数据库 {}（先运行 tongdang init）",
                                  "no station database at {} (run tongdang init first)", path));
   db::Database db(path, db::Database::Mode::ReadWrite);
@@ -214,15 +191,13 @@ std::vector<User> Station::users() {
 }
 
 Status Station::add_user(const User& user) {
-  if (!roles::may_manage_users(actor_.role))
+  if (!access::may(actor_.role, access::Action::ManageUsers))
     return Status::refused(trf("{}（{}）不能添加用户；需要督导员或县级用户", "{} ({}) may not add users; a supervisor "
                                "or county user must", actor_.name, i18n::label(to_string(actor_.role))));
   if (user.name.empty()) return Status::invalid("name", i18n::tr("姓名不能为空", "must not be empty"));
   // A user's name is the actor of every event they record: the same rule as a person's name in a file.
   if (auto checked = check_text("name", user.name, text_rules::kPersonName); !checked) return checked;
-  if (user.role == Role::Director && user.villages.empty())
-    return Status::invalid("villages", i18n::tr("儿童主任需要指定负责的村(居)", "a director needs villages"));
-  if (auto villages = check_villages_in(user.villages, township_); !villages) return villages;
+  if (auto villages = access::check_villages(user.role, township_, user.villages); !villages) return villages;
   if (find_user(user.name)) return Status::refused(trf("用户 {} 已存在", "user {} already exists", user.name));
   return write([&](WriteContext& w) {
     auto insert = w.db().prepare("INSERT INTO users(name, role, villages, created_at, created_by) VALUES(?1, ?2, ?3, ?4, ?5)");

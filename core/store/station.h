@@ -30,7 +30,7 @@ struct User {
   Role role = Role::Director;
   std::vector<std::string> villages;  // a director's villages (12-digit codes); empty for other roles
 
-  // Whether this user may read and write the children of `village` on this station.
+  // Whether this user may read and write the children of `village` on this station (access::covers_village).
   bool covers_village(std::string_view village) const;
 };
 
@@ -155,14 +155,5 @@ class Station {
   User actor_;
   std::optional<Hlc> stored_hlc_;
 };
-
-// Roles and what they may do (domain §1), in one place.
-namespace roles {
-bool may_manage_users(Role role);
-bool may_see_full_id_numbers(Role role);
-bool may_write_children(Role role);
-// Reading the audit trail (who opened which file): supervisors and the county.
-bool may_read_audit(Role role);
-}  // namespace roles
 
 }  // namespace tongdang

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/store/events.h"
 #include "core/workflow/children.h"
@@ -181,7 +182,7 @@ Result<std::vector<json>> list_care_measures(Station& station, std::string_view 
 
 Status assign_case_worker(Station& station, std::string_view child_ref, std::string_view name) {
   Role role = station.actor().role;
-  if (role != Role::Supervisor && role != Role::County)
+  if (!access::may(role, access::Action::AssignCaseWorker))
     return Status::refused(trf("{}（{}）不能指定个案负责人；需要督导员或县级用户", "{} ({}) may not name the case worker; "
                                "a supervisor or county user must", station.actor().name, i18n::label(to_string(role))));
   auto id = writable_child(station, child_ref);

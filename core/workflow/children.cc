@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/model/division.h"
@@ -138,7 +139,7 @@ void projections::child_file(db::Database& db, const Event& event) {
 
 Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
   const User& actor = station.actor();
-  if (!roles::may_write_children(actor.role))
+  if (!access::may(actor.role, access::Action::WriteFiles))
     return Status::refused(trf("{} 是查看者，不能登记儿童", "{} is a viewer and may not register children", actor.name));
   for (const auto& [name, value] : input.fields) {
     const FieldSpec* spec = find_field(child_fields(), name);
@@ -282,9 +283,9 @@ std::optional<Colour> current_colour(db::Database& db, std::string_view child_id
 
 Status check_child_access(Station& station, std::string_view child_id, bool for_write) {
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  if (actor.role != Role::Director) return Status::ok();
+  if (!access::bounded_by_villages(actor.role)) return Status::ok();
   auto query = station.db().cached("SELECT village FROM children WHERE id = ?1");
   query->bind(1, child_id);
   if (!query->step()) return Status::not_found(trf("找不到儿童 {}", "no child {}", child_id));
@@ -354,7 +355,7 @@ json child_view(Station& station, const std::string& id, bool full_id, bool with
 }
 
 Status check_full_id(Station& station, bool full_id) {
-  if (full_id && !roles::may_see_full_id_numbers(station.actor().role))
+  if (full_id && !access::may(station.actor().role, access::Action::SeeFullIdNumbers))
     return Status::refused(trf("{}（{}）无权查看完整身份证号", "{} ({}) may not see full ID numbers",
                                station.actor().name, i18n::label(to_string(station.actor().role))));
   return Status::ok();
@@ -376,7 +377,7 @@ Result<json> show_child(Station& station, std::string_view ref, bool full_id) {
 Result<std::vector<json>> list_children(Station& station, const ChildFilter& filter, bool full_id) {
   if (auto allowed = check_full_id(station, full_id); !allowed) return allowed;
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
   if (filter.village) {
     if (auto checked = check_village_code(*filter.village, "village"); !checked) return checked.status();

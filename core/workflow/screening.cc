@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
@@ -32,7 +33,7 @@ std::optional<LeadRow> read_lead(db::Database& db, std::string_view id) {
 
 Status check_lead_access(Station& station, const LeadRow& lead) {
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::WriteFiles))
     return Status::refused(trf("{} 是查看者，不能办理排查", "{} is a viewer and may not handle screenings", actor.name));
   if (!actor.covers_village(lead.village))
     return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, lead.village));
@@ -63,7 +64,7 @@ bool is_lead_source(std::string_view source) {
 
 Result<std::string> add_lead(Station& station, const NewLead& lead) {
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::WriteFiles))
     return Status::refused(trf("{} 是查看者，不能登记线索", "{} is a viewer and may not record leads", actor.name));
   if (auto checked = check_village_code(lead.village, "village"); !checked) return checked.status();
   if (lead.village.substr(0, 9) != station.township())
@@ -199,8 +200,7 @@ Result<Verified> verify_lead(Station& station, const Verification& v) {
 }
 
 Status review_screening(Station& station, std::string_view child_ref, bool approve, std::string_view reason) {
-  Role role = station.actor().role;
-  if (role != Role::Supervisor && role != Role::County)
+  if (!access::may(station.actor().role, access::Action::ReviewScreening))
     return refuse_role(station, "{}（{}）不能审核排查；审核由乡镇儿童督导员办理",
                        "{} ({}) may not review screenings; the township supervisor does");
   auto child = resolve_child(station, child_ref);
@@ -222,7 +222,7 @@ Status review_screening(Station& station, std::string_view child_ref, bool appro
 }
 
 Status confirm_screening(Station& station, std::string_view child_ref, const Confirmation& c) {
-  if (station.actor().role != Role::County)
+  if (!access::may(station.actor().role, access::Action::ConfirmScreening))
     return refuse_role(station, "{}（{}）不能认定；类别和风险等级由县级未保中心认定",
                        "{} ({}) may not confirm; the county centre confirms categories and colour");
   auto child = resolve_child(station, child_ref);
@@ -296,7 +296,7 @@ Status confirm_screening(Station& station, std::string_view child_ref, const Con
 
 Result<std::vector<json>> pending_screenings(Station& station, Date as_of, bool overdue_only) {
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
   const Policy& policy = stored_policy(station.db());
   auto query = station.db().prepare(

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/report/report.h"
@@ -71,7 +72,7 @@ Result<std::string> writable_child(Station& station, std::string_view ref) {
 
 Status set_station_policy(Station& station, const Policy& policy) {
   Role role = station.actor().role;
-  if (role != Role::Supervisor && role != Role::County)
+  if (!access::may(role, access::Action::SetPolicy))
     return Status::refused(trf("{}（{}）不能更改县级政策；需要督导员或县级用户", "{} ({}) may not change the county "
                                "policy; a supervisor or county user must", station.actor().name,
                                i18n::label(to_string(role))));
@@ -204,7 +205,7 @@ Status resolve_reviews(Station& station, std::string_view child_ref, std::string
   auto id = writable_child(station, child_ref);
   if (!id) return id.status();
   Role role = station.actor().role;
-  if (role != Role::Supervisor && role != Role::County)
+  if (!access::may(role, access::Action::DecideReviews))
     return Status::refused(trf("{}（{}）不能处理复核事项；需要督导员或县级用户", "{} ({}) may not decide review items; "
                                "a supervisor or county user must", station.actor().name, i18n::label(to_string(role))));
   if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
@@ -329,9 +330,9 @@ json DueRow::to_json() const {
 
 Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options) {
   const User& actor = station.actor();
-  if (actor.role == Role::Viewer)
+  if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  const bool supervises = actor.role == Role::Supervisor || actor.role == Role::County;
+  const bool supervises = access::may(actor.role, access::Action::SeeSupervision);
   auto& db = station.db();
   const Policy& policy = stored_policy(db);
   const Date as_of = options.as_of;

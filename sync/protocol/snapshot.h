@@ -27,7 +27,8 @@
 
 namespace tongdang::sync::snapshot {
 
-// The rows of one page as the server reads them.
+// The rows of one page, as the server reads them (sync/server/sqlite/snapshot_rows.h) and encodes them here; the
+// station decodes a page here and loads it with sync/station/snapshot_load.h.
 struct PageRows {
   nlohmann::json tables = nlohmann::json::array();  // [{name, columns, rows}]
   std::string payload;                              // the values of every table, in order (row stream)
@@ -36,13 +37,6 @@ struct PageRows {
   bool done = false;                                // the township's children are exhausted: township rows included
   std::int64_t rows = 0;
 };
-
-// Server side: the children of `township` with id > `after_child` (at most `limit`) and every row hanging off them;
-// once that exhausts the township, the township-level rows too (leads, lead events, conflicts, duplicates).
-// `derived`: include the derived tables (the station runs the same county policy). `db` holds the core schema and
-// the server's field_registers.
-PageRows read_rows(db::Database& db, std::string_view township, std::string_view after_child, int limit,
-                   bool derived);
 
 // A page's bytes: the magic, `header` with the tables' shape added, and the row stream.
 std::string encode_page(nlohmann::json header, const PageRows& rows);
@@ -53,17 +47,6 @@ struct Page {
   std::string_view payload;
 };
 Result<Page> decode_page(std::string_view body);
-
-struct LoadStats {
-  std::int64_t rows = 0;
-  int children = 0;
-};
-
-// Station side: loads `page` into `db` inside the caller's transaction, which must hold a report::BulkRefresh
-// flushed before commit: the report rows of the page's children and leads are derived then. Every row must belong to `township` and to the page's
-// child range; anything else refuses the whole page. `now_iso` stamps the profile rows' created_at/updated_at, as a
-// pulled profile op would.
-Result<LoadStats> load_page(db::Database& db, const Page& page, std::string_view township, std::string_view now_iso);
 
 // A fingerprint of the county policy stored in `db`. Derived rows are copied only between databases with the same
 // fingerprint (they are pure functions of the records and the policy); otherwise the station derives them itself.

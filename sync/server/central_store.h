@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/access/access.h"
 #include "core/base/hlc.h"
 #include "core/base/status.h"
 #include "core/db/audit_chain.h"
@@ -44,17 +45,21 @@ struct Principal {
   std::int64_t token_id = 0;
   TokenKind kind = TokenKind::Station;
   std::string name;                   // the user's name, or "station <township>"
-  Role role = Role::Supervisor;       // a station token acts at most as a supervisor
+  Role role = access::kStationTokenRole;  // a station token acts at most as a supervisor
   std::string county;
   std::string township;               // empty for a county-wide token
   std::vector<std::string> villages;  // a director's villages
   std::string station_id;             // the station a station token is bound to (empty until first use)
+
+  // Where the token may act, and whom it vouches for (core/access/access.h).
+  access::Scope scope() const { return {role, county, township, villages}; }
+  access::Credential credential() const { return {role, kind == TokenKind::User ? name : std::string()}; }
 };
 
 struct NewToken {
   TokenKind kind = TokenKind::Station;
   std::string name;
-  Role role = Role::Supervisor;
+  Role role = access::kStationTokenRole;
   std::string township;
   std::vector<std::string> villages;
 };

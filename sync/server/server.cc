@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/base/tuning.h"
@@ -54,9 +55,9 @@ std::string iso_utc(std::int64_t ms) {
   return fmt::format("{}.{:03}Z", text, ms % 1000);
 }
 
+// A township token reads and writes only its township; a county token every township of its county.
 bool in_scope(const Principal& principal, std::string_view township) {
-  if (township.size() != 9 || township.substr(0, 6) != principal.county) return false;
-  return principal.township.empty() || principal.township == township;
+  return access::covers_township({principal.role, principal.county, principal.township, {}}, township);
 }
 
 bool is_hash(const std::string& text) {

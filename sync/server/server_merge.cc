@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/base/tuning.h"
@@ -21,33 +22,23 @@ using nlohmann::json;
 
 namespace {
 
-// Directors < supervisors < the county (domain §1). A viewer writes nothing.
-int rank(Role role) {
-  switch (role) {
-    case Role::Viewer: return 0;
-    case Role::Director: return 1;
-    case Role::Supervisor: return 2;
-    case Role::County: return 3;
-  }
-  return 0;
-}
-
 // A change refused for good; the reason is shown on the station.
 struct Rejected {
   std::string reason;
 };
 
+// The record's township and villages (the old and the new village of an edit) must lie in the token's scope.
 Status check_scope(const Principal& principal, const std::string& township, const std::vector<std::string>& villages) {
-  if (township.size() != 9 || township.substr(0, 6) != principal.county)
+  const access::Scope scope = principal.scope();
+  if (!access::covers_township({scope.role, scope.county, "", {}}, township))
     return Status::refused(trf("乡镇 {} 不属于本县 {}", "township {} is outside the county {}", township, principal.county));
-  if (!principal.township.empty() && township != principal.township)
+  if (!access::covers_township(scope, township))
     return Status::refused(trf("令牌只能写本乡镇 {}，不能写 {}", "the token may write only township {}, not {}",
                                principal.township, township));
-  if (principal.role == Role::Director)
-    for (const auto& village : villages)
-      if (std::find(principal.villages.begin(), principal.villages.end(), village) == principal.villages.end())
-        return Status::refused(trf("儿童主任 {} 的令牌只能写其负责的村(居)，不能写 {}",
-                                   "director {}'s token may write only their villages, not {}", principal.name, village));
+  for (const auto& village : villages)
+    if (!access::covers_village(scope, village))
+      return Status::refused(trf("儿童主任 {} 的令牌只能写其负责的村(居)，不能写 {}",
+                                 "director {}'s token may write only their villages, not {}", principal.name, village));
   return Status::ok();
 }
 
@@ -95,20 +86,22 @@ class ChangeApplier {
   }
 
  private:
-  // Who the server vouches for (finding 1): the token says who may write and how high; the body only names an
-  // author within that. A user token speaks for one person, so its changes carry that person's name; a station
-  // token speaks for the station's users (whom the station signs in), at most as a supervisor. Anything above
-  // the token is refused, never lowered to fit: a change that claims more than its credentials is a forgery.
+  // Who the server vouches for (finding 1; access::vouch): the token says who may write and how high; the body
+  // only names an author within that. Anything above the token is refused, never lowered to fit.
   Role vouched_role() const {
-    auto role = parse_role(change_.actor_role);
-    if (!role || rank(*role) == 0) throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
-    if (rank(*role) > rank(ctx_.principal.role))
-      throw Rejected{trf("修改者角色 {} 高于令牌的角色 {}", "the author's role {} is above the token's role {}",
-                         change_.actor_role, to_string(ctx_.principal.role))};
-    if (ctx_.principal.kind == TokenKind::User && change_.actor != ctx_.principal.name)
-      throw Rejected{trf("修改者 {} 不是令牌的用户 {}", "the author {} is not the token's user {}", change_.actor,
-                         ctx_.principal.name)};
-    return *role;
+    const auto role = parse_role(change_.actor_role);
+    switch (access::vouch(ctx_.principal.credential(), role, change_.actor)) {
+      case access::Vouch::Vouched: return *role;
+      case access::Vouch::RoleMayNotWrite:
+        throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
+      case access::Vouch::RoleAboveCredential:
+        throw Rejected{trf("修改者角色 {} 高于令牌的角色 {}", "the author's role {} is above the token's role {}",
+                           change_.actor_role, to_string(ctx_.principal.role))};
+      case access::Vouch::NotTheCredentialsPerson:
+        throw Rejected{trf("修改者 {} 不是令牌的用户 {}", "the author {} is not the token's user {}", change_.actor,
+                           ctx_.principal.name)};
+    }
+    throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
   }
 
   // An event carries its own author, station, stamp and child; each must be the change's — which the token
@@ -159,7 +152,7 @@ class ChangeApplier {
 
     std::optional<json> resolved;
     if (event.kind == "conflict.resolve") {
-      if (rank(role) < rank(Role::Supervisor))
+      if (!access::may(role, access::Action::ResolveConflict))
         throw Rejected{tr("只有督导员或县级用户可以处理冲突", "only a supervisor or the county may resolve a conflict")};
       auto record = tx_.conflict(event.payload.value("conflict_id", ""));
       if (!record) throw Rejected{tr("没有这个冲突记录", "no such conflict")};

@@ -1,9 +1,9 @@
-// The station's side of sync: `tongdang sync` (hello, push the outbox in pages, report the reads that matter from
-// the audit, on a station that has never synced load a snapshot of its township, pull the township's change log in
-// pages), and what a station shows about it (status, conflicts, duplicate candidates, rejected changes) and the
-// supervisor's resolution of a conflict.
+// The station's side of sync, one session of `tongdang sync`: hello, push the outbox in pages, report the reads
+// that matter from the audit, on a station that has never synced load a snapshot of its township, pull the
+// township's change log in pages. What the station remembers is in settings.h, what it shows in status.h and
+// conflicts.h; how it applies the server's state in station_merge.h.
 //
-// Invariants the client keeps (design §3):
+// Invariants the client keeps (docs/sync-protocol.md):
 // - an outbox row leaves the queue only when the server has answered for it (applied, duplicate, conflict or
 //   rejected); a rejected change moves to the visible rejected list, so it never blocks the queue;
 // - a pulled page and the cursor after it are written in one transaction, so an interrupted sync resumes where it
@@ -72,34 +72,5 @@ struct SyncSummary {
 // Runs one sync. A transient failure (network, 5xx, 429/503) is retried with capped, jittered backoff; if it
 // persists, the sync stops with what it did so far committed (Internal). A refused token is Refused.
 Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncOptions& options = {});
-
-// Remembered server and token (meta keys), and the last successful sync.
-struct SyncSettings {
-  std::string server_url;
-  std::string token;
-  std::string ca_cert;
-};
-SyncSettings load_sync_settings(Station& station);
-void save_sync_settings(Station& station, const SyncSettings& settings);
-
-struct SyncStatusReport {
-  std::string server_url;
-  std::string last_success;  // ISO time, empty if never
-  std::int64_t outbox = 0;
-  std::int64_t open_conflicts = 0;
-  std::int64_t open_duplicates = 0;
-  std::vector<nlohmann::json> rejected;  // change_id, entity, entity_id, op, reason, rejected_at
-  std::int64_t clock_ahead_ms = 0;
-  nlohmann::json to_json() const;
-};
-SyncStatusReport sync_status(Station& station);
-
-// Conflicts synced down from the server (open first); duplicate candidates.
-std::vector<nlohmann::json> list_conflicts(Station& station, bool include_resolved);
-std::vector<nlohmann::json> list_duplicates(Station& station);
-
-// Resolves a conflict (supervisor or county): keeps "mine" (this station's value), "theirs" (the other station's)
-// or the given VALUE, as a new change that syncs like any other. `id` may be a unique prefix of at least 4.
-Status resolve_conflict(Station& station, std::string_view id, std::string_view keep);
 
 }  // namespace tongdang::sync

@@ -6,6 +6,7 @@
 #include "core/store/bulk_write.h"
 #include "fuzz_support.h"
 #include "sync/protocol/snapshot.h"
+#include "sync/station/snapshot_load.h"
 
 using namespace tongdang;
 

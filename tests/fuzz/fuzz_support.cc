@@ -13,6 +13,7 @@
 #include "core/base/untrusted_json.h"
 #include "sync/protocol/protocol.h"
 #include "sync/protocol/tokens.h"
+#include "sync/server/token_issue.h"
 #include "sync/server/sqlite/sqlite_central_store.h"
 
 namespace tongdang::fuzz {

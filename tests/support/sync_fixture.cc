@@ -6,6 +6,7 @@
 
 #include "core/store/profile.h"
 #include "sync/protocol/tokens.h"
+#include "sync/server/token_issue.h"
 #include "sync/station/curl_transport.h"
 
 namespace tongdang::test {

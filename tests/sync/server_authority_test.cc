@@ -19,6 +19,7 @@
 #include "support/server_process.h"
 #include "support/sync_fixture.h"
 #include "sync/protocol/protocol.h"
+#include "sync/station/status.h"
 
 using nlohmann::json;
 using tongdang::test::issue_token;

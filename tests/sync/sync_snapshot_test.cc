@@ -15,6 +15,7 @@
 #include "support/sync_fixture.h"
 #include "sync/protocol/protocol.h"
 #include "sync/protocol/snapshot.h"
+#include "sync/station/snapshot_load.h"
 
 using namespace tongdang;
 using namespace tongdang::test;

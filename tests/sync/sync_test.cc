@@ -15,6 +15,8 @@
 #include "support/sync_fixture.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/protocol.h"
+#include "sync/station/conflicts.h"
+#include "sync/station/status.h"
 
 using namespace tongdang;
 using namespace tongdang::test;

@@ -13,6 +13,7 @@
 #include "core/db/sqlite.h"
 #include "core/store/bulk_write.h"
 #include "core/store/profile.h"
+#include "sync/server/sqlite/snapshot_rows.h"
 
 #include <fmt/format.h>
 
@@ -781,7 +782,7 @@ Result<std::unique_ptr<CentralStore>> create_sqlite_store(const std::string& pat
     return Status::invalid("county", i18n::tr("应为6位县级行政区划代码，如 320324", "must be a 6-digit county code, "
                                                                                    "e.g. 320324"));
   if (name.empty()) return Status::invalid("name", i18n::tr("不能为空", "must not be empty"));
-  if (access(path.c_str(), F_OK) == 0)
+  if (::access(path.c_str(), F_OK) == 0)
     return Status::refused(trf("{} 已存在；不会覆盖已有的中心数据库", "{} already exists; an existing central database "
                                "is never overwritten", path));
   db::Database db(path, db::Database::Mode::CreateIfMissing);
@@ -799,7 +800,7 @@ Result<std::unique_ptr<CentralStore>> create_sqlite_store(const std::string& pat
 }
 
 Result<std::unique_ptr<CentralStore>> open_sqlite_store(const std::string& path) {
-  if (access(path.c_str(), F_OK) != 0)
+  if (::access(path.c_str(), F_OK) != 0)
     return Status::not_found(trf("找不到中心数据库 {}（先运行 tongdang-server init）",
                                  "no central database at {} (run tongdang-server init first)", path));
   db::Database db(path, db::Database::Mode::ReadWrite);

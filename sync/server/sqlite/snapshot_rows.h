@@ -1,0 +1,19 @@
+// The server's side of a township snapshot (sync/protocol/snapshot.h): the rows of one page, read from the SQLite
+// central store. A page's children drive every read, so a page costs the same whatever the size of the county.
+#pragma once
+
+#include <string_view>
+
+#include "core/db/sqlite.h"
+#include "sync/protocol/snapshot.h"
+
+namespace tongdang::sync::snapshot {
+
+// The children of `township` with id > `after_child` (at most `limit`) and every row hanging off them; once that
+// exhausts the township, the township-level rows too (leads, lead events, conflicts, duplicates). `derived`:
+// include the derived tables (the station runs the same county policy). `db` holds the core schema and the
+// server's field_registers.
+PageRows read_rows(db::Database& db, std::string_view township, std::string_view after_child, int limit,
+                   bool derived);
+
+}  // namespace tongdang::sync::snapshot

@@ -1,0 +1,82 @@
+#include "sync/station/outbox.h"
+
+#include <fmt/format.h>
+
+namespace tongdang::sync {
+
+using nlohmann::json;
+
+std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
+  auto query = db.cached(
+      "SELECT seq, change_id, entity, entity_id, child_id, op, fields, base, hlc, actor, actor_role FROM outbox"
+      " ORDER BY seq LIMIT ?1");
+  query->bind(1, limit);
+  std::vector<OutboxRow> rows;
+  while (query->step()) {
+    OutboxRow row;
+    row.seq = query->get_int(0);
+    WireChange& c = row.change;
+    c.change_id = query->get_text(1);
+    c.entity = query->get_text(2);
+    c.entity_id = query->get_text(3);
+    c.child_id = query->get_optional_text(4).value_or("");
+    c.op = query->get_text(5);
+    json fields = json::parse(query->get_text(6));
+    if (c.op == "event") c.event = std::move(fields);
+    else c.fields = std::move(fields);
+    c.base = json::parse(query->get_text(7));
+    c.hlc = query->get_text(8);
+    c.actor = query->get_text(9);
+    c.actor_role = query->get_text(10);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason) {
+  db::Database& db = w.db();
+  auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
+  remove->bind(1, change.change_id);
+  remove->run();
+  auto keep = db.cached(
+      "INSERT INTO rejected_changes(change_id, entity, entity_id, child_id, op, fields, hlc, actor, reason,"
+      " rejected_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(change_id) DO NOTHING");
+  keep->bind(1, change.change_id).bind(2, change.entity).bind(3, change.entity_id);
+  if (change.child_id.empty()) keep->bind_null(4); else keep->bind(4, change.child_id);
+  keep->bind(5, change.op)
+      .bind(6, (change.op == "event" ? change.event : change.fields).dump(-1, ' ', false, json::error_handler_t::replace));
+  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, reason);
+  keep->bind(10, w.now_iso()).run();
+  w.audit("sync.rejected", change.entity, change.entity_id, json(), {{"change_id", change.change_id},
+                                                                       {"reason", reason}});
+  if (change.op == "event" && change.event.value("kind", "") == "conflict.resolve") {
+    // The resolution did not take: the conflict is open again here, as it still is on the server.
+    auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
+    reopen->bind(1, change.event.value("payload", json::object()).value("conflict_id", ""));
+    reopen->run();
+  }
+}
+
+json reported_reads(db::Database& db, std::int64_t after_seq, std::int64_t upto_seq, int limit) {
+  static const std::string sql = [] {
+    std::string actions;
+    for (std::string_view action : kReportedReads) {
+      if (!actions.empty()) actions += " OR ";
+      // An export is a read that matters only when it showed full ID numbers.
+      actions += action == "ledger.export" ? "(action = 'ledger.export' AND after ->> '$.full_id' = 1)"
+                                           : fmt::format("action = '{}'", action);
+    }
+    return "SELECT seq, hash, at, actor, action, entity, coalesce(entity_id, '') FROM audit WHERE seq > ?1 AND seq <= ?3 AND (" +
+           actions + ") ORDER BY seq LIMIT ?2";
+  }();
+  auto query = db.cached(sql);
+  query->bind(1, after_seq).bind(2, limit).bind(3, upto_seq);
+  json rows = json::array();
+  while (query->step())
+    rows.push_back({{"seq", query->get_int(0)}, {"hash", query->get_optional_text(1).value_or("")},
+                    {"at", query->get_text(2)}, {"actor", query->get_text(3)}, {"action", query->get_text(4)},
+                    {"entity", query->get_text(5)}, {"entity_id", query->get_text(6)}});
+  return rows;
+}
+
+}  // namespace tongdang::sync

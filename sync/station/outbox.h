@@ -1,0 +1,36 @@
+// What the station sends and what was refused: the outbox read in push order, the changes refused for good (kept
+// in the rejected list a person reviews), and the reads that matter the county is told of. Private to sync/station.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/db/sqlite.h"
+#include "core/store/station.h"
+#include "sync/protocol/protocol.h"
+
+namespace tongdang::sync {
+
+// One captured change waiting to be pushed.
+struct OutboxRow {
+  std::int64_t seq = 0;
+  WireChange change;
+};
+
+// The oldest `limit` changes of the outbox, in capture order.
+std::vector<OutboxRow> read_outbox(db::Database& db, int limit);
+
+// A change refused for good (by the server, or here before sending): out of the queue, into the rejected list a
+// person reviews (`tongdang sync status`), audited as sync.rejected. A refused conflict resolution reopens its
+// conflict here, as it still is on the server.
+void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason);
+
+// The station's audit rows the county is told of (protocol.h kReportedReads) in (after_seq, upto_seq], oldest
+// first, at most `limit`: what the server needs to attribute and scope them, and each row's hash (its link in this
+// station's chain).
+nlohmann::json reported_reads(db::Database& db, std::int64_t after_seq, std::int64_t upto_seq, int limit);
+
+}  // namespace tongdang::sync
