@@ -164,7 +164,7 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
   return out;
 }
 
-void report(const char* label, const Measured& m, std::int64_t items, const char* unit) {
+void print_result(const char* label, const Measured& m, std::int64_t items, const char* unit) {
   std::cout << fmt::format("  {:<34} {:>9.1f} ms  ({} {}, {:.0f} {}/s; {} push pages, {} snapshot pages, {} pull pages)\n",
                            label, m.ms, items, unit, items / (m.ms / 1000.0), unit, m.summary.push_pages,
                            m.summary.snapshot_pages, m.summary.pull_pages);
@@ -196,9 +196,9 @@ int main(int argc, char** argv) {
     Run big = run(std::filesystem::path(dir) / "main", children, visits, clock);
     std::int64_t big_ops = children + big.events;
     std::cout << fmt::format("  station filled in {:.0f} ms\n", big.fill_ms);
-    report("first sync, holder pushes all", big.first_push, big_ops, "changes");
-    report("first sync, new station pulls all", big.first_pull, big_ops, "ops");
-    report("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
+    print_result("first sync, holder pushes all", big.first_push, big_ops, "changes");
+    print_result("first sync, new station pulls all", big.first_pull, big_ops, "ops");
+    print_result("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
 
     int small_children = std::max(1, children / 10);
     Run small = run(std::filesystem::path(dir) / "small", small_children, visits, clock);
@@ -211,9 +211,9 @@ int main(int argc, char** argv) {
     // The target workload: 10,000 child files (each with its membership event), no visits.
     Run files = run(std::filesystem::path(dir) / "target", 10000, 0, clock, keep);
     std::cout << fmt::format("target: 10,000 child files (+1 membership event each), no visits\n");
-    report("first sync, holder pushes all", files.first_push, 20000, "changes");
-    report("first sync, new station pulls all", files.first_pull, 20000, "ops");
-    report("incremental sync of 10 edits (median of 5)", files.incremental, 10, "edits");
+    print_result("first sync, holder pushes all", files.first_push, 20000, "changes");
+    print_result("first sync, new station pulls all", files.first_pull, 20000, "ops");
+    print_result("incremental sync of 10 edits (median of 5)", files.incremental, 10, "edits");
   }
   if (!keep) std::filesystem::remove_all(dir);
   curl_global_cleanup();

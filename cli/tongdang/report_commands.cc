@@ -6,36 +6,13 @@
 #include "core/base/i18n.h"
 #include "core/model/division.h"
 #include "core/report/report.h"
+#include "core/store/station_health.h"
 
 namespace tongdang::cli {
 namespace {
 
 using i18n::tr;
 using i18n::trf;
-
-// This station's sync health: its last successful sync (meta 'sync.last_success', set by the sync client), its
-// oldest change still in the outbox, the open conflicts synced down to it and the changes the server refused.
-report::StationHealth own_health(Station& station) {
-  report::StationHealth health;
-  health.station_id = station.station_id();
-  health.name = station.name();
-  health.township = station.township();
-  health.last_sync = station.meta("sync.last_success");
-  auto& db = station.db();
-  {
-    auto query = db.cached("SELECT min(created_at) FROM outbox");
-    if (query->step() && !query->is_null(0)) health.oldest_unsent = query->get_text(0);
-  }
-  {
-    auto query = db.cached("SELECT count(*) FROM conflicts WHERE status = 'open'");
-    if (query->step()) health.open_conflicts = static_cast<int>(query->get_int(0));
-  }
-  {
-    auto query = db.cached("SELECT count(*) FROM rejected_changes");
-    if (query->step()) health.rejected_changes = static_cast<int>(query->get_int(0));
-  }
-  return health;
-}
 
 Date day_option(const std::string& text, const char* field) {
   auto date = Date::parse(text);
@@ -84,7 +61,7 @@ void register_report_commands(CLI::App& app, Context& context) {
     options.source = "station";
     // The overdue list (masked IDs) is for the people who follow cases up, not for viewers.
     options.overdue_list = station.actor().role != Role::Viewer;
-    report::Report built = report::build(station.db(), options, {own_health(station)});
+    report::Report built = report::build(station.db(), options, {station_health(station)});
     // A director follows up only the children of their own villages.
     const User& actor = station.actor();
     if (actor.role == Role::Director)

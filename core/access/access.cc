@@ -48,6 +48,8 @@ bool within(Role claimed, Role ceiling) { return rank(claimed) <= rank(ceiling);
 
 bool bounded_by_villages(Role role) { return role == Role::Director; }
 
+bool bounded_by_township(Role role) { return role == Role::Director || role == Role::Supervisor; }
+
 bool covers_township(const Scope& scope, std::string_view township) {
   if (!scope.county.empty() && (township.size() != 9 || township.substr(0, 6) != scope.county)) return false;
   return scope.township.empty() || scope.township == township;

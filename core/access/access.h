@@ -51,6 +51,8 @@ struct Scope {
 
 // Whether `role` is bounded by villages (a director works only in their own villages).
 bool bounded_by_villages(Role role);
+// Whether `role` works in one township (a director, a supervisor); the county and viewers may span the county.
+bool bounded_by_township(Role role);
 // Whether `township` lies in the scope: a 9-digit code in the scope's county, and the scope's township if it has one.
 bool covers_township(const Scope& scope, std::string_view township);
 // Whether `village` lies in the scope's villages; true for every role not bounded by villages (the township is

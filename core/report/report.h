@@ -23,6 +23,7 @@
 #include "core/db/sqlite.h"
 #include "core/model/model.h"
 #include "core/store/events.h"
+#include "core/store/station_health.h"
 
 namespace tongdang::report {
 
@@ -78,16 +79,8 @@ class BulkRefresh {
 
 // ---- the report ----
 
-// One station's sync health, as the report shows it (from the sync state, on a station or the server).
-struct StationHealth {
-  std::string station_id;
-  std::string name;
-  std::string township;
-  std::optional<std::string> last_sync;      // ISO time of the last successful sync; nullopt = never
-  std::optional<std::string> oldest_unsent;  // oldest change not yet pushed, if known
-  int open_conflicts = 0;
-  int rejected_changes = 0;
-};
+// One station's sync health, as the report shows it (core/store/station_health.h).
+using StationHealth = ::tongdang::StationHealth;
 
 // Every figure of one unit (the whole scope, a township, or a village), as of the report's day.
 struct Figures {

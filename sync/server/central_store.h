@@ -26,7 +26,9 @@
 #include "core/base/status.h"
 #include "core/db/audit_chain.h"
 #include "core/model/model.h"
+#include "core/report/report.h"
 #include "core/store/events.h"
+#include "core/store/station_health.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/snapshot.h"
 
@@ -227,6 +229,18 @@ class CentralStore {
   // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children
   // (with their derived colour), open conflicts, duplicate candidates, stations, and the change log's length.
   virtual nlohmann::json overview(std::string_view township) = 0;
+
+  // Every station the server knows, by township: its last successful sync (the last pull answered 200 — a station
+  // pushes before it pulls, so its changes up to then are in), the conflicts open in its township and its changes
+  // that were refused. The oldest unsent change is known only on the station itself.
+  virtual std::vector<StationHealth> station_health() = 0;
+  // The county's coverage report (core/report/report.h) over the report rows the store holds, stamped with every
+  // station's health (`tongdang-server report coverage`).
+  virtual report::Report coverage_report(const report::Options& options) = 0;
+  // Recomputes every report row from the records; returns the number of children (`report rebuild`).
+  virtual int rebuild_report() = 0;
+  // Whether the maintained report rows and tallies equal a rebuild, changing nothing (`report check`).
+  virtual report::Verification check_report() = 0;
 };
 
 }  // namespace tongdang::sync

@@ -4,6 +4,8 @@
 
 #include <string_view>
 
+#include "core/store/station_health.h"
+
 namespace tongdang::sync::meta {
 
 inline constexpr std::string_view kServer = "sync.server";
@@ -11,7 +13,7 @@ inline constexpr std::string_view kToken = "sync.token";
 inline constexpr std::string_view kCaCert = "sync.ca_cert";
 inline constexpr std::string_view kCursor = "sync.cursor";
 inline constexpr std::string_view kServerId = "sync.server_id";
-inline constexpr std::string_view kLastSuccess = "sync.last_success";
+inline constexpr std::string_view kLastSuccess = kMetaLastSync;  // read by station_health
 inline constexpr std::string_view kClockAhead = "sync.clock_ahead_ms";
 // The position of the next township snapshot page while a snapshot is being loaded (empty otherwise).
 inline constexpr std::string_view kSnapshot = "sync.snapshot";

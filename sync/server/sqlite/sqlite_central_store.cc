@@ -11,6 +11,8 @@
 #include "core/db/audit_chain.h"
 #include "core/db/schema.h"
 #include "core/db/sqlite.h"
+#include "core/model/division.h"
+#include "core/report/report.h"
 #include "core/store/bulk_write.h"
 #include "core/store/profile.h"
 #include "sync/server/sqlite/snapshot_rows.h"
@@ -707,7 +709,54 @@ class SqliteCentralStore final : public CentralStore {
     return out;
   }
 
+  std::vector<StationHealth> station_health() override {
+    std::lock_guard lock(mutex_);
+    return read_station_health();
+  }
+
+  report::Report coverage_report(const report::Options& options) override {
+    std::lock_guard lock(mutex_);
+    return report::build(db_, options, read_station_health());
+  }
+
+  int rebuild_report() override {
+    std::lock_guard lock(mutex_);
+    return report::rebuild(db_);
+  }
+
+  report::Verification check_report() override {
+    std::lock_guard lock(mutex_);
+    return report::verify(db_);
+  }
+
  private:
+  std::vector<StationHealth> read_station_health() {
+    std::vector<StationHealth> out;
+    auto stations = db_.cached("SELECT station_id, township FROM server_stations ORDER BY township, station_id");
+    auto last_sync = db_.cached(
+        "SELECT max(at) FROM request_audit WHERE station_id = ?1 AND http_status = 200 AND endpoint LIKE '%/sync/pull%'");
+    auto conflicts = db_.cached("SELECT count(*) FROM conflicts WHERE township = ?1 AND status = 'open'");
+    auto rejected = db_.cached("SELECT count(*) FROM server_rejections WHERE station_id = ?1");
+    while (stations->step()) {
+      StationHealth h;
+      h.station_id = stations->get_text(0);
+      h.township = stations->get_text(1);
+      const Township* township = Divisions::bundled().township(h.township);
+      h.name = (township ? township->name : h.township) + i18n::tr("未保站", " station");
+      last_sync->bind(1, h.station_id);
+      if (last_sync->step()) h.last_sync = last_sync->get_optional_text(0);
+      last_sync->reset();
+      conflicts->bind(1, h.township);
+      if (conflicts->step()) h.open_conflicts = static_cast<int>(conflicts->get_int(0));
+      conflicts->reset();
+      rejected->bind(1, h.station_id);
+      if (rejected->step()) h.rejected_changes = static_cast<int>(rejected->get_int(0));
+      rejected->reset();
+      out.push_back(std::move(h));
+    }
+    return out;
+  }
+
   static constexpr const char* kSelectToken =
       "SELECT id, kind, name, role, county, township, villages, station_id, created_at, revoked_at, last_used_at"
       " FROM server_tokens";

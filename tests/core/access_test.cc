@@ -1,0 +1,106 @@
+// core/access: the roles table (docs/user-guide.md "Roles", docs/workflow.md) and the scope rules
+// (docs/sync-protocol.md "Security and scope") as a table of role x action and role x scope, without a database.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <map>
+
+#include "core/access/access.h"
+
+using namespace tongdang;
+using access::Action;
+
+namespace {
+
+constexpr Role kRoles[] = {Role::Viewer, Role::Director, Role::Supervisor, Role::County};
+
+// Who may do what: one row per action, one column per role (viewer, director, supervisor, county).
+const std::map<Action, std::array<bool, 4>> kMay = {
+    //                             viewer director supervisor county
+    {Action::ReadFiles,           {false, true,  true,  true}},  // a viewer: aggregate reports only
+    {Action::WriteFiles,          {false, true,  true,  true}},  // register, edit, import, leads, visits
+    {Action::SeeFullIdNumbers,    {false, false, true,  true}},  // --full-id, audited
+    {Action::ManageUsers,         {false, false, true,  true}},  // user add
+    {Action::ReadAudit,           {false, false, true,  true}},  // audit list
+    {Action::SetPolicy,           {false, false, true,  true}},  // policy set
+    {Action::DecideReviews,       {false, false, true,  true}},  // colour resolve
+    {Action::AssignCaseWorker,    {false, false, true,  true}},  // case-worker
+    {Action::ReviewScreening,     {false, false, true,  true}},  // step 2, the township
+    {Action::ConfirmScreening,    {false, false, false, true}},  // step 3, the county centre
+    {Action::ResolveConflict,     {false, false, true,  true}},  // conflicts resolve
+    {Action::SeeSupervision,      {false, false, true,  true}},  // supervisor visits and reviews in `due`
+};
+
+}  // namespace
+
+TEST_CASE("Access: each role may do what the roles table says, and nothing else", "[access]") {
+  for (const auto& [action, allowed] : kMay)
+    for (std::size_t r = 0; r < 4; ++r) {
+      INFO("action " << static_cast<int>(action) << ", role " << to_string(kRoles[r]));
+      CHECK(access::may(kRoles[r], action) == allowed[r]);
+    }
+}
+
+TEST_CASE("Access: roles are ordered viewer < director < supervisor < county", "[access]") {
+  for (std::size_t a = 0; a < 4; ++a)
+    for (std::size_t b = 0; b < 4; ++b) CHECK(access::within(kRoles[a], kRoles[b]) == (a <= b));
+  CHECK(access::kStationTokenRole == Role::Supervisor);
+}
+
+TEST_CASE("Access: scope is the county, then the token's township, then a director's villages", "[access]") {
+  const access::Scope county{Role::County, "320324", "", {}};
+  const access::Scope supervisor{Role::Supervisor, "320324", "320324102", {}};
+  const access::Scope director{Role::Director, "320324", "320324102", {"320324102201"}};
+
+  CHECK(access::covers_township(county, "320324102"));
+  CHECK(access::covers_township(county, "320324103"));
+  CHECK_FALSE(access::covers_township(county, "320325102"));  // another county
+  CHECK_FALSE(access::covers_township(county, "3203241"));    // not a township code
+
+  CHECK(access::covers_township(supervisor, "320324102"));
+  CHECK_FALSE(access::covers_township(supervisor, "320324103"));
+  CHECK(access::covers_township(director, "320324102"));
+
+  // Villages bound only a director; the others are bounded by township alone.
+  CHECK(access::covers_village(director, "320324102201"));
+  CHECK_FALSE(access::covers_village(director, "320324102202"));
+  CHECK(access::covers_village(supervisor, "320324102202"));
+  CHECK(access::covers_village(county, "320324103201"));
+  CHECK(access::bounded_by_villages(Role::Director));
+  for (Role role : {Role::Viewer, Role::Supervisor, Role::County}) CHECK_FALSE(access::bounded_by_villages(role));
+  CHECK(access::bounded_by_township(Role::Director));
+  CHECK(access::bounded_by_township(Role::Supervisor));
+  CHECK_FALSE(access::bounded_by_township(Role::County));
+  CHECK_FALSE(access::bounded_by_township(Role::Viewer));
+
+  // A station's user has no county in its scope: the station is one township already.
+  CHECK(access::covers_township({Role::Supervisor, "", "", {}}, "320324102"));
+  CHECK(access::covers_village(Role::Director, {"320324102201"}, "320324102201"));
+  CHECK_FALSE(access::covers_village(Role::Director, {"320324102201"}, "320324102203"));
+}
+
+TEST_CASE("Access: a director needs villages, and every village is in the township", "[access]") {
+  CHECK(access::check_villages(Role::Director, "320324102", {"320324102201", "320324102202"}).is_ok());
+  CHECK(access::check_villages(Role::Director, "320324102", {}).code() == Code::InvalidInput);
+  CHECK(access::check_villages(Role::Director, "320324102", {"320324103201"}).code() == Code::InvalidInput);
+  CHECK(access::check_villages(Role::Director, "320324102", {"3203241022"}).code() == Code::InvalidInput);
+  CHECK(access::check_villages(Role::Supervisor, "320324102", {}).is_ok());
+  CHECK(access::check_villages(Role::County, "", {}).is_ok());
+}
+
+TEST_CASE("Access: a credential vouches for an author within it, never above it", "[access]") {
+  const access::Credential station{access::kStationTokenRole, ""};
+  const access::Credential director{Role::Director, "王强"};
+
+  // A station's credential speaks for any of its users, up to a supervisor.
+  CHECK(access::vouch(station, Role::Director, "王强") == access::Vouch::Vouched);
+  CHECK(access::vouch(station, Role::Supervisor, "李芳") == access::Vouch::Vouched);
+  CHECK(access::vouch(station, Role::County, "县中心") == access::Vouch::RoleAboveCredential);
+  // A viewer, or a role nobody knows, writes nothing.
+  CHECK(access::vouch(station, Role::Viewer, "张三") == access::Vouch::RoleMayNotWrite);
+  CHECK(access::vouch(station, std::nullopt, "张三") == access::Vouch::RoleMayNotWrite);
+  // A personal credential speaks for its own person only.
+  CHECK(access::vouch(director, Role::Director, "王强") == access::Vouch::Vouched);
+  CHECK(access::vouch(director, Role::Director, "李芳") == access::Vouch::NotTheCredentialsPerson);
+  CHECK(access::vouch(director, Role::Supervisor, "王强") == access::Vouch::RoleAboveCredential);
+}
