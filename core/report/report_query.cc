@@ -85,167 +85,167 @@ void fill_scope(db::Database& db, const std::string& low, const std::string& hig
   fill->run();
 }
 
+// Facts true on the day: monitored, categories, colours, coverage.
+void on_day_facts(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, iif(?9, village, '') AS unit, kind, value, count(*) FROM report_span"
+      " WHERE kind IN ('monitored', 'category', 'colour', 'covered') AND township IN (SELECT township FROM temp.report_scope)"
+      " AND to_day > ?3 AND from_day <= ?3 GROUP BY township, unit, kind, value");
+  query->bind_all(q.low, q.high, q.day);
+  query->bind(9, q.by_village ? 1 : 0);
+  while (query->step()) {
+    const std::string kind = query->get_text(2);
+    const std::string value = query->get_text(3);
+    const int n = static_cast<int>(query->get_int(4));
+    const int colour = colour_index(value);
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      if (kind == "monitored") f.children += n;
+      else if (kind == "category") f.by_category[value] += n;
+      else if (kind == "colour" && colour >= 0) f.by_colour[colour] += n, f.graded += n;
+      else if (kind == "covered") f.covered += n;
+    });
+  }
+}
+
+// Overdue on the day (visits and reassessments), by how long.
+void overdue_on_day(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, iif(?9, village, '') AS unit, kind, value, CAST(julianday(?3) - julianday(ref_day) AS INTEGER) AS days,"
+      " count(*) FROM report_span"
+      " WHERE kind IN ('overdue', 'reassess') AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?3"
+      " GROUP BY township, unit, kind, value, days");
+  query->bind_all(q.low, q.high, q.day);
+  query->bind(9, q.by_village ? 1 : 0);
+  while (query->step()) {
+    const std::string kind = query->get_text(2);
+    const int colour = colour_index(query->get_text(3));
+    const std::int64_t days = query->get_int(4);
+    const int n = static_cast<int>(query->get_int(5));
+    if (colour < 0) continue;
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      if (kind == "reassess") {
+        f.reassess_overdue += n;
+        return;
+      }
+      f.overdue[colour] += n;
+      f.overdue_by_days[age_bucket(days)] += n;
+      if (days > q.policy.schedule.by_colour[colour].escalate_after_days) f.escalations_open += n;
+    });
+  }
+}
+
+// Things that happened in the period: registrations, closings, colour raises and lowerings.
+void period_events(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, iif(?9, village, '') AS unit, kind, count(*) FROM report_span"
+      " WHERE kind IN ('registered', 'closed', 'raise', 'lower') AND township IN (SELECT township FROM temp.report_scope)"
+      " AND to_day > ?3 AND from_day <= ?4 GROUP BY township, unit, kind");
+  query->bind_all(q.low, q.high, q.period_from, q.day);
+  query->bind(9, q.by_village ? 1 : 0);
+  while (query->step()) {
+    const std::string kind = query->get_text(2);
+    const int n = static_cast<int>(query->get_int(3));
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      if (kind == "registered") f.registered_in_period += n;
+      else if (kind == "closed") f.closed_in_period += n;
+      else if (kind == "raise") f.raises_in_period += n;
+      else f.lowerings_in_period += n;
+    });
+  }
+}
+
+// The overdue trend: overdue children on each weekly point up to the day.
+void overdue_trend(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, village, from_day, to_day FROM report_span"
+      " WHERE kind = 'overdue' AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?4");
+  query->bind_all(q.low, q.high, q.trend_days.front().to_string(), q.day);
+  std::vector<std::string> points;
+  for (const Date& d : q.trend_days) points.push_back(d.to_string());
+  while (query->step()) {
+    const std::string from = query->get_text(2);
+    const std::string to = query->get_text(3);
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      for (std::size_t i = 0; i < points.size(); ++i)
+        if (from <= points[i] && points[i] < to) ++f.overdue_trend[i];
+    });
+  }
+}
+
+// Care and reviews: the current plan of each child under monitoring on the day.
+void care_plans(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, village, colour, minimum_plan_met, sum(pending_review), count(*) FROM report_child"
+      " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
+      " GROUP BY township, village, colour, minimum_plan_met");
+  query->bind_all(q.low, q.high, q.day);
+  while (query->step()) {
+    const int colour = query->is_null(2) ? -1 : colour_index(query->get_text(2));
+    const bool met = query->get_int(3) != 0;
+    const int pending = static_cast<int>(query->get_int(4));
+    const int n = static_cast<int>(query->get_int(5));
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      f.pending_reviews += pending;
+      if (colour == static_cast<int>(Colour::Red) || colour == static_cast<int>(Colour::Yellow)) {
+        f.red_yellow += n;
+        if (met) f.minimum_plan_met += n;
+      }
+    });
+  }
+}
+
+// Care measures open on the day, by area and status.
+void care_measures(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, village, area, status, count(*) FROM report_measure"
+      " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
+      " GROUP BY township, village, area, status");
+  query->bind_all(q.low, q.high, q.day);
+  while (query->step()) {
+    const std::string area = query->get_text(2);
+    const std::string status = query->get_text(3);
+    const int n = static_cast<int>(query->get_int(4));
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) { f.measures[area][status] += n; });
+  }
+}
+
+// Screening steps: open on the day (and how far past their limit), completed in the period (and on time).
+void screening_steps(const Query& q, Units& units) {
+  auto query = q.db.cached(
+      "SELECT township, village, step, started_on, due_on, done_on FROM report_step"
+      " WHERE township BETWEEN ?1 AND ?2 AND started_on <= ?3 AND (done_on IS NULL OR done_on >= ?4)");
+  query->bind_all(q.low, q.high, q.day, q.period_from);
+  while (query->step()) {
+    const std::string step = query->get_text(2);
+    const Date due = *Date::parse(query->get_text(4));
+    const auto done_text = query->get_optional_text(5);
+    const bool open = !done_text || *done_text > q.day;
+    const bool done_in_period = done_text && *done_text >= q.period_from && *done_text <= q.day;
+    const std::int64_t late = days_between(due, q.as_of);
+    units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
+      if (open) {
+        f.steps_open[step] += 1;
+        if (late > 0) f.steps_overdue_by_days[age_bucket(late)] += 1;
+      }
+      if (done_in_period) {
+        f.steps_done_in_period += 1;
+        if (*done_text <= due.to_string()) f.steps_done_on_time += 1;
+      }
+    });
+  }
+}
+
 // Every figure from the report rows themselves: GROUP BY over covering indexes, one pass per group of figures.
 // Its cost follows the spans open on the day in the scope (about five per child); it gives villages too.
 void from_rows(const Query& q, Units& units) {
-  db::Database& db = q.db;
-  const Policy& policy = q.policy;
-  const Date& as_of = q.as_of;
-  const std::string& day = q.day;
-  const std::string& period_from = q.period_from;
-  const std::string& low = q.low;
-  const std::string& high = q.high;
-  const bool by_village = q.by_village;
-  fill_scope(db, low, high);
-
-  // Facts true on the day: monitored, categories, colours, coverage.
-  {
-    auto query = db.cached(
-        "SELECT township, iif(?9, village, '') AS unit, kind, value, count(*) FROM report_span"
-        " WHERE kind IN ('monitored', 'category', 'colour', 'covered') AND township IN (SELECT township FROM temp.report_scope)"
-        " AND to_day > ?3 AND from_day <= ?3 GROUP BY township, unit, kind, value");
-    query->bind_all(low, high, day);
-    query->bind(9, by_village ? 1 : 0);
-    while (query->step()) {
-      const std::string kind = query->get_text(2);
-      const std::string value = query->get_text(3);
-      const int n = static_cast<int>(query->get_int(4));
-      const int colour = colour_index(value);
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        if (kind == "monitored") f.children += n;
-        else if (kind == "category") f.by_category[value] += n;
-        else if (kind == "colour" && colour >= 0) f.by_colour[colour] += n, f.graded += n;
-        else if (kind == "covered") f.covered += n;
-      });
-    }
-  }
-
-  // Overdue on the day (visits and reassessments), by how long.
-  {
-    auto query = db.cached(
-        "SELECT township, iif(?9, village, '') AS unit, kind, value, CAST(julianday(?3) - julianday(ref_day) AS INTEGER) AS days,"
-        " count(*) FROM report_span"
-        " WHERE kind IN ('overdue', 'reassess') AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?3"
-        " GROUP BY township, unit, kind, value, days");
-    query->bind_all(low, high, day);
-    query->bind(9, by_village ? 1 : 0);
-    while (query->step()) {
-      const std::string kind = query->get_text(2);
-      const int colour = colour_index(query->get_text(3));
-      const std::int64_t days = query->get_int(4);
-      const int n = static_cast<int>(query->get_int(5));
-      if (colour < 0) continue;
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        if (kind == "reassess") {
-          f.reassess_overdue += n;
-          return;
-        }
-        f.overdue[colour] += n;
-        f.overdue_by_days[age_bucket(days)] += n;
-        if (days > policy.schedule.by_colour[colour].escalate_after_days) f.escalations_open += n;
-      });
-    }
-  }
-
-  // Things that happened in the period: registrations, closings, colour raises and lowerings.
-  {
-    auto query = db.cached(
-        "SELECT township, iif(?9, village, '') AS unit, kind, count(*) FROM report_span"
-        " WHERE kind IN ('registered', 'closed', 'raise', 'lower') AND township IN (SELECT township FROM temp.report_scope)"
-        " AND to_day > ?3 AND from_day <= ?4 GROUP BY township, unit, kind");
-    query->bind_all(low, high, period_from, day);
-    query->bind(9, by_village ? 1 : 0);
-    while (query->step()) {
-      const std::string kind = query->get_text(2);
-      const int n = static_cast<int>(query->get_int(3));
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        if (kind == "registered") f.registered_in_period += n;
-        else if (kind == "closed") f.closed_in_period += n;
-        else if (kind == "raise") f.raises_in_period += n;
-        else f.lowerings_in_period += n;
-      });
-    }
-  }
-
-  // The overdue trend: overdue children on each weekly point up to the day.
-  {
-    auto query = db.cached(
-        "SELECT township, village, from_day, to_day FROM report_span"
-        " WHERE kind = 'overdue' AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?4");
-    query->bind_all(low, high, q.trend_days.front().to_string(), day);
-    std::vector<std::string> points;
-    for (const Date& d : q.trend_days) points.push_back(d.to_string());
-    while (query->step()) {
-      const std::string from = query->get_text(2);
-      const std::string to = query->get_text(3);
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        for (std::size_t i = 0; i < points.size(); ++i)
-          if (from <= points[i] && points[i] < to) ++f.overdue_trend[i];
-      });
-    }
-  }
-
-  // Care and reviews: the current plan of each child under monitoring on the day.
-  {
-    auto query = db.cached(
-        "SELECT township, village, colour, minimum_plan_met, sum(pending_review), count(*) FROM report_child"
-        " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
-        " GROUP BY township, village, colour, minimum_plan_met");
-    query->bind_all(low, high, day);
-    while (query->step()) {
-      const int colour = query->is_null(2) ? -1 : colour_index(query->get_text(2));
-      const bool met = query->get_int(3) != 0;
-      const int pending = static_cast<int>(query->get_int(4));
-      const int n = static_cast<int>(query->get_int(5));
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        f.pending_reviews += pending;
-        if (colour == static_cast<int>(Colour::Red) || colour == static_cast<int>(Colour::Yellow)) {
-          f.red_yellow += n;
-          if (met) f.minimum_plan_met += n;
-        }
-      });
-    }
-  }
-  {
-    auto query = db.cached(
-        "SELECT township, village, area, status, count(*) FROM report_measure"
-        " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
-        " GROUP BY township, village, area, status");
-    query->bind_all(low, high, day);
-    while (query->step()) {
-      const std::string area = query->get_text(2);
-      const std::string status = query->get_text(3);
-      const int n = static_cast<int>(query->get_int(4));
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) { f.measures[area][status] += n; });
-    }
-  }
-
-  // Screening steps: open on the day (and how far past their limit), completed in the period (and on time).
-  {
-    auto query = db.cached(
-        "SELECT township, village, step, started_on, due_on, done_on FROM report_step"
-        " WHERE township BETWEEN ?1 AND ?2 AND started_on <= ?3 AND (done_on IS NULL OR done_on >= ?4)");
-    query->bind_all(low, high, day, period_from);
-    while (query->step()) {
-      const std::string step = query->get_text(2);
-      const Date due = *Date::parse(query->get_text(4));
-      const auto done_text = query->get_optional_text(5);
-      const bool open = !done_text || *done_text > day;
-      const bool done_in_period = done_text && *done_text >= period_from && *done_text <= day;
-      const std::int64_t late = days_between(due, as_of);
-      units.add(query->get_text(0), query->get_text(1), [&](Figures& f) {
-        if (open) {
-          f.steps_open[step] += 1;
-          if (late > 0) f.steps_overdue_by_days[age_bucket(late)] += 1;
-        }
-        if (done_in_period) {
-          f.steps_done_in_period += 1;
-          if (*done_text <= due.to_string()) f.steps_done_on_time += 1;
-        }
-      });
-    }
-  }
-
+  fill_scope(q.db, q.low, q.high);
+  on_day_facts(q, units);
+  overdue_on_day(q, units);
+  period_events(q, units);
+  overdue_trend(q, units);
+  care_plans(q, units);
+  care_measures(q, units);
+  screening_steps(q, units);
 }
 
 // Every figure from the per-township tallies (report_tally.h): for each township, its counters on the day, on

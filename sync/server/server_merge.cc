@@ -179,41 +179,51 @@ class ChangeApplier {
     return result;
   }
 
-  ChangeResult apply_profile() {
-    const std::string& entity = change_.entity;
-    const std::string& id = change_.entity_id;
-    auto existing = tx_.locate(entity, id);
+  // Where a profile change lands: the record's township and child, and the villages the token must cover (the old
+  // and the new village of a child that moves; a new record's, as created).
+  struct ProfileWhere {
     std::string township, child_id;
     std::vector<std::string> villages;
+  };
+  ProfileWhere locate_profile(const std::optional<EntityLocation>& existing) const {
+    ProfileWhere where;
     if (existing) {
-      township = existing->township;
-      child_id = existing->child_id;
-      villages.push_back(existing->village);
-      if (entity == "child" && change_.fields.contains("village") && change_.fields["village"].is_string()) {
+      where.township = existing->township;
+      where.child_id = existing->child_id;
+      where.villages.push_back(existing->village);
+      if (change_.entity == "child" && change_.fields.contains("village") && change_.fields["village"].is_string()) {
         std::string village = change_.fields["village"];
-        if (village.substr(0, 9) != township)
+        if (village.substr(0, 9) != where.township)
           throw Rejected{tr("跨乡镇迁移由县级办理转移", "moving a child to another township is a county transfer")};
-        villages.push_back(village);
+        where.villages.push_back(village);
       }
     } else if (change_.op == "update") {
       throw Rejected{tr("服务器上没有该记录（其新建未被接受）", "the server has no such record (its creation was not "
                         "accepted)")};
-    } else if (entity == "child") {
+    } else if (change_.entity == "child") {
       if (!change_.fields.value("township", json()).is_string() || !change_.fields.value("village", json()).is_string())
         throw Rejected{tr("新建儿童档案需要乡镇和村(居)", "a new child needs township and village")};
-      township = change_.fields["township"];
-      villages.push_back(change_.fields["village"]);
-      if (villages.back().substr(0, 9) != township)
+      where.township = change_.fields["township"];
+      where.villages.push_back(change_.fields["village"]);
+      if (where.villages.back().substr(0, 9) != where.township)
         throw Rejected{tr("村(居)不属于该乡镇", "the village is not in the township")};
-      child_id = id;
+      where.child_id = change_.entity_id;
     } else {
       std::string parent = change_.fields.value("child_id", "");
       auto child = tx_.locate("child", parent);
       if (!child) throw Rejected{tr("服务器上没有该儿童档案", "the server has no file for this child")};
-      township = child->township;
-      villages.push_back(child->village);
-      child_id = child->child_id;
+      where.township = child->township;
+      where.villages.push_back(child->village);
+      where.child_id = child->child_id;
     }
+    return where;
+  }
+
+  ChangeResult apply_profile() {
+    const std::string& entity = change_.entity;
+    const std::string& id = change_.entity_id;
+    auto existing = tx_.locate(entity, id);
+    auto [township, child_id, villages] = locate_profile(existing);
     if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.message()};
     const bool creating = !existing;
     if (auto valid = validate_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.to_string()};
