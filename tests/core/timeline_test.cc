@@ -117,7 +117,7 @@ TEST_CASE("Timeline: a key event brings the reassessment forward until a reasses
   CHECK(schedule_on(t.history, day("2026-09-30").days_since_epoch()) == std::nullopt);
 }
 
-TEST_CASE("Timeline: a director's lowering opens a review item; the colour history keeps each change", "[timeline]") {
+TEST_CASE("Timeline: a director's lowering opens a review item, and the colour history keeps each change", "[timeline]") {
   Events events;
   events.add("assessment", "2026-09-01", assessment("blue"));
   const std::string blue = events.last_id();
@@ -187,7 +187,7 @@ TEST_CASE("Timeline: a lead's three steps and their deadlines", "[timeline][scre
   CHECK(lead.steps.back().done == day("2026-11-10"));
 }
 
-TEST_CASE("Timeline: a suspected-red lead has the short limits; a red first grading makes a lead red", "[timeline][screening]") {
+TEST_CASE("Timeline: a suspected-red lead has the short limits, and a red first grading makes a lead red", "[timeline][screening]") {
   Events red;
   red.add("lead.add", "2026-11-02", {{"village", "320324102201"}, {"suspected_red", true}});
   LeadTimeline lead = fold_lead(red.lead_views(), default_policy().screening);
