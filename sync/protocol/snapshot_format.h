@@ -27,7 +27,7 @@ struct TableSpec {
 
 // Every table a station holds for its township, in the order they are loaded (a row's foreign-key parent first).
 // The report rows and the per-township tallies maintained from them (report.h) are not copied: the station's own
-// report maintenance derives them for each loaded child and lead at the end of the page (report::BulkRefresh),
+// report projection derives them for each loaded child and lead when the write's batch flushes (projection.h),
 // because the tallies encode counters by ids that each database assigns in its own order.
 // Station-local tables (users, audit, outbox, sync_shadow, rejected_changes, meta) are never sent. A new table of
 // child or township data must be added here: the snapshot tests compare every table of a bootstrapped station with

@@ -26,6 +26,7 @@
 #include "core/base/status.h"
 #include "core/db/audit_chain.h"
 #include "core/model/model.h"
+#include "core/projection/report_rows.h"
 #include "core/report/report.h"
 #include "core/store/events.h"
 #include "core/store/station_health.h"

@@ -13,7 +13,6 @@
 #include "core/base/tuning.h"
 #include "core/base/untrusted_json.h"
 #include "core/db/schema.h"
-#include "core/store/bulk_write.h"
 #include "sync/protocol/protocol.h"
 #include "sync/protocol/snapshot.h"
 #include "sync/station/outbox.h"
@@ -274,10 +273,8 @@ class Session {
       if (!done) next = std::async(std::launch::async, fetch, following);
       std::int64_t rows = 0;
       Status loaded = station_.write([&](WriteContext& w) {
-        BulkWrite report_rows(w.db());  // pages without derived rows: each child's derived rows once
         auto stats = snapshot::load_page(w.db(), page.value(), station_.township(), w.now_iso());
         if (!stats) return stats.status();
-        report_rows.flush();
         rows = stats->rows;
         if (done) {
           station_.set_meta(meta::kCursor, header.value("cursor", ""));
@@ -325,7 +322,6 @@ class Session {
       if (!body.contains("ops") || !body["ops"].is_array() || !body.contains("cursor"))
         return Status::internal(tr("服务器回复格式不对", "the server's reply is malformed"));
       Status applied = station_.write([&](WriteContext& w) {
-        BulkWrite derived_rows(w.db());  // each child's workflow state and report rows once per page, at the end
         for (const json& op : body["ops"]) {
           // Every op must be in this station's township; anything else is ignored and audited.
           if (op.value("township", "") != station_.township()) {
@@ -334,7 +330,6 @@ class Session {
           }
           if (auto status = apply_op(station_, op); !status) return status;
         }
-        derived_rows.flush();
         station_.set_meta(meta::kCursor, body["cursor"].get<std::string>());
         if (!body["ops"].empty())
           w.audit("sync.pull", "station", station_.station_id(), json(), {{"ops", body["ops"].size()}});

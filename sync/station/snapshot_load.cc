@@ -10,8 +10,8 @@
 
 #include "core/base/i18n.h"
 #include "core/base/untrusted_json.h"
-#include "core/report/report.h"
 #include "core/store/events.h"
+#include "core/store/projection.h"
 #include "sync/protocol/snapshot_format.h"
 
 namespace tongdang::sync::snapshot {
@@ -102,11 +102,12 @@ class TableLoader {
       }
       insert->run();
       if (spec_.name == "relatives" && id_column_ >= 0) relatives_.insert(std::string(row[id_column_].text));
-      // The report rows of each child and lead, derived here (deferred to the end of the page by the caller's
-      // BulkRefresh); without derived rows apply_event's hooks do the same for events.
-      if (spec_.name == "children") report::on_child_profile(db_, row[child_column_].text);
+      // What is derived from each loaded child and lead (with derived rows copied: the report rows alone), when
+      // the caller's batch flushes (projection.h); without derived rows apply_event tells the projections of events.
+      ProjectionBatch& batch = *ProjectionBatch::open_on(db_);
+      if (spec_.name == "children") batch.rows_loaded(row[child_column_].text);
       if (spec_.name == "events" && lead_column_ >= 0 && row[lead_column_].tag == kText)
-        report::refresh_lead(db_, row[lead_column_].text);
+        batch.lead_rows_loaded(row[lead_column_].text);
     }
     return rows_;
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "core/store/bulk_write.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
 #include "sync/protocol/merge.h"
@@ -161,7 +160,6 @@ Status apply_op(Station& station, const json& op) {
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
     db::Database& db = w.db();
-    BulkWrite report_rows(db);  // each child's workflow state and report rows once per answered page
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -191,7 +189,6 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
         take_server_state(station, change.entity, change.entity_id, state, json::object());
       }
     }
-    report_rows.flush();
     return Status::ok();
   });
   (void)written;  // the body cannot fail; a database error throws
