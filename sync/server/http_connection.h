@@ -30,7 +30,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/i18n.h"
-#include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
+#include "sync/server/tuning.h"
 #include "sync/protocol/protocol.h"
 #include "sync/server/http_body.h"
 #include "sync/server/server.h"

@@ -16,7 +16,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "core/base/i18n.h"
-#include "core/base/tuning.h"
+#include "sync/server/tuning.h"
 #include "sync/server/http_connection.h"
 #include "sync/server/peer_limits.h"
 #include "sync/server/server.h"

@@ -19,7 +19,7 @@
 
 #include "core/base/date.h"
 #include "core/base/status.h"
-#include "core/base/tuning.h"
+#include "sync/server/tuning.h"
 #include "sync/server/central_store.h"
 
 namespace tongdang::sync {

@@ -9,6 +9,8 @@
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
+#include "sync/server/tuning.h"
 #include "core/db/sqlite.h"
 #include "core/model/id_number.h"
 #include "core/store/profile.h"

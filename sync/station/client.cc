@@ -10,7 +10,8 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
-#include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
+#include "sync/station/tuning.h"
 #include "core/base/untrusted_json.h"
 #include "core/db/schema.h"
 #include "sync/protocol/protocol.h"

@@ -2,7 +2,8 @@
 
 #include <curl/curl.h>
 
-#include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
+#include "sync/station/tuning.h"
 #include "sync/protocol/protocol.h"
 
 namespace tongdang::sync {

@@ -15,7 +15,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include "core/base/tuning.h"
+#include "sync/server/tuning.h"
 #include "support/cli_harness.h"
 #include "support/http_probe.h"
 #include "support/server_process.h"

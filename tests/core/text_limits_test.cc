@@ -10,6 +10,7 @@
 #include "core/base/i18n.h"
 #include "core/base/text_limits.h"
 #include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
 #include "core/ledger/ledger.h"
 #include "core/store/profile.h"
 #include "core/workflow/workflow.h"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/tuning.h"
+#include "sync/station/tuning.h"
 #include "core/base/untrusted_json.h"
 #include "core/store/station.h"
 #include "support/cli_harness.h"

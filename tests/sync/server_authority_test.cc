@@ -12,7 +12,7 @@
 
 #include "core/base/hlc.h"
 #include "core/base/ids.h"
-#include "core/base/tuning.h"
+#include "sync/server/tuning.h"
 #include "core/db/sqlite.h"
 #include "core/workflow/workflow.h"
 #include "support/cli_harness.h"

@@ -9,7 +9,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
 #include "core/store/events.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"

@@ -7,7 +7,7 @@
 #include "core/base/i18n.h"
 #include "core/base/ids.h"
 #include "core/base/text_list.h"
-#include "core/base/tuning.h"
+#include "sync/protocol/tuning.h"
 #include "core/db/audit_chain.h"
 #include "core/db/schema.h"
 #include "core/db/sqlite.h"
