@@ -320,9 +320,10 @@ Result<Header> read_header(const CsvRecord& record) {
     header.written.push_back(text);
     header.header_of[std::string(column->name)] = text;
   }
-  for (std::string_view required : {"name", "village"})
-    if (!header.header_of.count(required)) {
-      const LedgerColumn* column = find_ledger_column(required);
+  // The columns a user must fill: the child's Entered fields (profile.h).
+  for (const auto& spec : child_fields())
+    if (spec.presence == Presence::Entered && !header.header_of.count(spec.name)) {
+      const LedgerColumn* column = find_ledger_column(spec.name);
       return Status::invalid("column", trf("缺少必需的列“{}”（{}）", "the required column '{1}' ({0}) is missing",
                                            column->chinese.front(), column->name));
     }

@@ -9,6 +9,7 @@
 #include "core/projection/projections.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
+#include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
 
 namespace tongdang {
@@ -22,39 +23,6 @@ namespace {
 std::string field_or_empty(const std::map<std::string, std::string>& fields, const std::string& name) {
   auto it = fields.find(name);
   return it == fields.end() ? std::string() : it->second;
-}
-
-// Server versions last seen for `names` of an entity: the base of an edit (design §4).
-json base_versions(db::Database& db, std::string_view entity, std::string_view id, const json& fields) {
-  json base = json::object();
-  auto query = db.cached("SELECT version FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-  for (const auto& [name, value] : fields.items()) {
-    query->bind(1, entity).bind(2, id).bind(3, name);
-    base[name] = query->step() ? query->get_int(0) : 0;
-    query->reset();
-  }
-  return base;
-}
-
-// Writes profile fields locally, with their outbox and audit rows.
-void write_profile(WriteContext& w, std::string_view entity, std::string_view id, std::string_view child_id,
-                   const json& fields, bool create) {
-  json before = create ? json() : read_profile(w.db(), entity, id, [&] {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : fields.items()) names.push_back(name);
-    return names;
-  }());
-  Hlc hlc = w.stamp();
-  // A new id: no row to look for. A child records who registered it (relatives have no such column).
-  if (create) insert_profile(w.db(), entity, id, fields, w.now_iso(), entity == "child" ? w.station().actor().name : "");
-  else upsert_profile(w.db(), entity, id, fields, w.now_iso());
-  std::string captured =
-      w.capture({entity, id, child_id, create ? "create" : "update", fields,
-                 create ? json::object() : base_versions(w.db(), entity, id, fields)},
-                hlc);
-  std::optional<std::string> before_text;
-  if (!before.is_null()) before_text = before.dump();
-  w.audit_text(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before_text, captured);
 }
 
 Result<Category> category_named(std::string_view text) {
@@ -156,10 +124,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
     if (!normalized) return normalized.status();
     profile[name] = normalized.value();
   }
-  if (!profile.contains("name") || profile["name"].is_null())
-    return Status::invalid("name", tr("必填：儿童姓名", "required: the child's name"));
-  if (!profile.contains("village") || profile["village"].is_null())
-    return Status::invalid("village", tr("必填：现居村(居)代码（12位）", "required: the 12-digit village code"));
+  if (auto entered = check_required("child", profile, Presence::Entered); !entered) return entered;
   const std::string village = profile["village"];
   if (village.substr(0, 9) != station.township())
     return Status::invalid("village", trf("村(居) {} 不属于本站乡镇 {}", "village {} is not in this station's township {}",
@@ -231,7 +196,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
 }
 
 void insert_child(WriteContext& w, const PreparedChild& child) {
-  write_profile(w, "child", child.id, child.id, child.profile, /*create=*/true);
+  write_profile_fields(w, {"child", child.id, child.id, child.profile, /*create=*/true});
   const Date today = w.station().clock().today();
   for (Category category : child.categories) {
     Date to = child.birth_date.plus_years(category_age_limit(category));
@@ -418,9 +383,8 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
                                       "number; use child close to close)"));
     auto value = normalize_field(*spec, raw);
     if (!value) return value.status();
-    if (name == "name" && value.value().is_null()) return Status::invalid("name", tr("不能为空", "must not be empty"));
+    if (auto kept = check_not_emptied("child", json{{name, value.value()}}); !kept) return kept;
     if (name == "village") {
-      if (value.value().is_null()) return Status::invalid("village", tr("不能为空", "must not be empty"));
       std::string village = value.value();
       if (village.substr(0, 9) != station.township())
         return Status::refused(trf("村(居) {} 不属于本乡镇；跨乡镇迁移由县级办理转移", "village {} is outside this "
@@ -436,7 +400,7 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
     if (current[name] != value) changed[name] = value;
   if (changed.empty()) return Status::ok();
   return station.write([&](WriteContext& w) {
-    write_profile(w, "child", id.value(), id.value(), changed, false);
+    write_profile_fields(w, {"child", id.value(), id.value(), changed});
     return Status::ok();
   });
 }
@@ -527,9 +491,7 @@ Result<json> normalize_relative(Station& station, const std::map<std::string, st
     out[name] = value.value();
   }
   if (creating) {
-    for (const char* required : {"relation", "name", "status"})
-      if (!out.contains(required) || out[required].is_null())
-        return Status::invalid(required, tr("必填", "required"));
+    if (auto entered = check_required("relative", out, Presence::Entered); !entered) return entered;
     if (!out.contains("is_guardian")) out["is_guardian"] = out["relation"] == "guardian";
   }
   if (out.contains("status") && out["status"] == "working_away" && creating && (!out.contains("place") || out["place"].is_null()))
@@ -562,7 +524,7 @@ Result<json> prepare_relative(Station& station, const std::map<std::string, std:
 void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id, const json& relative) {
   json row = relative;
   row["child_id"] = child_id;
-  write_profile(w, "relative", relative_id, child_id, row, true);
+  write_profile_fields(w, {"relative", relative_id, child_id, row, /*create=*/true});
 }
 
 Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets) {
@@ -578,11 +540,9 @@ Status edit_relative(Station& station, std::string_view relative_id, const std::
   if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
   auto values = normalize_relative(station, sets, false);
   if (!values) return values.status();
-  for (const char* required : {"relation", "name", "status"})
-    if (values->contains(required) && values.value()[required].is_null())
-      return Status::invalid(required, tr("不能为空", "must not be empty"));
+  if (auto kept = check_not_emptied("relative", values.value()); !kept) return kept;
   return station.write([&](WriteContext& w) {
-    write_profile(w, "relative", id, child_id, values.value(), false);
+    write_profile_fields(w, {"relative", id, child_id, values.value()});
     return Status::ok();
   });
 }

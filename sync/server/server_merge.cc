@@ -51,35 +51,6 @@ Status check_scope(const Principal& principal, const std::string& township, cons
   return Status::ok();
 }
 
-// A pushed value must be exactly what the station's own validation would have stored.
-Status validate_fields(std::string_view entity, const json& fields, bool creating) {
-  const auto& specs = entity == "child" ? child_fields() : relative_fields();
-  for (const auto& [name, value] : fields.items()) {
-    const FieldSpec* spec = find_field(specs, name);
-    if (!spec) return Status::invalid(name, tr("不是已知字段", "is not a known field"));
-    if (!creating && !spec->editable)
-      return Status::invalid(name, tr("不能直接修改（由身份证号或事件决定）", "cannot be edited directly"));
-    if (value.is_null()) continue;
-    std::string raw;
-    if (value.is_string()) raw = value.get<std::string>();
-    else if (value.is_boolean()) raw = value.get<bool>() ? "true" : "false";
-    else if (value.is_number_integer()) raw = std::to_string(value.get<std::int64_t>());
-    else return Status::invalid(name, tr("值的类型不对", "has a value of the wrong type"));
-    auto normalized = normalize_field(*spec, raw);
-    if (!normalized) return normalized.status();
-    if (normalized.value() != value) return Status::invalid(name, tr("值不是规范形式", "is not in its normal form"));
-  }
-  if (creating) {
-    std::vector<const char*> required = entity == "child"
-        ? std::vector<const char*>{"township", "village", "name", "sex", "birth_date"}
-        : std::vector<const char*>{"child_id", "relation", "name", "status"};
-    for (const char* name : required)
-      if (!fields.contains(name) || fields[name].is_null())
-        return Status::invalid(name, tr("新建档案时必填", "required when a record is created"));
-  }
-  return Status::ok();
-}
-
 json masked(const std::string& id_number) { return mask_id_number(id_number); }
 
 class ChangeApplier {
@@ -223,7 +194,7 @@ class ChangeApplier {
     }
     if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.message()};
     const bool creating = !existing;
-    if (auto valid = validate_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.to_string()};
+    if (auto valid = check_stored_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.to_string()};
 
     std::vector<std::string> names;
     for (const auto& [name, value] : change_.fields.items()) names.push_back(name);

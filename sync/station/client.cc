@@ -16,6 +16,7 @@
 #include "core/store/bulk_write.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
+#include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/protocol.h"
@@ -49,12 +50,6 @@ bool unsent_edit(db::Database& db, std::string_view entity, std::string_view id,
       " AND EXISTS (SELECT 1 FROM json_each(outbox.fields) WHERE key = ?3) LIMIT 1");
   query->bind_all(entity, id, field);
   return query->step();
-}
-
-std::int64_t local_version(db::Database& db, std::string_view entity, std::string_view id, std::string_view field) {
-  auto query = db.cached("SELECT version FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-  query->bind_all(entity, id, field);
-  return query->step() ? query->get_int(0) : 0;
 }
 
 void set_local_version(db::Database& db, std::string_view entity, std::string_view id, std::string_view field,
@@ -103,7 +98,7 @@ void take_server_state(Station& station, std::string_view entity, std::string_vi
       }
     }
     bool pending = any_pending && unsent_edit(db, entity, id, field);
-    switch (merge_pulled_field(local_version(db, entity, id, field), version, pending)) {
+    switch (merge_pulled_field(field_version(db, entity, id, field), version, pending)) {
       case PulledField::Apply: {
         to_write[field] = value;
         set_local_version(db, entity, id, field, version);
@@ -794,19 +789,15 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
     if (!normalized) return normalized.status();
     chosen = normalized.value();
   }
+  if (auto kept = check_not_emptied(entity, {{field, chosen}}); !kept) return kept;
   if (!row_exists(station.db(), entity, entity_id))
     return Status::not_found(tr("本站没有该记录", "this station does not hold the record"));
 
   return station.write([&](WriteContext& w) {
     db::Database& db = w.db();
-    json before = read_profile(db, entity, entity_id, {field});
-    json fields = {{field, chosen}};
-    Hlc hlc = w.stamp();
-    upsert_profile(db, entity, entity_id, fields, station.clock().now_iso());
-    w.capture({entity, entity_id, record.value("child_id", ""), "update", fields,
-               {{field, local_version(db, entity, entity_id, field)}}},
-              hlc);
-    w.audit(entity + ".edit", entity, entity_id, before, fields);
+    const json fields = {{field, chosen}};
+    const std::string child_id = record.value("child_id", "");
+    write_profile_fields(w, {entity, entity_id, child_id, fields});
     Event event;
     event.child_id = record.value("child_id", "");
     if (event.child_id->empty()) event.child_id.reset();
