@@ -10,8 +10,8 @@
 namespace tongdang::cli {
 namespace {
 
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 
 // This station's sync health: its last successful sync (meta 'sync.last_success', set by the sync client), its
 // oldest change still in the outbox, the open conflicts synced down to it and the changes the server refused.

@@ -9,12 +9,13 @@
 
 #include "core/base/csv.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/report/report.h"
 
 namespace tongdang::report {
 
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 using nlohmann::json;
 
 namespace {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/model/division.h"
 #include "core/model/model.h"
 #include "core/projection/projections.h"
@@ -84,7 +85,7 @@ Status check_required(std::string_view entity, const json& fields, Presence pres
       continue;
     const std::string name(spec.name);
     if (!fields.contains(name) || fields[name].is_null())
-      return Status::invalid(name, trf("必填：{}", "required: {}", i18n::label(name)));
+      return Status::invalid(name, trf("必填：{}", "required: {}", i18n::term(name)));
   }
   return Status::ok();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/ids.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
@@ -41,13 +42,10 @@ Result<Date> membership_end(Category category, Date birth_date, Date from) {
   int limit = category_age_limit(category);
   Date ends = birth_date.plus_years(limit);
   if (from >= ends)
-    return Status::invalid("category", trf("{}：儿童在 {} 已满 {} 周岁（{} 满），不能登记为该类别",
-                                           "{}: the child is {} or older on {} (turned {} on {}); the category ends "
-                                           "at that age",
-                                           i18n::label(to_string(category)),
-                                           i18n::language() == i18n::Lang::Zh ? from.to_string() : std::to_string(limit),
-                                           i18n::language() == i18n::Lang::Zh ? std::to_string(limit) : from.to_string(),
-                                           i18n::language() == i18n::Lang::Zh ? ends.to_string() : std::to_string(limit),
+    return Status::invalid("category", trf("{0}：儿童在 {1} 已满 {2} 周岁（{3} 满），不能登记为该类别",
+                                           "{0}: the child is {2} or older on {1} (turned {2} on {3}); the category "
+                                           "ends at that age",
+                                           i18n::term(to_string(category)), from.to_string(), limit,
                                            ends.to_string()));
   return ends;
 }
@@ -152,7 +150,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
     if (profile.contains("sex") && !profile["sex"].is_null() && profile["sex"] != derived_sex)
       return Status::invalid("sex", trf("与身份证号不符：身份证号第17位表示{}，输入为{}",
                                         "does not match the ID number: its 17th digit says {}, you typed {}",
-                                        i18n::label(derived_sex), i18n::label(profile["sex"].get<std::string>())));
+                                        i18n::term(derived_sex), i18n::term(profile["sex"].get<std::string>())));
     if (profile.contains("birth_date") && !profile["birth_date"].is_null() &&
         profile["birth_date"] != id->birth_date.to_string())
       return Status::invalid("birth_date", trf("与身份证号不符：身份证号中的出生日期为 {}，输入为 {}",
@@ -321,7 +319,7 @@ json child_view(Station& station, const std::string& id, bool full_id, bool with
 Status check_full_id(Station& station, bool full_id) {
   if (full_id && !roles::may_see_full_id_numbers(station.actor().role))
     return Status::refused(trf("{}（{}）无权查看完整身份证号", "{} ({}) may not see full ID numbers",
-                               station.actor().name, i18n::label(to_string(station.actor().role))));
+                               station.actor().name, i18n::term(to_string(station.actor().role))));
   return Status::ok();
 }
 
@@ -438,7 +436,7 @@ Status add_membership(Station& station, std::string_view ref, std::string_view c
       "SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND from_date <= ?3 AND ?3 < to_date");
   open->bind_all(id.value(), std::string(to_string(*category)), start.to_string());
   if (open->step()) return Status::refused(trf("该儿童已有有效的{}类别", "the child already holds {}",
-                                               i18n::label(to_string(*category))));
+                                               i18n::term(to_string(*category))));
   open->reset();
   return station.write([&](WriteContext& w) {
     Event event = membership_event(id.value(), *category, start, ends.value(), reason);
@@ -459,7 +457,7 @@ Status end_membership(Station& station, std::string_view ref, std::string_view c
   auto open = station.db().cached("SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND to_date > ?3");
   open->bind_all(id.value(), std::string(to_string(*category)), end.to_string());
   if (!open->step()) return Status::not_found(trf("该儿童没有有效的{}类别", "the child holds no open {}",
-                                                  i18n::label(to_string(*category))));
+                                                  i18n::term(to_string(*category))));
   open->reset();
   return station.write([&](WriteContext& w) {
     Event event;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/tuning.h"
 #include "core/base/untrusted_json.h"
 #include "core/db/schema.h"
@@ -19,6 +20,7 @@
 #include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
 #include "sync/protocol/merge.h"
+#include "sync/protocol/messages.h"
 #include "sync/protocol/protocol.h"
 #include "sync/protocol/snapshot.h"
 
@@ -212,8 +214,10 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
 }
 
 // A change refused for good (by the server, or here before sending): out of the queue, into the rejected list a
-// person reviews (`tongdang sync status`), audited as sync.rejected.
-void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason) {
+// person reviews (`tongdang sync status`), audited as sync.rejected. The reason is kept as code and arguments
+// (Message::to_json) and rendered when it is shown, in the reader's language (shown_reason).
+void keep_rejected(WriteContext& w, const WireChange& change, const Message& reason) {
+  const std::string stored = reason.to_json().dump();
   db::Database& db = w.db();
   auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
   remove->bind(1, change.change_id);
@@ -225,16 +229,25 @@ void keep_rejected(WriteContext& w, const WireChange& change, const std::string&
   if (change.child_id.empty()) keep->bind_null(4); else keep->bind(4, change.child_id);
   keep->bind(5, change.op)
       .bind(6, (change.op == "event" ? change.event : change.fields).dump(-1, ' ', false, json::error_handler_t::replace));
-  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, reason);
+  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, stored);
   keep->bind(10, w.now_iso()).run();
   w.audit("sync.rejected", change.entity, change.entity_id, json(), {{"change_id", change.change_id},
-                                                                       {"reason", reason}});
+                                                                       {"reason", reason.to_json()}});
   if (change.op == "event" && change.event.value("kind", "") == "conflict.resolve") {
     // The resolution did not take: the conflict is open again here, as it still is on the server.
     auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
     reopen->bind(1, change.event.value("payload", json::object()).value("conflict_id", ""));
     reopen->run();
   }
+}
+
+// A kept rejection's reason in the reader's language: a message (keep_rejected) rendered from the wire catalogue,
+// or the text itself for a row kept before reasons were messages.
+std::string shown_reason(const std::string& stored) {
+  if (stored.empty() || stored.front() != '{') return stored;
+  auto parsed = json::parse(stored, nullptr, /*allow_exceptions=*/false);
+  auto message = Message::from_json(parsed, messages::find);
+  return message ? message->str() : stored;
 }
 
 // The station's audit rows the county is told of (protocol.h kReportedReads), after `after_seq`, oldest first: what
@@ -420,12 +433,12 @@ class Session {
       // changes after it (finding 7). Each change is encoded once, straight into the request body.
       const std::string head = json{{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}}.dump();
       std::string request = head.substr(0, head.size() - 1) + R"(,"changes":[)";
-      std::vector<std::pair<const WireChange*, std::string>> refused;
+      std::vector<std::pair<const WireChange*, Message>> refused;
       std::size_t in_page = 0;
       for (const auto& row : rows) {
         std::string encoded = row.change.to_json().dump(-1, ' ', false, json::error_handler_t::replace);
         if (auto limited = check_change_limits(row.change, encoded.size()); !limited) {
-          refused.emplace_back(&row.change, limited.to_string());
+          refused.emplace_back(&row.change, limited.reason());
           continue;
         }
         if (in_page > 0 && request.size() + encoded.size() + 3 > page_bytes) break;
@@ -578,7 +591,7 @@ class Session {
   }
 
   // Changes refused before sending (check_change_limits): kept as rejected, exactly as a server refusal is.
-  void reject_here(const std::vector<std::pair<const WireChange*, std::string>>& refused) {
+  void reject_here(const std::vector<std::pair<const WireChange*, Message>>& refused) {
     Status written = station_.write([&](WriteContext& w) {
       for (const auto& [change, reason] : refused) keep_rejected(w, *change, reason);
       return Status::ok();
@@ -723,7 +736,7 @@ SyncStatusReport sync_status(Station& station) {
   while (rejected.step())
     report.rejected.push_back({{"change_id", rejected.get_text(0)}, {"entity", rejected.get_text(1)},
                                {"entity_id", rejected.get_text(2)}, {"op", rejected.get_text(3)},
-                               {"reason", rejected.get_text(4)}, {"rejected_at", rejected.get_text(5)},
+                               {"reason", shown_reason(rejected.get_text(4))}, {"rejected_at", rejected.get_text(5)},
                                {"actor", rejected.get_text(6)}});
   report.clock_ahead_ms = std::stoll(station.meta(kMetaClockAhead).value_or("0"));
   return report;
@@ -757,7 +770,7 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
   const User& actor = station.actor();
   if (actor.role != Role::Supervisor && actor.role != Role::County)
     return Status::refused(trf("{}（{}）不能处理冲突；需要督导员或县级用户", "{} ({}) may not resolve conflicts; a "
-                               "supervisor or the county must", actor.name, i18n::label(to_string(actor.role))));
+                               "supervisor or the county must", actor.name, i18n::term(to_string(actor.role))));
   auto found = resolve_record_ref(station.db(), "conflicts", id, "id", "冲突", "conflict");
   if (!found) return found.status();
   auto query = station.db().prepare("SELECT body, status FROM conflicts WHERE id = ?1");
