@@ -12,7 +12,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/projection/workflow_state.h"
+#include "core/report/render.h"
 #include "core/store/events.h"
 #include "core/store/station.h"
 #include "core/workflow/workflow.h"
@@ -60,9 +62,7 @@ void build_store(db::Database& db, const std::string& label, const std::vector<s
     start = Stopwatch::now();
     {
       db::Transaction tx(db);
-      // child_state, care measures …; the report rows are rebuilt just below, so their hooks are deferred and
-      // the deferred set dropped.
-      report::BulkRefresh deferred(db);
+      // child_state, care measures …; the report rows are rebuilt just below.
       refresh_all_workflow_state(db);
       tx.commit();
     }

@@ -10,7 +10,8 @@
 #include "core/base/i18n.h"
 #include "core/db/sqlite.h"
 #include "core/model/division.h"
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/report/render.h"
 #include "sync/server/sqlite/sqlite_central_store.h"
 
 namespace tongdang::server_cli {

@@ -5,7 +5,8 @@
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/division.h"
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/report/render.h"
 
 namespace tongdang::cli {
 namespace {

@@ -16,7 +16,6 @@
 #include "core/model/labels.h"
 #include "core/base/tuning.h"
 #include "core/model/id_number.h"
-#include "core/store/bulk_write.h"
 #include "core/store/profile.h"
 #include "core/workflow/children.h"
 
@@ -363,15 +362,13 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
       rows_bad = true;
       return Status::invalid("file", "");  // rolls back; the report says why
     }
-    // Each child's derived rows (workflow state, then report rows) are refreshed once, after all its rows and
-    // events are in, not once per write.
-    BulkWrite derived_rows(w.db());
+    // Each child's derived rows (workflow state, then report rows) are refreshed once, when the write commits
+    // (core/store/projection.h), after all its rows and events are in.
     for (const auto& row : prepared) {
       insert_child(w, row.child);
       for (const auto& [id, relative] : row.relatives) insert_relative(w, id, row.child.id, relative);
       report.child_ids.push_back(row.child.id);
     }
-    derived_rows.flush();
     w.audit("ledger.import", "ledger", options.source, json(),
             json{{"source", options.source}, {"rows", report.rows}, {"children", report.children},
                  {"relatives", report.relatives}});

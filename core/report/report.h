@@ -1,9 +1,8 @@
-// Coverage reports (issue 5): one engine for the county server and the township station.
+// Coverage reports: one engine for the county server and the township station.
 //
-// Maintenance: every change to a child (profile, membership, workflow event, pulled or local) rewrites that child's
-// narrow report rows in the same transaction (refresh_child); rebuild() recomputes every row, for checks.
+// The rows it reads are maintained by a projection (core/projection/report_rows.h), never written here.
 // Query: build() computes every figure for an "as of" day from those rows alone (GROUP BY over a covering index),
-// never by scanning events. Renderers turn the one Report value into a table, CSV, JSON or a printable HTML page.
+// never by scanning events. The renderers (render.h) turn the one Report value into a table, CSV, JSON or a page.
 // What each figure means, and the JSON schema, are in docs/reports.md.
 #pragma once
 
@@ -22,59 +21,8 @@
 #include "core/base/tuning.h"
 #include "core/db/sqlite.h"
 #include "core/model/model.h"
-#include "core/store/events.h"
 
 namespace tongdang::report {
-
-struct PendingSet;
-
-// ---- maintenance (called from the projection path, inside the caller's transaction) ----
-
-// Rewrites the report rows of one child from its profile, memberships, derived state (child_state,
-// care_measures) and events, under the stored county policy.
-void refresh_child(db::Database& db, std::string_view child_id);
-// Rewrites the screening-step rows of one lead from its events.
-void refresh_lead(db::Database& db, std::string_view lead_id);
-// The projection hook: refreshes whatever `event` touches (its child, its lead).
-void on_event(db::Database& db, const Event& event);
-// The hook for profile writes of a child (created, moved village, case worker named …).
-void on_child_profile(db::Database& db, std::string_view child_id);
-// Deletes and recomputes every report row inside the caller's transaction (after a policy change).
-void refresh_all(db::Database& db);
-// Recomputes the tallies of one township from its report rows, inside the caller's transaction: for a writer that
-// loaded report rows in bulk without the hooks (a township snapshot).
-void refresh_tallies(db::Database& db, const std::string& township);
-// refresh_all in its own transaction, for checks; returns the number of children.
-int rebuild(db::Database& db);
-
-// Whether the maintained rows and tallies equal a rebuild: rebuilds inside a transaction that is then rolled back
-// (nothing changes) and counts, per table, the rows found on one side only.
-struct Verification {
-  int children = 0;
-  std::map<std::string, std::int64_t> differing;  // table -> rows on one side only (every table listed)
-  bool consistent() const;
-};
-Verification verify(db::Database& db);
-// Ok when consistent; otherwise an error naming each table that differs and what to do about it.
-Status verification_status(const Verification& verification);
-
-// Defers maintenance for a bulk write on this thread (a pulled page, a ledger import, a generated workload):
-// while it lives, the hooks only note which children and leads changed; flush() refreshes each of them once,
-// and must be called inside the same transaction as the writes. Nested guards defer to the outermost one. A guard
-// dropped without flush() refreshes nothing: only for a caller that then runs refresh_all().
-class BulkRefresh {
- public:
-  explicit BulkRefresh(db::Database& db);
-  BulkRefresh(const BulkRefresh&) = delete;
-  BulkRefresh& operator=(const BulkRefresh&) = delete;
-  ~BulkRefresh();
-  void flush();
-
- private:
-  db::Database& db_;
-  std::unique_ptr<PendingSet> pending_;
-  bool owner_ = false;
-};
 
 // ---- the report ----
 
@@ -178,14 +126,5 @@ struct Report {
 
 // Computes the report from the maintained rows.
 Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations);
-
-// Renderers. Labels follow i18n::language(); the JSON keys are fixed (docs/reports.md).
-nlohmann::json to_json(const Report& report);
-std::string to_table(const Report& report);
-std::string to_csv(const Report& report);  // UTF-8 with a byte-order mark, so Excel reads Chinese correctly
-std::string to_html(const Report& report); // one self-contained page: inline CSS and SVG, no scripts
-
-// "table", "csv", "json", "html" -> the rendered report.
-std::optional<std::string> render(const Report& report, std::string_view format);
 
 }  // namespace tongdang::report

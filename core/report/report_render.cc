@@ -10,7 +10,8 @@
 #include "core/base/csv.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
-#include "core/report/report.h"
+#include "core/report/render.h"
+#include "core/rules/timeline.h"
 
 namespace tongdang::report {
 
@@ -24,7 +25,6 @@ constexpr std::array<const char*, 4> kColourKeys = {"green", "blue", "yellow", "
 // Screen and print colours of the four tiers (domain §4), and of "not graded".
 constexpr std::array<const char*, 4> kColourFill = {"#2e9d4f", "#1f6fd1", "#f2b705", "#d7261e"};
 constexpr const char* kUngradedFill = "#9e9e9e";
-constexpr std::array<const char*, 2> kSteps = {"verification", "review"};
 constexpr std::array<const char*, 3> kAgeKeys = {"1_7", "8_30", "over_30"};
 
 double rounded(double value) { return std::round(value * 10000.0) / 10000.0; }
@@ -34,7 +34,9 @@ std::string percent_of(int part, int whole) { return whole == 0 ? "—" : percen
 
 std::string colour_label(int index) { return i18n::label(kColourKeys[index]); }
 std::string step_label(std::string_view step) {
-  return step == "verification" ? tr("入户核查", "home verification") : tr("审核认定", "review");
+  if (step == to_string(ScreeningStep::Verification)) return tr("入户核查", "home verification");
+  if (step == to_string(ScreeningStep::Review)) return tr("审核认定", "review");
+  return tr("县级认定", "county confirmation");
 }
 std::string age_label(int bucket) {
   return bucket == 0 ? tr("1–7天", "1–7 days") : bucket == 1 ? tr("8–30天", "8–30 days") : tr("30天以上", "over 30 days");
@@ -83,7 +85,8 @@ json unit_json(const Figures& f) {
   for (const auto& [area, statuses] : f.measures)
     for (const auto& [status, n] : statuses) measures[area][status] = n;
   json open_by_step = json::object();
-  for (const char* step : kSteps) {
+  for (const ScreeningStep each : kScreeningSteps) {  // every step, as `screen pending` lists them
+    const std::string step(to_string(each));
     auto it = f.steps_open.find(step);
     open_by_step[step] = it == f.steps_open.end() ? 0 : it->second;
   }
@@ -298,7 +301,8 @@ std::string to_table(const Report& r) {
   {
     const Figures& f = r.totals;
     std::vector<std::vector<std::string>> rows;
-    for (const char* step : kSteps) {
+    for (const ScreeningStep each : kScreeningSteps) {  // every step, as `screen pending` lists them
+      const std::string step(to_string(each));
       auto it = f.steps_open.find(step);
       rows.push_back({trf("在办：{}", "open: {}", step_label(step)), std::to_string(it == f.steps_open.end() ? 0 : it->second)});
     }
@@ -387,6 +391,7 @@ std::string to_csv(const Report& r) {
   for (const char* h : {tr("已升级督办", "escalations open"), tr("红黄儿童", "red and yellow"),
                         tr("达到最低帮扶", "minimum plan met"), tr("最低帮扶达标率", "minimum plan share"),
                         tr("在办-入户核查", "open: verification"), tr("在办-审核认定", "open: review"),
+                        tr("在办-县级认定", "open: confirmation"),
                         tr("本期办结环节", "steps completed"), tr("按时办结", "completed on time")})
     headers.push_back(h);
   out += line(headers);
@@ -408,7 +413,8 @@ std::string to_csv(const Report& r) {
     cells.push_back(std::to_string(f.red_yellow));
     cells.push_back(std::to_string(f.minimum_plan_met));
     cells.push_back(fmt::format("{:.4f}", f.minimum_plan_share()));
-    for (const char* step : kSteps) {
+    for (const ScreeningStep each : kScreeningSteps) {  // every step, as `screen pending` lists them
+      const std::string step(to_string(each));
       auto it = f.steps_open.find(step);
       cells.push_back(std::to_string(it == f.steps_open.end() ? 0 : it->second));
     }
@@ -651,7 +657,8 @@ svg.chart text{font-size:12px;fill:#222}.meta{color:#555;font-size:13px}
   }
   {
     std::vector<std::vector<std::string>> rows;
-    for (const char* step : kSteps) {
+    for (const ScreeningStep each : kScreeningSteps) {  // every step, as `screen pending` lists them
+      const std::string step(to_string(each));
       auto it = t.steps_open.find(step);
       rows.push_back({trf("在办：{}", "open: {}", step_label(step)), std::to_string(it == t.steps_open.end() ? 0 : it->second)});
     }

@@ -5,33 +5,6 @@
 
 namespace tongdang {
 
-std::optional<ColourEvent> colour_event_of(const Event& event) {
-  ColourEvent out;
-  if (event.kind == "assessment") out.kind = ColourEventKind::Assessment;
-  else if (event.kind == "colour.raise") out.kind = ColourEventKind::Raise;
-  else if (event.kind == "colour.lower") out.kind = ColourEventKind::Lower;
-  else if (event.kind == "colour.resolve") out.kind = ColourEventKind::Resolve;
-  else return std::nullopt;
-  out.id = event.id;
-  out.hlc = event.hlc;
-  out.occurred_on = event.occurred_on;
-  // An unknown role (a newer program's) is treated as the least privileged: it can raise, never lower.
-  out.actor_role = parse_role(event.actor_role).value_or(Role::Viewer);
-  const auto& p = event.payload;
-  if (out.kind == ColourEventKind::Assessment) {
-    out.colour = parse_colour(p.value("colour", ""));
-    out.has_triggers = p.contains("triggers") && p["triggers"].is_array() && !p["triggers"].empty();
-  } else if (out.kind != ColourEventKind::Resolve) {
-    out.colour = parse_colour(p.value("to", ""));
-  }
-  if (p.contains("supersedes") && p["supersedes"].is_string()) out.supersedes = p["supersedes"].get<std::string>();
-  if (p.contains("resolves") && p["resolves"].is_array())
-    for (const auto& id : p["resolves"])
-      if (id.is_string()) out.resolves.push_back(id);
-  if (out.kind != ColourEventKind::Resolve && !out.colour) return std::nullopt;  // malformed: ignored, never guessed
-  return out;
-}
-
 std::string_view to_string(NotApplied why) {
   switch (why) {
     case NotApplied::None: return "";

@@ -11,10 +11,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/model/model.h"
-#include "core/store/events.h"
 
 namespace tongdang {
 
@@ -33,8 +33,7 @@ struct ColourEvent {
   std::vector<std::string> resolves;      // Resolve: the review items it closes (empty: all open ones)
 };
 
-// Reads the colour part of a stored event; nullopt for kinds that do not set colours.
-std::optional<ColourEvent> colour_event_of(const Event& event);
+// (colour_event_of in timeline.h reads one from an event.)
 
 // Why a lowering did not apply.
 enum class NotApplied { None, Stale, Role, RedNeedsClearReassessment };

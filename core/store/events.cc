@@ -1,8 +1,7 @@
 #include "core/store/events.h"
 
 #include "core/base/text_limits.h"
-#include "core/projection/projections.h"
-#include "core/report/report.h"
+#include "core/store/projection.h"
 #include "core/store/station.h"
 
 namespace tongdang {
@@ -69,35 +68,55 @@ bool apply_event(db::Database& db, const Event& event) {
   insert->bind(9, event.actor).bind(10, event.actor_role).bind(11, event.station_id).bind(12, event.recorded_at);
   insert->run();
   if (db.changes() == 0) return false;
-  projections::child_file(db, event);
-  projections::workflow(db, event);
-  report::on_event(db, event);  // the coverage report's rows, after the projections it reads
+  // The registered projections (projection.h): at once where a batch is open, else in a batch of its own.
+  if (ProjectionBatch* batch = ProjectionBatch::open_on(db)) batch->event_stored(event);
+  else with_batch(db, [&](ProjectionBatch& own) { own.event_stored(event); });
   return true;
 }
 
-std::vector<Event> child_events(db::Database& db, std::string_view child_id, std::string_view kind_prefix) {
-  auto query = db.cached(
-      "SELECT id, child_id, lead_id, township, kind, payload, occurred_on, hlc, actor, actor_role, station_id,"
-      " recorded_at FROM events WHERE child_id = ?1 AND substr(kind, 1, length(?2)) = ?2 ORDER BY hlc, id");
-  query->bind(1, child_id).bind(2, kind_prefix);
+namespace {
+
+// The events a query (bound, not stepped) selects, in the column order of kEventColumns.
+constexpr const char* kEventColumns =
+    "SELECT id, child_id, lead_id, township, kind, payload, occurred_on, hlc, actor, actor_role, station_id,"
+    " recorded_at FROM events";
+
+std::vector<Event> read_events(db::Statement& query) {
   std::vector<Event> events;
-  while (query->step()) {
+  while (query.step()) {
     Event e;
-    e.id = query->get_text(0);
-    e.child_id = query->get_optional_text(1);
-    e.lead_id = query->get_optional_text(2);
-    e.township = query->get_text(3);
-    e.kind = query->get_text(4);
-    e.payload = json::parse(query->get_text(5));
-    e.occurred_on = query->get_text(6);
-    e.hlc = query->get_text(7);
-    e.actor = query->get_text(8);
-    e.actor_role = query->get_text(9);
-    e.station_id = query->get_text(10);
-    e.recorded_at = query->get_text(11);
+    e.id = query.get_text(0);
+    e.child_id = query.get_optional_text(1);
+    e.lead_id = query.get_optional_text(2);
+    e.township = query.get_text(3);
+    e.kind = query.get_text(4);
+    // A pulled event whose payload is not JSON reads as {} (the rules read an object).
+    e.payload = json::parse(query.get_text(5), nullptr, false);
+    if (e.payload.is_discarded()) e.payload = json::object();
+    e.occurred_on = query.get_text(6);
+    e.hlc = query.get_text(7);
+    e.actor = query.get_text(8);
+    e.actor_role = query.get_text(9);
+    e.station_id = query.get_text(10);
+    e.recorded_at = query.get_text(11);
     events.push_back(std::move(e));
   }
   return events;
+}
+
+}  // namespace
+
+std::vector<Event> child_events(db::Database& db, std::string_view child_id, std::string_view kind_prefix) {
+  auto query = db.cached(std::string(kEventColumns) +
+                         " WHERE child_id = ?1 AND substr(kind, 1, length(?2)) = ?2 ORDER BY hlc, id");
+  query->bind(1, child_id).bind(2, kind_prefix);
+  return read_events(*query);
+}
+
+std::vector<Event> lead_events(db::Database& db, std::string_view lead_id) {
+  auto query = db.cached(std::string(kEventColumns) + " WHERE lead_id = ?1 ORDER BY hlc, id");
+  query->bind(1, lead_id);
+  return read_events(*query);
 }
 
 }  // namespace tongdang

@@ -42,11 +42,14 @@ struct Event {
 // text_limits.h) throws WriteRefused: the write returns that Status and nothing of it is kept.
 void record_event(WriteContext& w, Event& event);
 
-// Inserts `event` if it is not known yet and updates the projections. Idempotent: returns false (and changes
+// Inserts `event` if it is not known yet and tells the registered projections (projection.h): rows copying the
+// event at once, the rows folded from its child's and lead's records when the open batch flushes. Idempotent: returns false (and changes
 // nothing) for an event already stored. Used for local events and for events pulled from the server.
 bool apply_event(db::Database& db, const Event& event);
 
 // A child's events in HLC order (optionally only those whose kind starts with `kind_prefix`).
 std::vector<Event> child_events(db::Database& db, std::string_view child_id, std::string_view kind_prefix = "");
+// A lead's events in HLC order.
+std::vector<Event> lead_events(db::Database& db, std::string_view lead_id);
 
 }  // namespace tongdang

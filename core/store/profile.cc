@@ -9,8 +9,7 @@
 #include "core/model/labels.h"
 #include "core/model/division.h"
 #include "core/model/model.h"
-#include "core/projection/projections.h"
-#include "core/report/report.h"
+#include "core/store/projection.h"
 
 namespace tongdang {
 
@@ -267,10 +266,11 @@ void write_profile_row(db::Database& db, std::string_view entity, std::string_vi
   if (add_created_by) statement->bind_static(static_cast<int>(columns.size()) + 3, created_by);
   statement->run();
   if (entity != "child") return;
-  // The child's workflow state (its case worker, or a profile that arrived after its events), and through it the
-  // report rows; else the report rows alone (they read the village, the case worker …).
-  if (!projections::workflow_child_profile(db, id, !update, fields.contains("case_worker")))
-    report::on_child_profile(db, id);
+  // What is derived from the child's profile (its village, its case worker, a profile that arrived after its
+  // events) is refreshed by the registered projections (projection.h).
+  const bool case_worker = fields.contains("case_worker");
+  if (ProjectionBatch* batch = ProjectionBatch::open_on(db)) batch->profile_written(id, !update, case_worker);
+  else with_batch(db, [&](ProjectionBatch& own) { own.profile_written(id, !update, case_worker); });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/base/text_limits.h"
 #include "core/db/schema.h"
 #include "core/model/division.h"
+#include "core/store/projection.h"
 
 namespace tongdang {
 
@@ -238,11 +239,15 @@ std::string Station::new_id() const { return new_record_id(clock_.now_ms()); }
 
 Status Station::write(const std::function<Status(WriteContext&)>& body) {
   db::Transaction tx(db_);
+  // The write's derived rows are refreshed once per touched child and lead, just before the commit
+  // (projection.h); destroyed before `tx`, so a write that rolls back refreshes nothing.
+  ProjectionBatch derived_rows(db_);
   stored_hlc_.reset();  // read afresh in each write: an earlier one may have rolled back
   WriteContext context(*this);
   Status status;
   try {
     status = body(context);
+    if (status) derived_rows.flush();
   } catch (const WriteRefused& refused) {
     return refused.status;  // `tx` rolls back: nothing of the refused write stays
   }

@@ -1,5 +1,6 @@
 // N重关爱, care measures (domain §6): the catalogue of areas with their typical items and providers, measures as
-// append-only events (care.add, care.update) projected into care_measures, and the minimum care plan per colour.
+// append-only events (care.add, care.update) projected into care_measures; the minimum care plan is a rule
+// (core/rules/care_plan.h).
 #pragma once
 
 #include <optional>
@@ -13,6 +14,7 @@
 #include "core/base/status.h"
 #include "core/model/model.h"
 #include "core/model/policy.h"
+#include "core/rules/care_plan.h"
 #include "core/store/station.h"
 
 namespace tongdang {
@@ -29,23 +31,6 @@ const CareArea* find_care_area(std::string_view code_or_label);
 
 // planned · in_progress · done · refused · not_needed
 bool is_care_status(std::string_view status);
-// A measure counts towards the minimum plan unless it was refused or found not needed.
-bool care_status_counts(std::string_view status);
-
-// A measure as the minimum-plan check sees it.
-struct MeasureSummary {
-  std::string area;
-  std::string status;
-};
-// Whether a child of `colour` with these measures and case worker meets the county's minimum plan; `missing`
-// says what is lacking ("measure", "GUARDIANSHIP|SAFETY", "case_worker").
-struct CarePlanCheck {
-  bool met = true;
-  std::vector<std::string> missing;
-};
-CarePlanCheck check_minimum_plan(Colour colour, const std::vector<MeasureSummary>& measures, bool has_case_worker,
-                                 const Policy& policy);
-
 struct NewMeasure {
   std::string area, item, provider;
   std::string status = "planned";

@@ -7,7 +7,6 @@
 #include "core/base/ids.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
-#include "core/projection/projections.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
 #include "core/store/profile_edit.h"
@@ -37,7 +36,7 @@ Result<Category> category_named(std::string_view text) {
   return *category;
 }
 
-// The age-limit rule of domain §2: refused at or past the limit on `from`; ends on the limit birthday.
+// The age-limit rule (docs/domain.md, Categories): refused at or past the limit on `from`; ends on the limit birthday.
 Result<Date> membership_end(Category category, Date birth_date, Date from) {
   int limit = category_age_limit(category);
   Date ends = birth_date.plus_years(limit);
@@ -62,43 +61,6 @@ Event membership_event(const std::string& child_id, Category category, Date from
 
 
 }  // namespace
-
-// ---- projections of the child-file events ----
-
-void projections::child_file(db::Database& db, const Event& event) {
-  if (!event.child_id) return;
-  const std::string& child = *event.child_id;
-  if (event.kind == "membership.add") {
-    auto insert = db.cached(
-        "INSERT INTO memberships(id, child_id, category, from_date, to_date, reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-        " ON CONFLICT(id) DO NOTHING");
-    insert->bind_all(event.id, child, event.payload.value("category", ""), event.payload.value("from", ""),
-                     event.payload.value("to", ""), event.payload.value("reason", ""));
-    insert->run();
-  } else if (event.kind == "membership.end") {
-    // Ends the open membership of that category, never extending one that ended earlier.
-    auto update = db.cached(
-        "UPDATE memberships SET to_date = min(to_date, ?3), ended_reason = ?4 WHERE child_id = ?1 AND category = ?2"
-        " AND to_date > ?3");
-    update->bind_all(child, event.payload.value("category", ""), event.payload.value("to", ""),
-                     event.payload.value("reason", ""));
-    update->run();
-  } else if (event.kind == "membership.confirm") {
-    auto update = db.cached(
-        "UPDATE memberships SET confirmed_by = ?3, confirmed_on = ?4 WHERE child_id = ?1 AND category = ?2"
-        " AND confirmed_by IS NULL");
-    update->bind_all(child, event.payload.value("category", ""), event.actor, event.occurred_on);
-    update->run();
-  } else if (event.kind == "file.close") {
-    auto update = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1");
-    update->bind_all(child, event.payload.value("reason", ""), event.occurred_on);
-    update->run();
-  } else if (event.kind == "file.reopen") {
-    auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
-    update->bind_all(child);
-    update->run();
-  }
-}
 
 // ---- registering ----
 

@@ -9,7 +9,9 @@
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/rules/schedule.h"
+#include "core/rules/timeline.h"
 #include "core/store/events.h"
+#include "core/store/projection.h"
 
 namespace tongdang {
 
@@ -282,6 +284,7 @@ Status confirm_screening(Station& station, std::string_view child_ref, const Con
                        {"policy_version", stored_policy(w.db()).version}};
       record_event(w, event);
     }
+    (void)refresh_now(w.db());  // the colour the confirmation records is the state after the change above
     auto colour = current_colour(w.db(), child.value());
     Event event;
     event.child_id = child.value();
@@ -310,17 +313,18 @@ Result<std::vector<json>> pending_screenings(Station& station, Date as_of, bool 
     if (!actor.covers_village(query.get_text(1))) continue;
     std::string state = query.get_text(2);
     bool red = query.get_int(3) != 0;
-    std::string step, since, due;
-    if (state == "discovered" || state == "returned") {
-      step = "verify";
+    // The step and its deadline as the lead's fold derived them (timeline.h fold_lead): the report's screening
+    // figures count the same steps.
+    const ScreeningStep waiting = step_waiting(state).value_or(ScreeningStep::Verification);
+    const std::string step(command_of(waiting));
+    std::string since, due;
+    if (waiting == ScreeningStep::Verification) {
       since = state == "returned" ? query.get_text(15) : query.get_text(9);
       due = query.get_text(10);
-    } else if (state == "verified") {
-      step = "review";
+    } else if (waiting == ScreeningStep::Review) {
       since = query.get_text(11);
       due = query.get_text(12);
     } else {
-      step = "confirm";
       since = query.get_text(13);
       due = query.get_text(14);
     }

@@ -6,7 +6,9 @@
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/base/tuning.h"
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/projection/timeline_events.h"
+#include "core/projection/workflow_state.h"
 #include "core/rules/schedule.h"
 #include "core/store/events.h"
 #include "core/workflow/care.h"
@@ -40,10 +42,24 @@ StateRow read_state(db::Database& db, std::string_view child_id) {
   return row;
 }
 
-bool review_opened_by(db::Database& db, std::string_view event_id) {
-  auto query = db.cached("SELECT 1 FROM colour_reviews WHERE event_id = ?1");
-  query->bind(1, event_id);
-  return query->step();
+// What a colour event just recorded did, from the state the workflow projection derives for the child (the write's
+// batch is flushed now: the result is the projection's return value, not a re-read of its rows).
+struct ColourOutcome {
+  std::optional<Colour> colour;  // the child's colour after the event
+  bool applied = false;          // the event sets the colour
+  bool pending_review = false;   // it opened a review item
+};
+
+ColourOutcome colour_outcome(WriteContext& w, std::string_view child_id, std::string_view event_id) {
+  const Refreshed refreshed = refresh_now(w.db());
+  const ChildState* state = refreshed_state(refreshed, child_id);
+  if (!state) return {};  // (the child has no profile here: nothing derived)
+  ColourOutcome out;
+  out.colour = state->colour.colour;
+  out.applied = state->colour.colour && state->colour.set_by == event_id;
+  out.pending_review = std::any_of(state->reviews.begin(), state->reviews.end(),
+                                   [&](const ColourReview& r) { return r.event_id == event_id; });
+  return out;
 }
 
 bool holds_category_on(db::Database& db, std::string_view child_id, std::string_view category, Date on) {
@@ -79,12 +95,8 @@ Status set_station_policy(Station& station, const Policy& policy) {
   std::string before = station.meta("policy_version").value_or(default_policy().version);
   return station.write([&](WriteContext& w) {
     store_policy(w.db(), policy);
-    {
-      // The report rows are all recomputed just below (schedules and limits changed): no need to refresh them
-      // child by child as the workflow state changes, so the deferred set is dropped unflushed.
-      report::BulkRefresh deferred(w.db());
-      refresh_all_workflow_state(w.db());
-    }
+    // Every derived row, under the new schedules and limits: the workflow state, then the report rows.
+    refresh_all_workflow_state(w.db());
     report::refresh_all(w.db());
     w.audit("policy.set", "policy", policy.version, json{{"version", before}}, json{{"version", policy.version}});
     return Status::ok();
@@ -119,6 +131,7 @@ AssessmentResult record_assessment(WriteContext& w, const std::string& child_id,
   auto& db = w.db();
   const Policy& policy = stored_policy(db);
   if (holds_category_on(db, child_id, "LEFT_BEHIND", on)) answers.left_behind = true;
+  (void)refresh_now(db);  // the grading it supersedes includes the write's earlier events (screen verify)
   StateRow before = read_state(db, child_id);
   Score result = score(answers, policy);
   Event event;
@@ -134,14 +147,14 @@ AssessmentResult record_assessment(WriteContext& w, const std::string& child_id,
                    {"supersedes", before.set_by ? json(*before.set_by) : json(nullptr)},
                    {"notes", notes}};
   record_event(w, event);
-  StateRow after = read_state(db, child_id);
+  const ColourOutcome after = colour_outcome(w, child_id, event.id);
   AssessmentResult out;
   out.event_id = event.id;
   out.score = result;
   out.previous_colour = before.colour;
   out.colour = after.colour;
-  out.applied = after.set_by == event.id;
-  out.pending_review = review_opened_by(db, event.id);
+  out.applied = after.applied;
+  out.pending_review = after.pending_review;
   return out;
 }
 
@@ -189,12 +202,12 @@ Result<ColourChange> change_colour(Station& station, std::string_view child_ref,
                      {"supersedes", before.set_by ? json(*before.set_by) : json(nullptr)},
                      {"policy_version", stored_policy(w.db()).version}};
     record_event(w, event);
-    StateRow after = read_state(w.db(), id.value());
+    const ColourOutcome after = colour_outcome(w, id.value(), event.id);
     out.event_id = event.id;
     out.previous_colour = before.colour;
     out.colour = after.colour;
-    out.applied = after.set_by == event.id;
-    out.pending_review = review_opened_by(w.db(), event.id);
+    out.applied = after.applied;
+    out.pending_review = after.pending_review;
     return Status::ok();
   });
   if (!written) return written;
@@ -232,7 +245,7 @@ Result<json> colour_history(Station& station, std::string_view child_ref) {
   std::vector<Event> events;
   std::vector<ColourEvent> colour_events;
   for (auto& e : child_events(station.db(), id.value())) {
-    if (auto ce = colour_event_of(e)) {
+    if (auto ce = colour_event_of(timeline_event(e))) {
       colour_events.push_back(*ce);
       events.push_back(std::move(e));
     }

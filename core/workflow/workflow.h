@@ -1,7 +1,7 @@
 // The 3+4+N workflow on a station, past screening (see screening.h): the county policy in force, assessments and
 // colour changes, review items, visits and the director's and supervisor's work list (`due`). Every fact is an
 // append-only event recorded with record_event() inside Station::write(); the derived tables are projections
-// (workflow_projection.cc). Event kinds and derived columns: docs/workflow.md.
+// (core/projection/workflow_state.h). Event kinds and derived columns: docs/workflow.md.
 #pragma once
 
 #include <optional>
@@ -24,15 +24,6 @@ namespace tongdang {
 // Replaces the station's policy (supervisor or county), recomputing every derived due date in the same
 // transaction. Audited with the old and new versions.
 Status set_station_policy(Station& station, const Policy& policy);
-
-// ---- derived state ----
-
-// Recomputes a child's derived rows (child_state, colour_reviews, care_measures) from all its events. Called by
-// the projection for each workflow event and for a profile write that changes what it reads (a new row, the
-// case_worker) — once per child at the end of a bulk write (bulk_write.h).
-void refresh_child_state(db::Database& db, std::string_view child_id);
-// Recomputes every child's and lead's derived rows (after a policy change).
-void refresh_all_workflow_state(db::Database& db);
 
 // ---- grading ----
 

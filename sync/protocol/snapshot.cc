@@ -10,8 +10,8 @@
 #include "core/base/i18n.h"
 #include "core/base/untrusted_json.h"
 #include "core/model/policy.h"
-#include "core/report/report.h"
 #include "core/store/events.h"
+#include "core/store/projection.h"
 #include "sync/protocol/tokens.h"
 
 namespace tongdang::sync::snapshot {
@@ -36,7 +36,7 @@ struct TableSpec {
 
 // Every table a station holds for its township, in the order they are loaded (a row's foreign-key parent first).
 // The report rows and the per-township tallies maintained from them (report.h) are not copied: the station's own
-// report maintenance derives them for each loaded child and lead at the end of the page (report::BulkRefresh),
+// report projection derives them for each loaded child and lead when the write's batch flushes (projection.h),
 // because the tallies encode counters by ids that each database assigns in its own order.
 // Station-local tables (users, audit, outbox, sync_shadow, rejected_changes, meta) are never sent. A new table of
 // child or township data must be added here: the snapshot tests compare every table of a bootstrapped station with
@@ -399,11 +399,12 @@ class TableLoader {
       }
       insert->run();
       if (spec_.name == "relatives" && id_column_ >= 0) relatives_.insert(std::string(row[id_column_].text));
-      // The report rows of each child and lead, derived here (deferred to the end of the page by the caller's
-      // BulkRefresh); without derived rows apply_event's hooks do the same for events.
-      if (spec_.name == "children") report::on_child_profile(db_, row[child_column_].text);
+      // What is derived from each loaded child and lead (with derived rows copied: the report rows alone), when
+      // the caller's batch flushes (projection.h); without derived rows apply_event tells the projections of events.
+      ProjectionBatch& batch = *ProjectionBatch::open_on(db_);
+      if (spec_.name == "children") batch.rows_loaded(row[child_column_].text);
       if (spec_.name == "events" && lead_column_ >= 0 && row[lead_column_].tag == kText)
-        report::refresh_lead(db_, row[lead_column_].text);
+        batch.lead_rows_loaded(row[lead_column_].text);
     }
     return rows_;
   }

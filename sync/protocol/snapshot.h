@@ -59,8 +59,8 @@ struct LoadStats {
   int children = 0;
 };
 
-// Station side: loads `page` into `db` inside the caller's transaction, which must hold a report::BulkRefresh
-// flushed before commit: the report rows of the page's children and leads are derived then. Every row must belong to `township` and to the page's
+// Station side: loads `page` into `db` inside the caller's transaction, which must hold a ProjectionBatch
+// (core/store/projection.h; Station::write opens one) flushed before commit: the report rows of the page's children and leads are derived then. Every row must belong to `township` and to the page's
 // child range; anything else refuses the whole page. `now_iso` stamps the profile rows' created_at/updated_at, as a
 // pulled profile op would.
 Result<LoadStats> load_page(db::Database& db, const Page& page, std::string_view township, std::string_view now_iso);

@@ -14,7 +14,6 @@
 #include "core/base/tuning.h"
 #include "core/base/untrusted_json.h"
 #include "core/db/schema.h"
-#include "core/store/bulk_write.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
 #include "core/store/profile_edit.h"
@@ -278,7 +277,6 @@ json reported_reads(db::Database& db, std::int64_t after_seq, std::int64_t upto_
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
     db::Database& db = w.db();
-    BulkWrite report_rows(db);  // each child's workflow state and report rows once per answered page
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -308,7 +306,6 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
         take_server_state(station, change.entity, change.entity_id, state, json::object());
       }
     }
-    report_rows.flush();
     return Status::ok();
   });
   (void)written;  // the body cannot fail; a database error throws
@@ -559,10 +556,8 @@ class Session {
       if (!done) next = std::async(std::launch::async, fetch, following);
       std::int64_t rows = 0;
       Status loaded = station_.write([&](WriteContext& w) {
-        BulkWrite report_rows(w.db());  // pages without derived rows: each child's derived rows once
         auto stats = snapshot::load_page(w.db(), page.value(), station_.township(), w.now_iso());
         if (!stats) return stats.status();
-        report_rows.flush();
         rows = stats->rows;
         if (done) {
           station_.set_meta(kMetaCursor, header.value("cursor", ""));
@@ -610,7 +605,6 @@ class Session {
       if (!body.contains("ops") || !body["ops"].is_array() || !body.contains("cursor"))
         return Status::internal(tr("服务器回复格式不对", "the server's reply is malformed"));
       Status applied = station_.write([&](WriteContext& w) {
-        BulkWrite derived_rows(w.db());  // each child's workflow state and report rows once per page, at the end
         for (const json& op : body["ops"]) {
           // Every op must be in this station's township; anything else is ignored and audited.
           if (op.value("township", "") != station_.township()) {
@@ -619,7 +613,6 @@ class Session {
           }
           if (auto status = apply_op(station_, op); !status) return status;
         }
-        derived_rows.flush();
         station_.set_meta(kMetaCursor, body["cursor"].get<std::string>());
         if (!body["ops"].empty())
           w.audit("sync.pull", "station", station_.station_id(), json(), {{"ops", body["ops"].size()}});

@@ -10,7 +10,9 @@
 #include <iterator>
 #include <set>
 
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/projection/workflow_state.h"
+#include "core/report/render.h"
 #include "support/report_fixture.h"
 
 using namespace tongdang;

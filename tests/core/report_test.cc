@@ -42,7 +42,9 @@
 #include <sstream>
 
 #include "core/base/i18n.h"
-#include "core/report/report.h"
+#include "core/projection/report_rows.h"
+#include "core/projection/workflow_state.h"
+#include "core/report/render.h"
 #include "core/workflow/workflow.h"
 #include "support/report_fixture.h"
 

@@ -11,7 +11,7 @@
 #include "core/db/audit_chain.h"
 #include "core/db/schema.h"
 #include "core/db/sqlite.h"
-#include "core/store/bulk_write.h"
+#include "core/store/projection.h"
 #include "core/store/profile.h"
 
 #include <fmt/format.h>
@@ -263,7 +263,7 @@ class SqliteTransaction final : public StoreTransaction {
   SqliteTransaction(std::mutex& mutex, db::Database& db) : lock_(mutex), db_(db), tx_(db), derived_rows_(db) {}
 
   // A page's derived rows (workflow state, then report rows) are refreshed once per child at commit, not once per
-  // change (BulkWrite).
+  // change (core/store/projection.h).
   void commit() override {
     derived_rows_.flush();
     tx_.commit();
@@ -494,7 +494,7 @@ class SqliteTransaction final : public StoreTransaction {
   std::unique_lock<std::mutex> lock_;
   db::Database& db_;
   db::Transaction tx_;
-  BulkWrite derived_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
+  ProjectionBatch derived_rows_;  // destroyed before tx_: an uncommitted page rolls back with nothing refreshed
 };
 
 class SqliteCentralStore final : public CentralStore {

@@ -1,5 +1,6 @@
-// BulkWrite (bulk_write.h): a bulk write under the guard must leave exactly the derived rows — workflow state and
-// report rows — that the same writes leave without it. The writes are the hand-built township of the report
+// The store's one batch of derived-row refreshes (core/store/projection.h): a write refreshing each touched child
+// once at its end must leave exactly the derived rows — workflow state and report rows — that the same writes leave
+// when each one is refreshed at once. The writes are the hand-built township of the report
 // tests, replayed as a pulled page would apply them (profiles through upsert_profile, events through
 // apply_event), in an order that exercises the late cases: events that arrive before their child's profile, and a
 // case worker typed into a profile after the child was graded.
@@ -7,12 +8,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/report/report.h"
-#include "core/store/bulk_write.h"
+#include "core/projection/report_rows.h"
+#include "core/report/render.h"
+#include "core/store/projection.h"
 #include "core/store/profile.h"
 #include "support/report_fixture.h"
 
-using tongdang::BulkWrite;
+using tongdang::ProjectionBatch;
 using tongdang::Event;
 using tongdang::ManualClock;
 using tongdang::Role;
@@ -147,15 +149,14 @@ std::unique_ptr<Station> empty_station(const std::string& path, ManualClock& clo
   return std::move(Station::create(path, options, clock)).value();
 }
 
+// Replays `ops` in one write: refreshed once at its end (bulk), or after every op.
 void replay(Station& station, const std::vector<Op>& ops, bool bulk) {
   Status written = station.write([&](WriteContext& w) {
-    std::optional<BulkWrite> guard;
-    if (bulk) guard.emplace(w.db());
     for (const Op& op : ops) {
       if (op.event) tongdang::apply_event(w.db(), *op.event);
       else tongdang::upsert_profile(w.db(), "child", op.child_id, op.profile, "2026-11-28T10:00:00+08:00");
+      if (!bulk) (void)tongdang::refresh_now(w.db());
     }
-    if (guard) guard->flush();
     return Status::ok();
   });
   REQUIRE(written.is_ok());
@@ -170,7 +171,7 @@ std::optional<std::string> state_text(db::Database& db, const std::string& child
 
 }  // namespace
 
-TEST_CASE("BulkWrite: a bulk write leaves exactly the derived rows of the same writes made one by one", "[bulk]") {
+TEST_CASE("ProjectionBatch: a write refreshed once at its end leaves the derived rows of the writes refreshed one by one", "[bulk]") {
   ScratchDir dir;
   ReportFixture source(dir.file("source.db"));
   source.build_township();
@@ -217,7 +218,7 @@ TEST_CASE("BulkWrite: a bulk write leaves exactly the derived rows of the same w
   CHECK(derived_rows(source.station().db()) == expected);
 }
 
-TEST_CASE("BulkWrite: nothing is refreshed when the write rolls back, and nested guards flush once", "[bulk]") {
+TEST_CASE("ProjectionBatch: nothing is refreshed when the write rolls back, and a nested batch defers to the first", "[bulk]") {
   ScratchDir dir;
   ReportFixture source(dir.file("source.db"));
   source.build_township();
@@ -225,9 +226,8 @@ TEST_CASE("BulkWrite: nothing is refreshed when the write rolls back, and nested
   ManualClock clock(ReportFixture::at("2026-11-28"));
   auto station = empty_station(dir.file("station.db"), clock);
 
-  // A failed write (the guard is never flushed) leaves nothing behind, and no deferral leaks into the next write.
+  // A failed write leaves nothing behind, and nothing noted leaks into the next write.
   Status failed = station->write([&](WriteContext& w) {
-    BulkWrite guard(w.db());
     for (const Op& op : ops) {
       if (op.event) tongdang::apply_event(w.db(), *op.event);
       else tongdang::upsert_profile(w.db(), "child", op.child_id, op.profile, "2026-11-28T10:00:00+08:00");
@@ -236,24 +236,90 @@ TEST_CASE("BulkWrite: nothing is refreshed when the write rolls back, and nested
   });
   CHECK(!failed.is_ok());
   CHECK(table_rows(station->db(), "child_state") == "child_state:\n");
+  CHECK(ProjectionBatch::open_on(station->db()) == nullptr);
 
   Status written = station->write([&](WriteContext& w) {
-    BulkWrite outer(w.db());
     {
-      BulkWrite inner(w.db());
+      ProjectionBatch inner(w.db());  // the write's own batch is open: this one only forwards to it
       for (const Op& op : ops) {
         if (op.event) tongdang::apply_event(w.db(), *op.event);
         else tongdang::upsert_profile(w.db(), "child", op.child_id, op.profile, "2026-11-28T10:00:00+08:00");
       }
-      inner.flush();  // the outer guard owns the deferral: nothing yet
+      CHECK(inner.flush().empty());  // the write's batch does the work: nothing yet
       CHECK(table_rows(w.db(), "child_state") == "child_state:\n");
     }
     for (const Op& op : case_worker_page(source))
       tongdang::upsert_profile(w.db(), "child", op.child_id, op.profile, "2026-11-28T10:00:00+08:00");
-    outer.flush();
     return Status::ok();
   });
   REQUIRE(written.is_ok());
   CHECK(state_text(station->db(), source.id("C"), "colour") == "red");
   CHECK(state_text(station->db(), source.id("B"), "case_worker") == "孙社工");
+}
+
+namespace {
+
+// Counts the writes of a child's workflow state row and report row from now on (temporary triggers: the count is
+// what the database saw, not what the code says it did).
+void count_refreshes(db::Database& db) {
+  db.exec(
+      "CREATE TEMP TABLE refresh_count(what TEXT PRIMARY KEY, n INTEGER NOT NULL);"
+      "INSERT INTO refresh_count VALUES('state', 0), ('report', 0);"
+      "CREATE TEMP TRIGGER state_insert AFTER INSERT ON main.child_state"
+      " BEGIN UPDATE refresh_count SET n = n + 1 WHERE what = 'state'; END;"
+      "CREATE TEMP TRIGGER state_update AFTER UPDATE ON main.child_state"
+      " BEGIN UPDATE refresh_count SET n = n + 1 WHERE what = 'state'; END;"
+      "CREATE TEMP TRIGGER report_insert AFTER INSERT ON main.report_child"
+      " BEGIN UPDATE refresh_count SET n = n + 1 WHERE what = 'report'; END;"
+      "CREATE TEMP TRIGGER report_update AFTER UPDATE ON main.report_child"
+      " BEGIN UPDATE refresh_count SET n = n + 1 WHERE what = 'report'; END;");
+}
+
+std::int64_t refreshes(db::Database& db, const char* what) {
+  auto query = db.prepare("SELECT n FROM refresh_count WHERE what = ?1");
+  query.bind(1, what);
+  REQUIRE(query.step());
+  return query.get_int(0);
+}
+
+}  // namespace
+
+TEST_CASE("ProjectionBatch: one event refreshes its child's state once and its report rows once", "[bulk]") {
+  ScratchDir dir;
+  ReportFixture fixture(dir.file("station.db"));
+  fixture.build_township();
+  Station& station = fixture.station();
+  const std::string child = fixture.id("A");
+  count_refreshes(station.db());
+
+  // A visit: a workflow event of the child (its state and, from it, its report rows).
+  Status visited = station.write([&](WriteContext& w) {
+    Event visit;
+    visit.child_id = child;
+    visit.kind = "visit";
+    visit.occurred_on = "2026-11-27";
+    visit.payload = {{"kind", "home"}};
+    tongdang::record_event(w, visit);
+    return Status::ok();
+  });
+  REQUIRE(visited.is_ok());
+  CHECK(refreshes(station.db(), "state") == 1);
+  CHECK(refreshes(station.db(), "report") == 1);
+
+  // Three events of the same child in one write: still once each.
+  Status three = station.write([&](WriteContext& w) {
+    for (const char* day : {"2026-11-25", "2026-11-26", "2026-11-27"}) {
+      Event visit;
+      visit.child_id = child;
+      visit.kind = "visit";
+      visit.occurred_on = day;
+      visit.payload = {{"kind", "phone"}};
+      tongdang::record_event(w, visit);
+    }
+    return Status::ok();
+  });
+  REQUIRE(three.is_ok());
+  CHECK(refreshes(station.db(), "state") == 2);
+  CHECK(refreshes(station.db(), "report") == 2);
+  CHECK(tongdang::report::verify(station.db()).consistent());
 }
