@@ -15,6 +15,7 @@
 #include "core/access/access.h"
 #include "core/base/date.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/text_list.h"
 #include "core/base/tuning.h"
 #include "core/db/audit_chain.h"
@@ -30,8 +31,8 @@
 namespace {
 
 using namespace tongdang;
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 using nlohmann::json;
 
 struct Failed {

@@ -15,8 +15,8 @@
 
 namespace tongdang::server_cli {
 
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 
 namespace {
 

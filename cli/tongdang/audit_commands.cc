@@ -3,6 +3,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/db/audit_chain.h"
 #include "core/store/audit_log.h"
 #include "core/store/record_ref.h"
@@ -11,8 +12,8 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 using nlohmann::json;
 
 void print_audit(Context& context, const AuditFilter& filter) {

@@ -3,6 +3,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/store/profile.h"
 #include "core/store/record_ref.h"
 #include "core/workflow/children.h"
@@ -11,7 +12,7 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
 using nlohmann::json;
 
 std::string flag_of(std::string_view field) {

@@ -8,14 +8,15 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/ledger/ledger.h"
 
 namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 
 std::string read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);

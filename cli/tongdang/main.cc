@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/db/sqlite.h"
 #include "terminal_text.h"
 

@@ -12,8 +12,8 @@
 namespace tongdang::cli {
 namespace {
 
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 
 Date day_option(const std::string& text, const char* field) {
   auto date = Date::parse(text);

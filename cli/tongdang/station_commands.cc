@@ -2,6 +2,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/text_list.h"
 #include "core/model/division.h"
 
@@ -9,7 +10,7 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
 
 Role role_named(const std::string& text) {
   auto role = parse_role(text);

@@ -3,6 +3,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/store/record_ref.h"
 #include "sync/station/client.h"
 #include "sync/station/conflicts.h"
@@ -14,8 +15,8 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 using nlohmann::json;
 
 std::string show_value(const json& value) {

@@ -5,6 +5,7 @@
 
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/tuning.h"
 #include "core/store/record_ref.h"
 #include "core/workflow/care.h"
@@ -16,8 +17,8 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::tr;
-using i18n::trf;
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 using nlohmann::json;
 
 std::string read_file(const std::string& path, const char* field) {

@@ -1,158 +1,12 @@
+// The reader's language (i18n.h).
 #include "core/base/i18n.h"
 
 #include <atomic>
-#include <map>
-
-#include "core/model/vocabulary.h"
 
 namespace tongdang::i18n {
 namespace {
 
 std::atomic<Lang> g_language{Lang::Zh};
-
-struct Text {
-  std::string_view zh;
-  std::string_view en;
-};
-
-// Field and heading labels; the enum vocabularies are added from vocabulary.h.
-const std::map<std::string_view, Text, std::less<>>& labels() {
-  static const auto table = [] {
-    std::map<std::string_view, Text, std::less<>> t = {
-        {"id", {"编号", "id"}},
-        {"name", {"姓名", "name"}},
-        {"sex", {"性别", "sex"}},
-        {"ethnicity", {"民族", "ethnicity"}},
-        {"birth_date", {"出生日期", "date of birth"}},
-        {"age", {"年龄", "age"}},
-        {"id_number", {"身份证号", "ID number"}},
-        {"hukou_status", {"户籍状态", "household registration"}},
-        {"temp_key", {"临时编号", "temporary key"}},
-        {"village", {"现居村(居)", "village"}},
-        {"township", {"乡镇(街道)", "township"}},
-        {"registered_village", {"户籍地村(居)", "registered village"}},
-        {"registered_address", {"户籍地址", "registered address"}},
-        {"current_address", {"现住址", "current address"}},
-        {"school", {"学校", "school"}},
-        {"grade", {"年级", "grade"}},
-        {"schooling", {"就学情况", "schooling"}},
-        {"boarding", {"寄宿", "boarding"}},
-        {"health", {"健康状况", "health"}},
-        {"disability_type", {"残疾类型", "disability type"}},
-        {"disability_grade", {"残疾等级", "disability grade"}},
-        {"disability_cert", {"残疾证号", "disability certificate"}},
-        {"phone", {"联系电话", "phone"}},
-        {"photo_ref", {"照片", "photo"}},
-        {"household_income", {"家庭收入来源", "household income"}},
-        {"benefits", {"享受待遇", "benefits"}},
-        {"categories", {"类别", "categories"}},
-        {"category", {"类别", "category"}},
-        {"colour", {"风险等级", "colour"}},
-        {"relation", {"关系", "relation"}},
-        {"status", {"状态", "status"}},
-        {"place", {"地点", "place"}},
-        {"since", {"起始日期", "since"}},
-        {"until", {"截止日期", "until"}},
-        {"capacity", {"监护能力", "capacity"}},
-        {"is_guardian", {"监护人", "guardian"}},
-        {"address", {"地址", "address"}},
-        {"notes", {"备注", "notes"}},
-        {"role", {"角色", "role"}},
-        {"villages", {"负责村(居)", "villages"}},
-        {"reason", {"原因", "reason"}},
-        {"from", {"起始日期", "from"}},
-        {"to", {"截止日期", "to"}},
-        {"relatives", {"家庭成员", "family"}},
-        {"closed_reason", {"结案原因", "closing reason"}},
-        {"case_worker", {"个案负责人", "case worker"}},
-        {"ungraded", {"未定级", "not graded"}},
-        {"none", {"无", "none"}},
-        {"yes", {"是", "yes"}},
-        {"no", {"否", "no"}},
-        {"user", {"用户", "user"}},
-        {"line", {"行", "line"}},
-        {"column", {"列", "column"}},
-        // ---- workflow (issue 3) ----
-        {"case_worker", {"个案负责人", "case worker"}},
-        {"lead", {"线索", "lead"}},
-        {"score", {"得分", "score"}},
-        {"discovered", {"已发现", "discovered"}},
-        {"verified", {"已核查", "verified"}},
-        {"returned", {"已退回", "returned"}},
-        {"reviewed", {"已审核", "reviewed"}},
-        {"confirmed", {"已认定", "confirmed"}},
-        {"not_eligible", {"不符合条件", "not eligible"}},
-        {"duplicate", {"重复", "duplicate"}},
-        {"verify", {"入户核查", "home verification"}},
-        {"review", {"乡镇审核", "township review"}},
-        {"confirm", {"县级认定", "county confirmation"}},
-        {"visit", {"入户走访", "home visit"}},
-        {"supervisor_visit", {"督导员走访", "supervisor visit"}},
-        {"reassessment", {"重新评估", "reassessment"}},
-        {"pre_holiday_visit", {"假期前走访", "pre-holiday visit"}},
-        {"care_plan", {"最低关爱计划", "minimum care plan"}},
-        {"colour_review", {"等级复核", "colour review"}},
-        {"first_assessment", {"首次评估", "first assessment"}},
-        {"screening_verify", {"排查：入户核查", "screening: home verification"}},
-        {"screening_review", {"排查：乡镇审核", "screening: township review"}},
-        {"screening_confirm", {"排查：县级认定", "screening: county confirmation"}},
-        {"visit_home", {"入户走访", "home visit"}},
-        {"visit_phone", {"电话联系", "phone call"}},
-        {"visit_video", {"视频联系", "video call"}},
-        {"planned", {"计划", "planned"}},
-        {"in_progress", {"实施中", "in progress"}},
-        {"done", {"已完成", "done"}},
-        {"refused", {"拒绝", "refused"}},
-        {"not_needed", {"无需", "not needed"}},
-        {"carer_change", {"监护人变更", "change of carer"}},
-        {"parent_left", {"父母外出", "a parent left"}},
-        {"parent_returned", {"父母返回", "a parent returned"}},
-        {"hospitalised", {"住院", "hospitalised"}},
-        {"dropout", {"辍学", "dropout"}},
-        {"new_report", {"新的报告", "new report"}},
-        {"category_change", {"类别变更", "category change"}},
-        {"summer", {"暑假", "summer holiday"}},
-        {"winter", {"寒假", "winter holiday"}},
-        {"stale", {"未基于最新定级", "not based on the latest grading"}},
-        {"role_may_not_lower", {"该角色无权如此降级", "this role may not lower so"}},
-        {"red_needs_clear_reassessment", {"红色降级须先经无触发项的重新评估", "lowering red needs a reassessment with no trigger"}},
-        {"measure", {"至少一项措施", "at least one measure"}},
-        {"grid", {"网格员", "grid worker"}},
-        {"hospital", {"医院", "hospital"}},
-        {"police", {"公安", "police"}},
-        {"hotline", {"热线", "hotline"}},
-        {"data", {"数据比对", "data comparison"}},
-        {"assessment", {"评估", "assessment"}},
-        {"colour.raise", {"提级", "raise"}},
-        {"colour.lower", {"降级", "lowering"}},
-        {"colour.resolve", {"复核处理（维持）", "review resolved (kept)"}},
-        {"file", {"文件", "file"}},
-        // ---- payload text named in errors (text_limits.h) ----
-        {"item", {"措施内容", "measure"}},
-        {"provider", {"提供方", "provider"}},
-        {"outcome", {"成效", "outcome"}},
-        {"reporter", {"报告人", "reporter"}},
-        {"seen", {"发现情况", "what was seen"}},
-        {"with", {"同行人员", "accompanied by"}},
-        {"source", {"线索来源", "source"}},
-    };
-    auto add = [&t](const auto& vocabulary) {
-      for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});
-    };
-    add(vocabulary::kRoles);
-    add(vocabulary::kCategories);
-    add(vocabulary::kColours);
-    add(vocabulary::kSexes);
-    add(vocabulary::kHukouStatuses);
-    add(vocabulary::kRelations);
-    add(vocabulary::kRelativeStatuses);
-    add(vocabulary::kCapacities);
-    add(vocabulary::kSchoolings);
-    add(vocabulary::kFileStatuses);
-    return t;
-  }();
-  return table;
-}
 
 }  // namespace
 
@@ -165,12 +19,4 @@ Lang language_from(std::string_view value) {
   return Lang::Zh;
 }
 
-std::string label(std::string_view key) {
-  const auto& table = labels();
-  auto it = table.find(key);
-  if (it == table.end()) return std::string(key);
-  return std::string(language() == Lang::Zh ? it->second.zh : it->second.en);
-}
-
 }  // namespace tongdang::i18n
-

@@ -14,4 +14,9 @@ int exit_code(Code code) {
   return 1;
 }
 
+Message Status::reason() const {
+  if (field_.empty()) return message_;
+  return Message::catalogued(kFieldReason, {{field_, field_}, {message_.in(i18n::Lang::Zh), message_.in(i18n::Lang::En)}});
+}
+
 }  // namespace tongdang

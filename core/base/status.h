@@ -8,6 +8,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/base/message.h"
+
 namespace tongdang {
 
 // The outcome classes every command shares. Their exit codes are documented in docs/user-guide.md.
@@ -23,32 +25,38 @@ enum class Code {
 // Process exit code for a Code: 0 done, 2 invalid, 3 refused (and conflict), 4 not found, 1 anything else.
 int exit_code(Code code);
 
-// A cheap value saying whether an operation succeeded and, if not, why. `field` names the input at fault.
+// A cheap value saying whether an operation succeeded and, if not, why. `field` names the input at fault. The
+// reason is a Message (message.h): kept in every language, rendered where it is shown.
 class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status ok() { return {}; }
-  static Status invalid(std::string field, std::string message) {
+  static Status invalid(std::string field, Message message) {
     return Status(Code::InvalidInput, std::move(message), std::move(field));
   }
-  static Status refused(std::string message) { return Status(Code::Refused, std::move(message), {}); }
-  static Status not_found(std::string message) { return Status(Code::NotFound, std::move(message), {}); }
-  static Status conflict(std::string message) { return Status(Code::Conflict, std::move(message), {}); }
-  static Status internal(std::string message) { return Status(Code::Internal, std::move(message), {}); }
+  static Status refused(Message message) { return Status(Code::Refused, std::move(message), {}); }
+  static Status not_found(Message message) { return Status(Code::NotFound, std::move(message), {}); }
+  static Status conflict(Message message) { return Status(Code::Conflict, std::move(message), {}); }
+  static Status internal(Message message) { return Status(Code::Internal, std::move(message), {}); }
 
   bool is_ok() const { return code_ == Code::Ok; }
   explicit operator bool() const { return is_ok(); }
   Code code() const { return code_; }
-  const std::string& message() const { return message_; }
+  // The reason, as data.
+  const Message& text() const { return message_; }
+  // The reason in the reader's language (i18n::language()).
+  const std::string& message() const { return message_.str(); }
   const std::string& field() const { return field_; }
-  // "field: message" when a field is named, otherwise the message.
-  std::string to_string() const { return field_.empty() ? message_ : field_ + ": " + message_; }
+  // "field: message" when a field is named, otherwise the message, as data (kFieldReason).
+  Message reason() const;
+  // The same in the reader's language.
+  std::string to_string() const { return field_.empty() ? message_.str() : field_ + ": " + message_.str(); }
 
  private:
-  Status(Code code, std::string message, std::string field)
+  Status(Code code, Message message, std::string field)
       : code_(code), message_(std::move(message)), field_(std::move(field)) {}
   Code code_ = Code::Ok;
-  std::string message_;
+  Message message_;
   std::string field_;
 };
 

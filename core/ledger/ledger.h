@@ -4,6 +4,9 @@
 // Import is all or nothing: every row is checked first (the same rules as `child add`, through prepare_child and
 // the field table of profile.h, plus duplicates within the file); if any row is bad nothing is written and the
 // report lists every bad row with its line, column and reason. Good ledgers are written in one transaction.
+//
+// The files of core/ledger, by concern: sheet.h (a file's bytes as rows, whatever the format) over csv_reader.h and
+// utf8.h; columns.h (the column vocabulary); import.cc and export.cc (this header's two use cases).
 #pragma once
 
 #include <optional>
@@ -15,42 +18,13 @@
 
 #include "core/base/csv.h"  // csv_cell: the one CSV cell writer
 #include "core/base/status.h"
+#include "core/ledger/columns.h"
+#include "core/ledger/csv_reader.h"
+#include "core/ledger/sheet.h"
+#include "core/ledger/utf8.h"
 #include "core/store/station.h"
 
 namespace tongdang {
-
-// ---- CSV (RFC 4180) ----
-
-// One record of a CSV file, with the physical line it starts on (1-based; a quoted cell may span lines).
-struct CsvRecord {
-  int line = 0;
-  std::vector<std::string> cells;
-};
-
-// Splits CSV text into records: commas, double quotes ("" inside quotes is one quote), embedded commas and line
-// breaks in quoted cells, LF or CRLF line ends. A leading UTF-8 BOM is skipped. Errors (an unterminated quote, a
-// quote in the middle of an unquoted cell) name the line.
-Result<std::vector<CsvRecord>> parse_csv(std::string_view text);
-
-// Checks that `bytes` are well-formed UTF-8 (no overlong forms, no surrogates). On failure, the 1-based line of
-// the first bad byte.
-std::optional<int> first_invalid_utf8_line(std::string_view bytes);
-
-// ---- columns ----
-
-// One ledger column: its machine name (the English header) and the Chinese headers it is known by (the first is
-// the one export writes). Child profile columns carry the profile field name; relative columns are prefixed
-// (father_, mother_, guardian_).
-struct LedgerColumn {
-  std::string_view name;                   // English header, e.g. "guardian_phone"
-  std::vector<std::string_view> chinese;   // e.g. {"监护人电话", "监护人联系电话"}
-  std::string_view description;            // one line for the user guide, in English
-};
-
-// Every column a ledger may have, in the order export writes them.
-const std::vector<LedgerColumn>& ledger_columns();
-// The column a header cell names (English, case-insensitive, or any of its Chinese names; spaces trimmed).
-const LedgerColumn* find_ledger_column(std::string_view header);
 
 // ---- import ----
 

@@ -73,92 +73,120 @@ std::vector<std::pair<std::int64_t, std::int64_t>> merged(std::vector<std::pair<
 
 namespace {
 
-// Rewrites the child's report rows; with `delta`, also collects how the tallies change (rows before and after).
-void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delta* delta) {
-  if (delta) tally::collect_child(db, child_id, -1, *delta);
-  const Policy& policy = stored_policy(db);
-  auto clear_spans = db.cached("DELETE FROM report_span WHERE child_id = ?1");
-  clear_spans->bind(1, child_id).run();
-  auto clear_measures = db.cached("DELETE FROM report_measure WHERE child_id = ?1");
-  clear_measures->bind(1, child_id).run();
+// Plain days with kNoDay for "none": GCC 12 misreads optionals assigned in the schedule walk as maybe-uninitialised.
+constexpr std::int64_t kNoDay = -1;
 
+// The children row a child's report rows are keyed and bounded by.
+struct ChildRecord {
+  std::string township;
+  std::string village;
+  std::int64_t registered = 0;     // the day registered
+  std::int64_t end = kForeverDays;  // the day closed (never before registered), else kForeverDays
+  ChildFacts facts;
+};
+
+// The child's row, or nothing once it is gone.
+std::optional<ChildRecord> read_child(db::Database& db, std::string_view child_id) {
   auto child = db.cached("SELECT township, village, created_at, status, closed_on, case_worker FROM children WHERE id = ?1");
   child->bind(1, child_id);
-  if (!child->step()) {
-    auto drop = db.cached("DELETE FROM report_child WHERE child_id = ?1");
-    drop->bind(1, child_id).run();
-    return;
-  }
-  const std::string township = child->get_text(0);
-  const std::string village = child->get_text(1);
-  const std::int64_t registered = day_of(child->get_text(2));
-  std::int64_t end = kForeverDays;
-  if (child->get_text(3) == "closed") end = std::max(registered, day_of(child->get_optional_text(4).value_or("")));
-  const ChildFacts facts{child->get_optional_text(5)};
+  if (!child->step()) return std::nullopt;
+  ChildRecord record;
+  record.township = child->get_text(0);
+  record.village = child->get_text(1);
+  record.registered = day_of(child->get_text(2));
+  if (child->get_text(3) == "closed")
+    record.end = std::max(record.registered, day_of(child->get_optional_text(4).value_or("")));
+  record.facts = ChildFacts{child->get_optional_text(5)};
   child->reset();
+  return record;
+}
 
-  const std::vector<Event> events = child_events(db, child_id);
-  ChildTimeline timeline = fold_child(timeline_events(events), facts, policy);
-  // The present as the workflow state has it, for a child that has a state (else: ungraded, nothing pending).
+// The present as the workflow state has it, for a child that has a state (else: ungraded, nothing pending).
+struct ChildPresent {
+  std::optional<Colour> colour;
+  std::int64_t pending_review = 0;
+  bool plan_met = false;
+  bool case_worker_named = false;
+};
+
+ChildPresent present_of(const ChildTimeline& timeline) {
+  if (!timeline.has_state) return {};
   const ChildState& now = timeline.state;
-  const std::optional<Colour> state_colour = timeline.has_state ? now.colour.colour : std::nullopt;
-  const std::int64_t pending_review = timeline.has_state ? static_cast<std::int64_t>(now.colour.open_reviews.size()) : 0;
-  const bool plan_met_now = timeline.has_state && now.care_plan_met.value_or(false);
-  const bool case_worker_named = timeline.has_state && now.case_worker.has_value();
-  ChildHistory& h = timeline.history;
-  // The derived colour is authoritative for the present (events dated out of HLC order could leave the timeline
-  // ending elsewhere).
-  if (state_colour && (h.colours.empty() || h.colours.back().second != *state_colour)) {
-    const std::int64_t since = day_of(now.colour.since);
-    h.colours.emplace_back(std::max(since >= kForeverDays ? registered : since,
-                                    h.colours.empty() ? registered : h.colours.back().first),
-                           *state_colour);
-  }
+  return {now.colour.colour, static_cast<std::int64_t>(now.colour.open_reviews.size()),
+          now.care_plan_met.value_or(false), now.case_worker.has_value()};
+}
 
-  std::vector<Span> spans;
-  add_span(spans, {"monitored", "", registered, end, std::nullopt});
-  add_span(spans, {"registered", "", registered, registered + 1, std::nullopt});
-  if (end < kForeverDays) add_span(spans, {"closed", "", end, end + 1, std::nullopt});
+// The derived colour is authoritative for the present (events dated out of HLC order could leave the timeline
+// ending elsewhere): ends the history's colours on it.
+void end_colours_at_present(ChildHistory& h, const ChildState& now, std::optional<Colour> colour,
+                            std::int64_t registered) {
+  if (!colour || (!h.colours.empty() && h.colours.back().second == *colour)) return;
+  const std::int64_t since = day_of(now.colour.since);
+  h.colours.emplace_back(std::max(since >= kForeverDays ? registered : since,
+                                  h.colours.empty() ? registered : h.colours.back().first),
+                         *colour);
+}
 
-  {
-    std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> by_category;
-    auto query = db.cached("SELECT category, from_date, to_date FROM memberships WHERE child_id = ?1");
-    query->bind(1, child_id);
-    while (query->step())
-      by_category[query->get_text(0)].emplace_back(std::max(registered, day_of(query->get_text(1))),
-                                                    std::min(end, day_of(query->get_text(2))));
-    for (auto& [category, ranges] : by_category)
-      for (const auto& [from, to] : merged(ranges)) add_span(spans, {"category", category, from, to, std::nullopt});
-  }
+// Monitored from registration to closing; one-day marks for the registration and the closing.
+void add_lifecycle_spans(std::vector<Span>& spans, const ChildRecord& child) {
+  add_span(spans, {"monitored", "", child.registered, child.end, std::nullopt});
+  add_span(spans, {"registered", "", child.registered, child.registered + 1, std::nullopt});
+  if (child.end < kForeverDays) add_span(spans, {"closed", "", child.end, child.end + 1, std::nullopt});
+}
 
+// Each category the child holds, over the monitored period (memberships of one category merged).
+void add_category_spans(db::Database& db, std::string_view child_id, const ChildRecord& child,
+                        std::vector<Span>& spans) {
+  std::map<std::string, std::vector<std::pair<std::int64_t, std::int64_t>>> by_category;
+  auto query = db.cached("SELECT category, from_date, to_date FROM memberships WHERE child_id = ?1");
+  query->bind(1, child_id);
+  while (query->step())
+    by_category[query->get_text(0)].emplace_back(std::max(child.registered, day_of(query->get_text(1))),
+                                                  std::min(child.end, day_of(query->get_text(2))));
+  for (auto& [category, ranges] : by_category)
+    for (const auto& [from, to] : merged(ranges)) add_span(spans, {"category", category, from, to, std::nullopt});
+}
+
+// A one-day mark on each day the colour went up or down while monitored.
+void add_colour_change_spans(const ChildHistory& h, const ChildRecord& child, std::vector<Span>& spans) {
   for (std::size_t i = 1; i < h.colours.size(); ++i) {
     const auto& [day, colour] = h.colours[i];
-    if (day < registered || day >= end) continue;
+    if (day < child.registered || day >= child.end) continue;
     add_span(spans, {colour > h.colours[i - 1].second ? "raise" : "lower", std::string(to_string(colour)), day,
                      day + 1, std::nullopt});
   }
+}
 
-  // Walk the monitored period in segments where every input of the schedule is constant; in each, the due dates
-  // come from the workflow's own schedule functions, so the report and the work list (`due`) agree.
-  std::set<std::int64_t> cuts = {registered, end};
+// The schedule in force on the last segment of the walk: what the report_child row shows.
+struct ScheduleNow {
+  std::optional<Colour> colour;
+  std::int64_t last_visit = kNoDay;
+  std::int64_t last_assessment = kNoDay;
+  std::int64_t next_due = kNoDay;
+  std::int64_t reassess_due = kNoDay;
+};
+
+// Walks the monitored period in segments where every input of the schedule is constant; in each, the due dates
+// come from the workflow's own schedule functions, so the report and the work list (`due`) agree. Adds the colour,
+// covered, overdue and reassess spans.
+ScheduleNow add_schedule_spans(const ChildHistory& h, const ChildRecord& child, const Policy& policy,
+                               std::vector<Span>& spans) {
+  std::set<std::int64_t> cuts = {child.registered, child.end};
   for (const auto& entry : h.colours) cuts.insert(entry.first);
   for (const auto* days : {&h.home_visits, &h.supervisor_visits, &h.assessments, &h.key_events})
     cuts.insert(days->begin(), days->end());
-  // Plain days with kNoDay for "none": GCC 12 misreads optionals assigned in this loop as maybe-uninitialised.
-  constexpr std::int64_t kNoDay = -1;
-  std::optional<Colour> current_colour;
-  std::int64_t last_visit = kNoDay, last_assessment = kNoDay, next_due = kNoDay, reassess_due = kNoDay;
+  ScheduleNow last;
   for (auto it = cuts.begin(); it != cuts.end(); ++it) {
     auto next = std::next(it);
     if (next == cuts.end()) break;
     const std::int64_t a = *it, b = *next;
-    if (a < registered || a >= end) continue;
+    if (a < child.registered || a >= child.end) continue;
     const std::optional<ScheduleInput> in = schedule_on(h, a);
-    current_colour = in ? std::optional(in->colour) : std::nullopt;
-    last_visit = in && in->last_home_visit ? in->last_home_visit->days_since_epoch() : kNoDay;
-    last_assessment = in && in->last_assessed_on ? in->last_assessed_on->days_since_epoch() : kNoDay;
+    last.colour = in ? std::optional(in->colour) : std::nullopt;
+    last.last_visit = in && in->last_home_visit ? in->last_home_visit->days_since_epoch() : kNoDay;
+    last.last_assessment = in && in->last_assessed_on ? in->last_assessed_on->days_since_epoch() : kNoDay;
     if (!in) {
-      next_due = reassess_due = kNoDay;
+      last.next_due = last.reassess_due = kNoDay;
       continue;
     }
     const std::string value(to_string(in->colour));
@@ -166,37 +194,52 @@ void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delt
     const std::int64_t due = next_visit_due(*in, policy.schedule).days_since_epoch();
     const std::int64_t reassess = next_reassessment_due(*in, policy.schedule).days_since_epoch();
     add_span(spans, {"colour", value, a, b, std::nullopt});
-    if (last_visit != kNoDay)
-      add_span(spans, {"covered", value, a, std::min(b, last_visit + schedule.director_visit_days + 1), std::nullopt});
+    if (last.last_visit != kNoDay)
+      add_span(spans,
+               {"covered", value, a, std::min(b, last.last_visit + schedule.director_visit_days + 1), std::nullopt});
     add_span(spans, {"overdue", value, std::max(a, due + 1), b, due});
     add_span(spans, {"reassess", value, std::max(a, reassess + 1), b, reassess});
-    next_due = due;
-    reassess_due = reassess;
+    last.next_due = due;
+    last.reassess_due = reassess;
   }
+  return last;
+}
 
+void write_spans(db::Database& db, std::string_view child_id, const ChildRecord& child,
+                 const std::vector<Span>& spans) {
   auto insert = db.cached(
       "INSERT INTO report_span(child_id, township, village, kind, value, from_day, to_day, ref_day)"
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   for (const Span& span : spans) {
-    insert->bind_all(child_id, township, village, span.kind, span.value, text_of(span.from), text_of(span.to));
+    insert->bind_all(child_id, child.township, child.village, span.kind, span.value, text_of(span.from),
+                     text_of(span.to));
     if (span.ref) insert->bind(8, text_of(*span.ref));
     else insert->bind_null(8);
     insert->run();
   }
+}
 
-  {
-    auto insert_measure = db.cached(
-        "INSERT INTO report_measure(measure_id, child_id, township, village, area, status, registered_on, closed_on)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id,"
-        " township = excluded.township, village = excluded.village, area = excluded.area, status = excluded.status,"
-        " registered_on = excluded.registered_on, closed_on = excluded.closed_on");
-    for (const CareMeasure& m : now.measures) {
-      insert_measure->bind_all(m.id, child_id, township, village, m.area, m.status, text_of(registered));
-      insert_measure->bind(8, end < kForeverDays ? std::optional<std::string>(text_of(end)) : std::nullopt);
-      insert_measure->run();
-    }
+std::optional<std::string> closed_on_text(const ChildRecord& child) {
+  return child.end < kForeverDays ? std::optional<std::string>(text_of(child.end)) : std::nullopt;
+}
+
+void write_measures(db::Database& db, std::string_view child_id, const ChildRecord& child,
+                    const std::vector<CareMeasure>& measures) {
+  auto insert_measure = db.cached(
+      "INSERT INTO report_measure(measure_id, child_id, township, village, area, status, registered_on, closed_on)"
+      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(measure_id) DO UPDATE SET child_id = excluded.child_id,"
+      " township = excluded.township, village = excluded.village, area = excluded.area, status = excluded.status,"
+      " registered_on = excluded.registered_on, closed_on = excluded.closed_on");
+  for (const CareMeasure& m : measures) {
+    insert_measure->bind_all(m.id, child_id, child.township, child.village, m.area, m.status,
+                             text_of(child.registered));
+    insert_measure->bind(8, closed_on_text(child));
+    insert_measure->run();
   }
+}
 
+void write_child_row(db::Database& db, std::string_view child_id, const ChildRecord& child, const ChildHistory& h,
+                     const ScheduleNow& schedule, const ChildPresent& present, const Policy& policy) {
   auto upsert = db.cached(
       "INSERT INTO report_child(child_id, township, village, registered_on, closed_on, colour, colour_since,"
       " case_worker_named, last_home_visit, visit_interval, next_visit_due, last_assessment, reassess_due,"
@@ -211,22 +254,54 @@ void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delt
   auto optional_day = [](std::int64_t day) {
     return day == kNoDay ? std::nullopt : std::optional<std::string>(text_of(day));
   };
-  upsert->bind_all(child_id, township, village, text_of(registered));
-  upsert->bind(5, end < kForeverDays ? std::optional<std::string>(text_of(end)) : std::nullopt);
-  upsert->bind(6, current_colour ? std::optional<std::string>(std::string(to_string(*current_colour))) : std::nullopt);
+  const std::optional<Colour>& colour = schedule.colour;
+  upsert->bind_all(child_id, child.township, child.village, text_of(child.registered));
+  upsert->bind(5, closed_on_text(child));
+  upsert->bind(6, colour ? std::optional<std::string>(std::string(to_string(*colour))) : std::nullopt);
   upsert->bind(7, h.colours.empty() ? std::nullopt : optional_day(h.colours.back().first));
-  upsert->bind(8, case_worker_named ? 1 : 0);
-  upsert->bind(9, optional_day(last_visit));
-  upsert->bind(10, current_colour ? std::optional<std::int64_t>(policy.schedule[*current_colour].director_visit_days)
-                                  : std::nullopt);
-  upsert->bind(11, optional_day(next_due));
-  upsert->bind(12, optional_day(last_assessment));
-  upsert->bind(13, optional_day(reassess_due));
+  upsert->bind(8, present.case_worker_named ? 1 : 0);
+  upsert->bind(9, optional_day(schedule.last_visit));
+  upsert->bind(10, colour ? std::optional<std::int64_t>(policy.schedule[*colour].director_visit_days) : std::nullopt);
+  upsert->bind(11, optional_day(schedule.next_due));
+  upsert->bind(12, optional_day(schedule.last_assessment));
+  upsert->bind(13, optional_day(schedule.reassess_due));
   // The minimum plan is the workflow's verdict (care_plan.h check_minimum_plan under the county policy); an
   // ungraded child needs none.
-  upsert->bind(14, (!current_colour || plan_met_now) ? 1 : 0);
-  upsert->bind(15, pending_review);
+  upsert->bind(14, (!colour || present.plan_met) ? 1 : 0);
+  upsert->bind(15, present.pending_review);
   upsert->run();
+}
+
+// Rewrites the child's report rows; with `delta`, also collects how the tallies change (rows before and after).
+void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delta* delta) {
+  if (delta) tally::collect_child(db, child_id, -1, *delta);
+  const Policy& policy = stored_policy(db);
+  auto clear_spans = db.cached("DELETE FROM report_span WHERE child_id = ?1");
+  clear_spans->bind(1, child_id).run();
+  auto clear_measures = db.cached("DELETE FROM report_measure WHERE child_id = ?1");
+  clear_measures->bind(1, child_id).run();
+
+  const std::optional<ChildRecord> child = read_child(db, child_id);
+  if (!child) {
+    auto drop = db.cached("DELETE FROM report_child WHERE child_id = ?1");
+    drop->bind(1, child_id).run();
+    return;
+  }
+  const std::vector<Event> events = child_events(db, child_id);
+  ChildTimeline timeline = fold_child(timeline_events(events), child->facts, policy);
+  const ChildPresent present = present_of(timeline);
+  ChildHistory& h = timeline.history;
+  end_colours_at_present(h, timeline.state, present.colour, child->registered);
+
+  std::vector<Span> spans;
+  add_lifecycle_spans(spans, *child);
+  add_category_spans(db, child_id, *child, spans);
+  add_colour_change_spans(h, *child, spans);
+  const ScheduleNow schedule = add_schedule_spans(h, *child, policy, spans);
+
+  write_spans(db, child_id, *child, spans);
+  write_measures(db, child_id, *child, timeline.state.measures);
+  write_child_row(db, child_id, *child, h, schedule, present, policy);
   if (delta) tally::collect_child(db, child_id, 1, *delta);
 }
 

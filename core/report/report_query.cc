@@ -85,8 +85,11 @@ void fill_scope(db::Database& db, const std::string& low, const std::string& hig
   fill->run();
 }
 
+// The figures from_rows fills, one group per query. Each reads the spans (or rows) of the scope in fill_scope's
+// temporary table and adds them to the units with `units.add`.
+
 // Facts true on the day: monitored, categories, colours, coverage.
-void on_day_facts(const Query& q, Units& units) {
+void count_day_facts(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, iif(?9, village, '') AS unit, kind, value, count(*) FROM report_span"
       " WHERE kind IN ('monitored', 'category', 'colour', 'covered') AND township IN (SELECT township FROM temp.report_scope)"
@@ -108,7 +111,7 @@ void on_day_facts(const Query& q, Units& units) {
 }
 
 // Overdue on the day (visits and reassessments), by how long.
-void overdue_on_day(const Query& q, Units& units) {
+void count_overdue(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, iif(?9, village, '') AS unit, kind, value, CAST(julianday(?3) - julianday(ref_day) AS INTEGER) AS days,"
       " count(*) FROM report_span"
@@ -135,7 +138,7 @@ void overdue_on_day(const Query& q, Units& units) {
 }
 
 // Things that happened in the period: registrations, closings, colour raises and lowerings.
-void period_events(const Query& q, Units& units) {
+void count_period_events(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, iif(?9, village, '') AS unit, kind, count(*) FROM report_span"
       " WHERE kind IN ('registered', 'closed', 'raise', 'lower') AND township IN (SELECT township FROM temp.report_scope)"
@@ -155,7 +158,7 @@ void period_events(const Query& q, Units& units) {
 }
 
 // The overdue trend: overdue children on each weekly point up to the day.
-void overdue_trend(const Query& q, Units& units) {
+void count_overdue_trend(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, village, from_day, to_day FROM report_span"
       " WHERE kind = 'overdue' AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?4");
@@ -173,7 +176,7 @@ void overdue_trend(const Query& q, Units& units) {
 }
 
 // Care and reviews: the current plan of each child under monitoring on the day.
-void care_plans(const Query& q, Units& units) {
+void count_care_plans(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, village, colour, minimum_plan_met, sum(pending_review), count(*) FROM report_child"
       " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
@@ -194,8 +197,8 @@ void care_plans(const Query& q, Units& units) {
   }
 }
 
-// Care measures open on the day, by area and status.
-void care_measures(const Query& q, Units& units) {
+// Care measures of the children under monitoring on the day, by area and status.
+void count_care_measures(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, village, area, status, count(*) FROM report_measure"
       " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)"
@@ -210,7 +213,7 @@ void care_measures(const Query& q, Units& units) {
 }
 
 // Screening steps: open on the day (and how far past their limit), completed in the period (and on time).
-void screening_steps(const Query& q, Units& units) {
+void count_screening_steps(const Query& q, Units& units) {
   auto query = q.db.cached(
       "SELECT township, village, step, started_on, due_on, done_on FROM report_step"
       " WHERE township BETWEEN ?1 AND ?2 AND started_on <= ?3 AND (done_on IS NULL OR done_on >= ?4)");
@@ -239,22 +242,88 @@ void screening_steps(const Query& q, Units& units) {
 // Its cost follows the spans open on the day in the scope (about five per child); it gives villages too.
 void from_rows(const Query& q, Units& units) {
   fill_scope(q.db, q.low, q.high);
-  on_day_facts(q, units);
-  overdue_on_day(q, units);
-  period_events(q, units);
-  overdue_trend(q, units);
-  care_plans(q, units);
-  care_measures(q, units);
-  screening_steps(q, units);
+  count_day_facts(q, units);
+  count_overdue(q, units);
+  count_period_events(q, units);
+  count_overdue_trend(q, units);
+  count_care_plans(q, units);
+  count_care_measures(q, units);
+  count_screening_steps(q, units);
 }
 
-// Every figure from the per-township tallies (report_tally.h): for each township, its counters on the day, on
-// the day before the period and on each trend day — a few index seeks per township, whatever its size.
+// Adds one tally counter's change on the day to the figure it counts (the age buckets are done by the caller);
+// `colour` is colour_index(value).
+void add_counter(Figures& f, const std::string& kind, const std::string& value, int colour, int count) {
+  if (kind == "monitored") f.children += count;
+  else if (kind == "category") f.by_category[value] += count;
+  else if (kind == "colour" && colour >= 0) f.by_colour[colour] += count, f.graded += count;
+  else if (kind == "covered") f.covered += count;
+  else if (kind == "overdue" && colour >= 0) f.overdue[colour] += count;
+  else if (kind == "escalated") f.escalations_open += count;
+  else if (kind == "reassess") f.reassess_overdue += count;
+  else if (kind == "registered") f.registered_in_period += count;
+  else if (kind == "closed") f.closed_in_period += count;
+  else if (kind == "raise") f.raises_in_period += count;
+  else if (kind == "lower") f.lowerings_in_period += count;
+  else if (kind == "red_yellow") f.red_yellow += count;
+  else if (kind == "plan_met") f.minimum_plan_met += count;
+  else if (kind == "pending_review") f.pending_reviews += count;
+  else if (kind == "measure") {
+    const auto slash = value.find('/');
+    f.measures[value.substr(0, slash)][slash == std::string::npos ? "" : value.substr(slash + 1)] += count;
+  } else if (kind == "step_open") f.steps_open[value] += count;
+  else if (kind == "step_done") f.steps_done_in_period += count;
+  else if (kind == "step_done_on_time") f.steps_done_on_time += count;
+}
+
+// One township's figures from its tallies: its counters on the day, on the day before the period and on each trend
+// day.
+void add_township_tallies(const Query& q, tally::Reader& reader, const std::string& township, Units& units) {
+  const auto& counters = reader.counters();
+  const std::vector<std::int64_t> now = reader.at(township, q.as_of.days_since_epoch());
+  const std::vector<std::int64_t> then = reader.at(township, q.period_start.days_since_epoch() - 1);
+  // Sums over colours, for the age buckets (differences of "at least N days" counters).
+  std::int64_t overdue = 0, overdue_8 = 0, overdue_31 = 0, late_1 = 0, late_8 = 0, late_31 = 0;
+  std::vector<std::size_t> overdue_ids;
+  for (std::size_t id = 1; id < counters.size(); ++id) {
+    // Named references, not a structured binding: the lambda below captures them, which clang 14 (the fuzz build)
+    // does not allow for structured bindings.
+    const std::string& kind = counters[id].first;
+    const std::string& value = counters[id].second;
+    if (kind == "overdue") overdue_ids.push_back(id);
+    const std::int64_t n = tally::is_cumulative(kind) ? now[id] - then[id] : now[id];
+    if (n == 0) continue;
+    const int count = static_cast<int>(n);
+    const int colour = colour_index(value);
+    if (kind == "overdue") overdue += n;
+    else if (kind == "overdue_8") overdue_8 += n;
+    else if (kind == "overdue_31") overdue_31 += n;
+    else if (kind == "step_late_1") late_1 += n;
+    else if (kind == "step_late_8") late_8 += n;
+    else if (kind == "step_late_31") late_31 += n;
+    units.add(township, "", [&](Figures& f) { add_counter(f, kind, value, colour, count); });
+  }
+  const std::array<std::int64_t, 3> overdue_by_days = {overdue - overdue_8, overdue_8 - overdue_31, overdue_31};
+  const std::array<std::int64_t, 3> late_by_days = {late_1 - late_8, late_8 - late_31, late_31};
+  std::vector<int> trend;
+  for (const Date& point : q.trend_days) {
+    const std::vector<std::int64_t> at = point == q.as_of ? now : reader.at(township, point.days_since_epoch());
+    std::int64_t n = 0;
+    for (std::size_t id : overdue_ids) n += at[id];
+    trend.push_back(static_cast<int>(n));
+  }
+  units.add(township, "", [&](Figures& f) {
+    for (std::size_t i = 0; i < 3; ++i) {
+      f.overdue_by_days[i] += static_cast<int>(overdue_by_days[i]);
+      f.steps_overdue_by_days[i] += static_cast<int>(late_by_days[i]);
+    }
+    for (std::size_t i = 0; i < trend.size(); ++i) f.overdue_trend[i] += trend[i];
+  });
+}
+
+// Every figure from the per-township tallies (report_tally.h): a few index seeks per township, whatever its size.
 void from_tallies(const Query& q, Units& units) {
   tally::Reader reader(q.db);
-  const auto& counters = reader.counters();
-  const std::int64_t day = q.as_of.days_since_epoch();
-  const std::int64_t before_period = q.period_start.days_since_epoch() - 1;
   std::vector<std::string> townships;
   {
     auto query = q.db.cached(
@@ -265,74 +334,11 @@ void from_tallies(const Query& q, Units& units) {
     query->bind_all(q.low, q.high);
     while (query->step()) townships.push_back(query->get_text(0));
   }
-  for (const std::string& township : townships) {
-    const std::vector<std::int64_t> now = reader.at(township, day);
-    const std::vector<std::int64_t> then = reader.at(township, before_period);
-    // Sums over colours, for the age buckets (differences of "at least N days" counters).
-    std::int64_t overdue = 0, overdue_8 = 0, overdue_31 = 0, late_1 = 0, late_8 = 0, late_31 = 0;
-    std::vector<std::size_t> overdue_ids;
-    for (std::size_t id = 1; id < counters.size(); ++id) {
-      // Named references, not a structured binding: the lambda below captures them, which clang 14 (the fuzz build)
-      // does not allow for structured bindings.
-      const std::string& kind = counters[id].first;
-      const std::string& value = counters[id].second;
-      if (kind == "overdue") overdue_ids.push_back(id);
-      const std::int64_t n = tally::is_cumulative(kind) ? now[id] - then[id] : now[id];
-      if (n == 0) continue;
-      const int count = static_cast<int>(n);
-      const int colour = colour_index(value);
-      if (kind == "overdue") overdue += n;
-      else if (kind == "overdue_8") overdue_8 += n;
-      else if (kind == "overdue_31") overdue_31 += n;
-      else if (kind == "step_late_1") late_1 += n;
-      else if (kind == "step_late_8") late_8 += n;
-      else if (kind == "step_late_31") late_31 += n;
-      units.add(township, "", [&](Figures& f) {
-        if (kind == "monitored") f.children += count;
-        else if (kind == "category") f.by_category[value] += count;
-        else if (kind == "colour" && colour >= 0) f.by_colour[colour] += count, f.graded += count;
-        else if (kind == "covered") f.covered += count;
-        else if (kind == "overdue" && colour >= 0) f.overdue[colour] += count;
-        else if (kind == "escalated") f.escalations_open += count;
-        else if (kind == "reassess") f.reassess_overdue += count;
-        else if (kind == "registered") f.registered_in_period += count;
-        else if (kind == "closed") f.closed_in_period += count;
-        else if (kind == "raise") f.raises_in_period += count;
-        else if (kind == "lower") f.lowerings_in_period += count;
-        else if (kind == "red_yellow") f.red_yellow += count;
-        else if (kind == "plan_met") f.minimum_plan_met += count;
-        else if (kind == "pending_review") f.pending_reviews += count;
-        else if (kind == "measure") {
-          const auto slash = value.find('/');
-          f.measures[value.substr(0, slash)][slash == std::string::npos ? "" : value.substr(slash + 1)] += count;
-        } else if (kind == "step_open") f.steps_open[value] += count;
-        else if (kind == "step_done") f.steps_done_in_period += count;
-        else if (kind == "step_done_on_time") f.steps_done_on_time += count;
-      });
-    }
-    const std::array<std::int64_t, 3> overdue_by_days = {overdue - overdue_8, overdue_8 - overdue_31, overdue_31};
-    const std::array<std::int64_t, 3> late_by_days = {late_1 - late_8, late_8 - late_31, late_31};
-    std::vector<int> trend;
-    for (const Date& point : q.trend_days) {
-      const std::vector<std::int64_t> at = point == q.as_of ? now : reader.at(township, point.days_since_epoch());
-      std::int64_t n = 0;
-      for (std::size_t id : overdue_ids) n += at[id];
-      trend.push_back(static_cast<int>(n));
-    }
-    units.add(township, "", [&](Figures& f) {
-      for (std::size_t i = 0; i < 3; ++i) {
-        f.overdue_by_days[i] += static_cast<int>(overdue_by_days[i]);
-        f.steps_overdue_by_days[i] += static_cast<int>(late_by_days[i]);
-      }
-      for (std::size_t i = 0; i < trend.size(); ++i) f.overdue_trend[i] += trend[i];
-    });
-  }
+  for (const std::string& township : townships) add_township_tallies(q, reader, township, units);
 }
 
-}  // namespace
-
-Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
-  const Policy& policy = stored_policy(db);
+// The report's frame before any figure: its options, policy, coverage target, period and trend days.
+Report start_report(const Options& options, const Policy& policy) {
   Report report;
   report.options = options;
   report.policy_version = policy.version;
@@ -343,34 +349,14 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
   const Date as_of = options.as_of;
   report.period_from = options.period_from.value_or(Date(as_of.year(), as_of.month(), 1));
   if (report.period_from > as_of) report.period_from = as_of;
-  const std::string day = as_of.to_string();
-  const bool county = options.level == ScopeLevel::County;
-  const bool by_village = options.level == ScopeLevel::Township;
-  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
-  std::string low = options.scope_code, high = options.scope_code;
-  low.resize(9, '0');
-  high.resize(9, '9');
   const int trend_points = std::max(1, options.trend_points);
   for (int i = trend_points - 1; i >= 0; --i) report.trend_days.push_back(as_of.plus_days(-7LL * i));
+  return report;
+}
 
-  // Tallies serve a county or a province; a township's report reads the rows, which also give its villages.
-  const bool tallies = options.method == Method::Tallies || (options.method == Method::Auto && !by_village);
-  Units units(by_village && !tallies, trend_points);
-  report.totals.code = options.scope_code;
-  report.totals.name = options.scope_name;
-  units.totals().overdue_trend.assign(trend_points, 0);
-  // Every township of the county is listed, even one with no child recorded: a silent township must show.
-  if (county) {
-    for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
-  } else if (by_village) {
-    units.township(options.scope_code);
-  }
-  const Query scope{db, policy, as_of, day, report.period_from, report.period_from.to_string(), low, high,
-                    report.trend_days, by_village && !tallies};
-  if (tallies) from_tallies(scope, units);
-  else from_rows(scope, units);
-
-  // Ungraded = under monitoring without a colour on the day.
+// Names the units, works out the ungraded (under monitoring without a colour on the day) and moves them into the
+// report.
+void finish_units(Units& units, const Options& options, Report& report) {
   auto finish = [](Figures& f) { f.ungraded = std::max(0, f.children - f.graded); };
   for (auto& [code, f] : units.townships()) {
     const Township* township = Divisions::bundled().township(code);
@@ -388,39 +374,78 @@ Report build(db::Database& db, const Options& options, const std::vector<Station
   totals.name = options.scope_name;
   finish(totals);
   report.totals = totals;
+}
 
-  // The supervisor's overdue list (a station's own township): masked ID numbers, never names.
-  if (options.overdue_list) {
-    fill_scope(db, low, high);
-    auto query = db.cached(
-        "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key FROM report_span s"
-        " JOIN children c ON c.id = s.child_id"
-        " WHERE s.kind = 'overdue' AND s.township IN (SELECT township FROM temp.report_scope) AND s.to_day > ?3 AND s.from_day <= ?3"
-        " ORDER BY s.ref_day, s.village, s.child_id");
-    query->bind_all(low, high, day);
-    while (query->step()) {
-      OverdueChild child;
-      child.village = query->get_text(0);
-      child.colour = parse_colour(query->get_text(1)).value_or(Colour::Green);
-      child.due_on = query->get_text(2);
-      child.days_overdue = static_cast<int>(days_between(*Date::parse(child.due_on), as_of));
-      child.escalated = escalated(child.colour, child.days_overdue, policy.schedule);
-      if (auto id = query->get_optional_text(3)) child.masked_id = mask_id_number(*id);
-      else child.masked_id = query->get_optional_text(4).value_or("");
-      report.overdue_children.push_back(std::move(child));
-    }
-    std::stable_sort(report.overdue_children.begin(), report.overdue_children.end(),
-                     [](const OverdueChild& a, const OverdueChild& b) {
-                       if (a.colour != b.colour) return a.colour > b.colour;
-                       return a.days_overdue > b.days_overdue;
-                     });
+// The supervisor's overdue list (a station's own township): masked ID numbers, never names; reddest and longest
+// overdue first.
+std::vector<OverdueChild> overdue_children(const Query& q) {
+  std::vector<OverdueChild> children;
+  fill_scope(q.db, q.low, q.high);
+  auto query = q.db.cached(
+      "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key FROM report_span s"
+      " JOIN children c ON c.id = s.child_id"
+      " WHERE s.kind = 'overdue' AND s.township IN (SELECT township FROM temp.report_scope) AND s.to_day > ?3 AND s.from_day <= ?3"
+      " ORDER BY s.ref_day, s.village, s.child_id");
+  query->bind_all(q.low, q.high, q.day);
+  while (query->step()) {
+    OverdueChild child;
+    child.village = query->get_text(0);
+    child.colour = parse_colour(query->get_text(1)).value_or(Colour::Green);
+    child.due_on = query->get_text(2);
+    child.days_overdue = static_cast<int>(days_between(*Date::parse(child.due_on), q.as_of));
+    child.escalated = escalated(child.colour, child.days_overdue, q.policy.schedule);
+    if (auto id = query->get_optional_text(3)) child.masked_id = mask_id_number(*id);
+    else child.masked_id = query->get_optional_text(4).value_or("");
+    children.push_back(std::move(child));
   }
+  std::stable_sort(children.begin(), children.end(), [](const OverdueChild& a, const OverdueChild& b) {
+    if (a.colour != b.colour) return a.colour > b.colour;
+    return a.days_overdue > b.days_overdue;
+  });
+  return children;
+}
 
-  report.stations = stations;
+// Stations that have not synced on or after the day `day` (or ever).
+std::vector<std::string> stale_stations(const std::vector<StationHealth>& stations, const std::string& day) {
+  std::vector<std::string> stale;
   for (const auto& station : stations) {
-    if (!station.last_sync || station.last_sync->substr(0, 10) < day)
-      report.stale_stations.push_back(station.station_id);
+    if (!station.last_sync || station.last_sync->substr(0, 10) < day) stale.push_back(station.station_id);
   }
+  return stale;
+}
+
+}  // namespace
+
+Report build(db::Database& db, const Options& options, const std::vector<StationHealth>& stations) {
+  const Policy& policy = stored_policy(db);
+  Report report = start_report(options, policy);
+  const bool county = options.level == ScopeLevel::County;
+  const bool by_village = options.level == ScopeLevel::Township;
+  // Township codes in the scope: the code padded to nine digits with 0s and with 9s (an index range).
+  std::string low = options.scope_code, high = options.scope_code;
+  low.resize(9, '0');
+  high.resize(9, '9');
+  const int trend_points = static_cast<int>(report.trend_days.size());
+
+  // Tallies serve a county or a province; a township's report reads the rows, which also give its villages.
+  const bool tallies = options.method == Method::Tallies || (options.method == Method::Auto && !by_village);
+  Units units(by_village && !tallies, trend_points);
+  units.totals().overdue_trend.assign(trend_points, 0);
+  // Every township of the county is listed, even one with no child recorded: a silent township must show.
+  if (county) {
+    for (const auto& township : Divisions::bundled().townships_of(options.scope_code)) units.township(township.code);
+  } else if (by_village) {
+    units.township(options.scope_code);
+  }
+  const Query scope{db, policy, options.as_of, options.as_of.to_string(), report.period_from,
+                    report.period_from.to_string(), low, high, report.trend_days, by_village && !tallies};
+  if (tallies) from_tallies(scope, units);
+  else from_rows(scope, units);
+  finish_units(units, options, report);
+
+  if (options.overdue_list) report.overdue_children = overdue_children(scope);
+  report.stations = stations;
+  report.stale_stations = stale_stations(stations, scope.day);
   return report;
 }
 

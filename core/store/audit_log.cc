@@ -2,6 +2,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 
 namespace tongdang {
 
@@ -10,7 +11,7 @@ Result<std::vector<nlohmann::json>> list_audit(Station& station, const AuditFilt
   if (!access::may(actor.role, access::Action::ReadAudit))
     return Status::refused(i18n::trf("{}（{}）不能查看审计记录；需要督导员或县级用户", "{} ({}) may not read the audit "
                                      "trail; a supervisor or the county may", actor.name,
-                                     i18n::label(to_string(actor.role))));
+                                     i18n::term(to_string(actor.role))));
   if (filter.limit < 1) return Status::invalid("limit", i18n::tr("应为正整数", "must be a positive number"));
   auto query = station.db().prepare(
       "SELECT seq, at, actor, action, entity, coalesce(entity_id, '') FROM audit WHERE (?1 = '' OR action = ?1)"

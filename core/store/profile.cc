@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/model/division.h"
 #include "core/model/model.h"
 #include "core/store/projection.h"
@@ -17,12 +18,12 @@ using nlohmann::json;
 
 const std::vector<FieldSpec>& child_fields() {
   static const std::vector<FieldSpec> fields = {
-      {"township", FieldKind::Text, false, "", text_rules::kCode},
-      {"village", FieldKind::Village, true, "", text_rules::kCode},
-      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
-      {"sex", FieldKind::Choice, false, "sex", text_rules::kCode},
+      {"township", FieldKind::Text, false, "", text_rules::kCode, Presence::Stored},
+      {"village", FieldKind::Village, true, "", text_rules::kCode, Presence::Entered},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName, Presence::Entered},
+      {"sex", FieldKind::Choice, false, "sex", text_rules::kCode, Presence::Stored},
       {"ethnicity", FieldKind::Text, true, "", text_rules::kShort},
-      {"birth_date", FieldKind::Date, false, "", text_rules::kCode},
+      {"birth_date", FieldKind::Date, false, "", text_rules::kCode, Presence::Stored},
       {"id_number", FieldKind::Text, false, "", text_rules::kCode},
       {"hukou_status", FieldKind::Choice, false, "hukou_status", text_rules::kCode},
       {"temp_key", FieldKind::Text, false, "", text_rules::kCode},
@@ -51,12 +52,12 @@ const std::vector<FieldSpec>& child_fields() {
 
 const std::vector<FieldSpec>& relative_fields() {
   static const std::vector<FieldSpec> fields = {
-      {"child_id", FieldKind::Text, false, "", text_rules::kCode},
-      {"relation", FieldKind::Choice, true, "relation", text_rules::kCode},
-      {"name", FieldKind::Text, true, "", text_rules::kPersonName},
+      {"child_id", FieldKind::Text, false, "", text_rules::kCode, Presence::Stored},
+      {"relation", FieldKind::Choice, true, "relation", text_rules::kCode, Presence::Entered},
+      {"name", FieldKind::Text, true, "", text_rules::kPersonName, Presence::Entered},
       {"id_number", FieldKind::Text, true, "", text_rules::kCode},
       {"phone", FieldKind::Text, true, "", text_rules::kCode},
-      {"status", FieldKind::Choice, true, "relative_status", text_rules::kCode},
+      {"status", FieldKind::Choice, true, "relative_status", text_rules::kCode, Presence::Entered},
       {"place", FieldKind::Text, true, "", text_rules::kAddress},
       {"since", FieldKind::Date, true, "", text_rules::kCode},
       {"until", FieldKind::Date, true, "", text_rules::kCode},
@@ -71,6 +72,57 @@ const std::vector<FieldSpec>& relative_fields() {
 const FieldSpec* find_field(const std::vector<FieldSpec>& fields, std::string_view name) {
   auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == name; });
   return it == fields.end() ? nullptr : &*it;
+}
+
+const std::vector<FieldSpec>& fields_of(std::string_view entity) {
+  return entity == "child" ? child_fields() : relative_fields();
+}
+
+Status check_required(std::string_view entity, const json& fields, Presence presence) {
+  for (const auto& spec : fields_of(entity)) {
+    if (spec.presence == Presence::Optional || (presence == Presence::Entered && spec.presence != Presence::Entered))
+      continue;
+    const std::string name(spec.name);
+    if (!fields.contains(name) || fields[name].is_null())
+      return Status::invalid(name, trf("必填：{}", "required: {}", i18n::term(name)));
+  }
+  return Status::ok();
+}
+
+Status check_not_emptied(std::string_view entity, const json& fields) {
+  for (const auto& [name, value] : fields.items()) {
+    const FieldSpec* spec = find_field(fields_of(entity), name);
+    if (spec && spec->required() && value.is_null()) return Status::invalid(name, i18n::tr("不能为空", "must not be empty"));
+  }
+  return Status::ok();
+}
+
+Status check_stored_fields(std::string_view entity, const json& fields, bool creating) {
+  using i18n::tr;
+  const auto& specs = fields_of(entity);
+  for (const auto& [name, value] : fields.items()) {
+    const FieldSpec* spec = find_field(specs, name);
+    if (!spec) return Status::invalid(name, tr("不是已知字段", "is not a known field"));
+    if (!creating && !spec->editable)
+      return Status::invalid(name, tr("不能直接修改（由身份证号或事件决定）", "cannot be edited directly"));
+    if (value.is_null()) {
+      if (spec->required()) return Status::invalid(name, tr("不能为空", "must not be empty"));
+      continue;
+    }
+    std::string raw;
+    if (value.is_string()) raw = value.get<std::string>();
+    else if (value.is_boolean()) raw = value.get<bool>() ? "true" : "false";
+    else if (value.is_number_integer()) raw = std::to_string(value.get<std::int64_t>());
+    else return Status::invalid(name, tr("值的类型不对", "has a value of the wrong type"));
+    auto normalized = normalize_field(*spec, raw);
+    if (!normalized) return normalized.status();
+    if (normalized.value() != value) return Status::invalid(name, tr("值不是规范形式", "is not in its normal form"));
+  }
+  if (!creating) return Status::ok();
+  for (const auto& spec : specs)
+    if (spec.required() && (!fields.contains(std::string(spec.name)) || fields[std::string(spec.name)].is_null()))
+      return Status::invalid(std::string(spec.name), tr("新建档案时必填", "required when a record is created"));
+  return Status::ok();
 }
 
 namespace {
@@ -105,10 +157,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
   return text;
-}
-
-const std::vector<FieldSpec>& fields_of(std::string_view entity) {
-  return entity == "child" ? child_fields() : relative_fields();
 }
 
 std::string_view table_of(std::string_view entity) { return entity == "child" ? "children" : "relatives"; }

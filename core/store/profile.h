@@ -26,12 +26,24 @@ enum class FieldKind {
   Choice,   // one of a vocabulary (sex, schooling, relation, status, capacity …)
 };
 
+// Whether a field must hold a value. Declared here, in the field table, and nowhere else: the station's entry paths
+// (child add, relative add, the ledger's required columns, --set) and the server's merge all read it.
+enum class Presence {
+  Optional,  // may be empty
+  Stored,    // every stored record has it, filled by the station (township, child_id) or derived from the ID number
+             // (sex, date of birth); the server refuses a new record without it
+  Entered,   // Stored, and typed by the user when the record is created (name, village, relation …); never emptied
+};
+
 struct FieldSpec {
   std::string_view name;   // machine name: column, --set key, JSON key
   FieldKind kind;
   bool editable;           // may be changed with --set / pulled as an update
   std::string_view choice; // for Choice: the vocabulary ("sex", "schooling", "relation", "relative_status", "capacity", "hukou_status")
   TextRule text;           // length and characters allowed in the raw value (text_limits.h); every kind has one
+  Presence presence = Presence::Optional;
+
+  bool required() const { return presence != Presence::Optional; }
 };
 
 // The child's profile fields, in display order.
@@ -39,6 +51,18 @@ const std::vector<FieldSpec>& child_fields();
 // A relative's profile fields.
 const std::vector<FieldSpec>& relative_fields();
 const FieldSpec* find_field(const std::vector<FieldSpec>& fields, std::string_view name);
+// The field table of `entity` ("child" or "relative").
+const std::vector<FieldSpec>& fields_of(std::string_view entity);
+
+// A new record's values (normalised, by field name) hold every field of at least `presence` (Entered: what a user
+// must type; Stored: everything a stored record has). Errors name the first field missing, in table order.
+Status check_required(std::string_view entity, const nlohmann::json& fields, Presence presence);
+// An edit does not empty a required field (setting it to null).
+Status check_not_emptied(std::string_view entity, const nlohmann::json& fields);
+// Values that arrive already normalised (a change pushed to the server) are exactly what the station's own
+// validation would have stored: known fields, editable unless `creating`, each in its normal form, and on creation
+// every Stored field present. The server's merge checks every pushed profile change with it.
+Status check_stored_fields(std::string_view entity, const nlohmann::json& fields, bool creating);
 
 // Checks and normalises one raw value (as typed or read from a CSV cell) for `spec`: an empty value becomes
 // null; "是" becomes true; a choice's Chinese label becomes its machine key. The value's length and characters

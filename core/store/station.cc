@@ -8,6 +8,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/ids.h"
 #include "core/base/text_limits.h"
 #include "core/db/schema.h"
@@ -194,7 +195,7 @@ std::vector<User> Station::users() {
 Status Station::add_user(const User& user) {
   if (!access::may(actor_.role, access::Action::ManageUsers))
     return Status::refused(trf("{}（{}）不能添加用户；需要督导员或县级用户", "{} ({}) may not add users; a supervisor "
-                               "or county user must", actor_.name, i18n::label(to_string(actor_.role))));
+                               "or county user must", actor_.name, i18n::term(to_string(actor_.role))));
   if (user.name.empty()) return Status::invalid("name", i18n::tr("姓名不能为空", "must not be empty"));
   // A user's name is the actor of every event they record: the same rule as a person's name in a file.
   if (auto checked = check_text("name", user.name, text_rules::kPersonName); !checked) return checked;

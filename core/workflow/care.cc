@@ -6,6 +6,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/store/events.h"
 #include "core/workflow/children.h"
 
@@ -159,7 +160,7 @@ Status assign_case_worker(Station& station, std::string_view child_ref, std::str
   Role role = station.actor().role;
   if (!access::may(role, access::Action::AssignCaseWorker))
     return Status::refused(trf("{}（{}）不能指定个案负责人；需要督导员或县级用户", "{} ({}) may not name the case worker; "
-                               "a supervisor or county user must", station.actor().name, i18n::label(to_string(role))));
+                               "a supervisor or county user must", station.actor().name, i18n::term(to_string(role))));
   auto id = writable_child(station, child_ref);
   if (!id) return id.status();
   if (name.empty()) return Status::invalid("name", tr("需要个案负责人姓名", "the case worker's name is needed"));

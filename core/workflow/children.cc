@@ -4,11 +4,13 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/ids.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
+#include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
 
 namespace tongdang {
@@ -24,39 +26,6 @@ std::string field_or_empty(const std::map<std::string, std::string>& fields, con
   return it == fields.end() ? std::string() : it->second;
 }
 
-// Server versions last seen for `names` of an entity: the base of an edit (design §4).
-json base_versions(db::Database& db, std::string_view entity, std::string_view id, const json& fields) {
-  json base = json::object();
-  auto query = db.cached("SELECT version FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-  for (const auto& [name, value] : fields.items()) {
-    query->bind(1, entity).bind(2, id).bind(3, name);
-    base[name] = query->step() ? query->get_int(0) : 0;
-    query->reset();
-  }
-  return base;
-}
-
-// Writes profile fields locally, with their outbox and audit rows.
-void write_profile(WriteContext& w, std::string_view entity, std::string_view id, std::string_view child_id,
-                   const json& fields, bool create) {
-  json before = create ? json() : read_profile(w.db(), entity, id, [&] {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : fields.items()) names.push_back(name);
-    return names;
-  }());
-  Hlc hlc = w.stamp();
-  // A new id: no row to look for. A child records who registered it (relatives have no such column).
-  if (create) insert_profile(w.db(), entity, id, fields, w.now_iso(), entity == "child" ? w.station().actor().name : "");
-  else upsert_profile(w.db(), entity, id, fields, w.now_iso());
-  std::string captured =
-      w.capture({entity, id, child_id, create ? "create" : "update", fields,
-                 create ? json::object() : base_versions(w.db(), entity, id, fields)},
-                hlc);
-  std::optional<std::string> before_text;
-  if (!before.is_null()) before_text = before.dump();
-  w.audit_text(std::string(entity) + (create ? ".add" : ".edit"), entity, id, before_text, captured);
-}
-
 Result<Category> category_named(std::string_view text) {
   auto category = parse_category(text);
   if (!category)
@@ -68,18 +37,15 @@ Result<Category> category_named(std::string_view text) {
   return *category;
 }
 
-// The age-limit rule of domain §2: refused at or past the limit on `from`; ends on the limit birthday.
+// The age-limit rule (docs/domain.md, Categories): refused at or past the limit on `from`; ends on the limit birthday.
 Result<Date> membership_end(Category category, Date birth_date, Date from) {
   int limit = category_age_limit(category);
   Date ends = birth_date.plus_years(limit);
   if (from >= ends)
-    return Status::invalid("category", trf("{}：儿童在 {} 已满 {} 周岁（{} 满），不能登记为该类别",
-                                           "{}: the child is {} or older on {} (turned {} on {}); the category ends "
-                                           "at that age",
-                                           i18n::label(to_string(category)),
-                                           i18n::language() == i18n::Lang::Zh ? from.to_string() : std::to_string(limit),
-                                           i18n::language() == i18n::Lang::Zh ? std::to_string(limit) : from.to_string(),
-                                           i18n::language() == i18n::Lang::Zh ? ends.to_string() : std::to_string(limit),
+    return Status::invalid("category", trf("{0}：儿童在 {1} 已满 {2} 周岁（{3} 满），不能登记为该类别",
+                                           "{0}: the child is {2} or older on {1} (turned {2} on {3}); the category "
+                                           "ends at that age",
+                                           i18n::term(to_string(category)), from.to_string(), limit,
                                            ends.to_string()));
   return ends;
 }
@@ -119,10 +85,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
     if (!normalized) return normalized.status();
     profile[name] = normalized.value();
   }
-  if (!profile.contains("name") || profile["name"].is_null())
-    return Status::invalid("name", tr("必填：儿童姓名", "required: the child's name"));
-  if (!profile.contains("village") || profile["village"].is_null())
-    return Status::invalid("village", tr("必填：现居村(居)代码（12位）", "required: the 12-digit village code"));
+  if (auto entered = check_required("child", profile, Presence::Entered); !entered) return entered;
   const std::string village = profile["village"];
   if (village.substr(0, 9) != station.township())
     return Status::invalid("village", trf("村(居) {} 不属于本站乡镇 {}", "village {} is not in this station's township {}",
@@ -150,7 +113,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
     if (profile.contains("sex") && !profile["sex"].is_null() && profile["sex"] != derived_sex)
       return Status::invalid("sex", trf("与身份证号不符：身份证号第17位表示{}，输入为{}",
                                         "does not match the ID number: its 17th digit says {}, you typed {}",
-                                        i18n::label(derived_sex), i18n::label(profile["sex"].get<std::string>())));
+                                        i18n::term(derived_sex), i18n::term(profile["sex"].get<std::string>())));
     if (profile.contains("birth_date") && !profile["birth_date"].is_null() &&
         profile["birth_date"] != id->birth_date.to_string())
       return Status::invalid("birth_date", trf("与身份证号不符：身份证号中的出生日期为 {}，输入为 {}",
@@ -194,7 +157,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
 }
 
 void insert_child(WriteContext& w, const PreparedChild& child) {
-  write_profile(w, "child", child.id, child.id, child.profile, /*create=*/true);
+  write_profile_fields(w, {"child", child.id, child.id, child.profile, /*create=*/true});
   const Date today = w.station().clock().today();
   for (Category category : child.categories) {
     Date to = child.birth_date.plus_years(category_age_limit(category));
@@ -319,7 +282,7 @@ json child_view(Station& station, const std::string& id, bool full_id, bool with
 Status check_full_id(Station& station, bool full_id) {
   if (full_id && !access::may(station.actor().role, access::Action::SeeFullIdNumbers))
     return Status::refused(trf("{}（{}）无权查看完整身份证号", "{} ({}) may not see full ID numbers",
-                               station.actor().name, i18n::label(to_string(station.actor().role))));
+                               station.actor().name, i18n::term(to_string(station.actor().role))));
   return Status::ok();
 }
 
@@ -381,9 +344,8 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
                                       "number; use child close to close)"));
     auto value = normalize_field(*spec, raw);
     if (!value) return value.status();
-    if (name == "name" && value.value().is_null()) return Status::invalid("name", tr("不能为空", "must not be empty"));
+    if (auto kept = check_not_emptied("child", json{{name, value.value()}}); !kept) return kept;
     if (name == "village") {
-      if (value.value().is_null()) return Status::invalid("village", tr("不能为空", "must not be empty"));
       std::string village = value.value();
       if (village.substr(0, 9) != station.township())
         return Status::refused(trf("村(居) {} 不属于本乡镇；跨乡镇迁移由县级办理转移", "village {} is outside this "
@@ -399,7 +361,7 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
     if (current[name] != value) changed[name] = value;
   if (changed.empty()) return Status::ok();
   return station.write([&](WriteContext& w) {
-    write_profile(w, "child", id.value(), id.value(), changed, false);
+    write_profile_fields(w, {"child", id.value(), id.value(), changed});
     return Status::ok();
   });
 }
@@ -437,7 +399,7 @@ Status add_membership(Station& station, std::string_view ref, std::string_view c
       "SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND from_date <= ?3 AND ?3 < to_date");
   open->bind_all(id.value(), std::string(to_string(*category)), start.to_string());
   if (open->step()) return Status::refused(trf("该儿童已有有效的{}类别", "the child already holds {}",
-                                               i18n::label(to_string(*category))));
+                                               i18n::term(to_string(*category))));
   open->reset();
   return station.write([&](WriteContext& w) {
     Event event = membership_event(id.value(), *category, start, ends.value(), reason);
@@ -458,7 +420,7 @@ Status end_membership(Station& station, std::string_view ref, std::string_view c
   auto open = station.db().cached("SELECT 1 FROM memberships WHERE child_id = ?1 AND category = ?2 AND to_date > ?3");
   open->bind_all(id.value(), std::string(to_string(*category)), end.to_string());
   if (!open->step()) return Status::not_found(trf("该儿童没有有效的{}类别", "the child holds no open {}",
-                                                  i18n::label(to_string(*category))));
+                                                  i18n::term(to_string(*category))));
   open->reset();
   return station.write([&](WriteContext& w) {
     Event event;
@@ -490,9 +452,7 @@ Result<json> normalize_relative(Station& station, const std::map<std::string, st
     out[name] = value.value();
   }
   if (creating) {
-    for (const char* required : {"relation", "name", "status"})
-      if (!out.contains(required) || out[required].is_null())
-        return Status::invalid(required, tr("必填", "required"));
+    if (auto entered = check_required("relative", out, Presence::Entered); !entered) return entered;
     if (!out.contains("is_guardian")) out["is_guardian"] = out["relation"] == "guardian";
   }
   if (out.contains("status") && out["status"] == "working_away" && creating && (!out.contains("place") || out["place"].is_null()))
@@ -525,7 +485,7 @@ Result<json> prepare_relative(Station& station, const std::map<std::string, std:
 void insert_relative(WriteContext& w, std::string_view relative_id, std::string_view child_id, const json& relative) {
   json row = relative;
   row["child_id"] = child_id;
-  write_profile(w, "relative", relative_id, child_id, row, true);
+  write_profile_fields(w, {"relative", relative_id, child_id, row, /*create=*/true});
 }
 
 Status edit_relative(Station& station, std::string_view relative_id, const std::map<std::string, std::string>& sets) {
@@ -541,11 +501,9 @@ Status edit_relative(Station& station, std::string_view relative_id, const std::
   if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
   auto values = normalize_relative(station, sets, false);
   if (!values) return values.status();
-  for (const char* required : {"relation", "name", "status"})
-    if (values->contains(required) && values.value()[required].is_null())
-      return Status::invalid(required, tr("不能为空", "must not be empty"));
+  if (auto kept = check_not_emptied("relative", values.value()); !kept) return kept;
   return station.write([&](WriteContext& w) {
-    write_profile(w, "relative", id, child_id, values.value(), false);
+    write_profile_fields(w, {"relative", id, child_id, values.value()});
     return Status::ok();
   });
 }

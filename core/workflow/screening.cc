@@ -6,6 +6,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/rules/schedule.h"
@@ -53,7 +54,7 @@ Result<LeadRow> lead_of_child(Station& station, const std::string& child_id, std
 }
 
 Status refuse_role(Station& station, const char* zh, const char* en) {
-  return Status::refused(trf(zh, en, station.actor().name, i18n::label(to_string(station.actor().role))));
+  return Status::refused(trf(zh, en, station.actor().name, i18n::term(to_string(station.actor().role))));
 }
 
 }  // namespace
@@ -107,7 +108,7 @@ Result<Verified> verify_lead(Station& station, const Verification& v) {
   if (auto access = check_lead_access(station, lead); !access) return access;
   if (lead.state != "discovered" && lead.state != "returned")
     return Status::refused(trf("线索状态为“{}”，不在待核查状态", "the lead is '{}', not waiting for verification",
-                               i18n::label(lead.state)));
+                               i18n::term(lead.state)));
   Date on = v.on.value_or(station.clock().today());
   if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));
   Verified out;
@@ -249,7 +250,7 @@ Status confirm_screening(Station& station, std::string_view child_ref, const Con
     if (std::find(active.begin(), active.end(), key) == active.end())
       return Status::invalid("category", trf("该儿童没有有效的{}类别（先用 child category add 登记）",
                                              "the child does not hold {} (add it with child category add first)",
-                                             i18n::label(key)));
+                                             i18n::term(key)));
     confirmed.push_back(key);
   }
   if (c.categories.empty()) confirmed = active;

@@ -5,6 +5,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/base/tuning.h"
 #include "core/projection/report_rows.h"
 #include "core/projection/timeline_events.h"
@@ -91,7 +92,7 @@ Status set_station_policy(Station& station, const Policy& policy) {
   if (!access::may(role, access::Action::SetPolicy))
     return Status::refused(trf("{}（{}）不能更改县级政策；需要督导员或县级用户", "{} ({}) may not change the county "
                                "policy; a supervisor or county user must", station.actor().name,
-                               i18n::label(to_string(role))));
+                               i18n::term(to_string(role))));
   std::string before = station.meta("policy_version").value_or(default_policy().version);
   return station.write([&](WriteContext& w) {
     store_policy(w.db(), policy);
@@ -184,12 +185,12 @@ Result<ColourChange> change_colour(Station& station, std::string_view child_ref,
   if (raise && before.colour && to <= *before.colour)
     return Status::invalid("to", trf("当前为{}，提级须高于当前等级（降级请用 colour lower）",
                                      "the child is {}: a raise must be higher (use colour lower to lower)",
-                                     i18n::label(to_string(*before.colour))));
+                                     i18n::term(to_string(*before.colour))));
   if (!raise && !before.colour)
     return Status::invalid("to", tr("该儿童尚未定级，不能降级", "the child is not graded yet: nothing to lower"));
   if (!raise && to >= *before.colour)
     return Status::invalid("to", trf("当前为{}，降级须低于当前等级", "the child is {}: a lowering must be lower",
-                                     i18n::label(to_string(*before.colour))));
+                                     i18n::term(to_string(*before.colour))));
   ColourChange out;
   Status written = station.write([&](WriteContext& w) {
     Event event;
@@ -220,7 +221,7 @@ Status resolve_reviews(Station& station, std::string_view child_ref, std::string
   Role role = station.actor().role;
   if (!access::may(role, access::Action::DecideReviews))
     return Status::refused(trf("{}（{}）不能处理复核事项；需要督导员或县级用户", "{} ({}) may not decide review items; "
-                               "a supervisor or county user must", station.actor().name, i18n::label(to_string(role))));
+                               "a supervisor or county user must", station.actor().name, i18n::term(to_string(role))));
   if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
   std::vector<std::string> open;
   auto query = station.db().cached("SELECT event_id FROM colour_reviews WHERE child_id = ?1 AND resolved_by IS NULL");

@@ -10,6 +10,7 @@
 #include "core/base/text_limits.h"
 #include "core/base/tuning.h"
 #include "core/base/untrusted_json.h"
+#include "sync/protocol/messages.h"
 
 namespace tongdang::sync {
 
@@ -153,7 +154,10 @@ std::optional<ChangeStatus> parse_change_status(std::string_view text) {
 
 json ChangeResult::to_json() const {
   json out = {{"change_id", change_id}, {"status", to_string(status)}};
-  if (!reason.empty()) out["reason"] = reason;
+  if (!reason.empty()) {
+    out["reason"] = reason.str();
+    out["message"] = reason.to_json();
+  }
   if (!state.empty()) out["state"] = state;
   if (!conflicts.empty()) out["conflicts"] = conflicts;
   return out;
@@ -170,7 +174,10 @@ Result<ChangeResult> ChangeResult::from_json(const json& in) {
   auto status = parse_change_status(status_text.value());
   if (!status) return Status::invalid("status", "unknown: " + status_text.value());
   result.status = *status;
-  result.reason = in.value("reason", "");
+  // The message when this station knows its code; else the text the server rendered.
+  const json text = in.value("reason", json());
+  result.reason = Message(text.is_string() ? text.get<std::string>() : std::string());
+  if (auto message = Message::from_json(in.value("message", json()), messages::find)) result.reason = *message;
   result.state = in.value("state", json::object());
   if (in.contains("conflicts") && in["conflicts"].is_array())
     for (const auto& c : in["conflicts"]) result.conflicts.push_back(c.get<std::string>());

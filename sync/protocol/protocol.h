@@ -71,7 +71,10 @@ std::optional<ChangeStatus> parse_change_status(std::string_view text);
 struct ChangeResult {
   std::string change_id;
   ChangeStatus status = ChangeStatus::Applied;
-  std::string reason;                               // for Rejected (and informative for Conflict)
+  // For Rejected (and informative for Conflict). On the wire as "message" (code and arguments, messages.h), which
+  // a station renders in its own language, and as "reason", the text in the server's language that stations from
+  // before message codes show.
+  Message reason;
   nlohmann::json state = nlohmann::json::object();  // profile changes: field -> {value, version} now on the server
   std::vector<std::string> conflicts;               // conflict ids opened by this change
 

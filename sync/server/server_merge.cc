@@ -15,18 +15,20 @@
 #include "core/model/id_number.h"
 #include "core/store/profile.h"
 #include "sync/protocol/merge.h"
+#include "sync/protocol/messages.h"
 
 namespace tongdang::sync {
 
 using i18n::tr;
+using i18n::msg;
 using i18n::trf;
 using nlohmann::json;
 
 namespace {
 
-// A change refused for good; the reason is shown on the station.
+// A change refused for good; the reason is shown on the station, in its language (messages.h).
 struct Rejected {
-  std::string reason;
+  Message reason;
 };
 
 // The record's township and villages (the old and the new village of an edit) must lie in the token's scope.
@@ -44,35 +46,6 @@ Status check_scope(const Principal& principal, const std::string& township, cons
   return Status::ok();
 }
 
-// A pushed value must be exactly what the station's own validation would have stored.
-Status validate_fields(std::string_view entity, const json& fields, bool creating) {
-  const auto& specs = entity == "child" ? child_fields() : relative_fields();
-  for (const auto& [name, value] : fields.items()) {
-    const FieldSpec* spec = find_field(specs, name);
-    if (!spec) return Status::invalid(name, tr("不是已知字段", "is not a known field"));
-    if (!creating && !spec->editable)
-      return Status::invalid(name, tr("不能直接修改（由身份证号或事件决定）", "cannot be edited directly"));
-    if (value.is_null()) continue;
-    std::string raw;
-    if (value.is_string()) raw = value.get<std::string>();
-    else if (value.is_boolean()) raw = value.get<bool>() ? "true" : "false";
-    else if (value.is_number_integer()) raw = std::to_string(value.get<std::int64_t>());
-    else return Status::invalid(name, tr("值的类型不对", "has a value of the wrong type"));
-    auto normalized = normalize_field(*spec, raw);
-    if (!normalized) return normalized.status();
-    if (normalized.value() != value) return Status::invalid(name, tr("值不是规范形式", "is not in its normal form"));
-  }
-  if (creating) {
-    std::vector<const char*> required = entity == "child"
-        ? std::vector<const char*>{"township", "village", "name", "sex", "birth_date"}
-        : std::vector<const char*>{"child_id", "relation", "name", "status"};
-    for (const char* name : required)
-      if (!fields.contains(name) || fields[name].is_null())
-        return Status::invalid(name, tr("新建档案时必填", "required when a record is created"));
-  }
-  return Status::ok();
-}
-
 json masked(const std::string& id_number) { return mask_id_number(id_number); }
 
 class ChangeApplier {
@@ -83,7 +56,7 @@ class ChangeApplier {
   // Applies the change; a Rejected is thrown for a permanent refusal.
   ChangeResult apply() {
     const Role role = vouched_role();
-    if (!looks_like_uuid(change_.entity_id)) throw Rejected{tr("记录编号不是 UUID", "the record id is not a UUID")};
+    if (!looks_like_uuid(change_.entity_id)) throw Rejected{msg(messages::kRecordIdNotUuid)};
     return change_.op == "event" ? apply_event(role) : apply_profile();
   }
 
@@ -94,27 +67,23 @@ class ChangeApplier {
     const auto role = parse_role(change_.actor_role);
     switch (access::vouch(ctx_.principal.credential(), role, change_.actor)) {
       case access::Vouch::Vouched: return *role;
-      case access::Vouch::RoleMayNotWrite:
-        throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
+      case access::Vouch::RoleMayNotWrite: break;
       case access::Vouch::RoleAboveCredential:
-        throw Rejected{trf("修改者角色 {} 高于令牌的角色 {}", "the author's role {} is above the token's role {}",
-                           change_.actor_role, to_string(ctx_.principal.role))};
+        throw Rejected{msg(messages::kRoleAboveToken, change_.actor_role, to_string(ctx_.principal.role))};
       case access::Vouch::NotTheCredentialsPerson:
-        throw Rejected{trf("修改者 {} 不是令牌的用户 {}", "the author {} is not the token's user {}", change_.actor,
-                           ctx_.principal.name)};
+        throw Rejected{msg(messages::kAuthorMismatch, change_.actor, ctx_.principal.name)};
     }
-    throw Rejected{trf("角色 {} 不能写入", "role {} may not write", change_.actor_role)};
+    throw Rejected{msg(messages::kRoleMayNotWrite, change_.actor_role)};
   }
 
   // An event carries its own author, station, stamp and child; each must be the change's — which the token
   // vouches for (vouched_role) — or the colour rule would read a role no credential gave (finding 1).
   void check_event_claims(const Event& event) const {
-    auto differs = [](std::string_view what_zh, std::string_view what_en, const std::string& claimed,
+    auto differs = [](const char* what_zh, const char* what_en, const std::string& claimed,
                       const std::string& vouched) {
-      return Rejected{trf("事件的{0}“{2}”与凭证不符（应为“{3}”）", "the event's {1} \"{2}\" differs from what the "
-                          "credentials vouch for (\"{3}\")", what_zh, what_en, claimed, vouched)};
+      return Rejected{msg(messages::kEventClaimMismatch, tr(what_zh, what_en), claimed, vouched)};
     };
-    if (event.id != change_.entity_id) throw Rejected{tr("事件编号与变更不符", "the event id differs from the change's")};
+    if (event.id != change_.entity_id) throw Rejected{msg(messages::kEventIdMismatch)};
     if (event.actor_role != change_.actor_role) throw differs("角色", "role", event.actor_role, change_.actor_role);
     if (event.actor != change_.actor) throw differs("修改者", "author", event.actor, change_.actor);
     if (event.station_id != ctx_.station_id) throw differs("站点", "station", event.station_id, ctx_.station_id);
@@ -125,40 +94,40 @@ class ChangeApplier {
 
   ChangeResult apply_event(Role role) {
     auto parsed = Event::from_json(change_.event);
-    if (!parsed) throw Rejected{parsed.status().to_string()};
+    if (!parsed) throw Rejected{parsed.status().reason()};
     const Event& event = parsed.value();
     check_event_claims(event);
     std::vector<std::string> villages;
     if (event.child_id) {
       auto child = tx_.locate("child", *event.child_id);
-      if (!child) throw Rejected{tr("服务器上没有该儿童档案", "the server has no file for this child")};
+      if (!child) throw Rejected{msg(messages::kChildUnknown)};
       if (child->township != event.township)
-        throw Rejected{tr("事件的乡镇与儿童档案的乡镇不符", "the event's township differs from the child's")};
+        throw Rejected{msg(messages::kEventTownshipNotChilds)};
       villages.push_back(child->village);
     }
     if (event.lead_id && event.lead_id == event.id) {
       // A new lead: reported in a village of the event's township, which a director's token must cover.
       std::string village = event.payload.value("village", "");
       if (village.substr(0, 9) != event.township)
-        throw Rejected{tr("线索的村(居)不属于事件的乡镇", "the lead's village is not in the event's township")};
+        throw Rejected{msg(messages::kLeadVillageOutside)};
       if (!event.child_id) villages.push_back(village);
     } else if (event.lead_id) {
       // A later step of a lead: the lead is where it was reported, whatever township the event claims.
       auto lead = tx_.locate("lead", *event.lead_id);
-      if (!lead) throw Rejected{tr("服务器上没有该线索", "the server has no such lead")};
+      if (!lead) throw Rejected{msg(messages::kLeadUnknown)};
       if (lead->township != event.township)
-        throw Rejected{tr("事件的乡镇与线索的乡镇不符", "the event's township differs from the lead's")};
+        throw Rejected{msg(messages::kEventTownshipNotLeads)};
       if (!event.child_id) villages.push_back(lead->village);
     }
-    if (auto scope = check_scope(ctx_.principal, event.township, villages); !scope) throw Rejected{scope.message()};
+    if (auto scope = check_scope(ctx_.principal, event.township, villages); !scope) throw Rejected{scope.text()};
 
     std::optional<json> resolved;
     if (event.kind == "conflict.resolve") {
       if (!access::may(role, access::Action::ResolveConflict))
-        throw Rejected{tr("只有督导员或县级用户可以处理冲突", "only a supervisor or the county may resolve a conflict")};
+        throw Rejected{msg(messages::kResolveNeedsSupervisor)};
       auto record = tx_.conflict(event.payload.value("conflict_id", ""));
-      if (!record) throw Rejected{tr("没有这个冲突记录", "no such conflict")};
-      if ((*record)["township"] != event.township) throw Rejected{tr("冲突不属于该乡镇", "the conflict is in another township")};
+      if (!record) throw Rejected{msg(messages::kConflictUnknown)};
+      if ((*record)["township"] != event.township) throw Rejected{msg(messages::kConflictOtherTownship)};
       resolved = std::move(record);
     }
 
@@ -196,24 +165,23 @@ class ChangeApplier {
       if (change_.entity == "child" && change_.fields.contains("village") && change_.fields["village"].is_string()) {
         std::string village = change_.fields["village"];
         if (village.substr(0, 9) != where.township)
-          throw Rejected{tr("跨乡镇迁移由县级办理转移", "moving a child to another township is a county transfer")};
+          throw Rejected{msg(messages::kCountyTransfer)};
         where.villages.push_back(village);
       }
     } else if (change_.op == "update") {
-      throw Rejected{tr("服务器上没有该记录（其新建未被接受）", "the server has no such record (its creation was not "
-                        "accepted)")};
+      throw Rejected{msg(messages::kRecordUnknown)};
     } else if (change_.entity == "child") {
       if (!change_.fields.value("township", json()).is_string() || !change_.fields.value("village", json()).is_string())
-        throw Rejected{tr("新建儿童档案需要乡镇和村(居)", "a new child needs township and village")};
+        throw Rejected{msg(messages::kNewChildNeedsPlace)};
       where.township = change_.fields["township"];
       where.villages.push_back(change_.fields["village"]);
       if (where.villages.back().substr(0, 9) != where.township)
-        throw Rejected{tr("村(居)不属于该乡镇", "the village is not in the township")};
+        throw Rejected{msg(messages::kVillageOutsideTownship)};
       where.child_id = change_.entity_id;
     } else {
       std::string parent = change_.fields.value("child_id", "");
       auto child = tx_.locate("child", parent);
-      if (!child) throw Rejected{tr("服务器上没有该儿童档案", "the server has no file for this child")};
+      if (!child) throw Rejected{msg(messages::kChildUnknown)};
       where.township = child->township;
       where.villages.push_back(child->village);
       where.child_id = child->child_id;
@@ -226,9 +194,9 @@ class ChangeApplier {
     const std::string& id = change_.entity_id;
     auto existing = tx_.locate(entity, id);
     auto [township, child_id, villages] = locate_profile(existing);
-    if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.message()};
+    if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.text()};
     const bool creating = !existing;
-    if (auto valid = validate_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.to_string()};
+    if (auto valid = check_stored_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.reason()};
 
     std::vector<std::string> names;
     for (const auto& [name, value] : change_.fields.items()) names.push_back(name);
@@ -356,17 +324,18 @@ ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, con
   // for good (the station then drops it from its queue). An oversized body is not kept: only its size.
   const std::size_t encoded_bytes = encoded_size(raw_change);
   const bool oversized = encoded_bytes > static_cast<std::size_t>(tuning::kMaxChangeBytes);
-  auto reject = [&](const std::string& reason) {
+  // The reason is stored as code and arguments (messages.h), never in the server's language.
+  auto reject = [&](const Message& reason) {
     ChangeResult result{change_id, ChangeStatus::Rejected, reason, json::object(), {}};
-    tx.save_rejection(change_id, context.principal, context.station_id, reason,
+    tx.save_rejection(change_id, context.principal, context.station_id, reason.to_json().dump(),
                       oversized ? json{{"change_id", change_id}, {"encoded_bytes", encoded_bytes}} : raw_change);
     if (!change_id.empty()) tx.save_change_result(change_id, context.station_id, "", result.to_json());
     return result;
   };
   auto parsed = WireChange::from_json(raw_change);
-  if (!parsed) return reject(parsed.status().to_string());
+  if (!parsed) return reject(parsed.status().reason());
   const WireChange& change = parsed.value();
-  if (auto limited = check_change_limits(change, encoded_bytes); !limited) return reject(limited.to_string());
+  if (auto limited = check_change_limits(change, encoded_bytes); !limited) return reject(limited.reason());
 
   // Ordering stamp: a stamp far ahead of the server's clock would win every later merge, so it is replaced by the
   // server's own (design §8) and the station flagged; the server's clock never jumps forward to it.
@@ -392,7 +361,7 @@ ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, con
   } catch (const db::DbError& error) {
     if ((error.sqlite_code() & 0xFF) != SQLITE_CONSTRAINT) throw;
     tx.rollback_to_savepoint();
-    return reject(trf("数据不合规则：{}", "the data breaks a rule: {}", error.what()));
+    return reject(msg(messages::kBreaksConstraint, error.what()));
   }
   tx.release_savepoint();
   tx.save_change_result(change.change_id, context.station_id, "", result.to_json());

@@ -148,12 +148,12 @@ class Session {
       // changes after it (finding 7). Each change is encoded once, straight into the request body.
       const std::string head = json{{"batch_id", station_.new_id()}, {"station_id", station_.station_id()}}.dump();
       std::string request = head.substr(0, head.size() - 1) + R"(,"changes":[)";
-      std::vector<std::pair<const WireChange*, std::string>> refused;
+      std::vector<std::pair<const WireChange*, Message>> refused;
       std::size_t in_page = 0;
       for (const auto& row : rows) {
         std::string encoded = row.change.to_json().dump(-1, ' ', false, json::error_handler_t::replace);
         if (auto limited = check_change_limits(row.change, encoded.size()); !limited) {
-          refused.emplace_back(&row.change, limited.to_string());
+          refused.emplace_back(&row.change, limited.reason());
           continue;
         }
         if (in_page > 0 && request.size() + encoded.size() + 3 > page_bytes) break;
@@ -304,7 +304,7 @@ class Session {
   }
 
   // Changes refused before sending (check_change_limits): kept as rejected, exactly as a server refusal is.
-  void reject_here(const std::vector<std::pair<const WireChange*, std::string>>& refused) {
+  void reject_here(const std::vector<std::pair<const WireChange*, Message>>& refused) {
     Status written = station_.write([&](WriteContext& w) {
       for (const auto& [change, reason] : refused) keep_rejected(w, *change, reason);
       return Status::ok();

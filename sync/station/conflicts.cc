@@ -2,8 +2,10 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/labels.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
+#include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
 #include "sync/station/station_merge.h"
 
@@ -28,9 +30,9 @@ std::vector<json> list_conflicts(Station& station, bool include_resolved) {
 
 Status resolve_conflict(Station& station, std::string_view id, std::string_view keep) {
   const User& actor = station.actor();
-  if (actor.role != Role::Supervisor && actor.role != Role::County)
+  if (!access::may(actor.role, access::Action::ResolveConflict))
     return Status::refused(trf("{}（{}）不能处理冲突；需要督导员或县级用户", "{} ({}) may not resolve conflicts; a "
-                               "supervisor or the county must", actor.name, i18n::label(to_string(actor.role))));
+                               "supervisor or the county must", actor.name, i18n::term(to_string(actor.role))));
   auto found = resolve_record_ref(station.db(), "conflicts", id, "id", "冲突", "conflict");
   if (!found) return found.status();
   auto query = station.db().prepare("SELECT body, status FROM conflicts WHERE id = ?1");
@@ -62,19 +64,15 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
     if (!normalized) return normalized.status();
     chosen = normalized.value();
   }
+  if (auto kept = check_not_emptied(entity, {{field, chosen}}); !kept) return kept;
   if (!row_exists(station.db(), entity, entity_id))
     return Status::not_found(tr("本站没有该记录", "this station does not hold the record"));
 
   return station.write([&](WriteContext& w) {
     db::Database& db = w.db();
-    json before = read_profile(db, entity, entity_id, {field});
-    json fields = {{field, chosen}};
-    Hlc hlc = w.stamp();
-    upsert_profile(db, entity, entity_id, fields, station.clock().now_iso());
-    w.capture({entity, entity_id, record.value("child_id", ""), "update", fields,
-               {{field, local_version(db, entity, entity_id, field)}}},
-              hlc);
-    w.audit(entity + ".edit", entity, entity_id, before, fields);
+    const json fields = {{field, chosen}};
+    const std::string child_id = record.value("child_id", "");
+    write_profile_fields(w, {entity, entity_id, child_id, fields});
     Event event;
     event.child_id = record.value("child_id", "");
     if (event.child_id->empty()) event.child_id.reset();

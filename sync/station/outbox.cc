@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sync/protocol/messages.h"
+
 namespace tongdang::sync {
 
 using nlohmann::json;
@@ -33,7 +35,8 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
   return rows;
 }
 
-void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason) {
+void keep_rejected(WriteContext& w, const WireChange& change, const Message& reason) {
+  const std::string stored = reason.to_json().dump();
   db::Database& db = w.db();
   auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
   remove->bind(1, change.change_id);
@@ -45,10 +48,10 @@ void keep_rejected(WriteContext& w, const WireChange& change, const std::string&
   if (change.child_id.empty()) keep->bind_null(4); else keep->bind(4, change.child_id);
   keep->bind(5, change.op)
       .bind(6, (change.op == "event" ? change.event : change.fields).dump(-1, ' ', false, json::error_handler_t::replace));
-  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, reason);
+  keep->bind(7, change.hlc).bind(8, change.actor).bind(9, stored);
   keep->bind(10, w.now_iso()).run();
   w.audit("sync.rejected", change.entity, change.entity_id, json(), {{"change_id", change.change_id},
-                                                                       {"reason", reason}});
+                                                                       {"reason", reason.to_json()}});
   if (change.op == "event" && change.event.value("kind", "") == "conflict.resolve") {
     // The resolution did not take: the conflict is open again here, as it still is on the server.
     auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
@@ -77,6 +80,13 @@ json reported_reads(db::Database& db, std::int64_t after_seq, std::int64_t upto_
                     {"at", query->get_text(2)}, {"actor", query->get_text(3)}, {"action", query->get_text(4)},
                     {"entity", query->get_text(5)}, {"entity_id", query->get_text(6)}});
   return rows;
+}
+
+std::string shown_reason(const std::string& stored) {
+  if (stored.empty() || stored.front() != '{') return stored;
+  auto parsed = json::parse(stored, nullptr, /*allow_exceptions=*/false);
+  auto message = Message::from_json(parsed, messages::find);
+  return message ? message->str() : stored;
 }
 
 }  // namespace tongdang::sync

@@ -24,9 +24,14 @@ struct OutboxRow {
 std::vector<OutboxRow> read_outbox(db::Database& db, int limit);
 
 // A change refused for good (by the server, or here before sending): out of the queue, into the rejected list a
-// person reviews (`tongdang sync status`), audited as sync.rejected. A refused conflict resolution reopens its
-// conflict here, as it still is on the server.
-void keep_rejected(WriteContext& w, const WireChange& change, const std::string& reason);
+// person reviews (`tongdang sync status`), audited as sync.rejected. The reason is kept as code and arguments
+// (Message::to_json) and rendered when it is shown, in the reader's language (shown_reason). A refused conflict
+// resolution reopens its conflict here, as it still is on the server.
+void keep_rejected(WriteContext& w, const WireChange& change, const Message& reason);
+
+// A kept rejection's reason in the reader's language: a message (keep_rejected) rendered from the wire catalogue,
+// or the text itself for a row kept before reasons were messages.
+std::string shown_reason(const std::string& stored);
 
 // The station's audit rows the county is told of (protocol.h kReportedReads) in (after_seq, upto_seq], oldest
 // first, at most `limit`: what the server needs to attribute and scope them, and each row's hash (its link in this

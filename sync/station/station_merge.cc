@@ -5,6 +5,7 @@
 
 #include "core/store/events.h"
 #include "core/store/profile.h"
+#include "core/store/profile_edit.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/protocol.h"
 
@@ -61,7 +62,7 @@ void take_server_state(Station& station, std::string_view entity, std::string_vi
       }
     }
     bool pending = any_pending && unsent_edit(db, entity, id, field);
-    switch (merge_pulled_field(local_version(db, entity, id, field), version, pending)) {
+    switch (merge_pulled_field(field_version(db, entity, id, field), version, pending)) {
       case PulledField::Apply: {
         to_write[field] = value;
         set_local_version(db, entity, id, field, version);
@@ -123,11 +124,6 @@ void save_duplicate(db::Database& db, const json& record) {
 
 }  // namespace
 
-std::int64_t local_version(db::Database& db, std::string_view entity, std::string_view id, std::string_view field) {
-  auto query = db.cached("SELECT version FROM field_versions WHERE entity = ?1 AND entity_id = ?2 AND field = ?3");
-  query->bind_all(entity, id, field);
-  return query->step() ? query->get_int(0) : 0;
-}
 
 bool row_exists(db::Database& db, std::string_view entity, std::string_view id) {
   auto query = entity == "child" ? db.cached("SELECT 1 FROM children WHERE id = ?1")

@@ -18,8 +18,6 @@
 
 namespace tongdang::sync {
 
-// The server version last seen of one field (0: never synced).
-std::int64_t local_version(db::Database& db, std::string_view entity, std::string_view id, std::string_view field);
 // Whether the station holds the child or relative `id`.
 bool row_exists(db::Database& db, std::string_view entity, std::string_view id);
 

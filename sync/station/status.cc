@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "sync/station/outbox.h"
 #include "sync/station/sync_meta.h"
 
 namespace tongdang::sync {
@@ -32,7 +33,7 @@ SyncStatusReport sync_status(Station& station) {
   while (rejected.step())
     report.rejected.push_back({{"change_id", rejected.get_text(0)}, {"entity", rejected.get_text(1)},
                                {"entity_id", rejected.get_text(2)}, {"op", rejected.get_text(3)},
-                               {"reason", rejected.get_text(4)}, {"rejected_at", rejected.get_text(5)},
+                               {"reason", shown_reason(rejected.get_text(4))}, {"rejected_at", rejected.get_text(5)},
                                {"actor", rejected.get_text(6)}});
   report.clock_ahead_ms = std::stoll(station.meta(meta::kClockAhead).value_or("0"));
   return report;

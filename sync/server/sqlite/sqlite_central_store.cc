@@ -743,7 +743,8 @@ class SqliteCentralStore final : public CentralStore {
       h.station_id = stations->get_text(0);
       h.township = stations->get_text(1);
       const Township* township = Divisions::bundled().township(h.township);
-      h.name = (township ? township->name : h.township) + i18n::tr("未保站", " station");
+      // The name is shown as is by the report this feeds: rendered here, for the reader who asked (the CLI).
+      h.name = (township ? township->name : h.township) + i18n::edge::tr("未保站", " station");
       last_sync->bind(1, h.station_id);
       if (last_sync->step()) h.last_sync = last_sync->get_optional_text(0);
       last_sync->reset();

@@ -1,0 +1,127 @@
+// Ledger export (ledger.h): the children in the acting user's scope as CSV (for Excel) or JSON, audited.
+#include "core/ledger/ledger.h"
+
+#include <algorithm>
+
+#include "core/base/i18n.h"
+#include "core/model/labels.h"
+#include "core/store/profile.h"
+#include "core/workflow/children.h"
+
+namespace tongdang {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+}  // namespace
+
+namespace {
+
+// A value as an Excel user reads it: labels in the current language for vocabularies and yes/no.
+std::string cell_text(const FieldSpec* spec, const json& value) {
+  if (value.is_null()) return "";
+  if (value.is_boolean()) return i18n::label(value.get<bool>() ? "yes" : "no");
+  if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
+  if (!value.is_string()) return value.dump();
+  const std::string text = value;
+  if (spec && spec->kind == FieldKind::Choice && i18n::language() == i18n::Lang::Zh) return i18n::label(text);
+  return text;
+}
+
+std::string header_text(const LedgerColumn& column) {
+  return i18n::language() == i18n::Lang::Zh ? std::string(column.chinese.front()) : std::string(column.name);
+}
+
+}  // namespace
+
+Result<ExportResult> export_children(Station& station, const ExportOptions& options) {
+  ChildFilter filter;
+  filter.include_closed = options.include_closed;
+  auto children = list_children(station, filter, options.full_id);
+  if (!children) return children.status();
+  ExportResult result;
+  result.children = static_cast<int>(children->size());
+  const bool zh = i18n::language() == i18n::Lang::Zh;
+
+  if (options.format == ExportFormat::Json) {
+    result.content = json(children.value()).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  } else {
+    // Column order: the file's id, the ledger columns, then the export-only state.
+    std::vector<const LedgerColumn*> columns;
+    columns.push_back(find_ledger_column("id"));
+    for (const auto& column : ledger_columns())
+      if (std::find(kExportOnlyColumns.begin(), kExportOnlyColumns.end(), column.name) == kExportOnlyColumns.end()) columns.push_back(&column);
+    for (std::string_view name : {"status", "colour", "other_relatives"}) columns.push_back(find_ledger_column(name));
+
+    std::string out(kUtf8Bom);  // Excel opens UTF-8 CSV correctly only with a BOM
+    for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_cell(header_text(*columns[i]));
+    out += "\r\n";
+    for (const auto& child : children.value()) {
+      // The family by role: the first father, the first mother, the guardian; everyone else in one cell.
+      const json* by_prefix[3] = {nullptr, nullptr, nullptr};
+      std::string others;
+      for (const auto& relative : child["relatives"]) {
+        const std::string relation = relative.value("relation", "");
+        const bool guardian = relative.value("is_guardian", false);
+        if (relation == "father" && !by_prefix[0]) by_prefix[0] = &relative;
+        else if (relation == "mother" && !by_prefix[1]) by_prefix[1] = &relative;
+        else if (guardian && !by_prefix[2]) by_prefix[2] = &relative;
+        else
+          others += (others.empty() ? "" : (zh ? "；" : "; ")) +
+                    cell_text(find_field(relative_fields(), "relation"), relative["relation"]) +
+                    " " + relative.value("name", "") + " (" +
+                    cell_text(find_field(relative_fields(), "status"), relative["status"]) + ")";
+        // A parent who is also the guardian fills the guardian columns too.
+        if (guardian && !by_prefix[2] && (relation == "father" || relation == "mother")) by_prefix[2] = &relative;
+      }
+      std::vector<std::string> cells;
+      for (const LedgerColumn* column : columns) {
+        const std::string name(column->name);
+        std::string text;
+        if (name == "categories") {
+          for (const auto& category : child["categories"])
+            text += (text.empty() ? "" : (zh ? "、" : ";")) +
+                    (zh ? i18n::label(category.get<std::string>()) : category.get<std::string>());
+        } else if (name == "colour") {
+          text = child["colour"].is_null() ? "" : (zh ? i18n::label(child["colour"].get<std::string>())
+                                                      : child["colour"].get<std::string>());
+        } else if (name == "status") {
+          text = zh ? i18n::label(child.value("status", "open")) : child.value("status", "open");
+        } else if (name == "other_relatives") {
+          text = others;
+        } else if (name == "id") {
+          text = child["id"];
+        } else if (auto prefix = std::find_if(kRelativePrefixes.begin(), kRelativePrefixes.end(),
+                                              [&](std::string_view p) { return name.rfind(p, 0) == 0; });
+                   prefix != kRelativePrefixes.end()) {
+          const json* relative = by_prefix[prefix - kRelativePrefixes.begin()];
+          std::string field = name.substr(prefix->size());
+          if (relative && relative->contains(field))
+            text = cell_text(find_field(relative_fields(), field), (*relative)[field]);
+        } else if (child.contains(name)) {
+          text = cell_text(find_field(child_fields(), name), child[name]);
+        }
+        cells.push_back(csv_cell(text));
+      }
+      for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
+      out += "\r\n";
+    }
+    result.content = std::move(out);
+  }
+
+  Status audited = station.write([&](WriteContext& w) {
+    w.audit("ledger.export", "station", station.station_id(), json(),
+            json{{"format", options.format == ExportFormat::Csv ? "csv" : "json"},
+                 {"children", result.children},
+                 {"full_id", options.full_id},
+                 {"include_closed", options.include_closed}});
+    return Status::ok();
+  });
+  if (!audited) return audited;
+  return result;
+}
+
+}  // namespace tongdang

@@ -1,0 +1,20 @@
+// The display labels of the domain's machine keys — a field, a colour, a category, a role, a status … — in
+// Chinese and English. They belong to the model (the vocabularies are its own); core/base's messages know nothing
+// of them.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/base/i18n.h"
+
+namespace tongdang::i18n {
+
+// The label of `key` in the reader's language (i18n::language()); the key itself if none is known. For output
+// rendered at the edge: a table, a CSV header.
+std::string label(std::string_view key);
+// The label in both languages, as a message argument: trf("… {} …", "… {} …", term(key)) keeps each language's
+// label until the message is shown.
+Message term(std::string_view key);
+
+}  // namespace tongdang::i18n
