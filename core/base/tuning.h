@@ -135,7 +135,7 @@ inline constexpr std::size_t kAuditReportTextMax = 256;
 // Rows shown by `tongdang audit list` and `tongdang-server audit list` unless --limit says otherwise.
 inline constexpr int kAuditListDefault = 50;
 
-// ID numbers in lists and exports: how many leading and trailing characters stay visible (domain §8).
+// ID numbers in lists and exports: how many leading and trailing characters stay visible (docs/domain.md "ID numbers").
 inline constexpr int kIdMaskKeepHead = 6;
 inline constexpr int kIdMaskKeepTail = 4;
 
@@ -158,7 +158,7 @@ inline constexpr int kImportCacheKiB = 64 * 1024;
 
 }  // namespace tongdang::tuning
 
-// ---- workflow (issue 3) ----
+// ---- workflow (docs/workflow.md) ----
 namespace tongdang::tuning {
 
 // `tongdang due` lists, for every child, the items falling due within this many days of the as-of date (and all
