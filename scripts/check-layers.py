@@ -47,11 +47,13 @@ def layer_of(path):
 
 def main(root):
     wrong = []
+    scanned = 0
     for top in ('core', 'sync', 'cli'):
         for folder, _, names in os.walk(os.path.join(root, top)):
             for name in names:
                 if not name.endswith(('.h', '.cc', '.cc.in')):
                     continue
+                scanned += 1
                 path = os.path.relpath(os.path.join(folder, name), root)
                 own = layer_of(path)
                 if own is None:
@@ -64,11 +66,31 @@ def main(root):
                         wrong.append(f'{path}: includes "{target}", which is in no layer')
                     elif to != own and to not in ALLOWED[own]:
                         wrong.append(f'{path} ({own}) includes "{target}" ({to})')
+    if scanned < 50:
+        wrong.append(f'only {scanned} source files under {root}: not the source tree')
     for line in wrong:
         print(line)
     print(f'{len(wrong)} include(s) against the layers' if wrong else 'layers: every include goes downwards')
     return 1 if wrong else 0
 
 
+def self_test():
+    """The check itself can fail: a copy of the tree with one upward include must be refused."""
+    import shutil
+    import tempfile
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+    with tempfile.TemporaryDirectory() as scratch:
+        for top in ('core', 'sync', 'cli'):
+            shutil.copytree(os.path.join(here, top), os.path.join(scratch, top))
+        if main(scratch) != 0:
+            return 1
+        with open(os.path.join(scratch, 'core', 'base', 'date.cc'), 'a', encoding='utf-8') as out:
+            out.write('\n#include "core/report/report.h"\n')
+        print('-- with core/base/date.cc including core/report/report.h:')
+        return 0 if main(scratch) == 1 else 1
+
+
 if __name__ == '__main__':
+    if sys.argv[1:] == ['--self-test']:
+        sys.exit(self_test())
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..')))
