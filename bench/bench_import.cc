@@ -19,7 +19,7 @@
 
 namespace {
 
-constexpr double kTargetSeconds = 0.3;  // for 2,000 rows (issue 2)
+constexpr double kTargetSeconds = 0.3;  // for 2,000 rows (docs/benchmarks.md)
 constexpr int kTargetRows = 2000;
 
 // CPU time of this process: on a shared machine wall time also measures the neighbours.

@@ -1,4 +1,4 @@
-// Coverage-report benchmark (issue 5): builds a county of 50,000 children and a province-sized store of 600,000
+// Coverage-report benchmark (docs/reports.md): builds a county of 50,000 children and a province-sized store of 600,000
 // children, each with a year of events (fixtures/gen: report_workload.h), rebuilds the projections over them, then
 // times the report itself — the county's, and on the province store one county's and the whole province's — and
 // the cost a single change pays to keep the report rows current. Figures: docs/benchmarks.md "Reports".

@@ -17,7 +17,7 @@ using namespace tongdang;
 
 namespace {
 
-// A valid synthetic GB 11643 number for county 320324 (domain §8: weights and check characters).
+// A valid synthetic GB 11643 number for county 320324 (docs/domain.md "ID numbers": weights and check characters).
 std::string id_number(int serial) {
   const int year = 2010 + serial % 8, month = 1 + serial % 12, day = 1 + serial % 28;
   std::string body = fmt::format("320324{:04}{:02}{:02}{:03}", year, month, day, serial % 1000);

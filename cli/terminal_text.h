@@ -1,8 +1,8 @@
 // What the command-line programs print passes through one filter: a name or note read from a database (an older
 // program's, or one written with SQL, may hold ESC, NUL or other control characters that check_text now refuses)
-// can never move the cursor, recolour or retitle the terminal, or hide text (issue 9, finding 10). Installed on
-// std::cout and std::cerr by each program's main(); text goes through terminal_safe() (text_limits.h) a line at
-// a time, so a UTF-8 sequence is never split. Output written to a file with --out is not filtered.
+// can never move the cursor, recolour or retitle the terminal, or hide text (docs/security.md, finding 10). Installed
+// on std::cout and std::cerr by each program's main(); text goes through terminal_safe() (text_limits.h) a line at a
+// time, so a UTF-8 sequence is never split. Output written to a file with --out is not filtered.
 #pragma once
 
 #include <cstring>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Slow and idle clients against a running `tongdang-server serve --insecure` on loopback, and how long a
-station's hello takes meanwhile (issue 9, finding 4). Not a test: the measurement behind docs/design.md
+station's hello takes meanwhile (docs/security.md, finding 4). Not a test: the measurement behind docs/design.md
 "HTTP listener". The test is tests/cli/cli_listener_test.cc.
 
     scripts/slow-clients.py PORT TOKEN [--slow 50] [--idle 200] [--seconds 20]

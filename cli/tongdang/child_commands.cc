@@ -89,14 +89,8 @@ void print_child_card(const json& child) {
   }
 }
 
-}  // namespace
-
-void register_child_commands(CLI::App& app, Context& context) {
-  auto* child = app.add_subcommand("child", "child files (儿童档案)");
-  child->require_subcommand(1);
-
-  // child add
-  auto* add = child->add_subcommand("add", "register a child (登记儿童)");
+void add_child_add(CLI::App& child, Context& context) {
+  auto* add = child.add_subcommand("add", "register a child (登记儿童)");
   auto new_child = std::make_shared<NewChild>();
   add_field_options(add, child_fields(), /*entry=*/true, new_child->fields);
   add->add_option("--category", new_child->categories, "category, repeatable: ORPHAN FUC DISABLED_SEVERE ILL_SERIOUS "
@@ -113,9 +107,10 @@ void register_child_commands(CLI::App& app, Context& context) {
     else
       std::cout << added.id << "\n";
   });
+}
 
-  // child show
-  auto* show = child->add_subcommand("show", "show one child's file (查看档案)");
+void add_child_show(CLI::App& child, Context& context) {
+  auto* show = child.add_subcommand("show", "show one child's file (查看档案)");
   auto show_ref = std::make_shared<std::string>();
   auto show_full = std::make_shared<bool>(false);
   show->add_option("child", *show_ref, "UUID, a unique prefix of it, the ID number or temporary key")->required();
@@ -126,9 +121,22 @@ void register_child_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json(view);
     else print_child_card(view);
   });
+}
 
-  // child list
-  auto* list = child->add_subcommand("list", "list children (儿童名单)");
+void print_child_list(const std::vector<json>& rows) {
+  std::vector<std::vector<std::string>> table;
+  for (const auto& c : rows)
+    table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
+                     std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
+                     categories_text(c["categories"]), colour_text(c["colour"])});
+  print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
+                          label("village"), label("categories"), label("colour")},
+              table);
+  std::cout << i18n::trf("共 {} 名儿童\n", "{} children\n", rows.size());
+}
+
+void add_child_list(CLI::App& child, Context& context) {
+  auto* list = child.add_subcommand("list", "list children (儿童名单)");
   auto filter = std::make_shared<ChildFilter>();
   auto list_village = std::make_shared<std::string>();
   auto list_category = std::make_shared<std::string>();
@@ -147,23 +155,13 @@ void register_child_commands(CLI::App& app, Context& context) {
       filter->category = *category;
     }
     auto rows = context.take(list_children(station, *filter, *list_full));
-    if (context.json) {
-      context.print_json(json(rows));
-      return;
-    }
-    std::vector<std::vector<std::string>> table;
-    for (const auto& c : rows)
-      table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
-                       std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
-                       categories_text(c["categories"]), colour_text(c["colour"])});
-    print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
-                            label("village"), label("categories"), label("colour")},
-                table);
-    std::cout << i18n::trf("共 {} 名儿童\n", "{} children\n", rows.size());
+    if (context.json) context.print_json(json(rows));
+    else print_child_list(rows);
   });
+}
 
-  // child edit
-  auto* edit = child->add_subcommand("edit", "change profile fields (修改档案)");
+void add_child_edit(CLI::App& child, Context& context) {
+  auto* edit = child.add_subcommand("edit", "change profile fields (修改档案)");
   auto edit_ref = std::make_shared<std::string>();
   auto edit_sets = std::make_shared<std::vector<std::string>>();
   auto edit_fields = std::make_shared<std::map<std::string, std::string>>();
@@ -178,9 +176,10 @@ void register_child_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json({{"id", context.take(resolve_child(station, *edit_ref))}, {"changed", sets}});
     else std::cout << tr("已保存\n", "saved\n");
   });
+}
 
-  // child close
-  auto* close = child->add_subcommand("close", "close a file with a reason (结案)");
+void add_child_close(CLI::App& child, Context& context) {
+  auto* close = child.add_subcommand("close", "close a file with a reason (结案)");
   auto close_ref = std::make_shared<std::string>();
   auto close_reason = std::make_shared<std::string>();
   close->add_option("child", *close_ref, "the child")->required();
@@ -191,38 +190,35 @@ void register_child_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json({{"id", context.take(resolve_child(station, *close_ref))}, {"status", "closed"}});
     else std::cout << tr("已结案\n", "file closed\n");
   });
+}
 
-  // child category add|end
-  auto* category = child->add_subcommand("category", "category memberships (类别)");
-  category->require_subcommand(1);
-  for (bool adding : {true, false}) {
-    auto* sub = category->add_subcommand(adding ? "add" : "end", adding ? "add a category from a date" : "end a category on a date");
-    auto ref = std::make_shared<std::string>();
-    auto name = std::make_shared<std::string>();
-    auto date = std::make_shared<std::string>();
-    auto reason = std::make_shared<std::string>();
-    sub->add_option("child", *ref, "the child")->required();
-    sub->add_option("--category", *name, "the category")->required();
-    sub->add_option(adding ? "--from" : "--to", *date, "date (default today)");
-    sub->add_option("--reason", *reason, adding ? "why (optional)" : "why it ends")->required(!adding);
-    sub->callback([&context, ref, name, date, reason, adding] {
-      Station& station = context.open();
-      std::optional<Date> on;
-      if (!date->empty()) {
-        on = Date::parse(*date);
-        if (!on) context.check(Status::invalid(adding ? "from" : "to", tr("不是有效日期（YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)")));
-      }
-      context.check(adding ? add_membership(station, *ref, *name, on, *reason)
-                           : end_membership(station, *ref, *name, on, *reason));
-      if (context.json) context.print_json({{"id", context.take(resolve_child(station, *ref))}, {"category", *name}});
-      else std::cout << tr("已保存\n", "saved\n");
-    });
-  }
+// child category add, child category end.
+void add_category_change(CLI::App& category, Context& context, bool adding) {
+  auto* sub = category.add_subcommand(adding ? "add" : "end", adding ? "add a category from a date" : "end a category on a date");
+  auto ref = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>();
+  auto date = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  sub->add_option("child", *ref, "the child")->required();
+  sub->add_option("--category", *name, "the category")->required();
+  sub->add_option(adding ? "--from" : "--to", *date, "date (default today)");
+  sub->add_option("--reason", *reason, adding ? "why (optional)" : "why it ends")->required(!adding);
+  sub->callback([&context, ref, name, date, reason, adding] {
+    Station& station = context.open();
+    std::optional<Date> on;
+    if (!date->empty()) {
+      on = Date::parse(*date);
+      if (!on) context.check(Status::invalid(adding ? "from" : "to", tr("不是有效日期（YYYY-MM-DD）", "not a valid date (YYYY-MM-DD)")));
+    }
+    context.check(adding ? add_membership(station, *ref, *name, on, *reason)
+                         : end_membership(station, *ref, *name, on, *reason));
+    if (context.json) context.print_json({{"id", context.take(resolve_child(station, *ref))}, {"category", *name}});
+    else std::cout << tr("已保存\n", "saved\n");
+  });
+}
 
-  // relative add|edit
-  auto* relative = app.add_subcommand("relative", "the family and the entrusted guardian (家庭成员与监护人)");
-  relative->require_subcommand(1);
-  auto* radd = relative->add_subcommand("add", "add a parent, grandparent, relative or the entrusted guardian");
+void add_relative_add(CLI::App& relative, Context& context) {
+  auto* radd = relative.add_subcommand("add", "add a parent, grandparent, relative or the entrusted guardian");
   auto radd_ref = std::make_shared<std::string>();
   auto radd_fields = std::make_shared<std::map<std::string, std::string>>();
   radd->add_option("child", *radd_ref, "the child")->required();
@@ -233,7 +229,10 @@ void register_child_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json({{"id", id}});
     else std::cout << id << "\n";
   });
-  auto* redit = relative->add_subcommand("edit", "change a relative's fields");
+}
+
+void add_relative_edit(CLI::App& relative, Context& context) {
+  auto* redit = relative.add_subcommand("edit", "change a relative's fields");
   auto redit_ref = std::make_shared<std::string>();
   auto redit_sets = std::make_shared<std::vector<std::string>>();
   auto redit_fields = std::make_shared<std::map<std::string, std::string>>();
@@ -248,6 +247,26 @@ void register_child_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json({{"id", *redit_ref}, {"changed", sets}});
     else std::cout << tr("已保存\n", "saved\n");
   });
+}
+
+}  // namespace
+
+void register_child_commands(CLI::App& app, Context& context) {
+  auto* child = app.add_subcommand("child", "child files (儿童档案)");
+  child->require_subcommand(1);
+  add_child_add(*child, context);
+  add_child_show(*child, context);
+  add_child_list(*child, context);
+  add_child_edit(*child, context);
+  add_child_close(*child, context);
+  auto* category = child->add_subcommand("category", "category memberships (类别)");
+  category->require_subcommand(1);
+  for (bool adding : {true, false}) add_category_change(*category, context, adding);
+
+  auto* relative = app.add_subcommand("relative", "the family and the entrusted guardian (家庭成员与监护人)");
+  relative->require_subcommand(1);
+  add_relative_add(*relative, context);
+  add_relative_edit(*relative, context);
 }
 
 }  // namespace tongdang::cli

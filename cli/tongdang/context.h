@@ -61,7 +61,7 @@ std::map<std::string, std::string> parse_assignments(const std::vector<std::stri
 void register_station_commands(CLI::App& app, Context& context);   // init, user
 void register_child_commands(CLI::App& app, Context& context);     // child, relative
 void register_ledger_commands(CLI::App& app, Context& context);    // import, export
-void register_workflow_commands(CLI::App& app, Context& context);  // lead, screen, assess, colour, visit, due, care, policy
+void register_workflow_commands(CLI::App& app, Context& context);  // policy … case-worker (workflow_commands.h)
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts
 void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify

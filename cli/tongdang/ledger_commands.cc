@@ -79,9 +79,7 @@ void print_report(const LedgerReport& report, const std::string& path) {
                      report.relatives, report.rows);
 }
 
-}  // namespace
-
-void register_ledger_commands(CLI::App& app, Context& context) {
+void add_import(CLI::App& app, Context& context) {
   auto* import = app.add_subcommand("import", "import a ledger (台账) CSV: every row checked first, all or nothing");
   auto ledger_path = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
@@ -100,7 +98,9 @@ void register_ledger_commands(CLI::App& app, Context& context) {
       context.check(Status::invalid("file", trf("{} 处问题，未导入", "{} problems; nothing imported",
                                                 report.problems.size())));
   });
+}
 
+void add_export(CLI::App& app, Context& context) {
   auto* exporter = app.add_subcommand("export", "export the children in your scope (CSV for Excel, or JSON)");
   auto format = std::make_shared<std::string>("csv");
   auto full_id = std::make_shared<bool>(false);
@@ -130,6 +130,13 @@ void register_ledger_commands(CLI::App& app, Context& context) {
     else
       std::cout << trf("已导出 {} 名儿童到 {}\n", "exported {} children to {}\n", result.children, *out_path);
   });
+}
+
+}  // namespace
+
+void register_ledger_commands(CLI::App& app, Context& context) {
+  add_import(app, context);
+  add_export(app, context);
 }
 
 }  // namespace tongdang::cli

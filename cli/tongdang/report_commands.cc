@@ -33,13 +33,8 @@ void write_report_output(const std::string& text, const std::string& path) {
   if (!out.flush()) throw CommandFailed{Status::internal(trf("写入 {} 失败", "writing {} failed", path))};
 }
 
-}  // namespace
-
-void register_report_commands(CLI::App& app, Context& context) {
-  auto* report = app.add_subcommand("report", "coverage reports (覆盖情况报表)");
-  report->require_subcommand(1);
-
-  auto* coverage = report->add_subcommand("coverage", "the township's coverage report, per village (乡镇覆盖情况)");
+void add_report_coverage(CLI::App& report, Context& context) {
+  auto* coverage = report.add_subcommand("coverage", "the township's coverage report, per village (乡镇覆盖情况)");
   auto as_of = std::make_shared<std::string>();
   auto from = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
@@ -73,16 +68,20 @@ void register_report_commands(CLI::App& app, Context& context) {
     if (!out->empty() && !context.json)
       std::cerr << trf("报表已写入 {}\n", "report written to {}\n", *out);
   });
+}
 
-  auto* rebuild = report->add_subcommand("rebuild", "recompute every report row from the records (检查用)");
+void add_report_rebuild(CLI::App& report, Context& context) {
+  auto* rebuild = report.add_subcommand("rebuild", "recompute every report row from the records (检查用)");
   rebuild->callback([&context] {
     Station& station = context.open();
     int children = report::rebuild(station.db());
     if (context.json) context.print_json({{"children", children}});
     else std::cout << trf("已重建 {} 名儿童的报表数据\n", "rebuilt the report rows of {} children\n", children);
   });
+}
 
-  auto* verify = report->add_subcommand(
+void add_report_check(CLI::App& report, Context& context) {
+  auto* verify = report.add_subcommand(
       "check", "check that the maintained report rows equal a rebuild, changing nothing (核对报表数据)");
   verify->callback([&context] {
     Station& station = context.open();
@@ -96,6 +95,16 @@ void register_report_commands(CLI::App& app, Context& context) {
     }
     if (!checked.consistent()) context.check(report::verification_status(checked));
   });
+}
+
+}  // namespace
+
+void register_report_commands(CLI::App& app, Context& context) {
+  auto* report = app.add_subcommand("report", "coverage reports (覆盖情况报表)");
+  report->require_subcommand(1);
+  add_report_coverage(*report, context);
+  add_report_rebuild(*report, context);
+  add_report_check(*report, context);
 }
 
 }  // namespace tongdang::cli

@@ -21,9 +21,7 @@ Role role_named(const std::string& text) {
   return *role;
 }
 
-}  // namespace
-
-void register_station_commands(CLI::App& app, Context& context) {
+void add_init(CLI::App& app, Context& context) {
   auto* init = app.add_subcommand("init", "create a station database (站点初始化)");
   auto init_options = std::make_shared<Station::InitOptions>();
   auto init_role = std::make_shared<std::string>("supervisor");
@@ -56,10 +54,10 @@ void register_station_commands(CLI::App& app, Context& context) {
                              init_options->user, label(to_string(init_options->role)));
     }
   });
+}
 
-  auto* user = app.add_subcommand("user", "station users (用户)");
-  user->require_subcommand(1);
-  auto* add = user->add_subcommand("add", "add a user (supervisor or county only)");
+void add_user_add(CLI::App& user, Context& context) {
+  auto* add = user.add_subcommand("add", "add a user (supervisor or county only)");
   auto new_user = std::make_shared<User>();
   auto new_role = std::make_shared<std::string>();
   auto new_villages = std::make_shared<std::string>();
@@ -77,8 +75,10 @@ void register_station_commands(CLI::App& app, Context& context) {
       std::cout << i18n::trf("已添加用户 {}（{}）\n", "added user {} ({})\n", new_user->name,
                              label(to_string(new_user->role)));
   });
+}
 
-  auto* list = user->add_subcommand("list", "list users");
+void add_user_list(CLI::App& user, Context& context) {
+  auto* list = user.add_subcommand("list", "list users");
   list->callback([&context] {
     Station& station = context.open();
     auto users = station.users();
@@ -96,6 +96,16 @@ void register_station_commands(CLI::App& app, Context& context) {
     }
     print_table(std::cout, {label("name"), label("role"), label("villages")}, rows);
   });
+}
+
+}  // namespace
+
+void register_station_commands(CLI::App& app, Context& context) {
+  add_init(app, context);
+  auto* user = app.add_subcommand("user", "station users (用户)");
+  user->require_subcommand(1);
+  add_user_add(*user, context);
+  add_user_list(*user, context);
 }
 
 }  // namespace tongdang::cli

@@ -134,17 +134,9 @@ void print_conflicts(Context& context, Station& station, bool all) {
   }
 }
 
-}  // namespace
-
-void register_sync_commands(CLI::App& app, Context& context) {
-  auto* sync = app.add_subcommand("sync", "sync with the county server (与县中心同步)");
-  auto server = std::make_shared<std::string>();
-  auto token = std::make_shared<std::string>();
-  auto ca_cert = std::make_shared<std::string>();
-  sync->add_option("--server", *server, "server URL, e.g. https://county.example:8443 (remembered)");
-  sync->add_option("--token", *token, "the token issued by the county (remembered)");
-  sync->add_option("--ca-cert", *ca_cert, "PEM certificate to trust (a county's self-signed certificate)");
-  auto* status = sync->add_subcommand("status", "outbox, last sync, open conflicts, rejected changes");
+// sync status: what waits, what was refused, when the station last synced.
+CLI::App* add_sync_status(CLI::App& sync, Context& context) {
+  auto* status = sync.add_subcommand("status", "outbox, last sync, open conflicts, rejected changes");
   status->callback([&context] {
     Station& station = context.open();
     auto report = sync::sync_status(station);
@@ -170,17 +162,27 @@ void register_sync_commands(CLI::App& app, Context& context) {
       print_table(std::cout, {tr("修改", "change"), tr("记录", "record"), label("user"), label("reason")}, rows);
     }
   });
-  sync->callback([&context, sync, status, server, token, ca_cert] {
+  return status;
+}
+
+// sync [status]: without `status`, runs a sync.
+void add_sync(CLI::App& app, Context& context) {
+  auto* sync = app.add_subcommand("sync", "sync with the county server (与县中心同步)");
+  auto server = std::make_shared<std::string>();
+  auto token = std::make_shared<std::string>();
+  auto ca_cert = std::make_shared<std::string>();
+  sync->add_option("--server", *server, "server URL, e.g. https://county.example:8443 (remembered)");
+  sync->add_option("--token", *token, "the token issued by the county (remembered)");
+  sync->add_option("--ca-cert", *ca_cert, "PEM certificate to trust (a county's self-signed certificate)");
+  auto* status = add_sync_status(*sync, context);
+  sync->callback([&context, status, server, token, ca_cert] {
     if (status->parsed()) return;
-    (void)sync;
     run_sync_command(context, *server, *token, *ca_cert);
   });
+}
 
-  auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for a supervisor (冲突)");
-  auto all = std::make_shared<bool>(false);
-  auto* list = conflicts->add_subcommand("list", "list open conflicts and duplicate candidates (default)");
-  list->add_flag("--all", *all, "include resolved conflicts");
-  auto* resolve = conflicts->add_subcommand("resolve", "resolve a conflict (supervisor or county)");
+CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
+  auto* resolve = conflicts.add_subcommand("resolve", "resolve a conflict (supervisor or county)");
   auto id = std::make_shared<std::string>();
   auto keep = std::make_shared<std::string>();
   resolve->add_option("id", *id, "conflict id (or its first 8 characters)")->required();
@@ -191,11 +193,23 @@ void register_sync_commands(CLI::App& app, Context& context) {
     if (context.json) context.print_json({{"resolved", *id}});
     else std::cout << trf("已处理冲突 {}；下次同步时上传\n", "resolved conflict {}; it is sent with the next sync\n", *id);
   });
+  return resolve;
+}
+
+// conflicts [list|resolve]: without a subcommand, lists.
+void add_conflicts(CLI::App& app, Context& context) {
+  auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for a supervisor (冲突)");
+  auto all = std::make_shared<bool>(false);
+  auto* list = conflicts->add_subcommand("list", "list open conflicts and duplicate candidates (default)");
+  list->add_flag("--all", *all, "include resolved conflicts");
+  auto* resolve = add_conflicts_resolve(*conflicts, context);
   conflicts->callback([&context, resolve, all] {
     if (resolve->parsed()) return;
     print_conflicts(context, context.open(), *all);
   });
+}
 
+void add_duplicates(CLI::App& app, Context& context) {
   auto* duplicates = app.add_subcommand("duplicates", "duplicate candidates: one ID number, two files (疑似重复)");
   duplicates->callback([&context] {
     Station& station = context.open();
@@ -213,6 +227,14 @@ void register_sync_commands(CLI::App& app, Context& context) {
       std::cout << "\n";
     }
   });
+}
+
+}  // namespace
+
+void register_sync_commands(CLI::App& app, Context& context) {
+  add_sync(app, context);
+  add_conflicts(app, context);
+  add_duplicates(app, context);
 }
 
 }  // namespace tongdang::cli

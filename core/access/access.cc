@@ -9,7 +9,7 @@ namespace tongdang::access {
 
 namespace {
 
-// Authority in order (docs/user-guide.md, "Roles"): a viewer writes nothing; a director works in own villages; a
+// Authority in order (docs/domain.md, "Roles"): a viewer writes nothing; a director works in own villages; a
 // supervisor in the township; the county as a supervisor in every township, and more.
 int rank(Role role) {
   switch (role) {

@@ -1,4 +1,4 @@
-// Who may do what, where: the roles table of docs/user-guide.md ("Roles") and the scope rules of
+// Who may do what, where: the roles table of docs/domain.md ("Roles") and docs/user-guide.md, and the scope rules of
 // docs/sync-protocol.md ("Security and scope"), as pure functions over model values. Every station command and the
 // server's merge ask here, so a rule about a role or a scope is written once: a station refuses what the server
 // would refuse, and neither holds its own copy of "supervisor or county".

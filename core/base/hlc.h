@@ -6,8 +6,8 @@
 //   "PPPPPPPPPPPPPPP-CCCCC"  15 zero-padded digits of physical milliseconds, '-', 5 digits of logical counter.
 // The text sorts in the same order as the value, so SQL can ORDER BY it.
 //
-// Invariants (issue 9, finding 8: a counter of 99999 once produced a stamp that did not parse, and the server's
-// clock fell back to zero):
+// Invariants (docs/security.md, finding 8: a counter of 99999 once produced a stamp that did not parse, and the
+// server's clock fell back to zero):
 //   - Hlc::parse accepts exactly that form — no sign, no spaces, no more or fewer digits — and nothing else, so
 //     a parsed stamp lies in [0, kMaxPhysicalMs] x [0, kMaxLogical].
 //   - hlc_tick and hlc_receive return only stamps in that range, whatever their arguments: the text of every stamp

@@ -1,8 +1,8 @@
-// Limits on stored text (issue 9, findings 7 and 10): how long each kind of text may be and which characters it
-// may hold. One check, check_text(), is used for every text a person types or a station pushes — profile fields
-// (through normalize_field, profile.h), event payloads (check_event_text, on the station in record_event and on
-// the server at the top of a pushed change), user names — so a value refused on the station is refused on the
-// server for the same reason, and the other way round.
+// Limits on stored text (docs/security.md, findings 7 and 10): how long each kind of text may be and which characters
+// it may hold. One check, check_text(), is used for every text a person types or a station pushes — profile fields
+// (through normalize_field, profile.h), event payloads (check_event_text, on the station in record_event and on the
+// server at the top of a pushed change), user names — so a value refused on the station is refused on the server for
+// the same reason, and the other way round.
 //
 // Why limits: a field with no bound lets one change outgrow a push page and stop a station's queue for ever
 // (finding 7). Why characters: control characters (ESC, NUL …) in a name are printed raw to terminals and

@@ -49,7 +49,7 @@ inline constexpr int kImportCacheKiB = 64 * 1024;
 
 // ---- ID numbers and the audit trail ----
 
-// ID numbers in lists and exports: how many leading and trailing characters stay visible (docs/user-guide.md: ID numbers are masked in lists and exports).
+// ID numbers in lists and exports: how many leading and trailing characters stay visible (docs/domain.md "ID numbers").
 inline constexpr int kIdMaskKeepHead = 6;
 // Trailing characters of an ID number left visible (see kIdMaskKeepHead).
 inline constexpr int kIdMaskKeepTail = 4;

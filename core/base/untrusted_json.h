@@ -1,7 +1,7 @@
 // JSON another machine sent: a station's request on the server, a server's answer or snapshot page on a station.
 // nlohmann's parser is iterative, but copying, comparing and dumping a tree recurse once per level, so a small
-// body nested 100,000 arrays deep overflowed the server's stack when its rejection was saved (issue 9, finding 2).
-// Every such text goes through parse_untrusted_json, which measures the nesting in one linear pass over the text
+// body nested 100,000 arrays deep overflowed the server's stack when its rejection was saved (docs/security.md, finding
+// 2). Every such text goes through parse_untrusted_json, which measures the nesting in one linear pass over the text
 // and refuses a document nested deeper than tuning::kMaxJsonDepth before any tree is built; everything recursive
 // downstream then runs at most that deep.
 #pragma once

@@ -16,7 +16,8 @@ CREATE TABLE users(
   created_by TEXT
 ) STRICT;
 
--- The mutable profile of a child (design §2: one register per field). Never deleted: closing is a status.
+-- The mutable profile of a child (docs/design.md "Records": one register per field). Never deleted: closing is a
+-- status.
 CREATE TABLE children(
   id                 TEXT PRIMARY KEY,           -- UUID made on the station that registered the child
   township           TEXT NOT NULL,              -- 9-digit township code (owner of the file)
@@ -56,7 +57,8 @@ CREATE INDEX children_temp_key ON children(temp_key) WHERE temp_key IS NOT NULL;
 CREATE INDEX children_village ON children(village);
 CREATE INDEX children_township ON children(township);
 
--- Parents, grandparents, other relatives and the entrusted guardian (domain §7). Mutable profile rows.
+-- Parents, grandparents, other relatives and the entrusted guardian (docs/domain.md "The child file"). Mutable profile
+-- rows.
 CREATE TABLE relatives(
   id          TEXT PRIMARY KEY,
   child_id    TEXT NOT NULL REFERENCES children(id),
@@ -77,8 +79,8 @@ CREATE TABLE relatives(
 ) STRICT;
 CREATE INDEX relatives_child ON relatives(child_id);
 
--- Every append-only event of a child's history (design §2): membership changes, closing, and every step of the
--- 3+4+N workflow. Keyed by a UUID made where it was recorded; a correction is a new event, never an update.
+-- Every append-only event of a child's history (docs/design.md "Records"): membership changes, closing, and every step
+-- of the 3+4+N workflow. Keyed by a UUID made where it was recorded; a correction is a new event, never an update.
 CREATE TABLE events(
   id          TEXT PRIMARY KEY,
   child_id    TEXT,                              -- NULL for a lead not yet tied to a child
@@ -100,7 +102,7 @@ CREATE INDEX events_lead ON events(lead_id, hlc, id) WHERE lead_id IS NOT NULL;
 CREATE INDEX events_kind ON events(kind, occurred_on);
 
 -- Category memberships, derived from membership.* events. to_date is the earlier of an explicit end and the
--- birthday at the category's age limit, so a membership ends on its own (domain §2).
+-- birthday at the category's age limit, so a membership ends on its own (docs/domain.md "Categories").
 CREATE TABLE memberships(
   id           TEXT PRIMARY KEY,                 -- the id of the membership.add event
   child_id     TEXT NOT NULL REFERENCES children(id),
@@ -128,7 +130,7 @@ CREATE TABLE audit(
 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 
--- Change capture (design §3): written in the same transaction as the domain row it describes.
+-- Change capture (docs/design.md "Change capture"): written in the same transaction as the domain row it describes.
 CREATE TABLE outbox(
   seq        INTEGER PRIMARY KEY AUTOINCREMENT,
   change_id  TEXT NOT NULL UNIQUE,

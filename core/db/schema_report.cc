@@ -19,11 +19,11 @@ CREATE TABLE report_child(
   colour_since      TEXT,
   case_worker_named INTEGER NOT NULL DEFAULT 0,
   last_home_visit   TEXT,                      -- last in-person home visit (only these reset the visit clock)
-  visit_interval    INTEGER,                   -- days, from the current colour (domain §5)
+  visit_interval    INTEGER,                   -- days, from the current colour (docs/domain.md "The schedule")
   next_visit_due    TEXT,
   last_assessment   TEXT,
   reassess_due      TEXT,
-  minimum_plan_met  INTEGER NOT NULL DEFAULT 0,-- domain §6 minimum plan for the current colour
+  minimum_plan_met  INTEGER NOT NULL DEFAULT 0,-- the minimum plan of the current colour (docs/domain.md)
   pending_review    INTEGER NOT NULL DEFAULT 0 -- open review items (a lowering that did not take effect …)
 ) STRICT, WITHOUT ROWID;
 -- Covering index for the report's per-unit GROUP BY over current state (no table lookups).
@@ -53,7 +53,7 @@ CREATE INDEX report_span_child ON report_span(child_id);
 -- Covering index for the report's GROUP BY: kind and a township range, then the day range; no table lookups.
 CREATE INDEX report_span_query ON report_span(kind, township, to_day, from_day, value, village, ref_day);
 
--- Care measures by their current area and status (domain §6), one row per measure.
+-- Care measures by their current area and status (docs/domain.md "The care catalogue"), one row per measure.
 CREATE TABLE report_measure(
   measure_id    TEXT PRIMARY KEY,
   child_id      TEXT NOT NULL,
@@ -67,7 +67,8 @@ CREATE TABLE report_measure(
 CREATE INDEX report_measure_child ON report_measure(child_id);
 CREATE INDEX report_measure_unit ON report_measure(township, village, area, status, registered_on, closed_on);
 
--- Screening steps of leads (domain §3): one row per step instance, open until done_on.
+-- Screening steps of leads (docs/domain.md "Screening: the three steps"): one row per step instance, open until
+-- done_on.
 CREATE TABLE report_step(
   lead_id    TEXT NOT NULL,
   step       TEXT NOT NULL,                   -- verification | review

@@ -8,7 +8,8 @@ namespace tongdang::schema {
 
 extern const std::string_view kSyncSchema;
 const std::string_view kSyncSchema = R"sql(
--- Finding the unsent local edits of one record (a pulled value must not overwrite them, design §3).
+-- Finding the unsent local edits of one record (a pulled value must not overwrite them, docs/design.md "Change
+-- capture").
 CREATE INDEX outbox_entity ON outbox(entity, entity_id);
 
 -- Server values of fields that still had an unsent local edit when they were pulled. They become visible when the
@@ -38,7 +39,8 @@ CREATE TABLE conflicts(
 ) STRICT;
 CREATE INDEX conflicts_status ON conflicts(status, opened_at);
 
--- The same ID number registered as two files (design §6): never merged automatically; a county user decides.
+-- The same ID number registered as two files (docs/design.md "Transfers, duplicates, deletion"): never merged
+-- automatically; a county user decides.
 CREATE TABLE duplicate_candidates(
   id        TEXT PRIMARY KEY,
   id_number TEXT NOT NULL,

@@ -7,8 +7,8 @@ namespace tongdang::schema {
 
 extern const std::string_view kWorkflowSchema;
 const std::string_view kWorkflowSchema = R"sql(
--- The derived state of each graded or screened child (design §2). Dates are YYYY-MM-DD; overdue is not stored:
--- it depends on the as-of date (schedule.h: days_overdue).
+-- The derived state of each graded or screened child (docs/design.md "Records"). Dates are YYYY-MM-DD; overdue is not
+-- stored: it depends on the as-of date (schedule.h: days_overdue).
 CREATE TABLE child_state(
   child_id                  TEXT PRIMARY KEY REFERENCES children(id),
   colour                    TEXT CHECK (colour IN ('red', 'yellow', 'blue', 'green')),  -- NULL until graded
@@ -49,7 +49,7 @@ CREATE TABLE colour_reviews(
 ) STRICT;
 CREATE INDEX colour_reviews_child ON colour_reviews(child_id);
 
--- Leads and their three screening steps (domain §3).
+-- Leads and their three screening steps (docs/domain.md "Screening: the three steps").
 CREATE TABLE leads(
   id              TEXT PRIMARY KEY,          -- the lead.add event id
   township        TEXT NOT NULL,
@@ -100,7 +100,7 @@ CREATE TABLE visits(
 ) STRICT;
 CREATE INDEX visits_child ON visits(child_id, visit_on);
 
--- Care measures (domain §6), folded from care.add and care.update events in (hlc, id) order.
+-- Care measures (docs/domain.md "The care catalogue"), folded from care.add and care.update events in (hlc, id) order.
 CREATE TABLE care_measures(
   id          TEXT PRIMARY KEY,              -- the care.add event id
   child_id    TEXT NOT NULL REFERENCES children(id),

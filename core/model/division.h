@@ -1,5 +1,5 @@
-// Administrative division codes (GB/T 2260 and the statistical 12-digit village code, domain brief §9), and the
-// bundled table of real Jiangsu county and township codes (fixtures/divisions/jiangsu.csv).
+// Administrative division codes (GB/T 2260 and the statistical 12-digit village code, docs/domain.md "Division codes"),
+// and the bundled table of real Jiangsu county and township codes (fixtures/divisions/jiangsu.csv).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Resident ID number (居民身份证号码), GB 11643, with the ISO 7064 MOD 11-2 check character (domain brief §8).
+// Resident ID number (居民身份证号码), GB 11643, with the ISO 7064 MOD 11-2 check character (docs/domain.md "ID numbers").
 #pragma once
 
 #include <string>
@@ -29,7 +29,7 @@ char id_number_check_character(std::string_view first17);
 // errors is "id_number".
 Result<IdNumber> parse_id_number(std::string_view text, Date today);
 
-// "320324********012X": first 6 and last 4 characters shown (domain §8), the rest masked.
+// "320324********012X": first 6 and last 4 characters shown (docs/domain.md "ID numbers"), the rest masked.
 std::string mask_id_number(std::string_view text);
 
 }  // namespace tongdang

@@ -70,7 +70,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"user", {"用户", "user"}},
         {"line", {"行", "line"}},
         {"column", {"列", "column"}},
-        // ---- workflow (issue 3) ----
+        // ---- workflow (docs/workflow.md) ----
         {"case_worker", {"个案负责人", "case worker"}},
         {"lead", {"线索", "lead"}},
         {"score", {"得分", "score"}},

@@ -1,4 +1,4 @@
-// The domain's vocabulary (domain brief §1–§7) as enums with one machine name each. The machine names are what
+// The domain's vocabulary (docs/domain.md) as enums with one machine name each. The machine names are what
 // the database, the wire protocol, --json output and CSV use; i18n::label() gives their Chinese and English text.
 #pragma once
 
@@ -12,10 +12,10 @@
 
 namespace tongdang {
 
-// Roles on a station and on the server (domain §1).
+// Roles on a station and on the server (docs/domain.md "Roles").
 enum class Role { Director, Supervisor, County, Viewer };
 
-// Child categories (domain §2). A child may hold several at once.
+// Child categories (docs/domain.md "Categories"). A child may hold several at once.
 enum class Category {
   Orphan,          // ORPHAN 孤儿
   Fuc,             // FUC 事实无人抚养儿童
@@ -28,16 +28,17 @@ enum class Category {
   Other,           // OTHER 其他
 };
 
-// Risk colours, ordered: a larger value is a higher risk (domain §4: red > yellow > blue > green).
+// Risk colours, ordered: a larger value is a higher risk (docs/domain.md "Colours and the lowering rule": red > yellow
+// > blue > green).
 enum class Colour { Green = 0, Blue = 1, Yellow = 2, Red = 3 };
 
 // Household registration (户籍) status; Unregistered children (无户籍) get a temporary key and a flag.
 enum class HukouStatus { Registered, Unregistered };
 
-// Relation of a relative to the child (domain §7).
+// Relation of a relative to the child (docs/domain.md "The child file").
 enum class Relation { Father, Mother, Grandfather, Grandmother, Grandparent, Sibling, Uncle, Aunt, Guardian, Other };
 
-// A parent's or relative's situation (domain §7, and set C of §2).
+// A parent's or relative's situation (docs/domain.md "The child file", and set C of "Categories").
 enum class RelativeStatus {
   Present,          // at home
   WorkingAway,      // working away (where, since)
@@ -85,7 +86,7 @@ std::vector<Category> all_categories();
 std::vector<Colour> all_colours_high_first();  // red, yellow, blue, green
 
 // The age limit of a category, in years: a membership ends on the birthday at which the child reaches it
-// (domain §2: LEFT_BEHIND and MIGRANT < 16, every other < 18).
+// (docs/domain.md "Categories": LEFT_BEHIND and MIGRANT < 16, every other < 18).
 int category_age_limit(Category category);
 
 }  // namespace tongdang

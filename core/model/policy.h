@@ -1,7 +1,8 @@
-// The county policy: every number of domain §3–§6 marked [default] (screening time limits, the instrument's
-// points, caps and cut-offs, the visit and reassessment schedule per colour, escalation delays, the minimum care
-// plan). One JSON document per county (fixtures/policy/default.json is the shipped default, compiled into the
-// program); a station stores the one it runs under in meta, and every assessment records the policy version.
+// The county policy: every number of docs/domain.md ("Screening: the three steps" to "The care catalogue") marked
+// [default] (screening time limits, the instrument's points, caps and cut-offs, the visit and reassessment schedule per
+// colour, escalation delays, the minimum care plan). One JSON document per county (fixtures/policy/default.json is the
+// shipped default, compiled into the program); a station stores the one it runs under in meta, and every assessment
+// records the policy version.
 //
 // A policy is all or nothing: a document with a missing or out-of-range value is refused, naming the key, so a
 // county never runs on half a policy.
@@ -22,7 +23,8 @@
 
 namespace tongdang {
 
-// Time limits of the three steps (domain §3). Days are calendar days unless named working days.
+// Time limits of the three steps (docs/domain.md "Screening: the three steps"). Days are calendar days unless named
+// working days.
 struct ScreeningPolicy {
   int verify_days = 0;                // step 2 due this many days after the lead (7)
   int verify_days_suspected_red = 0;  // … when a red trigger is suspected (1 = within 24 hours)
@@ -32,7 +34,7 @@ struct ScreeningPolicy {
   int confirm_days_red = 0;           // red: same day (0)
 };
 
-// The assessment instrument's points (domain §4).
+// The assessment instrument's points (docs/domain.md "The instrument").
 struct InstrumentPolicy {
   std::map<std::string, int, std::less<>> caps;     // G H B L
   int red_from = 0, yellow_from = 0, blue_from = 0;  // cut-offs on the total
@@ -45,7 +47,7 @@ struct InstrumentPolicy {
   int parent_contact_long_gap_over_months = 0, parent_contact_long_gap_points = 0;
 };
 
-// The follow-up schedule of one colour (domain §5). 0 for "none" where the domain has a dash.
+// The follow-up schedule of one colour (docs/domain.md "The schedule"). 0 for "none" where the domain has a dash.
 struct ColourSchedule {
   int first_response_days = 0;     // a home visit within this many days of the colour being set (0: none)
   int director_visit_days = 0;     // home visit interval
@@ -68,7 +70,7 @@ struct SchedulePolicy {
   const ColourSchedule& operator[](Colour c) const { return by_colour[static_cast<int>(c)]; }
 };
 
-// The minimum care plan of one colour (domain §6).
+// The minimum care plan of one colour (docs/domain.md "The care catalogue").
 struct CareMinimum {
   int measures = 0;                    // at least this many active measures
   std::vector<std::string> areas_any;  // … and at least one of these areas (empty: any)

@@ -1,7 +1,7 @@
-// The safety-first colour (design §5, domain §4): a child's current colour is a pure function of its
-// colour-setting events — assessments, raises, lowerings, review resolutions — taken in (hlc, id) order. The
-// station and the server run this same function over the same events, so they agree whatever order the events
-// arrived in.
+// The safety-first colour (docs/design.md "Safety-first colour", docs/domain.md "Colours and the lowering rule"): a
+// child's current colour is a pure function of its colour-setting events — assessments, raises, lowerings, review
+// resolutions — taken in (hlc, id) order. The station and the server run this same function over the same events, so
+// they agree whatever order the events arrived in.
 //
 // The rule: the first grading always applies; a raise (or an equal grading) always applies; a lowering applies
 // only if it supersedes the event currently setting the colour (its author saw the latest grading) and the

@@ -1,6 +1,6 @@
-// The assessment instrument of domain §4: hard red triggers R1–R5, points in four capped domains (G guardianship
-// and safety, H health and disability, B psycho-behavioural, L livelihood, school and contact), and the colour
-// from the total. Pure: the same answers and policy give the same result on a station and on the server.
+// The assessment instrument of docs/domain.md "The instrument": hard red triggers R1–R5, points in four capped domains
+// (G guardianship and safety, H health and disability, B psycho-behavioural, L livelihood, school and contact), and the
+// colour from the total. Pure: the same answers and policy give the same result on a station and on the server.
 #pragma once
 
 #include <optional>
@@ -15,7 +15,7 @@
 
 namespace tongdang {
 
-// The hard red triggers (domain §4).
+// The hard red triggers (docs/domain.md "The instrument").
 enum class RedTrigger {
   Abuse,           // R1 abuse, sexual abuse, violence, trafficking, illegal employment
   NoCarer,         // R2 no actual carer

@@ -1,6 +1,7 @@
-// The follow-up schedule of domain §5 as pure functions of dates: when the next home visit, supervisor visit and
-// reassessment fall due, how many days a due date is overdue as of a day, when an overdue item is escalated, and
-// the extra visit before the summer and winter holidays. Nothing here reads the clock: callers pass the as-of date.
+// The follow-up schedule of docs/domain.md "The schedule" as pure functions of dates: when the next home visit,
+// supervisor visit and reassessment fall due, how many days a due date is overdue as of a day, when an overdue item is
+// escalated, and the extra visit before the summer and winter holidays. Nothing here reads the clock: callers pass the
+// as-of date.
 #pragma once
 
 #include <optional>

@@ -1,7 +1,7 @@
-// Append-only events (design §2): every fact in a child's history that is not a profile field — memberships,
-// closing, and every step of the 3+4+N workflow. An event is keyed by a UUID made where it was recorded, is
-// never updated, and never conflicts; a correction is a new event. Derived tables (memberships, the current
-// colour, due dates …) are projections of the events, computed the same way on a station and on the server.
+// Append-only events (docs/design.md "Records"): every fact in a child's history that is not a profile field —
+// memberships, closing, and every step of the 3+4+N workflow. An event is keyed by a UUID made where it was recorded,
+// is never updated, and never conflicts; a correction is a new event. Derived tables (memberships, the current colour,
+// due dates …) are projections of the events, computed the same way on a station and on the server.
 #pragma once
 
 #include <optional>
@@ -43,8 +43,8 @@ struct Event {
 void record_event(WriteContext& w, Event& event);
 
 // Inserts `event` if it is not known yet and tells the registered projections (projection.h): rows copying the
-// event at once, the rows folded from its child's and lead's records when the open batch flushes. Idempotent: returns false (and changes
-// nothing) for an event already stored. Used for local events and for events pulled from the server.
+// event at once, the rows folded from its child's and lead's records when the open batch flushes. Idempotent: returns
+// false (and changes nothing) for an event already stored. Used for local events and for events pulled from the server.
 bool apply_event(db::Database& db, const Event& event);
 
 // A child's events in HLC order (optionally only those whose kind starts with `kind_prefix`).

@@ -1,5 +1,5 @@
-// The mutable profile of a child and of a relative (design §2: one register per field). One table of field
-// specifications drives validation for every entry path — the CLI's flags and --set, the ledger import, and
+// The mutable profile of a child and of a relative (docs/design.md "Records": one register per field). One table of
+// field specifications drives validation for every entry path — the CLI's flags and --set, the ledger import, and
 // changes pulled from the server — so a field is checked the same way wherever it comes from.
 #pragma once
 

@@ -1,6 +1,6 @@
-// N重关爱, care measures (domain §6): the catalogue of areas with their typical items and providers, measures as
-// append-only events (care.add, care.update) projected into care_measures; the minimum care plan is a rule
-// (core/rules/care_plan.h).
+// N重关爱, care measures (docs/domain.md "The care catalogue"): the catalogue of areas with their typical items and
+// providers, measures as append-only events (care.add, care.update) projected into care_measures; the minimum care plan
+// is a rule (core/rules/care_plan.h).
 #pragma once
 
 #include <optional>

@@ -1,6 +1,6 @@
 // The child file (一人一档): registering a child, finding, showing, listing, editing and closing files, category
-// memberships with their age limits (domain §2), and the family (domain §7). Every write is one transaction with
-// its audit and outbox rows; bad input changes nothing.
+// memberships with their age limits (docs/domain.md "Categories"), and the family (docs/domain.md "The child file").
+// Every write is one transaction with its audit and outbox rows; bad input changes nothing.
 #pragma once
 
 #include <map>

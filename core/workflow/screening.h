@@ -1,8 +1,8 @@
-// 三步排查, the three screening steps (domain §3): a lead is discovered (lead.add), verified at home into a child
-// file with its first assessment — or closed as not eligible or a duplicate (screen.verify, screen.close_lead) —
-// then reviewed by the township supervisor (screen.review, or screen.return with a reason) and confirmed by the
-// county (screen.confirm: categories and colour). Deadlines follow the county policy; a suspected or graded red
-// case has the short ones (24 hours to verify, same-day review and confirmation).
+// 三步排查, the three screening steps (docs/domain.md "Screening: the three steps"): a lead is discovered (lead.add),
+// verified at home into a child file with its first assessment — or closed as not eligible or a duplicate
+// (screen.verify, screen.close_lead) — then reviewed by the township supervisor (screen.review, or screen.return with a
+// reason) and confirmed by the county (screen.confirm: categories and colour). Deadlines follow the county policy; a
+// suspected or graded red case has the short ones (24 hours to verify, same-day review and confirmation).
 #pragma once
 
 #include <optional>
@@ -20,7 +20,7 @@
 
 namespace tongdang {
 
-// Who reported a lead (domain §3, step 1).
+// Who reported a lead (docs/domain.md "Screening: the three steps", step 1).
 bool is_lead_source(std::string_view source);  // director grid school hospital police hotline data other
 
 struct NewLead {

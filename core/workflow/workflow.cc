@@ -423,7 +423,8 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
     rows.push_back(std::move(row));
   }
 
-  // Screening steps waiting (domain §3), on the child's row when the lead became a file.
+  // Screening steps waiting (docs/domain.md "Screening: the three steps"), on the child's row when the lead became a
+  // file.
   auto leads = db.prepare(
       "SELECT id, village, child_id, state, red, verify_due, review_due, confirm_due, reporter, source"
       " FROM leads WHERE state IN ('discovered', 'returned', 'verified', 'reviewed') ORDER BY discovered_on, id");

@@ -66,7 +66,7 @@ Result<nlohmann::json> colour_history(Station& station, std::string_view child_r
 
 // ---- visits and the work list ----
 
-// Key events that make a reassessment due within the policy's window (domain §5).
+// Key events that make a reassessment due within the policy's window (docs/domain.md "The schedule").
 bool is_key_event(std::string_view kind);  // carer_change parent_left parent_returned hospitalised dropout new_report
 
 struct NewVisit {

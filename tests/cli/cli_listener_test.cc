@@ -1,5 +1,5 @@
 // The county server's listener under attack, through the real `tongdang-server`: bodies that would exhaust its
-// memory (issue 9, finding 3) and clients that would starve every station of a connection (finding 4). Raw
+// memory (docs/security.md, finding 3) and clients that would starve every station of a connection (finding 4). Raw
 // sockets play the attackers (tests/support/http_probe.h); the station is the real sync client.
 #include <poll.h>
 #include <sys/socket.h>
@@ -37,7 +37,7 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::int64_t kMiB = 1024 * 1024;
-// What one request may add to the server's peak memory (issue 9, finding 3).
+// What one request may add to the server's peak memory (docs/security.md, finding 3).
 constexpr std::int64_t kMaxPeakRiseKiB = 64 * 1024;
 // The server's environment for the memory tests. Under AddressSanitizer (the suite's second pass) freed blocks are
 // held in a quarantine of up to 256 MiB, so every buffer a request ever freed stays resident and the peak measures

@@ -1,5 +1,5 @@
-// A hostile station against the real `tongdang-server` (issue 9): requests no honest station sends, over loopback
-// HTTP, with a valid token and a bound station. The server must answer each with an error and keep serving.
+// A hostile station against the real `tongdang-server` (docs/security.md): requests no honest station sends, over
+// loopback HTTP, with a valid token and a bound station. The server must answer each with an error and keep serving.
 #include <chrono>
 #include <optional>
 #include <string>

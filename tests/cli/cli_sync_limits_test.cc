@@ -1,4 +1,4 @@
-// A station's queue that an older program left holding changes too large to push (issue 9, finding 7), synced
+// A station's queue that an older program left holding changes too large to push (docs/security.md, finding 7), synced
 // through the real `tongdang` and `tongdang-server` binaries.
 #include <algorithm>
 #include <random>

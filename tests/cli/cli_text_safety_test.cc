@@ -1,5 +1,5 @@
-// Text that is dangerous when shown or exported (issue 9, finding 10), through the real `tongdang` binary: a name
-// that is a spreadsheet formula, control characters typed or imported, and escapes already in an old database.
+// Text that is dangerous when shown or exported (docs/security.md, finding 10), through the real `tongdang` binary: a
+// name that is a spreadsheet formula, control characters typed or imported, and escapes already in an old database.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // The hybrid logical clock's text form and its two steps (core/hlc.h): parsing is total (every string is either
 // exactly one stamp or refused), every stamp tick and receive produce formats to text that parses back to itself,
-// and text order is value order, so no request can push a clock backwards (issue 9, finding 8).
+// and text order is value order, so no request can push a clock backwards (docs/security.md, finding 8).
 #include <limits>
 #include <random>
 #include <string>

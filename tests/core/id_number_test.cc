@@ -1,4 +1,4 @@
-// GB 11643 resident ID numbers (domain brief §8): every failure kind, the worked examples, masking.
+// GB 11643 resident ID numbers (docs/domain.md "ID numbers"): every failure kind, the worked examples, masking.
 #include <catch2/catch.hpp>
 
 #include "core/base/i18n.h"
@@ -34,7 +34,8 @@ TEST_CASE("ID number: sex and date of birth are derived", "[id_number]") {
 }
 
 TEST_CASE("ID number: check character by hand", "[id_number]") {
-  // 3,2,0,3,2,4,2,0,1,4,0,3,1,5,0,1,2 weighted: 21+18+0+15+16+16+4+0+6+12+0+27+10+25+0+4+4 = 178; 178 mod 11 = 2 -> 'X'.
+  // 3,2,0,3,2,4,2,0,1,4,0,3,1,5,0,1,2 weighted: 21+18+0+15+16+16+4+0+6+12+0+27+10+25+0+4+4 = 178; 178 mod 11 = 2 ->
+  // 'X'.
   CHECK(id_number_check_character("32032420140315012") == 'X');
   // 3,2,0,4,1,2,2,0,1,0,0,7,0,1,0,0,4: 21+18+0+20+8+8+4+0+6+0+0+63+0+5+0+0+8 = 161; 161 mod 11 = 7 -> '5'.
   CHECK(id_number_check_character("32041220100701004") == '5');

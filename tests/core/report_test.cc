@@ -1,13 +1,14 @@
-// The coverage report (issue 5): every figure against the hand-computed township of report_fixture.h, the
+// The coverage report (docs/reports.md): every figure against the hand-computed township of report_fixture.h, the
 // maintained rows against a full rebuild after random changes, masking in every format, the CSV byte-order mark,
 // and the station CLI.
 //
-// Expected figures for 2026-11-28 (period 2026-11-01..11-28), worked from domain §3–§6 with the default county
-// policy (fixtures/policy/default.json): home visits every 7/15/30/90 days for red/yellow/blue/green, counted
-// from the last home visit, or from the day the colour was set if none; while no home visit has been made since
-// the colour was set, due no later than that day + 1 (red) or + 3 (yellow) days; reassessment every 30/90/180/365
-// days from the last assessment; escalated after more than 3 overdue days for red, 7 for the others; a lowering
-// applies only when the role may make it (a supervisor lowers yellow or blue one step; a director never).
+// Expected figures for 2026-11-28 (period 2026-11-01..11-28), worked from docs/domain.md ("Screening: the three steps"
+// to "The care catalogue") with the default county policy (fixtures/policy/default.json): home visits every 7/15/30/90
+// days for red/yellow/blue/green, counted from the last home visit, or from the day the colour was set if none; while
+// no home visit has been made since the colour was set, due no later than that day + 1 (red) or + 3 (yellow) days;
+// reassessment every 30/90/180/365 days from the last assessment; escalated after more than 3 overdue days for red, 7
+// for the others; a lowering applies only when the role may make it (a supervisor lowers yellow or blue one step; a
+// director never).
 //   under monitoring: A B C D E G = 6 (F closed 11-15);  village 1: A B E = 3, village 2: C D G = 3
 //   colour: red C G = 2, yellow B = 1 (the director's lowering did not apply), blue A = 1, green D = 1
 //     (lowered 11-05), not graded E = 1; graded 5

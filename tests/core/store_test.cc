@@ -1,6 +1,6 @@
 // The station's local store: migrations (forward from 0, a newer database refused and left alone), the audit row
-// of each change and its append-only table, category age limits (domain §2), the 0600 file, and a second writer
-// waiting for the first.
+// of each change and its append-only table, category age limits (docs/domain.md "Categories"), the 0600 file, and a
+// second writer waiting for the first.
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// Limits on stored text and text safe to show (issue 9, findings 7 and 10), in process: the one check at the
+// Limits on stored text and text safe to show (docs/security.md, findings 7 and 10), in process: the one check at the
 // limit and one past it with multi-byte Chinese text, control characters and malformed UTF-8, on station entry
 // (profile fields, events, user names) and in the server's merge of pushed changes; the CSV cell writer and the
 // terminal filter.

@@ -1,5 +1,5 @@
 // JSON another machine sent (core/untrusted_json.h): nesting is limited before a tree is built, so a small
-// document nested very deep cannot overflow the stack of the server or of a station (issue 9, finding 2).
+// document nested very deep cannot overflow the stack of the server or of a station (docs/security.md, finding 2).
 #include <string>
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,7 @@
 // The pure parts of the 3+4+N workflow: the instrument's arithmetic, the safety-first colour, the schedule's
 // dates, the minimum care plan and the policy file's checks. Every expected number is worked by hand from
-// domain.md §3–§6 in the comments, never copied from the program's output.
+// docs/domain.md ("Screening: the three steps" to "The care catalogue") in the comments, never copied from the
+// program's output.
 #include <algorithm>
 #include <random>
 
@@ -30,7 +31,7 @@ Date d(const char* text) { return *Date::parse(text); }
 
 // ---- the instrument ----
 
-TEST_CASE("Instrument: the calibration examples of domain §4", "[instrument]") {
+TEST_CASE("Instrument: the calibration examples of docs/domain.md, the instrument", "[instrument]") {
   // A de-facto unsupported child well cared for by grandparents in a 低保 household:
   // G carer "both away, capable relative" 8; L income "below, or a 低保 household" 6 → 8 + 6 = 14 → blue (10–24).
   Score blue = score_of({{"carer", "both_away_capable_relative"}, {"income", "below_1x_or_dibao"}});
@@ -391,7 +392,7 @@ TEST_CASE("Care: the minimum plan per colour", "[care]") {
 
 // ---- the policy file ----
 
-TEST_CASE("Policy: the shipped default holds every [default] of domain §3–§6", "[policy]") {
+TEST_CASE("Policy: the shipped default holds every [default] of docs/domain.md, screening to care", "[policy]") {
   const Policy& p = default_policy();
   CHECK(p.screening.verify_days == 7);
   CHECK(p.screening.verify_days_suspected_red == 1);

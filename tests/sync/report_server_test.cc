@@ -1,4 +1,4 @@
-// The county report on the server (issue 5): stations sync their files in, the server's maintained report rows
+// The county report on the server (docs/reports.md): stations sync their files in, the server's maintained report rows
 // equal a rebuild, a township's figures are the same on its station and on the server, a station that has not
 // synced since the as-of day is named in the completeness stamp, and no name or ID number leaves in any format.
 //

@@ -1,6 +1,6 @@
-// Issue 9 (server safety), findings 1, 5, 6 and 9: the server vouches for who wrote a change from the credentials
-// alone, keeps each station's change ids to that station, groups duplicate files per ID number, and binds every
-// station id to one token. Through the real binaries where the finding was seen through them: a station whose
+// Server safety (docs/security.md, findings 1, 5, 6 and 9): the server vouches for who wrote a change from the
+// credentials alone, keeps each station's change ids to that station, groups duplicate files per ID number, and binds
+// every station id to one token. Through the real binaries where the finding was seen through them: a station whose
 // database was tampered with, and hostile requests sent as raw HTTP.
 #include <chrono>
 #include <fstream>

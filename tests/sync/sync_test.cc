@@ -1,5 +1,5 @@
 // Sync end to end in one process: stations and a county server (over loopback HTTP or called directly), under
-// the scenarios of issue 4 — first and incremental sync, replays, dropped connections, a server restart,
+// the scenarios of docs/sync-protocol.md — first and incremental sync, replays, dropped connections, a server restart,
 // concurrent edits, skewed clocks, scope and revoked tokens, duplicates — and a randomised convergence test.
 #include <functional>
 #include <random>
@@ -507,7 +507,7 @@ TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station 
   TestStation b(dir, "b", kWangji, county);
   std::string child = a.add_child("张小明", "32032420140315012X");
   // 8 (both parents away, capable relative) + 5 (fair guardianship) + 5 (1–2 warning signs) + 5 (one behaviour
-  // problem) + 6 (低保 household) = 29 → yellow (domain §4's calibration example).
+  // problem) + 6 (低保 household) = 29 → yellow (docs/domain.md "The instrument"'s calibration example).
   Answers answers;
   answers.carer = "both_away_capable_relative";
   answers.guardianship = "fair";
