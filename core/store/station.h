@@ -34,7 +34,7 @@ struct User {
   bool covers_village(std::string_view village) const;
 };
 
-// One captured change, as appended to the outbox (design §3) and later pushed to the server.
+// One captured change, as appended to the outbox (docs/design.md "Change capture") and later pushed to the server.
 // A view of the change, valid for the capture() call it is made for: nothing is copied (an import captures
 // thousands of whole profiles).
 struct CapturedChange {

@@ -1,6 +1,6 @@
-// The merge rules (design §4), one function each, used by the server when it applies a pushed change and by the
-// station when it applies a pulled one, so both sides reach the same state. Events need no rule here: they are
-// insert-only and idempotent by id (core's apply_event, which also runs the projections — including the
+// The merge rules (docs/design.md "Conflicts"), one function each, used by the server when it applies a pushed change
+// and by the station when it applies a pulled one, so both sides reach the same state. Events need no rule here: they
+// are insert-only and idempotent by id (core's apply_event, which also runs the projections — including the
 // safety-first colour rule — identically on both sides).
 //
 // Profile fields merge one field at a time. Every accepted write of a field gets the next server version; an

@@ -55,7 +55,7 @@ struct WireChange {
   static Result<WireChange> from_json(const nlohmann::json& json);
 };
 
-// The limits a change must meet to be pushed (issue 9, findings 7 and 10): at most tuning::kMaxChangeBytes
+// The limits a change must meet to be pushed (docs/security.md, findings 7 and 10): at most tuning::kMaxChangeBytes
 // encoded (`encoded_bytes`: the size of its JSON), and an event's text within check_event_text (text_limits.h).
 // A profile change's values are checked field by field by normalize_field on the server. The station checks
 // this before sending and rejects a failing change itself; the server refuses it for good.

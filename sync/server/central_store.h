@@ -143,7 +143,8 @@ class StoreTransaction {
                               std::string_view reason, const nlohmann::json& change) = 0;
 
   // The child files (core schema).
-  // `entity`: child | relative | lead (a lead's township and village are those its lead.add event gave; child_id is empty).
+  // `entity`: child | relative | lead (a lead's township and village are those its lead.add event gave; child_id is
+  // empty).
   virtual std::optional<EntityLocation> locate(std::string_view entity, std::string_view entity_id) = 0;
   virtual nlohmann::json read_fields(std::string_view entity, std::string_view entity_id,
                                      const std::vector<std::string>& names) = 0;
@@ -175,8 +176,8 @@ class StoreTransaction {
   // Conflicts and duplicate candidates, stored as their JSON record (with "id" and "revision").
   virtual std::optional<nlohmann::json> conflict(std::string_view id) = 0;
   virtual void save_conflict(const nlohmann::json& record) = 0;
-  // Duplicate candidates are grouped: one open record per ID number (design §6), found here by the full number
-  // (the record itself carries only the masked one).
+  // Duplicate candidates are grouped: one open record per ID number (docs/design.md "Transfers, duplicates, deletion"),
+  // found here by the full number (the record itself carries only the masked one).
   virtual std::optional<nlohmann::json> duplicate_group(std::string_view id_number) = 0;
   virtual void save_duplicate(const nlohmann::json& record, std::string_view id_number) = 0;
 

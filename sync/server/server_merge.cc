@@ -338,7 +338,8 @@ ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, con
   if (auto limited = check_change_limits(change, encoded_bytes); !limited) return reject(limited.reason());
 
   // Ordering stamp: a stamp far ahead of the server's clock would win every later merge, so it is replaced by the
-  // server's own (design §8) and the station flagged; the server's clock never jumps forward to it.
+  // server's own (docs/sync-protocol.md "Clocks") and the station flagged; the server's clock never jumps forward to
+  // it.
   Hlc incoming = *Hlc::parse(change.hlc);
   Hlc stamp = incoming;
   std::int64_t ahead = incoming.physical_ms - context.now_ms;

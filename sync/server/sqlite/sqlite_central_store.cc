@@ -48,7 +48,7 @@ CREATE TABLE server_tokens(
   last_used_at TEXT
 ) STRICT;
 
--- Stations seen, and whether their clock ran far ahead (design §8: re-stamped and flagged).
+-- Stations seen, and whether their clock ran far ahead (docs/sync-protocol.md "Clocks": re-stamped and flagged).
 CREATE TABLE server_stations(
   station_id       TEXT PRIMARY KEY,
   township         TEXT NOT NULL,
@@ -59,8 +59,8 @@ CREATE TABLE server_stations(
   clock_flagged_at TEXT
 ) STRICT;
 
--- Per-township change logs (design §7): the counter row is bumped in the transaction that appends, so sequence
--- order is commit order and a reader never skips a row that commits late.
+-- Per-township change logs (docs/design.md "Server sequence and cursors"): the counter row is bumped in the transaction
+-- that appends, so sequence order is commit order and a reader never skips a row that commits late.
 CREATE TABLE township_seq(
   township TEXT PRIMARY KEY,
   seq      INTEGER NOT NULL
@@ -131,8 +131,8 @@ CREATE INDEX server_children_township_id ON children(township, id);
 )sql";
 
 // v3: push idempotency per station — a change id is its station's own, so another station's id neither finds this
-// station's result nor blocks its change (issue 9, finding 5); and one duplicate candidate per ID number instead of
-// one per pair of files (finding 6): duplicate_groups finds the open candidate by the full number, which the
+// station's result nor blocks its change (docs/security.md, finding 5); and one duplicate candidate per ID number
+// instead of one per pair of files (finding 6): duplicate_groups finds the open candidate by the full number, which the
 // candidate record itself never carries.
 constexpr std::string_view kServerSchemaV3 = R"sql(
 CREATE TABLE change_results_v3(
