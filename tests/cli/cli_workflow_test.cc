@@ -166,3 +166,38 @@ TEST_CASE("CLI: a policy file with a bad value is refused naming the key, and no
   auto shown = tongdang({"policy", "show"});
   CHECK(shown.out.find("县级政策版本：suining-2027") != std::string::npos);
 }
+
+// The bug of two copies of one rule (docs/workflow.md "三步排查"): with a lead waiting for the county's confirmation,
+// `screen pending` listed it while `report coverage` showed "在办：入户核查 0 / 审核认定 0". Through the real binary:
+// every step `screen pending` lists is counted by the report, in its table and its JSON.
+TEST_CASE("CLI: report coverage counts the screening steps screen pending lists (在办 0 / 0)", "[cli][screening]") {
+  ScratchDir dir;
+  Tongdang tongdang(dir);
+  init_station(tongdang);
+  write(dir.file("answers.json"), R"({"carer": "both_away_capable_relative", "income": "below_1x_or_dibao"})");
+  // One lead reviewed and waiting for the county, one still waiting for its home visit.
+  auto first = tongdang({"--as", "王强", "--json", "lead", "add", "--village", "320324102201", "--reporter", "网格员张",
+                         "--source", "grid", "--seen", "祖父母照看，低保户"});
+  REQUIRE(first.exit_code == 0);
+  const std::string first_id = json::parse(first.out)["lead_id"];
+  REQUIRE(tongdang({"--as", "王强", "screen", "verify", first_id.substr(0, 12), "--name", "张小明", "--id-number",
+                    "32032420140315012X", "--category", "FUC", "--answers", dir.file("answers.json")})
+              .exit_code == 0);
+  REQUIRE(tongdang({"screen", "review", "32032420140315012X", "--approve"}).exit_code == 0);
+  REQUIRE(tongdang({"--as", "王强", "lead", "add", "--village", "320324102201", "--reporter", "村主任",
+                    "--source", "director", "--seen", "父母均外出务工"})
+              .exit_code == 0);
+
+  const json pending = json::parse(tongdang({"--json", "screen", "pending"}).out);
+  REQUIRE(pending.size() == 2);
+  const json report = json::parse(tongdang({"--json", "report", "coverage"}).out);
+  const json& open = report["totals"]["screening"]["open_by_step"];
+  CHECK(open["verification"] == 1);
+  CHECK(open.value("review", 0) == 0);
+  CHECK(open["confirmation"] == 1);
+  auto table = tongdang({"report", "coverage"});
+  REQUIRE(table.exit_code == 0);
+  INFO(table.out);
+  CHECK(table.out.find("在办：入户核查      1") != std::string::npos);
+  CHECK(table.out.find("在办：县级认定      1") != std::string::npos);
+}
