@@ -13,91 +13,119 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-}  // namespace
+// One pass over the text, a character (or a CRLF, or a doubled quote) at a time; a record's line is the line it
+// starts on, and line breaks inside a quoted cell are counted too.
+class CsvParser {
+ public:
+  explicit CsvParser(std::string_view text) : text_(text) {}
 
-Result<std::vector<CsvRecord>> parse_csv(std::string_view text) {
-  if (text.substr(0, 3) == kUtf8Bom) text.remove_prefix(3);
-  std::vector<CsvRecord> records;
-  CsvRecord record;
-  std::string cell;
-  int line = 1;
-  record.line = 1;
-  bool in_quotes = false;
-  bool cell_was_quoted = false;
-  bool record_has_content = false;
-  std::size_t i = 0;
-  auto end_cell = [&] {
-    record.cells.push_back(std::move(cell));
-    cell.clear();
-    cell_was_quoted = false;
-  };
-  auto end_record = [&] {
-    end_cell();
-    records.push_back(std::move(record));
-    record = CsvRecord{};
-    record_has_content = false;
-  };
-  while (i < text.size()) {
-    char c = text[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        in_quotes = false;
-        ++i;
-        continue;
+  Result<std::vector<CsvRecord>> parse() {
+    if (text_.substr(0, 3) == kUtf8Bom) text_.remove_prefix(3);
+    record_.line = 1;
+    while (i_ < text_.size()) {
+      if (in_quotes_) {
+        step_in_quotes();
+      } else if (Status stepped = step_outside_quotes(); !stepped) {
+        return stepped;
       }
-      if (c == '\n') ++line;
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-        // CRLF inside a quoted cell is one line break; keep it as LF.
-        ++i;
-        continue;
-      }
-      cell += c;
-      ++i;
-      continue;
     }
-    if (!record_has_content) {
-      record.line = line;
-      record_has_content = true;
+    if (in_quotes_)
+      return Status::invalid("file", trf("第 {} 行开始的引号没有结束", "the quote opened on line {} is never closed",
+                                         record_.line));
+    if (record_has_content_) end_record();
+    return std::move(records_);
+  }
+
+ private:
+  bool next_is(char c) const { return i_ + 1 < text_.size() && text_[i_ + 1] == c; }
+
+  void end_cell() {
+    record_.cells.push_back(std::move(cell_));
+    cell_.clear();
+    cell_was_quoted_ = false;
+  }
+
+  void end_record() {
+    end_cell();
+    records_.push_back(std::move(record_));
+    record_ = CsvRecord{};
+    record_has_content_ = false;
+  }
+
+  // Inside a quoted cell: a doubled quote is one quote, a single one closes the cell.
+  void step_in_quotes() {
+    char c = text_[i_];
+    if (c == '"') {
+      if (next_is('"')) {
+        cell_ += '"';
+        i_ += 2;
+        return;
+      }
+      in_quotes_ = false;
+      ++i_;
+      return;
+    }
+    if (c == '\n') ++line_;
+    if (c == '\r' && next_is('\n')) {
+      // CRLF inside a quoted cell is one line break; keep it as LF.
+      ++i_;
+      return;
+    }
+    cell_ += c;
+    ++i_;
+  }
+
+  // Outside quotes: a quote may only open a cell, a comma ends the cell, a line end ends the record.
+  Status step_outside_quotes() {
+    char c = text_[i_];
+    if (!record_has_content_) {
+      record_.line = line_;
+      record_has_content_ = true;
     }
     if (c == '"') {
-      if (!cell.empty() || cell_was_quoted)
+      if (!cell_.empty() || cell_was_quoted_)
         return Status::invalid("file", trf("第 {} 行：引号出现在单元格中间（含引号的单元格要整个用引号括起，内部引号写两次）",
                                            "line {}: a quote in the middle of a cell (quote the whole cell and double "
                                            "any quote inside it)",
-                                           line));
-      in_quotes = true;
-      cell_was_quoted = true;
-      ++i;
-      continue;
+                                           line_));
+      in_quotes_ = true;
+      cell_was_quoted_ = true;
+      ++i_;
+      return Status::ok();
     }
     if (c == ',') {
       end_cell();
-      ++i;
-      continue;
+      ++i_;
+      return Status::ok();
     }
     if (c == '\r' || c == '\n') {
-      i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
+      i_ += (c == '\r' && next_is('\n')) ? 2 : 1;
       end_record();
-      ++line;
-      continue;
+      ++line_;
+      return Status::ok();
     }
-    if (cell_was_quoted)
+    if (cell_was_quoted_)
       return Status::invalid("file", trf("第 {} 行：右引号后面还有字符", "line {}: characters after a closing quote",
-                                         line));
-    cell += c;
-    ++i;
+                                         line_));
+    cell_ += c;
+    ++i_;
+    return Status::ok();
   }
-  if (in_quotes)
-    return Status::invalid("file", trf("第 {} 行开始的引号没有结束", "the quote opened on line {} is never closed",
-                                       record.line));
-  if (record_has_content) end_record();
-  return records;
-}
+
+  std::string_view text_;
+  std::size_t i_ = 0;  // the next character
+  int line_ = 1;       // the line of text_[i_]
+  bool in_quotes_ = false;
+  bool cell_was_quoted_ = false;
+  bool record_has_content_ = false;  // the current record has begun (a blank line is no record)
+  std::string cell_;
+  CsvRecord record_;
+  std::vector<CsvRecord> records_;
+};
+
+}  // namespace
+
+Result<std::vector<CsvRecord>> parse_csv(std::string_view text) { return CsvParser(text).parse(); }
 
 Result<std::vector<SheetRow>> read_sheet(std::string_view bytes) {
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")

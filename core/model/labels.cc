@@ -14,6 +14,7 @@ struct Text {
 };
 
 // Field and heading labels; the enum vocabularies are added from vocabulary.h.
+// Long on purpose: it is one data table (a key and its two languages a line), read best in one piece.
 const std::map<std::string_view, Text, std::less<>>& labels() {
   static const auto table = [] {
     std::map<std::string_view, Text, std::less<>> t = {

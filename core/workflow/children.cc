@@ -65,83 +65,89 @@ Event membership_event(const std::string& child_id, Category category, Date from
 
 // ---- registering ----
 
-Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
-  const User& actor = station.actor();
-  if (!access::may(actor.role, access::Action::WriteFiles))
-    return Status::refused(trf("{} 是查看者，不能登记儿童", "{} is a viewer and may not register children", actor.name));
+namespace {
+
+// Only editable fields, plus the identity fields set once at registration, may be entered for a new child.
+Status check_enterable_fields(const NewChild& input) {
   for (const auto& [name, value] : input.fields) {
     const FieldSpec* spec = find_field(child_fields(), name);
     bool allowed = spec && (spec->editable || name == "sex" || name == "birth_date" || name == "id_number" ||
                             name == "hukou_status");
     if (!allowed) return Status::invalid(name, tr("不是可登记的字段", "is not a field that can be entered"));
   }
-  const Date today = station.clock().today();
-  PreparedChild child;
-  json& profile = child.profile;
-  profile = json::object();
+  return Status::ok();
+}
+
+// The entered fields, normalised, into the profile (the ID number and household registration are checked apart).
+Status normalise_profile(const NewChild& input, json& profile) {
   for (const auto& [name, value] : input.fields) {
     if (name == "id_number" || name == "hukou_status") continue;
     auto normalized = normalize_field(*find_field(child_fields(), name), value);
     if (!normalized) return normalized.status();
     profile[name] = normalized.value();
   }
-  if (auto entered = check_required("child", profile, Presence::Entered); !entered) return entered;
-  const std::string village = profile["village"];
+  return Status::ok();
+}
+
+// The village must be in this station's township and in the actor's scope.
+Status check_village_in_scope(Station& station, const std::string& village) {
+  const User& actor = station.actor();
   if (village.substr(0, 9) != station.township())
     return Status::invalid("village", trf("村(居) {} 不属于本站乡镇 {}", "village {} is not in this station's township {}",
                                           village, station.township()));
   if (!actor.covers_village(village))
     return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, village));
+  return Status::ok();
+}
 
-  auto hukou_text = field_or_empty(input.fields, "hukou_status");
-  auto hukou = hukou_text.empty() ? std::optional(HukouStatus::Registered) : parse_hukou_status(hukou_text);
-  if (!hukou) return Status::invalid("hukou_status", tr("应为 registered 或 unregistered（有户籍/无户籍）",
-                                                        "must be registered or unregistered"));
-  profile["hukou_status"] = std::string(to_string(*hukou));
-  const std::string id_text = field_or_empty(input.fields, "id_number");
+// A registered child: the ID number is required and unique on this station; sex and date of birth come from it
+// (and must match what was typed).
+Status check_registered_identity(Station& station, const std::string& id_text, Date today, PreparedChild& child) {
+  json& profile = child.profile;
+  if (id_text.empty())
+    return Status::invalid("id_number", tr("必填：身份证号（无户籍儿童请用 --hukou unregistered）",
+                                           "required (for a child without household registration use "
+                                           "--hukou unregistered)"));
+  auto id = parse_id_number(id_text, today);
+  if (!id) return id.status();
+  child.warnings = id->warnings;
+  profile["id_number"] = id->text;
+  const std::string derived_sex(to_string(id->sex));
+  if (profile.contains("sex") && !profile["sex"].is_null() && profile["sex"] != derived_sex)
+    return Status::invalid("sex", trf("与身份证号不符：身份证号第17位表示{}，输入为{}",
+                                      "does not match the ID number: its 17th digit says {}, you typed {}",
+                                      i18n::term(derived_sex), i18n::term(profile["sex"].get<std::string>())));
+  if (profile.contains("birth_date") && !profile["birth_date"].is_null() &&
+      profile["birth_date"] != id->birth_date.to_string())
+    return Status::invalid("birth_date", trf("与身份证号不符：身份证号中的出生日期为 {}，输入为 {}",
+                                             "does not match the ID number: it gives {}, you typed {}",
+                                             id->birth_date.to_string(), profile["birth_date"].get<std::string>()));
+  profile["sex"] = derived_sex;
+  profile["birth_date"] = id->birth_date.to_string();
+  auto existing = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
+  existing->bind(1, id->text);
+  if (existing->step())
+    return Status::refused(trf("身份证号 {} 已登记（档案 {}）；同一儿童只建一个档案",
+                               "ID number {} is already "
+                               "registered (file {}); one file per child",
+                               mask_id_number(id->text), existing->get_text(0)));
+  return Status::ok();
+}
 
-  if (*hukou == HukouStatus::Registered) {
-    if (id_text.empty())
-      return Status::invalid("id_number", tr("必填：身份证号（无户籍儿童请用 --hukou unregistered）",
-                                             "required (for a child without household registration use "
-                                             "--hukou unregistered)"));
-    auto id = parse_id_number(id_text, today);
-    if (!id) return id.status();
-    child.warnings = id->warnings;
-    profile["id_number"] = id->text;
-    const std::string derived_sex(to_string(id->sex));
-    if (profile.contains("sex") && !profile["sex"].is_null() && profile["sex"] != derived_sex)
-      return Status::invalid("sex", trf("与身份证号不符：身份证号第17位表示{}，输入为{}",
-                                        "does not match the ID number: its 17th digit says {}, you typed {}",
-                                        i18n::term(derived_sex), i18n::term(profile["sex"].get<std::string>())));
-    if (profile.contains("birth_date") && !profile["birth_date"].is_null() &&
-        profile["birth_date"] != id->birth_date.to_string())
-      return Status::invalid("birth_date", trf("与身份证号不符：身份证号中的出生日期为 {}，输入为 {}",
-                                               "does not match the ID number: it gives {}, you typed {}",
-                                               id->birth_date.to_string(), profile["birth_date"].get<std::string>()));
-    profile["sex"] = derived_sex;
-    profile["birth_date"] = id->birth_date.to_string();
-    auto existing = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
-    existing->bind(1, id->text);
-    if (existing->step())
-      return Status::refused(trf("身份证号 {} 已登记（档案 {}）；同一儿童只建一个档案", "ID number {} is already "
-                                 "registered (file {}); one file per child", mask_id_number(id->text),
-                                 existing->get_text(0)));
-  } else {
-    if (!id_text.empty())
-      return Status::invalid("id_number", tr("无户籍儿童没有身份证号；请去掉身份证号或改为有户籍",
-                                             "a child without registration has no ID number"));
-    if (!profile.contains("sex") || profile["sex"].is_null())
-      return Status::invalid("sex", tr("无户籍儿童必须填写性别", "required for a child without registration"));
-    if (!profile.contains("birth_date") || profile["birth_date"].is_null())
-      return Status::invalid("birth_date", tr("无户籍儿童必须填写出生日期", "required for a child without registration"));
-  }
-  child.birth_date = *Date::parse(profile["birth_date"].get<std::string>());
-  if (child.birth_date > today)
-    return Status::invalid("birth_date", tr("出生日期不能晚于今天", "must not be in the future"));
-  if (child.birth_date.age_on(today) >= 18)
-    return Status::invalid("birth_date", tr("已满18周岁，不属于未成年人", "the person is 18 or older, not a child"));
+// A child without household registration has no ID number, so sex and date of birth must be typed.
+Status check_unregistered_identity(const std::string& id_text, const json& profile) {
+  if (!id_text.empty())
+    return Status::invalid("id_number", tr("无户籍儿童没有身份证号；请去掉身份证号或改为有户籍",
+                                           "a child without registration has no ID number"));
+  if (!profile.contains("sex") || profile["sex"].is_null())
+    return Status::invalid("sex", tr("无户籍儿童必须填写性别", "required for a child without registration"));
+  if (!profile.contains("birth_date") || profile["birth_date"].is_null())
+    return Status::invalid("birth_date", tr("无户籍儿童必须填写出生日期", "required for a child without registration"));
+  return Status::ok();
+}
 
+// The named categories, each once, every one within its age limit today.
+Status add_categories(const NewChild& input, Date today, PreparedChild& child) {
   for (const auto& text : input.categories) {
     auto category = category_named(text);
     if (!category) return category.status();
@@ -149,6 +155,42 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
     if (std::find(child.categories.begin(), child.categories.end(), *category) == child.categories.end())
       child.categories.push_back(*category);
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::WriteFiles))
+    return Status::refused(
+        trf("{} 是查看者，不能登记儿童", "{} is a viewer and may not register children", actor.name));
+  if (auto enterable = check_enterable_fields(input); !enterable) return enterable;
+  const Date today = station.clock().today();
+  PreparedChild child;
+  json& profile = child.profile;
+  profile = json::object();
+  if (auto normalised = normalise_profile(input, profile); !normalised) return normalised;
+  if (auto entered = check_required("child", profile, Presence::Entered); !entered) return entered;
+  const std::string village = profile["village"];
+  if (auto in_scope = check_village_in_scope(station, village); !in_scope) return in_scope;
+
+  auto hukou_text = field_or_empty(input.fields, "hukou_status");
+  auto hukou = hukou_text.empty() ? std::optional(HukouStatus::Registered) : parse_hukou_status(hukou_text);
+  if (!hukou) return Status::invalid("hukou_status", tr("应为 registered 或 unregistered（有户籍/无户籍）",
+                                                        "must be registered or unregistered"));
+  profile["hukou_status"] = std::string(to_string(*hukou));
+  const std::string id_text = field_or_empty(input.fields, "id_number");
+  Status identity = *hukou == HukouStatus::Registered ? check_registered_identity(station, id_text, today, child)
+                                                      : check_unregistered_identity(id_text, profile);
+  if (!identity) return identity;
+
+  child.birth_date = *Date::parse(profile["birth_date"].get<std::string>());
+  if (child.birth_date > today)
+    return Status::invalid("birth_date", tr("出生日期不能晚于今天", "must not be in the future"));
+  if (child.birth_date.age_on(today) >= 18)
+    return Status::invalid("birth_date", tr("已满18周岁，不属于未成年人", "the person is 18 or older, not a child"));
+  if (auto categories = add_categories(input, today, child); !categories) return categories;
   child.id = station.new_id();
   profile["township"] = station.township();
   profile["status"] = "open";

@@ -101,6 +101,89 @@ Result<std::string> resolve_lead(Station& station, std::string_view ref) {
   return resolve_record_ref(station.db(), "leads", ref, "lead", "线索", "lead");
 }
 
+namespace {
+
+// Closes a lead waiting for verification as not eligible or as a duplicate of a file, with its reason.
+Result<Verified> close_lead(Station& station, const Verification& v, const LeadRow& lead, Date on, Verified out) {
+  if (v.not_eligible && v.duplicate_of)
+    return Status::invalid("not-eligible",
+                           tr("不能同时关闭为不符合条件和重复", "choose not eligible or duplicate, not both"));
+  std::optional<std::string> duplicate_child;
+  std::string reason = v.not_eligible ? *v.not_eligible : v.reason;
+  if (reason.empty()) return Status::invalid("reason", tr("关闭线索必须写明原因", "closing a lead needs a reason"));
+  if (v.duplicate_of) {
+    auto child = resolve_child(station, *v.duplicate_of);
+    if (!child) return child.status();
+    duplicate_child = child.value();
+  }
+  out.state = v.not_eligible ? "not_eligible" : "duplicate";
+  out.child_id = duplicate_child;
+  Status written = station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = duplicate_child;
+    event.lead_id = lead.id;
+    event.kind = "screen.close_lead";
+    event.occurred_on = on.to_string();
+    event.payload = {{"outcome", out.state}, {"reason", reason}};
+    record_event(w, event);
+    return Status::ok();
+  });
+  if (!written) return written;
+  return out;
+}
+
+// The file already on record with the new child's ID number, if any, with the warning that says the lead joins it.
+std::optional<std::string> child_with_id_number(Station& station, const NewChild& input,
+                                                std::vector<std::string>& warnings) {
+  auto it = input.fields.find("id_number");
+  if (it == input.fields.end()) return std::nullopt;
+  auto id = parse_id_number(it->second, station.clock().today());
+  if (!id) return std::nullopt;
+  auto query = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
+  query->bind(1, id->text);
+  if (!query->step()) return std::nullopt;
+  warnings.push_back(trf("身份证号 {} 已有档案，线索并入该档案",
+                         "ID number {} is already on file: the lead "
+                         "is attached to that file",
+                         mask_id_number(id->text)));
+  return query->get_text(0);
+}
+
+// The file a verified lead goes to: an existing one, or a new child prepared (not yet written).
+struct LeadFile {
+  std::optional<std::string> existing;
+  std::optional<PreparedChild> prepared;
+};
+
+// Which file: the one already tied to a returned lead, a named one, one with the same ID number, or a new one.
+Result<LeadFile> file_for_lead(Station& station, const Verification& v, const LeadRow& lead,
+                               std::vector<std::string>& warnings) {
+  LeadFile file;
+  file.existing = lead.child_id;
+  if (!file.existing && v.child_ref) {
+    auto child = resolve_child(station, *v.child_ref);
+    if (!child) return child.status();
+    file.existing = child.value();
+  }
+  if (!file.existing) {
+    NewChild input = v.new_child;
+    if (!input.fields.contains("village")) input.fields["village"] = lead.village;
+    file.existing = child_with_id_number(station, input, warnings);
+    if (!file.existing) {
+      auto child = prepare_child(station, input);
+      if (!child) return child.status();
+      file.prepared = child.value();
+      warnings.insert(warnings.end(), file.prepared->warnings.begin(), file.prepared->warnings.end());
+    }
+  }
+  if (file.existing) {
+    if (auto access = check_child_access(station, *file.existing, true); !access) return access;
+  }
+  return file;
+}
+
+}  // namespace
+
 Result<Verified> verify_lead(Station& station, const Verification& v) {
   auto lead_id = resolve_lead(station, v.lead_ref);
   if (!lead_id) return lead_id.status();
@@ -113,71 +196,15 @@ Result<Verified> verify_lead(Station& station, const Verification& v) {
   if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));
   Verified out;
   out.lead_id = lead.id;
-
-  // Closing the lead.
-  if (v.not_eligible || v.duplicate_of) {
-    if (v.not_eligible && v.duplicate_of)
-      return Status::invalid("not-eligible", tr("不能同时关闭为不符合条件和重复", "choose not eligible or duplicate, not both"));
-    std::optional<std::string> duplicate_child;
-    std::string reason = v.not_eligible ? *v.not_eligible : v.reason;
-    if (reason.empty()) return Status::invalid("reason", tr("关闭线索必须写明原因", "closing a lead needs a reason"));
-    if (v.duplicate_of) {
-      auto child = resolve_child(station, *v.duplicate_of);
-      if (!child) return child.status();
-      duplicate_child = child.value();
-    }
-    out.state = v.not_eligible ? "not_eligible" : "duplicate";
-    out.child_id = duplicate_child;
-    Status written = station.write([&](WriteContext& w) {
-      Event event;
-      event.child_id = duplicate_child;
-      event.lead_id = lead.id;
-      event.kind = "screen.close_lead";
-      event.occurred_on = on.to_string();
-      event.payload = {{"outcome", out.state}, {"reason", reason}};
-      record_event(w, event);
-      return Status::ok();
-    });
-    if (!written) return written;
-    return out;
-  }
+  if (v.not_eligible || v.duplicate_of) return close_lead(station, v, lead, on, std::move(out));
 
   if (!v.answers)
     return Status::invalid("answers", tr("入户核查须附首次风险筛查（--answers 文件或评估项）",
                                          "verification needs the first risk screen (--answers FILE or the answer flags)"));
-
-  // Which file: the one already tied to a returned lead, a named one, one with the same ID number, or a new one.
-  std::optional<std::string> existing = lead.child_id;
-  if (!existing && v.child_ref) {
-    auto child = resolve_child(station, *v.child_ref);
-    if (!child) return child.status();
-    existing = child.value();
-  }
-  std::optional<PreparedChild> prepared;
-  if (!existing) {
-    NewChild input = v.new_child;
-    if (!input.fields.contains("village")) input.fields["village"] = lead.village;
-    if (auto it = input.fields.find("id_number"); it != input.fields.end()) {
-      if (auto id = parse_id_number(it->second, station.clock().today())) {
-        auto query = station.db().cached("SELECT id FROM children WHERE id_number = ?1");
-        query->bind(1, id->text);
-        if (query->step()) {
-          existing = query->get_text(0);
-          out.warnings.push_back(trf("身份证号 {} 已有档案，线索并入该档案", "ID number {} is already on file: the lead "
-                                     "is attached to that file", mask_id_number(id->text)));
-        }
-      }
-    }
-    if (!existing) {
-      auto child = prepare_child(station, input);
-      if (!child) return child.status();
-      prepared = child.value();
-      out.warnings.insert(out.warnings.end(), prepared->warnings.begin(), prepared->warnings.end());
-    }
-  }
-  if (existing) {
-    if (auto access = check_child_access(station, *existing, true); !access) return access;
-  }
+  auto file = file_for_lead(station, v, lead, out.warnings);
+  if (!file) return file.status();
+  const std::optional<std::string>& existing = file.value().existing;
+  const std::optional<PreparedChild>& prepared = file.value().prepared;
   const std::string child_id = existing ? *existing : prepared->id;
   out.child_id = child_id;
   out.created = !existing;

@@ -342,34 +342,97 @@ json DueRow::to_json() const {
           {"items", items_json}};
 }
 
-Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options) {
-  const User& actor = station.actor();
-  if (!access::may(actor.role, access::Action::ReadFiles))
-    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  const bool supervises = access::may(actor.role, access::Action::SeeSupervision);
-  auto& db = station.db();
-  const Policy& policy = stored_policy(db);
-  const Date as_of = options.as_of;
-  const Date horizon = as_of.plus_days(options.horizon_days);
+namespace {
 
-  auto keep = [&](const DueItem& item) {
-    if (options.overdue_only) return item.days_overdue > 0;
-    // The pre-holiday visit exists only inside its window: show it for the whole window, not just its last week.
-    if (item.what == "pre_holiday_visit") return true;
-    auto due = Date::parse(item.due);
-    return due && *due <= horizon;
-  };
-  auto make_item = [&](std::string what, const std::string& due, std::optional<Colour> colour, std::string detail) {
+// What every item of one work list is measured against: the day, the horizon, the station's policy and whether the
+// actor sees supervision items.
+struct DueContext {
+  const DueOptions& options;
+  const Policy& policy;
+  Date as_of;
+  Date horizon;
+  bool supervises = false;
+
+  // An item due on `due`, overdue and escalated by the child's colour (a child not yet graded counts as green).
+  DueItem item(std::string what, const std::string& due, std::optional<Colour> colour, std::string detail) const {
     DueItem item{std::move(what), due, 0, false, std::move(detail)};
     if (auto d = Date::parse(due)) {
       item.days_overdue = days_overdue(*d, as_of);
       item.escalated = escalated(colour.value_or(Colour::Green), item.days_overdue, policy.schedule);
     }
     return item;
-  };
+  }
 
+  // Whether the list shows an item: only overdue ones when asked, otherwise those due within the horizon.
+  bool keeps(const DueItem& item) const {
+    if (options.overdue_only) return item.days_overdue > 0;
+    // The pre-holiday visit exists only inside its window: show it for the whole window, not just its last week.
+    if (item.what == "pre_holiday_visit") return true;
+    auto due = Date::parse(item.due);
+    return due && *due <= horizon;
+  }
+};
+
+// The columns of the open-children query in child_rows, by position (SQLite columns are 0-based).
+namespace child_column {
+constexpr int id = 0, name = 1, village = 2, created_on = 3, colour = 4, colour_since = 5, last_home_visit = 6,
+              last_supervisor_visit = 7, next_visit_due = 8, next_supervisor_visit_due = 9, next_reassessment_due = 10,
+              key_event = 11, key_event_on = 12, pending_review = 13, review_since = 14, care_plan_due = 15,
+              case_worker = 16;
+}  // namespace child_column
+
+// The care-plan item when the child's minimum plan is not met, naming the missing parts. The plan is checked live,
+// so a case worker typed into the profile counts at once.
+std::optional<DueItem> care_plan_item(db::Database& db, const DueContext& ctx, db::Statement& child,
+                                      const DueRow& row) {
+  std::vector<MeasureSummary> measures;
+  auto m = db.cached("SELECT area, status FROM care_measures WHERE child_id = ?1");
+  m->bind(1, row.child_id);
+  while (m->step()) measures.push_back({m->get_text(0), m->get_text(1)});
+  m->reset();
+  auto plan = check_minimum_plan(*row.colour, measures, child.get_optional_text(child_column::case_worker).has_value(),
+                                 ctx.policy);
+  if (plan.met) return std::nullopt;
+  std::string missing;
+  for (const auto& part : plan.missing) missing += (missing.empty() ? "" : ",") + part;
+  std::string due =
+      child.get_optional_text(child_column::care_plan_due).value_or(child.get_text(child_column::colour_since));
+  return ctx.item("care_plan", due, row.colour, missing);
+}
+
+// Everything due for one open child, kept or not: the first assessment while ungraded, otherwise visits,
+// reassessment, the pre-holiday visit, the care plan and (for supervisors) the colour review.
+std::vector<DueItem> child_items(db::Database& db, const DueContext& ctx, db::Statement& child, const DueRow& row) {
+  std::vector<DueItem> items;
+  if (!row.colour) {
+    Date created = Date::parse(child.get_text(child_column::created_on)).value_or(ctx.as_of);
+    items.push_back(ctx.item("first_assessment", created.plus_days(ctx.policy.screening.verify_days).to_string(),
+                             std::nullopt, ""));
+    return items;
+  }
+  items.push_back(ctx.item("visit", child.get_text(child_column::next_visit_due), row.colour, ""));
+  if (ctx.supervises)
+    items.push_back(
+        ctx.item("supervisor_visit", child.get_text(child_column::next_supervisor_visit_due), row.colour, ""));
+  items.push_back(ctx.item("reassessment", child.get_text(child_column::next_reassessment_due), row.colour,
+                           child.get_optional_text(child_column::key_event).value_or("")));
+  std::optional<Date> last_home;
+  if (row.last_home_visit) last_home = Date::parse(*row.last_home_visit);
+  if (auto holiday = pre_holiday_visit_due(ctx.as_of, last_home, ctx.policy.schedule))
+    items.push_back(ctx.item("pre_holiday_visit", holiday->due.to_string(), row.colour, holiday->holiday));
+  if (auto plan = care_plan_item(db, ctx, child, row)) items.push_back(std::move(*plan));
+  if (child.get_int(child_column::pending_review) > 0 && ctx.supervises)
+    items.push_back(ctx.item("colour_review",
+                             child.get_optional_text(child_column::review_since).value_or(ctx.as_of.to_string()),
+                             row.colour, std::to_string(child.get_int(child_column::pending_review))));
+  return items;
+}
+
+// One row per open child in the actor's scope, in village and name order, with the items the list keeps;
+// `row_of_child` maps each child to its row.
+std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueContext& ctx,
+                               std::map<std::string, std::size_t>& row_of_child) {
   std::vector<DueRow> rows;
-  std::map<std::string, std::size_t> row_of_child;
   auto query = db.prepare(
       "SELECT c.id, c.name, c.village, substr(c.created_at, 1, 10), s.colour, s.colour_since, s.last_home_visit,"
       " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
@@ -377,54 +440,27 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
       " coalesce(s.case_worker, c.case_worker) FROM children c LEFT JOIN child_state s ON s.child_id = c.id"
       " WHERE c.status = 'open' ORDER BY c.village, c.name, c.id");
   while (query.step()) {
-    if (!actor.covers_village(query.get_text(2))) continue;
+    if (!actor.covers_village(query.get_text(child_column::village))) continue;
     DueRow row;
-    row.child_id = query.get_text(0);
-    row.name = query.get_text(1);
-    row.village = query.get_text(2);
-    if (auto c = query.get_optional_text(4)) row.colour = parse_colour(*c);
-    row.last_home_visit = query.get_optional_text(6);
-    std::vector<DueItem> items;
-    if (!row.colour) {
-      Date created = Date::parse(query.get_text(3)).value_or(as_of);
-      items.push_back(make_item("first_assessment", created.plus_days(policy.screening.verify_days).to_string(),
-                                std::nullopt, ""));
-    } else {
-      items.push_back(make_item("visit", query.get_text(8), row.colour, ""));
-      if (supervises) items.push_back(make_item("supervisor_visit", query.get_text(9), row.colour, ""));
-      items.push_back(make_item("reassessment", query.get_text(10), row.colour,
-                                query.get_optional_text(11).value_or("")));
-      std::optional<Date> last_home;
-      if (row.last_home_visit) last_home = Date::parse(*row.last_home_visit);
-      if (auto holiday = pre_holiday_visit_due(as_of, last_home, policy.schedule))
-        items.push_back(make_item("pre_holiday_visit", holiday->due.to_string(), row.colour, holiday->holiday));
-      // The minimum plan is checked live, so a case worker typed into the profile counts at once.
-      std::vector<MeasureSummary> measures;
-      auto m = db.cached("SELECT area, status FROM care_measures WHERE child_id = ?1");
-      m->bind(1, row.child_id);
-      while (m->step()) measures.push_back({m->get_text(0), m->get_text(1)});
-      m->reset();
-      auto plan = check_minimum_plan(*row.colour, measures, query.get_optional_text(16).has_value(), policy);
-      if (!plan.met) {
-        std::string missing;
-        for (const auto& part : plan.missing) missing += (missing.empty() ? "" : ",") + part;
-        std::string due = query.get_optional_text(15).value_or(query.get_text(5));
-        items.push_back(make_item("care_plan", due, row.colour, missing));
-      }
-      if (query.get_int(13) > 0 && supervises)
-        items.push_back(make_item("colour_review", query.get_optional_text(14).value_or(as_of.to_string()),
-                                  row.colour, std::to_string(query.get_int(13))));
-    }
-    for (auto& item : items) {
+    row.child_id = query.get_text(child_column::id);
+    row.name = query.get_text(child_column::name);
+    row.village = query.get_text(child_column::village);
+    if (auto c = query.get_optional_text(child_column::colour)) row.colour = parse_colour(*c);
+    row.last_home_visit = query.get_optional_text(child_column::last_home_visit);
+    for (auto& item : child_items(db, ctx, query, row)) {
       if (row.next_due.empty() || item.due < row.next_due) row.next_due = item.due;  // over every item, kept or not
-      if (keep(item)) row.items.push_back(std::move(item));
+      if (ctx.keeps(item)) row.items.push_back(std::move(item));
     }
     row_of_child[row.child_id] = rows.size();
     rows.push_back(std::move(row));
   }
+  return rows;
+}
 
-  // Screening steps waiting (docs/domain.md "Screening: the three steps"), on the child's row when the lead became a
-  // file.
+// Screening steps waiting (docs/domain.md "Screening: the three steps"): on the child's row when the lead became a
+// file, otherwise on a row of the lead's own.
+void add_screening_steps(db::Database& db, const User& actor, const DueContext& ctx, std::vector<DueRow>& rows,
+                         const std::map<std::string, std::size_t>& row_of_child) {
   auto leads = db.prepare(
       "SELECT id, village, child_id, state, red, verify_due, review_due, confirm_due, reporter, source"
       " FROM leads WHERE state IN ('discovered', 'returned', 'verified', 'reviewed') ORDER BY discovered_on, id");
@@ -433,24 +469,29 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
     if (!actor.covers_village(village)) continue;
     std::string state = leads.get_text(3);
     std::optional<Colour> urgency = leads.get_int(4) ? std::optional(Colour::Red) : std::nullopt;
-    DueItem item = state == "verified"   ? make_item("screening_review", leads.get_text(6), urgency, "")
-                   : state == "reviewed" ? make_item("screening_confirm", leads.get_text(7), urgency, "")
-                                         : make_item("screening_verify", leads.get_text(5), urgency, state);
-    if (!keep(item)) continue;
+    DueItem item = state == "verified"   ? ctx.item("screening_review", leads.get_text(6), urgency, "")
+                   : state == "reviewed" ? ctx.item("screening_confirm", leads.get_text(7), urgency, "")
+                                         : ctx.item("screening_verify", leads.get_text(5), urgency, state);
+    if (!ctx.keeps(item)) continue;
     auto child = leads.get_optional_text(2);
     if (child && row_of_child.contains(*child)) {
-      rows[row_of_child[*child]].items.push_back(item);
+      rows[row_of_child.at(*child)].items.push_back(item);
       continue;
     }
     DueRow row;
     row.lead_id = leads.get_text(0);
-    row.name = trf("线索（{}）", "lead ({})", leads.get_optional_text(8).value_or(leads.get_optional_text(9).value_or("")));
+    row.name =
+        trf("线索（{}）", "lead ({})", leads.get_optional_text(8).value_or(leads.get_optional_text(9).value_or("")));
     row.village = village;
     row.colour = urgency;
     row.items.push_back(item);
     rows.push_back(std::move(row));
   }
+}
 
+// Each row's summary over its kept items (days overdue, escalated, next due), rows with nothing overdue dropped when
+// only overdue items are asked for, red first, then most overdue, then soonest due.
+std::vector<DueRow> ranked(std::vector<DueRow> rows, const DueOptions& options) {
   std::vector<DueRow> out;
   for (auto& row : rows) {
     if (options.overdue_only && row.items.empty()) continue;
@@ -468,6 +509,21 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
     return a.next_due < b.next_due;
   });
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options) {
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::ReadFiles))
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  auto& db = station.db();
+  const DueContext ctx{options, stored_policy(db), options.as_of, options.as_of.plus_days(options.horizon_days),
+                       access::may(actor.role, access::Action::SeeSupervision)};
+  std::map<std::string, std::size_t> row_of_child;
+  std::vector<DueRow> rows = child_rows(db, actor, ctx, row_of_child);
+  add_screening_steps(db, actor, ctx, rows, row_of_child);
+  return ranked(std::move(rows), options);
 }
 
 }  // namespace tongdang
