@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, and run the demo (docs/demo.md explains what it shows).
+# The main job: install what is missing, build, and run the demo (scripts/run-demo.sh says what it shows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
