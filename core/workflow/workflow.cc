@@ -373,12 +373,13 @@ struct DueContext {
   }
 };
 
-// The columns of the open-children query in child_rows, by position (SQLite columns are 0-based).
+// The columns of the open-children query in child_rows, by position (SQLite columns are 0-based). All are named,
+// the two the due list does not read (last_supervisor_visit, key_event_on) too, so the list matches the SELECT.
 namespace child_column {
-constexpr int id = 0, name = 1, village = 2, created_on = 3, colour = 4, colour_since = 5, last_home_visit = 6,
-              last_supervisor_visit = 7, next_visit_due = 8, next_supervisor_visit_due = 9, next_reassessment_due = 10,
-              key_event = 11, key_event_on = 12, pending_review = 13, review_since = 14, care_plan_due = 15,
-              case_worker = 16;
+[[maybe_unused]] constexpr int
+    id = 0, name = 1, village = 2, created_on = 3, colour = 4, colour_since = 5, last_home_visit = 6,
+    last_supervisor_visit = 7, next_visit_due = 8, next_supervisor_visit_due = 9, next_reassessment_due = 10,
+    key_event = 11, key_event_on = 12, pending_review = 13, review_since = 14, care_plan_due = 15, case_worker = 16;
 }  // namespace child_column
 
 // The care-plan item when the child's minimum plan is not met, naming the missing parts. The plan is checked live,
