@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
   }
 
   web::station::StationApp station_app(std::move(station), {path});
-  Client client{station_app};
+  Client client{station_app, {}};
   if (!client.sign_in()) {
     std::cerr << "could not sign in\n";
     return 1;
