@@ -69,6 +69,9 @@ def main():
         from selenium.webdriver.support.ui import Select, WebDriverWait
 
         driver = world.browser()
+        # The page area itself 1280x900 (the window size includes the browser's own frame).
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
         def shot(name):
             path = os.path.join(out, name + ".png")
