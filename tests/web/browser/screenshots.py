@@ -129,6 +129,13 @@ def main():
         driver.get(base + "/review")
         shot("review")
         driver.get(base + "/sync")
+        # A sync started from the page (the server and token are remembered from the CLI's first one).
+        now = driver.find_elements(By.ID, "sync-now")
+        if now:
+            now[0].click()
+            WebDriverWait(driver, 60).until(
+                lambda d: "同步完成" in d.find_element(By.ID, "sync-progress").text
+                or "未完成" in d.find_element(By.ID, "sync-progress").text)
         shot("sync")
         return 0
     finally:
