@@ -185,6 +185,8 @@ int main(int argc, char** argv) {
       {"/children/{id} (a red file)", "/children/" + red_child, kPageMs},
       {"/review", "/review", kPageMs},
       {"/reports/coverage", "/reports/coverage?as_of=2026-11-28", kPageMs},
+      // The report itself, which that page frames (web/station/report_page.cc).
+      {"  its report.html (iframe)", "/reports/coverage/report.html?as_of=2026-11-28", kPageMs},
   };
   std::cout << fmt::format("{} children, {} requests per page, in process (StationApp::handle)\n\n", children, runs);
   std::cout << fmt::format("{:<34} {:>6} {:>10} {:>9} {:>9}  {}\n", "page", "status", "median ms", "max ms", "KB",
