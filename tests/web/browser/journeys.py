@@ -142,8 +142,9 @@ class Journey(unittest.TestCase):
         return path.split("/children/")[1].split("/")[0]
 
 
-def child_id_by_name(name):
-    return world.count("SELECT id FROM children WHERE name = ?", name)
+def colour_of(child):
+    """The colour the station holds for a child (its workflow projection)."""
+    return world.count("SELECT colour FROM child_state WHERE child_id = ?", child)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -236,6 +237,7 @@ class T3AssessAndVisit(Journey):
                                      child), before)  # a preview saves nothing
         self.css('button[name="step"][value="save"]').click()
         self.saved_page(f"/children/{child}")
+        self.assertEqual(colour_of(child), "yellow")
         self.assertTrue(self.all("main .colour.yellow"))
         self.assertEqual(world.count("SELECT count(*) FROM events WHERE kind = 'assessment' AND child_id = ?",
                                      child), before + 1)
@@ -289,6 +291,7 @@ class T4LowerAndApprove(Journey):
         self.wait().until(lambda d: "/colour" not in d.current_url or d.find_elements(By.CSS_SELECTOR, ".alert"))
         self.assertNotIn("field-error", self.driver.page_source)
         # Not yet: a director's lowering waits for the supervisor.
+        self.assertEqual(colour_of(child), "yellow")
         self.sign_in(SUPERVISOR)
         self.go("/review")
         item = self.review_item("郑可欣")
@@ -302,6 +305,7 @@ class T4LowerAndApprove(Journey):
         self.no_confirm_left()
         self.wait().until(lambda d: "saved=1" in d.current_url)
         self.assertIsNone(self.review_item("郑可欣"))
+        self.assertEqual(colour_of(child), "blue")
         self.go(f"/children/{child}")
         self.assertTrue(self.all("main .colour.blue"), "the file shows blue after the approval")
 
