@@ -7,6 +7,8 @@
 #include "core/workflow/screening.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
+#include "sync/server/service_transport.h"
+#include "sync/station/client.h"
 #include "support/webops_fixture.h"
 
 using namespace tongdang;
@@ -159,4 +161,58 @@ TEST_CASE("Web review: a screening is approved or returned from /review, a retur
   web::Response waiting = browser.get("/review");
   CHECK(contains(waiting.body, "等待县级认定"));
   CHECK_FALSE(contains(waiting.body, "/review/screenings/" + child + "/confirm"));
+}
+
+TEST_CASE("Web review: a sync conflict is resolved from /review, keeping this station's value", "[web][sync]") {
+  Fixture f;
+  test::TestCounty county(f.dir, false);
+  const std::string token = county.station_token("320324102");
+  auto sync_here = [&] {
+    auto transport = sync::make_service_transport(*county.service, {"", token, f.setup->station_id(), ""});
+    sync::SyncOptions options;
+    options.sleep = [](int) {};
+    REQUIRE(sync::run_sync(*f.setup, *transport, options));
+  };
+  auto added = add_child(*f.setup, {{{"name", "张小明"}, {"id_number", test::make_id_number("20140315", 12)},
+                                     {"village", kVillage}},
+                                    {"LEFT_BEHIND"}});
+  REQUIRE(added);
+  const std::string child = added.value().id;
+  sync_here();
+  test::TestStation other(f.dir, "b", "320324102", county);
+  REQUIRE(other.sync());
+  // The same field edited on both stations while apart: the second push opens a conflict, synced down to both.
+  REQUIRE(edit_child(*f.setup, child, {{"school", "王集中心小学"}}));
+  other.edit(child, "school", "睢宁县实验小学");
+  sync_here();
+  REQUIRE(other.sync());
+  sync_here();
+  REQUIRE(f.count("SELECT count(*) FROM conflicts WHERE status = 'open'") == 1);
+  auto conflict = f.setup->db().prepare("SELECT id FROM conflicts");
+  REQUIRE(conflict.step());
+  const std::string id = conflict.get_text(0);
+  conflict.reset();
+
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  web::Response page = browser.get("/review");
+  REQUIRE(page.status == 200);
+  CHECK(contains(page.body, "同步冲突 <span class=\"muted\">(1)</span>"));
+  CHECK(contains(page.body, "王集中心小学"));
+  CHECK(contains(page.body, "睢宁县实验小学"));
+  const std::string csrf = Browser::csrf_of(page.body);
+
+  web::Response empty = browser.post("/review/conflicts/" + id, {{"csrf", csrf}, {"keep", "value"}, {"value", ""}});
+  CHECK(empty.status == 400);
+  CHECK(contains(empty.body, "请填写要保留的值"));
+  CHECK(contains(empty.body, R"(value="value" checked)"));
+  CHECK(f.count("SELECT count(*) FROM conflicts WHERE status = 'open'") == 1);
+
+  web::Response kept = browser.post("/review/conflicts/" + id, {{"csrf", csrf}, {"keep", "mine"}});
+  CHECK(kept.status == 303);
+  CHECK(location_of(kept) == "/review?saved=1");
+  CHECK(f.count("SELECT count(*) FROM conflicts WHERE status = 'open'") == 0);
+  auto shown = show_child(*f.setup, child, false);
+  REQUIRE(shown);
+  CHECK(shown.value()["school"] == "王集中心小学");
 }
