@@ -148,6 +148,10 @@ class World:
 
     def make_station(self):
         """init (the supervisor), two directors with their villages, the 王集 ledger."""
+        help_text = self.tongdang("--help", user=None).stdout
+        if "--password-stdin" not in help_text:
+            raise RuntimeError("tongdang has no --password-stdin: the journeys create their users with passwords "
+                               "through the real CLI (branch signin: init and user add --password-stdin)")
         self.tongdang("--password-stdin", "init", "--township", TOWNSHIP, "--name", "王集镇未保站", "--user",
                       SUPERVISOR[0], "--role", "supervisor", user=None, stdin=SUPERVISOR[1] + "\n")
         for name, password, village in ((DIRECTOR[0], DIRECTOR[1], VILLAGE_WANG),
