@@ -55,6 +55,10 @@ Response login_form(const Request& request, const std::string& pre_token, std::s
 
 const Route* Routes::match(std::string_view method, const std::vector<std::string>& segments,
                            std::vector<std::string>& params) const {
+  // The route with the fewest wildcards wins, whatever order the page files added theirs in: /children/new is the
+  // register form, not the file of a child whose id is "new" (/children/{}).
+  const Route* best = nullptr;
+  std::size_t best_wildcards = 0;
   for (const Route& route : routes_) {
     if (route.method != method) continue;
     Request probe;
@@ -67,12 +71,13 @@ const Route* Routes::match(std::string_view method, const std::vector<std::strin
       if (pattern[i] == "{}") found.push_back(segments[i]);
       else ok = pattern[i] == segments[i];
     }
-    if (ok) {
+    if (ok && (!best || found.size() < best_wildcards)) {
+      best = &route;
+      best_wildcards = found.size();
       params = std::move(found);
-      return &route;
     }
   }
-  return nullptr;
+  return best;
 }
 
 bool Routes::has_path(const std::vector<std::string>& segments) const {
