@@ -27,7 +27,7 @@ struct ItemAction {
 std::optional<ItemAction> action_of(const DueRow& row, const DueItem& item) {
   const std::string& child = row.child_id;
   if (item.what == "visit" || item.what == "supervisor_visit" || item.what == "pre_holiday_visit")
-    return ItemAction{url("/children/{}/visits", child), "记录走访", "Record a visit"};
+    return ItemAction{url("/children/{}/visits", child) + "?next=/", "记录走访", "Record a visit"};
   if (item.what == "reassessment" || item.what == "first_assessment")
     return ItemAction{url("/children/{}/assess", child), "评估", "Assess"};
   if (item.what == "care_plan") return ItemAction{url("/children/{}/care", child), "添加关爱措施", "Add care"};
