@@ -9,6 +9,7 @@
 #include "core/store/station.h"
 #include "core/workflow/children.h"
 #include "support/cli_harness.h"
+#include "support/sync_fixture.h"
 #include "web/station/app.h"
 
 using namespace tongdang;
@@ -71,12 +72,20 @@ std::string location_of(const Response& response) {
 struct StationFixture {
   test::ScratchDir dir;
   std::unique_ptr<web::station::StationApp> app;
-  StationFixture() {
+  // Children registered before the app opens the station: name -> village.
+  explicit StationFixture(const std::vector<std::pair<std::string, std::string>>& children = {}) {
     Station::InitOptions init{"320324102", "王集镇未保站", "李芳", Role::Supervisor, {}, "督导员的密码123"};
     auto created = Station::create(dir.file("s.db"), init, process_clock());
     REQUIRE(created);
     auto station = std::move(created).value();
     REQUIRE(station->add_user({"王强", Role::Director, {"320324102201"}}, "主任的密码456"));
+    int seq = 10;
+    for (const auto& [name, village] : children) {
+      NewChild child;
+      child.fields = {{"name", name}, {"id_number", test::make_id_number("20140315", seq++)}, {"village", village}};
+      child.categories = {"LEFT_BEHIND"};
+      REQUIRE(add_child(*station, child).is_ok());
+    }
     app = std::make_unique<web::station::StationApp>(std::move(station), web::station::AppOptions{dir.file("s.db")});
   }
 };
@@ -168,4 +177,25 @@ TEST_CASE("Web: the live ID-number check answers with the rule's own reasons", "
   // Not asserting a particular valid number's checksum by hand here: a wrong check character must be refused.
   Response bad = browser.get("/check/id-number?value=320324201403150021");
   CHECK(bad.body.find("\"ok\":false") != std::string::npos);
+}
+
+TEST_CASE("Web: the work list shows the signed-in director's children only, names escaped, with the button to act",
+          "[web]") {
+  StationFixture f({{"<img src=x onerror=alert(1)>", "320324102201"}, {"张小明", "320324102201"},
+                    {"别村的孩子", "320324102202"}});
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("王强", "主任的密码456").status == 303);
+  Response due = browser.get("/");
+  REQUIRE(due.status == 200);
+  CHECK(due.body.find("<img src=x") == std::string::npos);
+  CHECK(due.body.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+  CHECK(due.body.find("张小明") != std::string::npos);
+  CHECK(due.body.find("别村的孩子") == std::string::npos);  // 320324102202 is not 王强's village
+  // A child registered without a grade is due its first assessment: the button goes to the assessment form.
+  CHECK(due.body.find("首次评估") != std::string::npos);
+  CHECK(due.body.find("/assess\"") != std::string::npos);
+  // The supervisor sees the whole township.
+  Browser supervisor{*f.app};
+  REQUIRE(supervisor.sign_in("李芳", "督导员的密码123").status == 303);
+  CHECK(supervisor.get("/").body.find("别村的孩子") != std::string::npos);
 }

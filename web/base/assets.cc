@@ -63,6 +63,9 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
 .pager { margin:.75rem 0; display:flex; gap:1rem; }
 .login { max-width:24rem; margin:4rem auto; }
 .id-check { font-size:.9em; margin:.2rem 0 0; }
+iframe.report { width:100%; height:80vh; border:1px solid var(--line); background:#fff; }
+table.review form .field { margin:.3rem 0; }
+table.review td ul { margin:0; padding-left:1.1rem; }
 @media print {
   header.top, nav, .actions, .no-print, form button { display:none !important; }
   body { background:#fff; font-size:11pt; }
@@ -116,6 +119,20 @@ document.querySelectorAll('form[data-confirm]').forEach(function (form) {
   form.addEventListener('submit', function (e) {
     if (!window.confirm(form.getAttribute('data-confirm'))) e.preventDefault();
   });
+});
+// The sync's progress while it runs (/sync/progress), and the page again once it has ended: without script the page
+// shows the same state on a reload.
+document.querySelectorAll('[data-sync-progress]').forEach(function (box) {
+  if (box.getAttribute('data-running') !== '1') return;
+  var timer = setInterval(function () {
+    fetch('/sync/progress', {credentials: 'same-origin'})
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        box.textContent = j.text;
+        if (!j.running) { clearInterval(timer); window.location.reload(); }
+      })
+      .catch(function () {});
+  }, 1000);
 });
 // Print buttons.
 document.querySelectorAll('[data-print]').forEach(function (b) {

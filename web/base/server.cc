@@ -46,7 +46,11 @@ Request to_request(const httplib::Request& in, bool secure) {
 }  // namespace
 
 void add_security_headers(Response& response) {
-  response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+  // A response with a policy of its own (the coverage report's page, with its inline style) keeps it: a second
+  // header would not loosen the first, browsers enforce both.
+  const bool has_policy = std::any_of(response.headers.begin(), response.headers.end(),
+                                      [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  if (!has_policy) response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   response.headers.emplace_back("X-Frame-Options", "SAMEORIGIN");

@@ -55,10 +55,10 @@ Response login_form(const Request& request, const std::string& pre_token, std::s
 
 const Route* Routes::match(std::string_view method, const std::vector<std::string>& segments,
                            std::vector<std::string>& params) const {
-  // The route with the fewest wildcards wins, whatever order the page files added theirs in: /children/new is the
-  // register form, not the file of a child whose id is "new" (/children/{}).
+  // The route with the most literal segments wins, whatever order the page files added theirs in:
+  // "/children/new" is not "/children/{}" with the id "new".
   const Route* best = nullptr;
-  std::size_t best_wildcards = 0;
+  int best_literals = -1;
   for (const Route& route : routes_) {
     if (route.method != method) continue;
     Request probe;
@@ -71,10 +71,11 @@ const Route* Routes::match(std::string_view method, const std::vector<std::strin
       if (pattern[i] == "{}") found.push_back(segments[i]);
       else ok = pattern[i] == segments[i];
     }
-    if (ok && (!best || found.size() < best_wildcards)) {
-      best = &route;
-      best_wildcards = found.size();
+    const int literals = static_cast<int>(pattern.size() - found.size());
+    if (ok && literals > best_literals) {
       params = std::move(found);
+      best = &route;
+      best_literals = literals;
     }
   }
   return best;

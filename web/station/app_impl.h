@@ -11,7 +11,8 @@
 
 namespace tongdang::web::station {
 
-struct SyncJob;  // sync_page.cc: a sync running on its own thread
+struct SyncJob;      // sync_page.cc: a sync running on its own thread
+struct HeldLedgers;  // import_page.cc: ledgers checked by a dry run, kept until they are imported
 
 struct StationApp::Impl {
   Impl(std::unique_ptr<Station> station, AppOptions options);
@@ -21,7 +22,8 @@ struct StationApp::Impl {
   std::unique_ptr<Station> station;
   AppOptions options;
   Routes routes;
-  std::shared_ptr<SyncJob> sync_job;
+  std::shared_ptr<HeldLedgers> held_ledgers;
+  std::shared_ptr<SyncJob> sync_job;  // last: destroyed first, so a running sync ends before the station closes
 };
 
 }  // namespace tongdang::web::station
