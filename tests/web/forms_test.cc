@@ -203,7 +203,7 @@ TEST_CASE("Web forms: a child with a hostile name is stored as typed and shown o
   CHECK(has(edit, "&lt;img src=x onerror=alert(1)&gt;"));
 }
 
-TEST_CASE("Web forms: editing a file saves the change; emptying the name keeps the values and writes nothing",
+TEST_CASE("Web forms: editing a file saves the change, and emptying the name keeps the values and writes nothing",
           "[web]") {
   FormsFixture f;
   Browser b = f.director();
@@ -245,7 +245,7 @@ TEST_CASE("Web forms: a director cannot open or post the forms of a file outside
 
 // ---- relatives ----
 
-TEST_CASE("Web forms: adding and editing a relative; a missing relation keeps the values", "[web]") {
+TEST_CASE("Web forms: adding and editing a relative, and a missing relation keeps the values", "[web]") {
   FormsFixture f;
   Browser b = f.director();
   Response form = b.get("/children/" + f.child + "/relatives/new");
@@ -440,7 +440,7 @@ TEST_CASE("Web forms: a director's lowering opens a review item and the form say
   CHECK(f.count("SELECT count(*) FROM child_state WHERE colour = 'yellow'") == 1);
 }
 
-TEST_CASE("Web forms: categories are added and ended with dates; a file closes with a reason", "[web]") {
+TEST_CASE("Web forms: categories are added and ended with dates, and a file closes with a reason", "[web]") {
   FormsFixture f;
   Browser b = f.director();
   Response form = b.get("/children/" + f.child + "/categories");
