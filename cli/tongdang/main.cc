@@ -1,6 +1,6 @@
 // `tongdang`: the station command for children's directors, supervisors and the county. Thin: parse, call core
 // or sync, print. Exit codes (docs/user-guide.md): 0 done, 2 usage or invalid input, 3 refused by a rule,
-// 4 not found, 1 anything else.
+// 4 not found, 5 not signed in (a wrong or missing password, a lapsed session), 1 anything else.
 #include <curl/curl.h>
 
 #include <cstdlib>
@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   cli::Context context;
   if (const char* db = std::getenv("TONGDANG_DB"); db && *db) context.db_path = db;
   if (const char* user = std::getenv("TONGDANG_USER"); user && *user) context.as_user = user;
+  if (const char* password = std::getenv("TONGDANG_PASSWORD"); password && *password) context.env_password = password;
+  unsetenv("TONGDANG_PASSWORD");  // read once; nothing this process starts inherits it
   const char* lang_env = std::getenv("LANG");
   i18n::set_language(i18n::language_from(lang_env ? lang_env : ""));
 
@@ -34,8 +36,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"zh", "en"}))
       ->each([](const std::string& value) { i18n::set_language(i18n::language_from(value)); });
   app.add_flag("--json", context.json, "machine-readable JSON on stdout");
+  app.add_flag("--password-stdin", context.password_stdin,
+               "read passwords from standard input, one a line: the acting user's (unless TONGDANG_PASSWORD or a "
+               "login session gives it), then the new one (init, user add, user passwd)");
 
   cli::register_station_commands(app, context);
+  cli::register_sign_in_commands(app, context);
   cli::register_child_commands(app, context);
   cli::register_ledger_commands(app, context);
   cli::register_workflow_commands(app, context);

@@ -69,6 +69,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"yes", {"是", "yes"}},
         {"no", {"否", "no"}},
         {"user", {"用户", "user"}},
+        {"password", {"密码", "password"}},
         {"line", {"行", "line"}},
         {"column", {"列", "column"}},
         // ---- workflow (docs/workflow.md) ----
