@@ -37,6 +37,7 @@ bool may(Role role, Action action) {
     case Action::ReviewScreening:
     case Action::ResolveConflict:
     case Action::SeeSupervision:
+    case Action::ConfigureSync:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
       return role == Role::County;

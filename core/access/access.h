@@ -28,6 +28,7 @@ enum class Action {
   ConfirmScreening,   // screening step 3: categories and colour, by the county centre
   ResolveConflict,    // choose the value of a field two stations edited concurrently
   SeeSupervision,     // supervisor visits and colour review items in `due`
+  ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).

@@ -212,11 +212,15 @@ Status authenticate(Station& station, std::string_view user, std::string_view pa
   return Status::ok();
 }
 
-Session open_session(Station& station, SessionKind kind, const Clock& wall) {
+std::string new_secret() {
   ensure_sodium();
   std::array<unsigned char, 32> secret{};
   randombytes_buf(secret.data(), secret.size());
-  Session session{hex(secret.data(), secret.size()), station.actor().name, kind, 0};
+  return hex(secret.data(), secret.size());
+}
+
+Session open_session(Station& station, SessionKind kind, const Clock& wall) {
+  Session session{new_secret(), station.actor().name, kind, 0};
   const std::int64_t now = wall.now_ms();
   session.expires_ms = now + std::min(ms(default_idle(kind)), ms(max_life(kind)));
   Status written = station.write([&](WriteContext& w) {

@@ -80,6 +80,9 @@ Result<Session> resume_session(Station& station, std::string_view token, Session
 // Ends the session (sign out); nothing happens for an unknown token.
 void end_session(Station& station, std::string_view token);
 
+// 256 random bits as 64 hex digits (a session token, the sign-in form's pre-session token).
+std::string new_secret();
+
 // The CSRF token of a session: a keyed hash of the session token, so nothing more is stored and it changes with
 // every session. Forms carry it; check_csrf compares in constant time.
 std::string csrf_token(std::string_view session_token);

@@ -1,13 +1,12 @@
 #include "core/workflow/care.h"
 
-#include "core/store/record_ref.h"
-
 #include <algorithm>
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/store/events.h"
+#include "core/store/record_ref.h"
 #include "core/workflow/children.h"
 
 namespace tongdang {
@@ -55,9 +54,14 @@ const CareArea* find_care_area(std::string_view text) {
   return nullptr;
 }
 
+const std::vector<std::string_view>& care_statuses() {
+  static const std::vector<std::string_view> kStatuses = {"planned", "in_progress", "done", "refused", "not_needed"};
+  return kStatuses;
+}
+
 bool is_care_status(std::string_view status) {
-  return status == "planned" || status == "in_progress" || status == "done" || status == "refused" ||
-         status == "not_needed";
+  const auto& statuses = care_statuses();
+  return std::find(statuses.begin(), statuses.end(), status) != statuses.end();
 }
 
 namespace {
