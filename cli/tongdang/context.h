@@ -83,8 +83,8 @@ void register_workflow_commands(CLI::App& app, Context& context);  // policy …
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts
 void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
+void register_serve_command(CLI::App& app, Context& context);      // serve (the station in a browser)
 // login, logout, user passwd (after register_station_commands, which makes `user`)
 void register_sign_in_commands(CLI::App& app, Context& context);
-void register_serve_command(CLI::App& app, Context& context);      // serve (the station in a browser)
 
 }  // namespace tongdang::cli

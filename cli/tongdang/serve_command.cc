@@ -68,7 +68,7 @@ void register_serve_command(CLI::App& app, Context& context) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    // Opened as no one: each request signs its own user in (the pages' sessions), so serving needs no password.
+    // No one is signed in to the program itself: every page signs its own user in (web/station/app.cc).
     Station& station = context.open_unsigned();
     web::station::AppOptions app_options;
     app_options.db_path = context.db_path;
