@@ -1,5 +1,5 @@
-// The supervisor's pages in process (tests/web: review, sync, report, import): web_app_test.cc's Browser
-// (same API, plus a multipart upload) and a station on a fixed clock with a supervisor and a director, whose data a
+// The supervisor's pages in process (tests/web: review, sync, report, import): support/web_browser.h's Browser
+// and a station on a fixed clock with a supervisor and a director, whose data a
 // test sets up through a second handle on the same file (the app owns its own).
 #pragma once
 
@@ -13,70 +13,14 @@
 #include "core/base/date.h"
 #include "core/store/station.h"
 #include "support/cli_harness.h"
+#include "support/web_browser.h"
 #include "web/station/app.h"
 
 namespace tongdang::test::webops {
 
-// A browser: keeps cookies between requests, follows nothing (redirects are asserted).
-struct Browser {
-  web::station::StationApp& app;
-  std::map<std::string, std::string> cookies;
-
-  web::Response send(web::Request request) {
-    request.cookies = cookies;
-    web::Response response = app.handle(request);
-    for (const auto& [name, value] : response.headers) {
-      if (name != "Set-Cookie") continue;
-      const std::string pair = value.substr(0, value.find(';'));
-      const std::size_t eq = pair.find('=');
-      const std::string key = pair.substr(0, eq), val = pair.substr(eq + 1);
-      if (val.empty() || value.find("Max-Age=0") != std::string::npos) cookies.erase(key);
-      else cookies[key] = val;
-    }
-    return response;
-  }
-  web::Response get(const std::string& target) {
-    web::Request request;
-    request.method = "GET";
-    const std::size_t q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string::npos) request.query = web::parse_urlencoded(target.substr(q + 1));
-    return send(request);
-  }
-  web::Response post(const std::string& path, std::multimap<std::string, std::string> form,
-                     std::vector<web::Upload> files = {}) {
-    web::Request request;
-    request.method = "POST";
-    request.path = path;
-    request.form = std::move(form);
-    request.files = std::move(files);
-    return send(request);
-  }
-  // The hidden csrf field of a page.
-  static std::string csrf_of(const std::string& body) {
-    std::smatch m;
-    REQUIRE(std::regex_search(body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")));
-    return m[1];
-  }
-  web::Response sign_in(const std::string& user, const std::string& password) {
-    const std::string csrf = csrf_of(get("/login").body);
-    return post("/login", {{"user", user}, {"password", password}, {"csrf", csrf}, {"next", "/"}});
-  }
-  // This session's CSRF token, from a page every signed-in user may open.
-  std::string csrf() { return csrf_of(get("/").body); }
-};
-
-inline std::string location_of(const web::Response& response) {
-  for (const auto& [name, value] : response.headers)
-    if (name == "Location") return value;
-  return {};
-}
-
-inline std::string header_of(const web::Response& response, const std::string& header) {
-  for (const auto& [name, value] : response.headers)
-    if (name == header) return value;
-  return {};
-}
+using test::Browser;
+using test::header_of;
+using test::location_of;
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

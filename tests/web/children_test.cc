@@ -9,6 +9,7 @@
 #include "core/workflow/children.h"
 #include "core/workflow/workflow.h"
 #include "support/cli_harness.h"
+#include "support/web_browser.h"
 #include "tongdang/fixtures/synthetic.h"
 #include "web/station/app.h"
 #include "web/station/page.h"
@@ -24,43 +25,7 @@ constexpr const char* kVillage2 = "320324102202";
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 constexpr const char* kHostileEscaped = "&lt;img src=x onerror=alert(1)&gt;";
 
-// A browser: keeps cookies between requests, follows nothing (the pattern of web_app_test.cc).
-struct Browser {
-  web::station::StationApp& app;
-  std::map<std::string, std::string> cookies;
-
-  Response send(Request request) {
-    request.cookies = cookies;
-    Response response = app.handle(request);
-    for (const auto& [name, value] : response.headers) {
-      if (name != "Set-Cookie") continue;
-      const std::string pair = value.substr(0, value.find(';'));
-      const std::size_t eq = pair.find('=');
-      const std::string key = pair.substr(0, eq), val = pair.substr(eq + 1);
-      if (val.empty() || value.find("Max-Age=0") != std::string::npos) cookies.erase(key);
-      else cookies[key] = val;
-    }
-    return response;
-  }
-  Response get(const std::string& target) {
-    Request request;
-    request.method = "GET";
-    const std::size_t q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string::npos) request.query = web::parse_urlencoded(target.substr(q + 1));
-    return send(request);
-  }
-  Response sign_in(const std::string& user, const std::string& password) {
-    std::smatch m;
-    const std::string login = get("/login").body;
-    REQUIRE(std::regex_search(login, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")));
-    Request request;
-    request.method = "POST";
-    request.path = "/login";
-    request.form = {{"user", user}, {"password", password}, {"csrf", m[1]}, {"next", "/"}};
-    return send(request);
-  }
-};
+using test::Browser;
 
 bool has(const std::string& body, const std::string& text) { return body.find(text) != std::string::npos; }
 

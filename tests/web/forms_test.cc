@@ -12,6 +12,7 @@
 #include "core/workflow/screening.h"
 #include "core/workflow/workflow.h"
 #include "support/cli_harness.h"
+#include "support/web_browser.h"
 #include "web/station/app.h"
 
 using namespace tongdang;
@@ -25,63 +26,23 @@ constexpr const char* kOtherVillage = "320324102202";  // 赵敏's village
 constexpr const char* kIdNumber = "32032420140315012X";
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 
-// A browser: keeps cookies between requests, follows nothing (redirects are asserted). (As in web_app_test.cc.)
-struct Browser {
-  web::station::StationApp& app;
-  std::map<std::string, std::string> cookies;
+// support/web_browser.h's Browser that signs in once and posts every form with this session's CSRF token.
+struct Browser : test::Browser {
   std::string csrf;
 
-  Response send(Request request) {
-    request.cookies = cookies;
-    Response response = app.handle(request);
-    for (const auto& [name, value] : response.headers) {
-      if (name != "Set-Cookie") continue;
-      const std::string pair = value.substr(0, value.find(';'));
-      const std::size_t eq = pair.find('=');
-      const std::string key = pair.substr(0, eq), val = pair.substr(eq + 1);
-      if (val.empty() || value.find("Max-Age=0") != std::string::npos) cookies.erase(key);
-      else cookies[key] = val;
-    }
-    return response;
-  }
-  Response get(const std::string& target) {
-    Request request;
-    request.method = "GET";
-    const std::size_t q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string::npos) request.query = web::parse_urlencoded(target.substr(q + 1));
-    return send(request);
-  }
   // Posts with this session's CSRF token.
   Response post(const std::string& path, std::multimap<std::string, std::string> form) {
-    Request request;
-    request.method = "POST";
-    request.path = path;
     form.emplace("csrf", csrf);
-    request.form = std::move(form);
-    return send(request);
-  }
-  static std::string csrf_of(const std::string& body) {
-    std::smatch m;
-    REQUIRE(std::regex_search(body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")));
-    return m[1];
+    return test::Browser::post(path, std::move(form));
   }
   void sign_in(const std::string& user, const std::string& password) {
-    const std::string pre = csrf_of(get("/login").body);
-    Request request;
-    request.method = "POST";
-    request.path = "/login";
-    request.form = {{"user", user}, {"password", password}, {"csrf", pre}, {"next", "/"}};
-    REQUIRE(send(request).status == 303);
+    REQUIRE(test::Browser::sign_in(user, password).status == 303);
     csrf = csrf_of(get("/").body);
   }
 };
 
-std::string location_of(const Response& response) {
-  for (const auto& [name, value] : response.headers)
-    if (name == "Location") return value;
-  return {};
-}
+using test::location_of;
+
 
 bool has(const Response& response, const std::string& text) { return response.body.find(text) != std::string::npos; }
 

@@ -10,6 +10,7 @@
 #include "core/workflow/children.h"
 #include "support/cli_harness.h"
 #include "support/sync_fixture.h"
+#include "support/web_browser.h"
 #include "web/station/app.h"
 
 using namespace tongdang;
@@ -18,56 +19,9 @@ using web::Response;
 
 namespace {
 
-// A browser: keeps cookies between requests, follows nothing (redirects are asserted).
-struct Browser {
-  web::station::StationApp& app;
-  std::map<std::string, std::string> cookies;
+using test::Browser;
+using test::location_of;
 
-  Response send(Request request) {
-    request.cookies = cookies;
-    Response response = app.handle(request);
-    for (const auto& [name, value] : response.headers) {
-      if (name != "Set-Cookie") continue;
-      const std::string pair = value.substr(0, value.find(';'));
-      const std::size_t eq = pair.find('=');
-      const std::string key = pair.substr(0, eq), val = pair.substr(eq + 1);
-      if (val.empty() || value.find("Max-Age=0") != std::string::npos) cookies.erase(key);
-      else cookies[key] = val;
-    }
-    return response;
-  }
-  Response get(const std::string& target) {
-    Request request;
-    request.method = "GET";
-    const std::size_t q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string::npos) request.query = web::parse_urlencoded(target.substr(q + 1));
-    return send(request);
-  }
-  Response post(const std::string& path, std::multimap<std::string, std::string> form) {
-    Request request;
-    request.method = "POST";
-    request.path = path;
-    request.form = std::move(form);
-    return send(request);
-  }
-  // The hidden csrf field of a page.
-  static std::string csrf_of(const std::string& body) {
-    std::smatch m;
-    REQUIRE(std::regex_search(body, m, std::regex(R"re(name="csrf" value="([0-9a-f]{64})")re")));
-    return m[1];
-  }
-  Response sign_in(const std::string& user, const std::string& password) {
-    const std::string csrf = csrf_of(get("/login").body);
-    return post("/login", {{"user", user}, {"password", password}, {"csrf", csrf}, {"next", "/"}});
-  }
-};
-
-std::string location_of(const Response& response) {
-  for (const auto& [name, value] : response.headers)
-    if (name == "Location") return value;
-  return {};
-}
 
 struct StationFixture {
   test::ScratchDir dir;
