@@ -12,6 +12,7 @@
 
 #include "core/base/status.h"
 #include "core/store/station.h"
+#include "terminal_width.h"
 
 namespace tongdang::cli {
 
@@ -51,8 +52,6 @@ struct Context {
 // Prints rows under headers as an aligned table; East Asian wide characters count as two columns.
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows);
-// Display width of UTF-8 text in terminal columns.
-std::size_t display_width(std::string_view text);
 
 // Parses "FIELD=VALUE" items (from --set) into a map; a malformed item fails the command.
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items);

@@ -1,9 +1,7 @@
-// The labels of the domain's keys (labels.h): field names, headings, and the vocabularies of vocabulary.h.
+// The labels of the domain's keys (labels.h): field names, headings, and every table of choices (choices.h).
 #include "core/model/labels.h"
 
 #include <map>
-
-#include "core/model/vocabulary.h"
 
 namespace tongdang::i18n {
 namespace {
@@ -13,7 +11,8 @@ struct Text {
   std::string_view en;
 };
 
-// Field and heading labels; the enum vocabularies are added from vocabulary.h.
+// Field and heading labels; the choices of every vocabulary are added from choices.h (a key already here keeps
+// its label: "phone" is the field 联系电话, the visit kind is labelled with label(Vocabulary::VisitKind, "phone")).
 // Long on purpose: it is one data table (a key and its two languages a line), read best in one piece.
 const std::map<std::string_view, Text, std::less<>>& labels() {
   static const auto table = [] {
@@ -95,20 +94,6 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"screening_verify", {"排查：入户核查", "screening: home verification"}},
         {"screening_review", {"排查：乡镇审核", "screening: township review"}},
         {"screening_confirm", {"排查：县级认定", "screening: county confirmation"}},
-        {"visit_home", {"入户走访", "home visit"}},
-        {"visit_phone", {"电话联系", "phone call"}},
-        {"visit_video", {"视频联系", "video call"}},
-        {"planned", {"计划", "planned"}},
-        {"in_progress", {"实施中", "in progress"}},
-        {"done", {"已完成", "done"}},
-        {"refused", {"拒绝", "refused"}},
-        {"not_needed", {"无需", "not needed"}},
-        {"carer_change", {"监护人变更", "change of carer"}},
-        {"parent_left", {"父母外出", "a parent left"}},
-        {"parent_returned", {"父母返回", "a parent returned"}},
-        {"hospitalised", {"住院", "hospitalised"}},
-        {"dropout", {"辍学", "dropout"}},
-        {"new_report", {"新的报告", "new report"}},
         {"category_change", {"类别变更", "category change"}},
         {"summer", {"暑假", "summer holiday"}},
         {"winter", {"寒假", "winter holiday"}},
@@ -116,11 +101,6 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"role_may_not_lower", {"该角色无权如此降级", "this role may not lower so"}},
         {"red_needs_clear_reassessment", {"红色降级须先经无触发项的重新评估", "lowering red needs a reassessment with no trigger"}},
         {"measure", {"至少一项措施", "at least one measure"}},
-        {"grid", {"网格员", "grid worker"}},
-        {"hospital", {"医院", "hospital"}},
-        {"police", {"公安", "police"}},
-        {"hotline", {"热线", "hotline"}},
-        {"data", {"数据比对", "data comparison"}},
         {"assessment", {"评估", "assessment"}},
         {"colour.raise", {"提级", "raise"}},
         {"colour.lower", {"降级", "lowering"}},
@@ -134,20 +114,17 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"seen", {"发现情况", "what was seen"}},
         {"with", {"同行人员", "accompanied by"}},
         {"source", {"线索来源", "source"}},
+        // ---- fields of the workflow's commands named in errors ----
+        {"kind", {"走访方式", "kind of visit"}},
+        // ---- what a command's arguments are (its help, its errors) ----
+        {"child", {"儿童", "child"}},
+        {"relative", {"家庭成员", "relative"}},
+        {"ledger", {"台账", "ledger"}},
+        {"event", {"关键事件", "key event"}},
+        {"area", {"关爱领域", "care area"}},
     };
-    auto add = [&t](const auto& vocabulary) {
-      for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});
-    };
-    add(vocabulary::kRoles);
-    add(vocabulary::kCategories);
-    add(vocabulary::kColours);
-    add(vocabulary::kSexes);
-    add(vocabulary::kHukouStatuses);
-    add(vocabulary::kRelations);
-    add(vocabulary::kRelativeStatuses);
-    add(vocabulary::kCapacities);
-    add(vocabulary::kSchoolings);
-    add(vocabulary::kFileStatuses);
+    for (const auto& vocabulary : vocabularies())
+      for (const auto& choice : choices(vocabulary.vocabulary)) t.emplace(choice.key, Text{choice.zh, choice.en});
     return t;
   }();
   return table;
@@ -160,6 +137,18 @@ std::string label(std::string_view key) {
   auto it = table.find(key);
   if (it == table.end()) return std::string(key);
   return std::string(language() == Lang::Zh ? it->second.zh : it->second.en);
+}
+
+std::string label(Vocabulary vocabulary, std::string_view key) {
+  const Choice* choice = find_choice(vocabulary, key);
+  if (!choice) return std::string(key);
+  return std::string(language() == Lang::Zh ? choice->zh : choice->en);
+}
+
+Message term(Vocabulary vocabulary, std::string_view key) {
+  const Choice* choice = find_choice(vocabulary, key);
+  if (!choice) return Message(std::string(key));
+  return Message::bilingual(std::string(choice->zh), std::string(choice->en));
 }
 
 Message term(std::string_view key) {

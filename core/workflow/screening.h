@@ -21,7 +21,8 @@
 namespace tongdang {
 
 // Who reported a lead (docs/domain.md "Screening: the three steps", step 1).
-bool is_lead_source(std::string_view source);  // director grid school hospital police hotline data other
+// A key of Vocabulary::LeadSource (core/model/choices.h): director grid school hospital police hotline data other.
+bool is_lead_source(std::string_view source);
 
 struct NewLead {
   std::string village;   // 12-digit code in this township
