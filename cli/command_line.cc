@@ -183,9 +183,14 @@ std::string parse_error_message(const CLI::App* at, const CLI::ParseError& error
   const std::string_view message = error.what();
   if (is<CLI::RequiredError>(error)) return required_message(at, message);
   if (is<CLI::ExtrasError>(error)) {
+    // What was left over, in the order typed (CLI11's message lists it backwards).
+    const CLI::App* root = at;
+    while (root->get_parent()) root = root->get_parent();
+    std::string left;
+    for (const auto& arg : root->remaining(true)) left += (left.empty() ? "" : " ") + arg;
     auto colon = message.find(": ");
-    return trf("无法识别的参数：{}", "not understood: {}",
-               colon == std::string_view::npos ? message : message.substr(colon + 2));
+    if (left.empty() && colon != std::string_view::npos) left = message.substr(colon + 2);
+    return trf("无法识别的参数：{}", "not understood: {}", left);
   }
   if (is<CLI::ArgumentMismatch>(error)) return mismatch_message(at, message);
   if (is<CLI::ConversionError>(error)) return conversion_message(at, message);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -31,16 +32,27 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
   const auto out_path = cwd / (".out" + std::to_string(++counter));
   const auto err_path = cwd / (".err" + std::to_string(counter));
 
+  // An entry of `env` replaces the same variable from this process, and a later entry of `env` an earlier one
+  // (getenv() would read the first of two).
+  auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+  std::vector<std::string> given;
+  for (auto e = env.rbegin(); e != env.rend(); ++e)
+    if (std::find_if(given.begin(), given.end(), [&](const std::string& g) { return name_of(g) == name_of(*e); }) ==
+        given.end())
+      given.insert(given.begin(), *e);
   std::vector<std::string> environment;
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
     // The tests decide these; the caller's shell must not leak in.
     if (entry.rfind("TONGDANG_DB=", 0) == 0 || entry.rfind("TONGDANG_USER=", 0) == 0 ||
-        entry.rfind("TONGDANG_NOW=", 0) == 0)
+        entry.rfind("TONGDANG_NOW=", 0) == 0 || entry.rfind("TONGDANG_LANG=", 0) == 0)
+      continue;
+    if (std::find_if(given.begin(), given.end(), [&](const std::string& g) { return name_of(g) == name_of(entry); }) !=
+        given.end())
       continue;
     environment.push_back(entry);
   }
-  for (const auto& e : env) environment.push_back(e);
+  for (const auto& e : given) environment.push_back(e);
   std::vector<char*> envp;
   for (auto& e : environment) envp.push_back(e.data());
   envp.push_back(nullptr);

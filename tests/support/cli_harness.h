@@ -15,7 +15,9 @@ struct RunResult {
 };
 
 // Runs `program` with `args` (no shell: arguments pass through unchanged), in `cwd`, with extra environment
-// entries "KEY=VALUE" added to this process's environment. Blocks until it exits.
+// entries "KEY=VALUE" added to this process's environment (an entry replaces the variable's value; of two entries
+// for one variable, the later). TONGDANG_DB, TONGDANG_USER, TONGDANG_NOW and TONGDANG_LANG never come from this
+// process. Blocks until it exits.
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::filesystem::path& cwd, const std::vector<std::string>& env = {});
 
