@@ -64,5 +64,6 @@ void register_workflow_commands(CLI::App& app, Context& context);  // policy …
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts
 void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
+void register_choices_commands(CLI::App& app, Context& context);   // choices
 
 }  // namespace tongdang::cli

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   cli::register_sync_commands(app, context);
   cli::register_report_commands(app, context);
   cli::register_audit_commands(app, context);
+  cli::register_choices_commands(app, context);
 
   int code = 0;
   try {

@@ -248,17 +248,6 @@ bool same_word(std::string_view a, std::string_view b, bool dash_is_underscore =
          });
 }
 
-bool is_synonym(const Choice& choice, std::string_view word) {
-  std::string_view rest = choice.synonyms;
-  while (!rest.empty()) {
-    auto bar = rest.find('|');
-    if (same_word(rest.substr(0, bar), word)) return true;
-    if (bar == std::string_view::npos) break;
-    rest.remove_prefix(bar + 1);
-  }
-  return false;
-}
-
 }  // namespace
 
 std::span<const VocabularyInfo> vocabularies() {
@@ -280,6 +269,17 @@ std::optional<Vocabulary> vocabulary_named(std::string_view name) {
 
 std::span<const Choice> choices(Vocabulary vocabulary) { return table_of(vocabulary).choices; }
 
+std::vector<std::string_view> synonyms_of(const Choice& choice) {
+  std::vector<std::string_view> words;
+  for (std::string_view rest = choice.synonyms; !rest.empty();) {
+    auto bar = rest.find('|');
+    words.push_back(rest.substr(0, bar));
+    if (bar == std::string_view::npos) break;
+    rest.remove_prefix(bar + 1);
+  }
+  return words;
+}
+
 const Choice* find_choice(Vocabulary vocabulary, std::string_view key) {
   for (const auto& choice : choices(vocabulary))
     if (choice.key == key) return &choice;
@@ -293,7 +293,8 @@ std::optional<std::string_view> parse_choice(Vocabulary vocabulary, std::string_
   for (const auto& choice : choices(vocabulary))
     if (same_word(choice.key, word, true) || choice.zh == word || same_word(choice.en, word)) return choice.key;
   for (const auto& choice : choices(vocabulary))
-    if (is_synonym(choice, word)) return choice.key;
+    for (auto synonym : synonyms_of(choice))
+      if (same_word(synonym, word)) return choice.key;
   return std::nullopt;
 }
 

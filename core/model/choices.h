@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/base/message.h"
 
@@ -72,6 +73,8 @@ std::optional<Vocabulary> vocabulary_named(std::string_view name);
 
 // The choices of a vocabulary, in the order they are offered (colours highest risk first).
 std::span<const Choice> choices(Vocabulary vocabulary);
+// A choice's synonyms, one word each ("入户|上门" → "入户", "上门").
+std::vector<std::string_view> synonyms_of(const Choice& choice);
 // The choice whose key is exactly `key`; nullptr for another text (a label is not a key: use parse_choice).
 const Choice* find_choice(Vocabulary vocabulary, std::string_view key);
 // The key of what a user typed: the key itself (ASCII case ignored, '-' for '_'), the Chinese label, the English

@@ -120,6 +120,7 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"child", {"儿童", "child"}},
         {"relative", {"家庭成员", "relative"}},
         {"ledger", {"台账", "ledger"}},
+        {"vocabulary", {"词表", "vocabulary"}},
         {"event", {"关键事件", "key event"}},
         {"area", {"关爱领域", "care area"}},
     };

@@ -286,3 +286,25 @@ TEST_CASE("CLI help and errors of tongdang-server follow the language too", "[cl
   REQUIRE(tokens.size() == 1);
   CHECK(tokens[0]["role"] == "county");
 }
+
+TEST_CASE("CLI choices: tongdang choices lists the words each vocabulary accepts", "[cli][choices]") {
+  ScratchDir dir;
+  Tongdang tongdang(dir);
+  auto kinds = tongdang({"choices", "走访方式"});
+  CHECK(kinds.exit_code == 0);
+  CHECK(has(kinds.out, "入户走访"));
+  CHECK(has(kinds.out, "入户、上门、家访、走访"));
+  CHECK(!has(kinds.out, "红色"));
+  auto listed = tongdang({"--json", "choices", "visit_kind"});
+  REQUIRE(listed.exit_code == 0);
+  json v = json::parse(listed.out);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0]["zh"] == "走访方式");
+  REQUIRE(v[0]["choices"].size() == 3);
+  CHECK(v[0]["choices"][0] == json({{"key", "home"}, {"zh", "入户走访"}, {"en", "home visit"},
+                                    {"synonyms", {"入户", "上门", "家访", "走访"}}}));
+  CHECK(json::parse(tongdang({"--json", "choices"}).out).size() == 22);
+  auto unknown = tongdang({"choices", "颜色"});
+  CHECK(unknown.exit_code == 4);
+  CHECK(has(unknown.err, "没有叫“颜色”的词表"));
+}
