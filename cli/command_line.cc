@@ -24,10 +24,20 @@ class HelpFormatter : public CLI::Formatter {
  public:
   HelpFormatter() {
     if (i18n::language() != i18n::Lang::Zh) return;
-    for (auto [word, zh] : {std::pair{"Usage", "用法"}, {"OPTIONS", "选项"}, {"SUBCOMMAND", "子命令"},
-                            {"SUBCOMMANDS", "子命令"}, {"Positionals", "参数"}, {"REQUIRED", "必填"},
-                            {"Env", "环境变量"}, {"Needs", "需要"}, {"Excludes", "不能与之同用"}, {"TEXT", "文本"},
-                            {"INT", "整数"}, {"UINT", "非负整数"}, {"FLOAT", "数"}, {"BOOLEAN", "是/否"}})
+    for (auto [word, zh] : {std::pair{"Usage", "用法"},
+                            {"OPTIONS", "选项"},
+                            {"SUBCOMMAND", "子命令"},
+                            {"SUBCOMMANDS", "子命令"},
+                            {"Positionals", "参数"},
+                            {"REQUIRED", "必填"},
+                            {"Env", "环境变量"},
+                            {"Needs", "需要"},
+                            {"Excludes", "不能与之同用"},
+                            {"TEXT", "文本"},
+                            {"INT", "整数"},
+                            {"UINT", "非负整数"},
+                            {"FLOAT", "数"},
+                            {"BOOLEAN", "是/否"}})
       label(word, zh);
   }
 
@@ -107,8 +117,8 @@ std::string leading_name(std::string_view message) {
 }
 
 std::string required_message(const CLI::App* at, std::string_view message) {
-  if (message == "A subcommand is required" || (message.starts_with("Requires at least") &&
-                                                message.find("subcommands") != std::string_view::npos)) {
+  if (message == "A subcommand is required" ||
+      (message.starts_with("Requires at least") && message.find("subcommands") != std::string_view::npos)) {
     std::string names;
     for (const CLI::App* sub : at->get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); }))
       names += (names.empty() ? "" : tr("、", ", ")) + sub->get_name();
@@ -214,8 +224,10 @@ i18n::Lang choose_language(int argc, const char* const* argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;
-    if (arg == "--lang" && i + 1 < argc) asked = argv[++i];
-    else if (arg.starts_with("--lang=")) asked = arg.substr(std::string_view("--lang=").size());
+    if (arg == "--lang" && i + 1 < argc)
+      asked = argv[++i];
+    else if (arg.starts_with("--lang="))
+      asked = arg.substr(std::string_view("--lang=").size());
   }
   for (const char* variable : {"TONGDANG_LANG", "LANG"}) {
     if (asked) break;
@@ -230,10 +242,11 @@ void localize(CLI::App& app) {
   app.formatter(std::make_shared<HelpFormatter>());
   app.set_help_flag("-h,--help", tr("显示本帮助并退出", "Print this help message and exit"));
   app.group(tr("子命令", "Subcommands"));
-  app.footer(tr("在任一命令后加 --help 可查看该命令的用法。需要选择的取值（角色、类别、风险等级、走访方式 …）"
-                "可以写中文，也可以写英文代码。",
-                "Add --help after any command for its usage. Choices (role, category, colour, kind of visit …) may "
-                "be typed in Chinese or as their English codes."));
+  app.footer(
+      tr("在任一命令后加 --help 可查看该命令的用法。需要选择的取值（角色、类别、风险等级、走访方式 …）"
+         "可以写中文，也可以写英文代码。",
+         "Add --help after any command for its usage. Choices (role, category, colour, kind of visit …) may "
+         "be typed in Chinese or as their English codes."));
 }
 
 CLI::Option* choice_option(CLI::Option* option, Vocabulary vocabulary) {

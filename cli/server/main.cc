@@ -134,7 +134,8 @@ void add_init(CLI::App& app, const Globals& g) {
   };
   auto args = std::make_shared<Args>();
   auto* init = app.add_subcommand("init", tr("建立县中心数据库", "create the central database"));
-  init->add_option("--county", args->county, tr("6 位县级代码，如 320324", "6-digit county code, e.g. 320324"))->required();
+  init->add_option("--county", args->county, tr("6 位县级代码，如 320324", "6-digit county code, e.g. 320324"))
+      ->required();
   init->add_option("--name", args->name, tr("名称，如 睢宁县未保中心", "its name, e.g. 睢宁县未保中心"))->required();
   init->callback([&g, args] {
     auto store = take(sync::create_sqlite_store(g.db_path, args->county, args->name, process_clock().now_iso()));
@@ -173,23 +174,27 @@ void add_user(CLI::App& app, const Globals& g) {
   auto args = std::make_shared<Args>();
   auto* user = app.add_subcommand("user", tr("用户令牌", "user tokens"));
   user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", tr("为个人发放令牌（只显示一次）", "issue a token for a person (printed once)"));
+  auto* user_add =
+      user->add_subcommand("add", tr("为个人发放令牌（只显示一次）", "issue a token for a person (printed once)"));
   user_add->add_option("name", args->name, tr("用户姓名", "the user's name"))->required();
-  cli::choice_option(user_add->add_option("--role", args->role, tr("角色：儿童主任、儿童督导员或县级",
-                                                                   "role: director, supervisor or county")),
-                     Vocabulary::Role)
+  cli::choice_option(
+      user_add->add_option("--role", args->role,
+                           tr("角色：儿童主任、儿童督导员或县级", "role: director, supervisor or county")),
+      Vocabulary::Role)
       ->required();
   user_add->add_option("--township", args->township,
                        tr("9 位乡镇代码（县级用户不填）", "9-digit township code (not for county users)"));
-  user_add->add_option("--villages", args->villages,
-                       tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
+  user_add->add_option(
+      "--villages", args->villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
   user_add->callback([&g, args] {
     auto store = open_store(g.db_path);
     auto role = parse_role(args->role);
     // A token writes: a viewer (aggregate reports only) holds none.
     if (!role || !access::may(*role, access::Action::WriteFiles))
-      check(Status::invalid("role", tr("应为儿童主任（director）、儿童督导员（supervisor）或县级（county）；查看者没有令牌",
-                                       "must be director, supervisor or county; a viewer holds no token")));
+      check(Status::invalid("role",
+                            tr("应为儿童主任（director）、儿童督导员（supervisor）或县级（county）；查看者没有令牌",
+                               "must be director, supervisor or county; a viewer holds no token")));
     sync::NewToken spec{sync::TokenKind::User, args->name, *role, args->township, split_list(args->villages)};
     check(check_township_in(args->township, store->identity().county, access::bounded_by_township(*role)));
     check(access::check_villages(*role, args->township, spec.villages));
@@ -227,7 +232,8 @@ void add_token(CLI::App& app, const Globals& g) {
     check(store->revoke_token(*token_id, process_clock().now_iso()));
     std::cout << trf("已吊销令牌 {}\n", "revoked token {}\n", *token_id);
   });
-  auto* token_list = token->add_subcommand("list", tr("列出令牌（从不显示令牌本身）", "list tokens (never the tokens themselves)"));
+  auto* token_list =
+      token->add_subcommand("list", tr("列出令牌（从不显示令牌本身）", "list tokens (never the tokens themselves)"));
   token_list->callback([&g] { print_tokens(g, *open_store(g.db_path)); });
 }
 
@@ -251,8 +257,10 @@ void print_overview(const json& overview, const std::string& township) {
 
 void add_show(CLI::App& app, const Globals& g) {
   auto township = std::make_shared<std::string>();
-  auto* show = app.add_subcommand("show", tr("服务器上某乡镇（或全县）的数据", "what the server holds for a township (or the county)"));
-  show->add_option("--township", *township, tr("9 位乡镇代码（默认全县）", "9-digit township code (default: the whole county)"));
+  auto* show = app.add_subcommand(
+      "show", tr("服务器上某乡镇（或全县）的数据", "what the server holds for a township (or the county)"));
+  show->add_option("--township", *township,
+                   tr("9 位乡镇代码（默认全县）", "9-digit township code (default: the whole county)"));
   show->callback([&g, township] {
     json overview = open_store(g.db_path)->overview(*township);
     if (g.as_json) std::cout << overview.dump(2) << "\n";
@@ -297,15 +305,16 @@ void verify_audit(const Globals& g, sync::CentralStore& store) {
 }
 
 void add_audit(CLI::App& app, const Globals& g) {
-  auto* audit = app.add_subcommand(
-      "audit", tr("服务器的审计记录：站点报送的查阅，以及哈希链检查", "the server's audit trail: reads reported by stations, chain check"));
+  auto* audit = app.add_subcommand("audit", tr("服务器的审计记录：站点报送的查阅，以及哈希链检查",
+                                               "the server's audit trail: reads reported by stations, chain check"));
   audit->require_subcommand(1);
   auto filter = std::make_shared<sync::OpeningFilter>();
   filter->limit = tuning::kAuditListDefault;
   auto* audit_list = audit->add_subcommand(
       "list", tr("站点报送的重要查阅（打开红色档案、显示完整身份证号），新的在前",
                  "reads that matter reported by stations (red files opened, full ID numbers shown), newest first"));
-  audit_list->add_option("--action", filter->action, tr("只列该操作，如 file.open_red", "only this action, e.g. file.open_red"));
+  audit_list->add_option("--action", filter->action,
+                         tr("只列该操作，如 file.open_red", "only this action, e.g. file.open_red"));
   audit_list->add_option("--township", filter->township, tr("只列该乡镇（9 位）", "only this township (9 digits)"));
   cli::range_option(
       audit_list->add_option("--limit", filter->limit, tr("列出多少条（默认 50）", "how many rows (default 50)")), 1,
@@ -316,8 +325,9 @@ void add_audit(CLI::App& app, const Globals& g) {
     else print_openings(rows);
   });
   auto* audit_verify = audit->add_subcommand(
-      "verify", tr("检查每条审计哈希链：完整时退出码 0；否则为 1，并指出第一条被改动、删除或插入的记录",
-                   "walk every audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row"));
+      "verify",
+      tr("检查每条审计哈希链：完整时退出码 0；否则为 1，并指出第一条被改动、删除或插入的记录",
+         "walk every audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row"));
   audit_verify->callback([&g] { verify_audit(g, *open_store(g.db_path)); });
 }
 

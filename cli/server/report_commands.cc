@@ -67,19 +67,21 @@ void add_coverage(CLI::App& report, const std::string& db_path, const bool& as_j
       report.add_subcommand("coverage", tr("全县覆盖情况报表，按乡镇", "the county's coverage report, per township"));
   coverage->add_option("--as-of", args->as_of,
                        tr("报表日期 YYYY-MM-DD（默认今天）", "the report's day, YYYY-MM-DD (default today)"));
-  coverage->add_option("--from", args->from,
-                       tr("统计期的第一天（默认报表日期当月 1 日）", "first day of the period (default the 1st of the as-of month)"));
+  coverage->add_option(
+      "--from", args->from,
+      tr("统计期的第一天（默认报表日期当月 1 日）", "first day of the period (default the 1st of the as-of month)"));
   cli::one_of_option(coverage->add_option("--format", args->format,
                                           tr("table、csv、json 或 html（默认 table；加 --json 时为 json）",
                                              "table, csv, json or html (default table; json with --json)")),
                      {"table", "csv", "json", "html"});
-  coverage->add_option("--out", args->out, tr("写入该文件，而不是显示在屏幕上", "write to this file instead of the screen"));
+  coverage->add_option("--out", args->out,
+                       tr("写入该文件，而不是显示在屏幕上", "write to this file instead of the screen"));
   coverage->callback([&db_path, &as_json, check, args] { run_coverage(db_path, as_json, check, *args); });
 }
 
 void add_rebuild(CLI::App& report, const std::string& db_path, const bool& as_json, const Check& check) {
   auto* rebuild = report.add_subcommand("rebuild", tr("由原始记录重新计算全部报表数据（检查用）",
-                                                    "recompute every report row from the records (for checks)"));
+                                                      "recompute every report row from the records (for checks)"));
   rebuild->callback([&db_path, &as_json, check] {
     auto store = sync::open_sqlite_store(db_path);
     check(store.status());

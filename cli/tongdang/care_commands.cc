@@ -21,8 +21,9 @@ void add_care_add(CLI::App& care, Context& context) {
   auto measure = std::make_shared<NewMeasure>();
   auto date = std::make_shared<std::string>();
   add->add_option("child", *child, child_help())->required();
-  choice_option(add->add_option("--area", measure->area, tr("关爱领域（见 care catalogue）", "care area (see care catalogue)")),
-                Vocabulary::CareArea)
+  choice_option(
+      add->add_option("--area", measure->area, tr("关爱领域（见 care catalogue）", "care area (see care catalogue)")),
+      Vocabulary::CareArea)
       ->required();
   add->add_option("--item", measure->item, tr("措施内容", "the measure"))->required();
   add->add_option("--provider", measure->provider, tr("责任部门", "responsible department"));

@@ -123,8 +123,9 @@ void add_child_show(CLI::App& child, Context& context) {
                    tr("档案编号（UUID）或其唯一前缀、身份证号或临时编号",
                       "UUID, a unique prefix of it, the ID number or temporary key"))
       ->required();
-  show->add_flag("--full-id", *show_full,
-                 tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
+  show->add_flag(
+      "--full-id", *show_full,
+      tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
   show->callback([&context, show_ref, show_full] {
     Station& station = context.open();
     json view = context.take(show_child(station, *show_ref, *show_full));
@@ -152,11 +153,13 @@ void add_child_list(CLI::App& child, Context& context) {
   auto list_category = std::make_shared<std::string>();
   auto list_full = std::make_shared<bool>(false);
   list->add_option("--village", *list_village, tr("只列该村(居)（12 位代码）", "only this village (12-digit code)"));
-  choice_option(list->add_option("--category", *list_category, tr("只列有该类别的儿童", "only children holding this category")),
-                Vocabulary::Category);
+  choice_option(
+      list->add_option("--category", *list_category, tr("只列有该类别的儿童", "only children holding this category")),
+      Vocabulary::Category);
   list->add_flag("--closed", filter->include_closed, tr("包括已结案的档案", "include closed files"));
-  list->add_flag("--full-id", *list_full,
-                 tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
+  list->add_flag(
+      "--full-id", *list_full,
+      tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
   list->callback([&context, filter, list_village, list_category, list_full] {
     Station& station = context.open();
     if (!list_village->empty()) filter->village = *list_village;
@@ -179,7 +182,8 @@ void add_child_edit(CLI::App& child, Context& context) {
   auto edit_fields = std::make_shared<std::map<std::string, std::string>>();
   edit->add_option("child", *edit_ref, child_help())->required();
   edit->add_option("--set", *edit_sets,
-                   tr("字段=值，可重复（如 --set school=王集中心小学）", "FIELD=VALUE, repeatable (e.g. --set school=王集中心小学)"));
+                   tr("字段=值，可重复（如 --set school=王集中心小学）",
+                      "FIELD=VALUE, repeatable (e.g. --set school=王集中心小学)"));
   add_field_options(edit, child_fields(), /*entry=*/false, *edit_fields);
   edit->callback([&context, edit_ref, edit_sets, edit_fields] {
     Station& station = context.open();
@@ -207,8 +211,9 @@ void add_child_close(CLI::App& child, Context& context) {
 
 // child category add, child category end.
 void add_category_change(CLI::App& category, Context& context, bool adding) {
-  auto* sub = category.add_subcommand(adding ? "add" : "end", adding ? tr("自某日起增加一个类别", "add a category from a date")
-                                                                      : tr("于某日结束一个类别", "end a category on a date"));
+  auto* sub =
+      category.add_subcommand(adding ? "add" : "end", adding ? tr("自某日起增加一个类别", "add a category from a date")
+                                                             : tr("于某日结束一个类别", "end a category on a date"));
   auto ref = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
   auto date = std::make_shared<std::string>();
@@ -233,8 +238,8 @@ void add_category_change(CLI::App& category, Context& context, bool adding) {
 }
 
 void add_relative_add(CLI::App& relative, Context& context) {
-  auto* radd = relative.add_subcommand(
-      "add", tr("添加父母、祖辈、其他亲属或受委托监护人", "add a parent, grandparent, relative or the entrusted guardian"));
+  auto* radd = relative.add_subcommand("add", tr("添加父母、祖辈、其他亲属或受委托监护人",
+                                                 "add a parent, grandparent, relative or the entrusted guardian"));
   auto radd_ref = std::make_shared<std::string>();
   auto radd_fields = std::make_shared<std::map<std::string, std::string>>();
   radd->add_option("child", *radd_ref, child_help())->required();
@@ -252,8 +257,9 @@ void add_relative_edit(CLI::App& relative, Context& context) {
   auto redit_ref = std::make_shared<std::string>();
   auto redit_sets = std::make_shared<std::vector<std::string>>();
   auto redit_fields = std::make_shared<std::map<std::string, std::string>>();
-  redit->add_option("relative", *redit_ref,
-                    tr("家庭成员编号（或其唯一前缀，见 child show）", "the relative's id (or a unique prefix)"))
+  redit
+      ->add_option("relative", *redit_ref,
+                   tr("家庭成员编号（或其唯一前缀，见 child show）", "the relative's id (or a unique prefix)"))
       ->required();
   redit->add_option("--set", *redit_sets, tr("字段=值，可重复", "FIELD=VALUE, repeatable"));
   add_field_options(redit, relative_fields(), /*entry=*/false, *redit_fields);

@@ -52,16 +52,17 @@ void print_choices(const Context& context, const std::vector<VocabularyInfo>& sh
       rows.push_back({trf("{}（{}）", "{} ({})", zh ? v.zh : v.en, v.name), std::string(c.key), std::string(c.zh),
                       std::string(c.en), also});
     }
-  print_table(std::cout, {tr("词表", "vocabulary"), tr("代码", "code"), tr("中文", "Chinese"), tr("英文", "English"),
-                          tr("也可以写", "also accepted")},
+  print_table(std::cout,
+              {tr("词表", "vocabulary"), tr("代码", "code"), tr("中文", "Chinese"), tr("英文", "English"),
+               tr("也可以写", "also accepted")},
               rows);
 }
 
 }  // namespace
 
 void register_choices_commands(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand(
-      "choices", tr("需要选择的取值：代码、中文、英文和也可以写的词", "the words a choice accepts: code, Chinese, English, others"));
+  auto* command = app.add_subcommand("choices", tr("需要选择的取值：代码、中文、英文和也可以写的词",
+                                                   "the words a choice accepts: code, Chinese, English, others"));
   auto name = std::make_shared<std::string>();
   command->add_option("vocabulary", *name,
                       tr("只列这个词表（如 visit_kind 或 走访方式；默认全部）",

@@ -17,7 +17,8 @@ using i18n::edge::trf;
 using nlohmann::json;
 
 void add_assess(CLI::App& app, Context& context) {
-  auto* assess_cmd = app.add_subcommand("assess", tr("用评估表评估一名儿童（风险评估）", "assess a child with the instrument"));
+  auto* assess_cmd =
+      app.add_subcommand("assess", tr("用评估表评估一名儿童（风险评估）", "assess a child with the instrument"));
   auto child = std::make_shared<std::string>();
   auto answers = std::make_shared<AnswerInput>();
   auto date = std::make_shared<std::string>();
@@ -41,9 +42,10 @@ void add_assess(CLI::App& app, Context& context) {
 
 // colour raise, colour lower.
 void add_colour_change(CLI::App& colour, Context& context, bool raise) {
-  auto* change = colour.add_subcommand(raise ? "raise" : "lower",
-                                       raise ? tr("提级（立即生效）", "raise the colour (applies at once)")
-                                             : tr("降级（按降级规则生效或提交复核）", "lower the colour (by the lowering rule)"));
+  auto* change =
+      colour.add_subcommand(raise ? "raise" : "lower",
+                            raise ? tr("提级（立即生效）", "raise the colour (applies at once)")
+                                  : tr("降级（按降级规则生效或提交复核）", "lower the colour (by the lowering rule)"));
   auto child = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
@@ -128,8 +130,9 @@ void add_colour_history(CLI::App& colour, Context& context) {
 }
 
 void add_colour_resolve(CLI::App& colour, Context& context) {
-  auto* resolve = colour.add_subcommand(
-      "resolve", tr("处理待复核事项，维持当前等级（督导员/县级）", "close open review items, keeping the colour (supervisor/county)"));
+  auto* resolve =
+      colour.add_subcommand("resolve", tr("处理待复核事项，维持当前等级（督导员/县级）",
+                                          "close open review items, keeping the colour (supervisor/county)"));
   auto child = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
   resolve->add_option("child", *child, child_help())->required();

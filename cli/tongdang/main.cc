@@ -32,10 +32,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.option_defaults()->always_capture_default();
-  app.add_option("--db", context.db_path, tr("站点数据库文件（环境变量 TONGDANG_DB；默认 tongdang.db）",
-                                             "station database file (TONGDANG_DB; default tongdang.db)"));
-  app.add_option("--as", context.as_user, tr("以该用户身份执行（环境变量 TONGDANG_USER；默认建站时的用户）",
-                                             "act as this user (TONGDANG_USER; default the user created at init)"));
+  app.add_option("--db", context.db_path,
+                 tr("站点数据库文件（环境变量 TONGDANG_DB；默认 tongdang.db）",
+                    "station database file (TONGDANG_DB; default tongdang.db)"));
+  app.add_option("--as", context.as_user,
+                 tr("以该用户身份执行（环境变量 TONGDANG_USER；默认建站时的用户）",
+                    "act as this user (TONGDANG_USER; default the user created at init)"));
   cli::one_of_option(
       app.add_option("--lang", context.lang,
                      tr("标签和消息的语言：zh 或 en（默认取 TONGDANG_LANG，再取 LANG）",

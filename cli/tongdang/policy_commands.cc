@@ -49,7 +49,8 @@ void add_policy_show(CLI::App& policy, Context& context) {
 }
 
 void add_policy_set(CLI::App& policy, Context& context) {
-  auto* set = policy.add_subcommand("set", tr("载入县级政策文件（督导员或县级）", "load a county policy file (supervisor or county)"));
+  auto* set = policy.add_subcommand(
+      "set", tr("载入县级政策文件（督导员或县级）", "load a county policy file (supervisor or county)"));
   auto path = std::make_shared<std::string>();
   set->add_option("file", *path, tr("政策 JSON 文件", "policy JSON"))->required();
   set->callback([&context, path] {

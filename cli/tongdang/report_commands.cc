@@ -41,7 +41,8 @@ void add_report_coverage(CLI::App& report, Context& context) {
   auto from = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  coverage->add_option("--as-of", *as_of, tr("报表日期 YYYY-MM-DD（默认今天）", "the report's day, YYYY-MM-DD (default today)"));
+  coverage->add_option("--as-of", *as_of,
+                       tr("报表日期 YYYY-MM-DD（默认今天）", "the report's day, YYYY-MM-DD (default today)"));
   coverage->add_option("--from", *from,
                        tr("“新增”“结案”和等级变化统计期的第一天（默认当月 1 日）",
                           "first day of the period for 'new', 'closed', colour changes (default the 1st)"));
@@ -78,7 +79,7 @@ void add_report_coverage(CLI::App& report, Context& context) {
 
 void add_report_rebuild(CLI::App& report, Context& context) {
   auto* rebuild = report.add_subcommand("rebuild", tr("由原始记录重新计算全部报表数据（检查用）",
-                                                    "recompute every report row from the records (for checks)"));
+                                                      "recompute every report row from the records (for checks)"));
   rebuild->callback([&context] {
     Station& station = context.open();
     int children = report::rebuild(station.db());
@@ -88,9 +89,9 @@ void add_report_rebuild(CLI::App& report, Context& context) {
 }
 
 void add_report_check(CLI::App& report, Context& context) {
-  auto* verify = report.add_subcommand(
-      "check", tr("核对报表数据与重新计算的结果是否一致（不作修改）",
-                  "check that the maintained report rows equal a rebuild, changing nothing"));
+  auto* verify =
+      report.add_subcommand("check", tr("核对报表数据与重新计算的结果是否一致（不作修改）",
+                                        "check that the maintained report rows equal a rebuild, changing nothing"));
   verify->callback([&context] {
     Station& station = context.open();
     const report::Verification checked = report::verify(station.db());

@@ -51,11 +51,11 @@ void add_new_child_options(CLI::App* verify, const std::shared_ptr<Verification>
         flag, [verification, name](const std::string& v) { verification->new_child.fields[name] = v; }, label(name));
     if (name == "sex") choice_option(option, Vocabulary::Sex);
   }
-  choice_option(verify->add_option_function<std::string>(
-                    "--hukou",
-                    [verification](const std::string& v) { verification->new_child.fields["hukou_status"] = v; },
-                    tr("户籍状态（默认有户籍）", "household registration (default registered)")),
-                Vocabulary::HukouStatus);
+  choice_option(
+      verify->add_option_function<std::string>(
+          "--hukou", [verification](const std::string& v) { verification->new_child.fields["hukou_status"] = v; },
+          tr("户籍状态（默认有户籍）", "household registration (default registered)")),
+      Vocabulary::HukouStatus);
   choice_option(verify->add_option("--category", verification->new_child.categories,
                                    tr("新档案的类别，可重复", "category of the new file, repeatable")),
                 Vocabulary::Category);
@@ -116,14 +116,15 @@ void add_screen_verify(CLI::App& screen, Context& context) {
 }
 
 void add_screen_review(CLI::App& screen, Context& context) {
-  auto* review = screen.add_subcommand("review", tr("第三步：乡镇审核（督导员）", "step 3: township review (supervisor)"));
+  auto* review =
+      screen.add_subcommand("review", tr("第三步：乡镇审核（督导员）", "step 3: township review (supervisor)"));
   auto child = std::make_shared<std::string>();
   auto approve = std::make_shared<bool>(false);
   auto returned = std::make_shared<std::string>();
   review->add_option("child", *child, child_help())->required();
   auto* approve_flag = review->add_flag("--approve", *approve, tr("审核通过", "approve"));
-  auto* return_option = review->add_option("--return", *returned,
-                                           tr("退回儿童主任重新核查，写明原因", "return to the director with this reason"));
+  auto* return_option = review->add_option(
+      "--return", *returned, tr("退回儿童主任重新核查，写明原因", "return to the director with this reason"));
   approve_flag->excludes(return_option);
   review->callback([&context, child, approve, returned] {
     Station& station = context.open();
@@ -140,17 +141,20 @@ void add_screen_review(CLI::App& screen, Context& context) {
 }
 
 void add_screen_confirm(CLI::App& screen, Context& context) {
-  auto* confirm = screen.add_subcommand("confirm", tr("第三步：县级认定（县级）", "step 3: county confirmation (county)"));
+  auto* confirm =
+      screen.add_subcommand("confirm", tr("第三步：县级认定（县级）", "step 3: county confirmation (county)"));
   auto child = std::make_shared<std::string>();
   auto confirmation = std::make_shared<Confirmation>();
   auto colour = std::make_shared<std::string>();
   confirm->add_option("child", *child, child_help())->required();
-  choice_option(confirm->add_option("--category", confirmation->categories,
-                                    tr("认定的类别，可重复（默认全部有效类别）", "categories confirmed (default: all active)")),
-                Vocabulary::Category);
-  choice_option(confirm->add_option("--colour", *colour,
-                                    tr("认定的风险等级（默认当前等级）", "colour confirmed (default: the current one)")),
-                Vocabulary::Colour);
+  choice_option(
+      confirm->add_option("--category", confirmation->categories,
+                          tr("认定的类别，可重复（默认全部有效类别）", "categories confirmed (default: all active)")),
+      Vocabulary::Category);
+  choice_option(
+      confirm->add_option("--colour", *colour,
+                          tr("认定的风险等级（默认当前等级）", "colour confirmed (default: the current one)")),
+      Vocabulary::Colour);
   confirm->add_option("--reason", confirmation->reason, tr("原因（降级时必填）", "reason (needed for a lowering)"));
   confirm->callback([&context, child, confirmation, colour] {
     Station& station = context.open();

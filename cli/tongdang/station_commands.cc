@@ -28,12 +28,20 @@ void add_init(CLI::App& app, Context& context) {
   auto init_role = std::make_shared<std::string>("supervisor");
   auto init_villages = std::make_shared<std::string>();
   auto policy_file = std::make_shared<std::string>();
-  init->add_option("--township", init_options->township, tr("9 位乡镇代码，如 320324102", "9-digit township code, e.g. 320324102"))->required();
-  init->add_option("--name", init_options->name, tr("站点名称，如 王集镇未保站", "station name, e.g. 王集镇未保站"))->required();
+  init->add_option("--township", init_options->township,
+                   tr("9 位乡镇代码，如 320324102", "9-digit township code, e.g. 320324102"))
+      ->required();
+  init->add_option("--name", init_options->name, tr("站点名称，如 王集镇未保站", "station name, e.g. 王集镇未保站"))
+      ->required();
   init->add_option("--user", init_options->user, tr("第一个用户的姓名", "the first user's name"))->required();
-  choice_option(init->add_option("--role", *init_role, tr("第一个用户的角色", "the first user's role")), Vocabulary::Role);
-  init->add_option("--villages", *init_villages, tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
-  init->add_option("--policy", *policy_file, tr("县级政策 JSON（默认内置的默认政策）", "county policy JSON (default: the bundled default policy)"));
+  choice_option(init->add_option("--role", *init_role, tr("第一个用户的角色", "the first user's role")),
+                Vocabulary::Role);
+  init->add_option(
+      "--villages", *init_villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
+  init->add_option(
+      "--policy", *policy_file,
+      tr("县级政策 JSON（默认内置的默认政策）", "county policy JSON (default: the bundled default policy)"));
   init->callback([&context, init_options, init_role, init_villages, policy_file] {
     init_options->role = role_named(*init_role);
     init_options->villages = split_list(*init_villages);
@@ -64,7 +72,9 @@ void add_user_add(CLI::App& user, Context& context) {
   auto new_villages = std::make_shared<std::string>();
   add->add_option("name", new_user->name, tr("用户姓名", "the user's name"))->required();
   choice_option(add->add_option("--role", *new_role, tr("角色", "role")), Vocabulary::Role)->required();
-  add->add_option("--villages", *new_villages, tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
+  add->add_option(
+      "--villages", *new_villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
   add->callback([&context, new_user, new_role, new_villages] {
     Station& station = context.open();
     new_user->role = role_named(*new_role);

@@ -138,7 +138,7 @@ void print_conflicts(Context& context, Station& station, bool all) {
 // sync status: what waits, what was refused, when the station last synced.
 CLI::App* add_sync_status(CLI::App& sync, Context& context) {
   auto* status = sync.add_subcommand("status", tr("待上传的修改、最近同步、未处理冲突、被拒绝的变更",
-                                                "outbox, last sync, open conflicts, rejected changes"));
+                                                  "outbox, last sync, open conflicts, rejected changes"));
   status->callback([&context] {
     Station& station = context.open();
     auto report = sync::sync_status(station);
@@ -177,8 +177,9 @@ void add_sync(CLI::App& app, Context& context) {
                    tr("服务器地址，如 https://county.example:8443（会记住）",
                       "server URL, e.g. https://county.example:8443 (remembered)"));
   sync->add_option("--token", *token, tr("县中心发放的令牌（会记住）", "the token issued by the county (remembered)"));
-  sync->add_option("--ca-cert", *ca_cert,
-                   tr("信任的 PEM 证书（县中心的自签名证书）", "PEM certificate to trust (a county's self-signed certificate)"));
+  sync->add_option(
+      "--ca-cert", *ca_cert,
+      tr("信任的 PEM 证书（县中心的自签名证书）", "PEM certificate to trust (a county's self-signed certificate)"));
   auto* status = add_sync_status(*sync, context);
   sync->callback([&context, status, server, token, ca_cert] {
     if (status->parsed()) return;
@@ -187,13 +188,15 @@ void add_sync(CLI::App& app, Context& context) {
 }
 
 CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
-  auto* resolve = conflicts.add_subcommand("resolve", tr("处理一个冲突（督导员或县级）", "resolve a conflict (supervisor or county)"));
+  auto* resolve = conflicts.add_subcommand(
+      "resolve", tr("处理一个冲突（督导员或县级）", "resolve a conflict (supervisor or county)"));
   auto id = std::make_shared<std::string>();
   auto keep = std::make_shared<std::string>();
   resolve->add_option("id", *id, tr("冲突编号（或其前 8 位）", "conflict id (or its first 8 characters)"))->required();
-  resolve->add_option("--keep", *keep,
-                      tr("保留哪一个：mine（本站的值）、theirs（另一方的值），或直接写要保留的值",
-                         "mine, theirs, or the value to keep"))
+  resolve
+      ->add_option("--keep", *keep,
+                   tr("保留哪一个：mine（本站的值）、theirs（另一方的值），或直接写要保留的值",
+                      "mine, theirs, or the value to keep"))
       ->required();
   resolve->callback([&context, id, keep] {
     Station& station = context.open();
@@ -206,7 +209,8 @@ CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
 
 // conflicts [list|resolve]: without a subcommand, lists.
 void add_conflicts(CLI::App& app, Context& context) {
-  auto* conflicts = app.add_subcommand("conflicts", tr("同步冲突：留给督导员处理的同时修改", "concurrent edits kept for a supervisor"));
+  auto* conflicts = app.add_subcommand(
+      "conflicts", tr("同步冲突：留给督导员处理的同时修改", "concurrent edits kept for a supervisor"));
   auto all = std::make_shared<bool>(false);
   auto* list = conflicts->add_subcommand(
       "list", tr("列出未处理的冲突和疑似重复（默认）", "list open conflicts and duplicate candidates (default)"));

@@ -25,9 +25,10 @@ void add_visit_add(CLI::App& visit, Context& context) {
   auto new_visit = std::make_shared<NewVisit>();
   add->add_option("child", *child, child_help())->required();
   add->add_option("--date", *date, tr("走访日期（YYYY-MM-DD）", "date of the visit (YYYY-MM-DD)"))->required();
-  choice_option(add->add_option("--kind", new_visit->kind,
-                                tr("走访方式（只有入户走访重置走访时钟）", "kind of visit (only a home visit resets the clock)")),
-                Vocabulary::VisitKind);
+  choice_option(
+      add->add_option("--kind", new_visit->kind,
+                      tr("走访方式（只有入户走访重置走访时钟）", "kind of visit (only a home visit resets the clock)")),
+      Vocabulary::VisitKind);
   add->add_option("--with", new_visit->with,
                   tr("同行人员，可重复（写 督导员 或 supervisor 算作督导员联合走访）",
                      "who came along, repeatable (督导员 or supervisor makes it a joint supervisor visit)"));

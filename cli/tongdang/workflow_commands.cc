@@ -106,22 +106,27 @@ Answers AnswerInput::parse() const {
 }
 
 void add_answer_options(CLI::App* command, const std::shared_ptr<AnswerInput>& a) {
-  command->add_option("--answers", a->file,
-                      tr("评估答案 JSON 文件（见 docs/workflow.md 评估表）", "answers JSON file (docs/workflow.md: the instrument)"));
-  choice_option(command->add_option("--trigger", a->triggers, tr("红色触发项 R1–R5，可重复", "red trigger R1–R5, repeatable")),
-                Vocabulary::RedTrigger);
-  choice_option(command->add_option("--carer", a->carer, tr("照料情况", "who looks after the child")), Vocabulary::Carer);
+  command->add_option(
+      "--answers", a->file,
+      tr("评估答案 JSON 文件（见 docs/workflow.md 评估表）", "answers JSON file (docs/workflow.md: the instrument)"));
+  choice_option(
+      command->add_option("--trigger", a->triggers, tr("红色触发项 R1–R5，可重复", "red trigger R1–R5, repeatable")),
+      Vocabulary::RedTrigger);
+  choice_option(command->add_option("--carer", a->carer, tr("照料情况", "who looks after the child")),
+                Vocabulary::Carer);
   choice_option(command->add_option("--guardianship", a->guardianship, tr("监护评价", "guardianship rating")),
                 Vocabulary::Guardianship);
   command->add_option("--home-hazards", a->home_hazards, tr("家中安全隐患项数", "number of home hazards"));
   command->add_flag("--past-abuse-resolved", a->past_abuse_resolved,
                     tr("近 12 个月曾受虐待或忽视，已解决", "abuse or neglect in the last 12 months, resolved"));
-  choice_option(command->add_option("--disability", a->disability, tr("残疾情况", "disability")), Vocabulary::Disability);
+  choice_option(command->add_option("--disability", a->disability, tr("残疾情况", "disability")),
+                Vocabulary::Disability);
   command->add_flag("--serious-illness", a->serious_illness, tr("患重病", "serious illness"));
   command->add_flag("--unmet-treatment", a->unmet_treatment,
                     tr("治疗或康复需求未满足", "unmet treatment or rehabilitation need"));
   command->add_option("--warning-signs", a->warning_signs, tr("预警信号个数", "number of warning signs"));
-  command->add_option("--behaviour-problems", a->behaviour_problems, tr("行为问题项数", "number of behaviour problems"));
+  command->add_option("--behaviour-problems", a->behaviour_problems,
+                      tr("行为问题项数", "number of behaviour problems"));
   choice_option(command->add_option("--income", a->income, tr("家庭收入", "household income")), Vocabulary::Income);
   choice_option(command->add_option("--school", a->school, tr("上学情况", "school attendance")), Vocabulary::School);
   command->add_option("--parent-contact-gap-months", a->parent_contact_gap_months,

@@ -219,7 +219,9 @@ constexpr std::array<Table, 22> kTables = {{
     {{Vocabulary::ScreeningDecision, "screening_decision", "审核决定", "review decision"}, kScreeningDecisions},
 }};
 
-const Table& table_of(Vocabulary vocabulary) { return kTables[static_cast<std::size_t>(vocabulary)]; }
+const Table& table_of(Vocabulary vocabulary) {
+  return kTables[static_cast<std::size_t>(vocabulary)];
+}
 
 // Spaces around what was typed, ASCII or not: U+3000 (ideographic space, typed by Chinese input methods) and
 // U+00A0 (no-break space, pasted from documents).
@@ -259,7 +261,9 @@ std::span<const VocabularyInfo> vocabularies() {
   return all;
 }
 
-const VocabularyInfo& info(Vocabulary vocabulary) { return table_of(vocabulary).info; }
+const VocabularyInfo& info(Vocabulary vocabulary) {
+  return table_of(vocabulary).info;
+}
 
 std::optional<Vocabulary> vocabulary_named(std::string_view name) {
   for (const auto& table : kTables)
@@ -267,7 +271,9 @@ std::optional<Vocabulary> vocabulary_named(std::string_view name) {
   return std::nullopt;
 }
 
-std::span<const Choice> choices(Vocabulary vocabulary) { return table_of(vocabulary).choices; }
+std::span<const Choice> choices(Vocabulary vocabulary) {
+  return table_of(vocabulary).choices;
+}
 
 std::vector<std::string_view> synonyms_of(const Choice& choice) {
   std::vector<std::string_view> words;

@@ -38,14 +38,18 @@ std::string_view to_string(Capacity v) { return name_of(vocabulary::kCapacities,
 std::string_view to_string(Schooling v) { return name_of(vocabulary::kSchoolings, v); }
 std::string_view to_string(FileStatus v) { return name_of(vocabulary::kFileStatuses, v); }
 
-std::optional<Role> parse_role(std::string_view t) { return parse_in(vocabulary::kRoles, Vocabulary::Role, t); }
+std::optional<Role> parse_role(std::string_view t) {
+  return parse_in(vocabulary::kRoles, Vocabulary::Role, t);
+}
 std::optional<Category> parse_category(std::string_view t) {
   return parse_in(vocabulary::kCategories, Vocabulary::Category, t);
 }
 std::optional<Colour> parse_colour(std::string_view t) {
   return parse_in(vocabulary::kColours, Vocabulary::Colour, t);
 }
-std::optional<Sex> parse_sex(std::string_view t) { return parse_in(vocabulary::kSexes, Vocabulary::Sex, t); }
+std::optional<Sex> parse_sex(std::string_view t) {
+  return parse_in(vocabulary::kSexes, Vocabulary::Sex, t);
+}
 std::optional<HukouStatus> parse_hukou_status(std::string_view t) {
   return parse_in(vocabulary::kHukouStatuses, Vocabulary::HukouStatus, t);
 }

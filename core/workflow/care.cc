@@ -65,7 +65,12 @@ const std::vector<CareArea>& care_catalogue() {
                                   [&](const AreaDetails& d) { return d.code == area.key; });
       CareArea row{area.key, area.zh, area.en, {}, {}, {}, {}};
       if (details != kAreaDetails.end())
-        row = {area.key, area.zh, area.en, details->items_zh, details->items_en, details->provider_zh,
+        row = {area.key,
+               area.zh,
+               area.en,
+               details->items_zh,
+               details->items_en,
+               details->provider_zh,
                details->provider_en};
       areas.push_back(row);
     }
@@ -82,7 +87,9 @@ const CareArea* find_care_area(std::string_view text) {
   return nullptr;
 }
 
-bool is_care_status(std::string_view status) { return find_choice(Vocabulary::CareStatus, status) != nullptr; }
+bool is_care_status(std::string_view status) {
+  return find_choice(Vocabulary::CareStatus, status) != nullptr;
+}
 
 namespace {
 

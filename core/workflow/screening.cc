@@ -60,7 +60,9 @@ Status refuse_role(Station& station, const char* zh, const char* en) {
 
 }  // namespace
 
-bool is_lead_source(std::string_view source) { return find_choice(Vocabulary::LeadSource, source) != nullptr; }
+bool is_lead_source(std::string_view source) {
+  return find_choice(Vocabulary::LeadSource, source) != nullptr;
+}
 
 Result<std::string> add_lead(Station& station, const NewLead& lead) {
   const User& actor = station.actor();
@@ -72,8 +74,7 @@ Result<std::string> add_lead(Station& station, const NewLead& lead) {
                                           lead.village, station.township()));
   if (!actor.covers_village(lead.village))
     return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, lead.village));
-  if (!is_lead_source(lead.source))
-    return Status::invalid("source", not_a_choice(Vocabulary::LeadSource, lead.source));
+  if (!is_lead_source(lead.source)) return Status::invalid("source", not_a_choice(Vocabulary::LeadSource, lead.source));
   if (lead.seen.empty()) return Status::invalid("seen", tr("需要写明发现的情况", "say what was seen"));
   Date on = lead.on.value_or(station.clock().today());
   if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));

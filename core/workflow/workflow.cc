@@ -288,7 +288,9 @@ Result<json> colour_history(Station& station, std::string_view child_ref) {
 
 // ---- visits ----
 
-bool is_key_event(std::string_view kind) { return find_choice(Vocabulary::KeyEvent, kind) != nullptr; }
+bool is_key_event(std::string_view kind) {
+  return find_choice(Vocabulary::KeyEvent, kind) != nullptr;
+}
 
 Result<std::string> add_visit(Station& station, std::string_view child_ref, const NewVisit& visit) {
   auto id = writable_child(station, child_ref);

@@ -67,7 +67,8 @@ Result<nlohmann::json> colour_history(Station& station, std::string_view child_r
 // ---- visits and the work list ----
 
 // Key events that make a reassessment due within the policy's window (docs/domain.md "The schedule"): the keys of
-// Vocabulary::KeyEvent (core/model/choices.h), carer_change parent_left parent_returned hospitalised dropout new_report.
+// Vocabulary::KeyEvent (core/model/choices.h), carer_change parent_left parent_returned hospitalised dropout
+// new_report.
 bool is_key_event(std::string_view kind);
 
 struct NewVisit {

@@ -17,7 +17,9 @@ namespace {
 
 const std::string kChild = "32032420140315012X";
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A station with a director (王强, village 320324102201) and one child of that village, left-behind, typed in Chinese.
 void init_station(const Tongdang& tongdang) {
@@ -72,8 +74,8 @@ TEST_CASE("CLI choices: roles, categories and relations typed in Chinese are sto
   std::set<std::pair<std::string, std::string>> relatives;
   for (const auto& r : child["relatives"])
     relatives.emplace(r["relation"].get<std::string>(), r["status"].get<std::string>());
-  CHECK(relatives == std::set<std::pair<std::string, std::string>>{{"grandmother", "present"},
-                                                                     {"father", "working_away"}});
+  CHECK(relatives ==
+        std::set<std::pair<std::string, std::string>>{{"grandmother", "present"}, {"father", "working_away"}});
 }
 
 TEST_CASE("CLI choices: a visit's kind and key event, a carer, a colour and a care status typed in Chinese",
@@ -83,7 +85,8 @@ TEST_CASE("CLI choices: a visit's kind and key event, a carer, a colour and a ca
   init_station(tongdang);
 
   // The instrument in Chinese: 一方外出 4 + 一般 5 = 9 → green (0–9).
-  auto assessed = tongdang({"--as", "王强", "--json", "assess", kChild, "--carer", "一方外出", "--guardianship", "一般"});
+  auto assessed =
+      tongdang({"--as", "王强", "--json", "assess", kChild, "--carer", "一方外出", "--guardianship", "一般"});
   REQUIRE(assessed.exit_code == 0);
   json a = json::parse(assessed.out);
   CHECK(a["score"] == 9);
@@ -111,8 +114,8 @@ TEST_CASE("CLI choices: a visit's kind and key event, a carer, a colour and a ca
   CHECK(json::parse(raised.out)["colour"] == "red");
 
   // A care measure in an area and a status typed in Chinese.
-  auto measure = tongdang({"--json", "care", "add", kChild, "--area", "监护", "--item", "签订监护责任书", "--status",
-                           "实施中"});
+  auto measure =
+      tongdang({"--json", "care", "add", kChild, "--area", "监护", "--item", "签订监护责任书", "--status", "实施中"});
   REQUIRE(measure.exit_code == 0);
   const std::string measure_id = json::parse(measure.out)["measure_id"];
   REQUIRE(tongdang({"care", "update", measure_id, "--status", "完成", "--outcome", "已签订"}).exit_code == 0);
@@ -140,11 +143,12 @@ TEST_CASE("CLI choices: a wrong word is refused with the choices listed, in Chin
   CHECK(has(letter.err, "tongdang visit add --help"));
   CHECK(letter.out.empty());
 
-  auto english = tongdang({"--lang", "en", "--as", "王强", "visit", "add", kChild, "--date", "2026-11-21", "--kind",
-                           "letter"});
+  auto english =
+      tongdang({"--lang", "en", "--as", "王强", "visit", "add", kChild, "--date", "2026-11-21", "--kind", "letter"});
   CHECK(english.exit_code == 2);
-  CHECK(has(english.err, "error: --kind: 'letter' is not among the choices for kind of visit: home (home visit), "
-                         "phone (phone call), video (video call)"));
+  CHECK(has(english.err,
+            "error: --kind: 'letter' is not among the choices for kind of visit: home (home visit), "
+            "phone (phone call), video (video call)"));
   CHECK(!has(english.err, "错误"));
 
   auto status = tongdang({"care", "add", kChild, "--area", "监护", "--item", "签订监护责任书", "--status", "好了"});
@@ -183,7 +187,7 @@ TEST_CASE("CLI help: Chinese under --lang zh, English under --lang en, from TONG
   auto zh = tongdang({"--lang", "zh", "visit", "add", "--help"});
   CHECK(zh.exit_code == 0);
   CHECK(has(zh.out, "用法: tongdang visit add [选项] 儿童"));
-  CHECK(has(zh.out, "走访方式（只有入户走访重置走访时钟）"));      // an option's description
+  CHECK(has(zh.out, "走访方式（只有入户走访重置走访时钟）"));        // an option's description
   CHECK(has(zh.out, "--kind 入户走访|电话联系|视频联系=入户走访"));  // the choices and the default, as labels
   CHECK(has(zh.out, "显示本帮助并退出"));
   CHECK(!has(zh.out, "Usage"));
@@ -301,8 +305,10 @@ TEST_CASE("CLI choices: tongdang choices lists the words each vocabulary accepts
   REQUIRE(v.size() == 1);
   CHECK(v[0]["zh"] == "走访方式");
   REQUIRE(v[0]["choices"].size() == 3);
-  CHECK(v[0]["choices"][0] == json({{"key", "home"}, {"zh", "入户走访"}, {"en", "home visit"},
-                                    {"synonyms", {"入户", "上门", "家访", "走访"}}}));
+  CHECK(
+      v[0]["choices"][0] ==
+      json(
+          {{"key", "home"}, {"zh", "入户走访"}, {"en", "home visit"}, {"synonyms", {"入户", "上门", "家访", "走访"}}}));
   CHECK(json::parse(tongdang({"--json", "choices"}).out).size() == 22);
   auto unknown = tongdang({"choices", "颜色"});
   CHECK(unknown.exit_code == 4);

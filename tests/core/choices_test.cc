@@ -119,9 +119,9 @@ TEST_CASE("Choices: the enums, the red triggers and the instrument's policy are 
   for (Colour c : all_colours_high_first()) CHECK(find_choice(Vocabulary::Colour, to_string(c)));
   for (Role r : {Role::Director, Role::Supervisor, Role::County, Role::Viewer})
     CHECK(find_choice(Vocabulary::Role, to_string(r)));
-  for (Relation r : {Relation::Father, Relation::Mother, Relation::Grandfather, Relation::Grandmother,
-                     Relation::Grandparent, Relation::Sibling, Relation::Uncle, Relation::Aunt, Relation::Guardian,
-                     Relation::Other})
+  for (Relation r :
+       {Relation::Father, Relation::Mother, Relation::Grandfather, Relation::Grandmother, Relation::Grandparent,
+        Relation::Sibling, Relation::Uncle, Relation::Aunt, Relation::Guardian, Relation::Other})
     CHECK(find_choice(Vocabulary::Relation, to_string(r)));
   CHECK(parse_relation("外婆") == Relation::Grandmother);
   CHECK(parse_relative_status("打工") == RelativeStatus::WorkingAway);
@@ -198,7 +198,8 @@ TEST_CASE("Choices: a key shared by a field and a choice keeps both labels apart
 TEST_CASE("Choices: the user guide's table of choices is the tables' own", "[choices][docs]") {
   // Rendered here from choices() the way docs/user-guide.md section 11 shows it; on a mismatch, the expected table
   // is printed below: paste it between the markers.
-  std::string expected = "| 词表 vocabulary | 代码 code | 中文 | English | 也可以写 also accepted |\n|---|---|---|---|---|\n";
+  std::string expected =
+      "| 词表 vocabulary | 代码 code | 中文 | English | 也可以写 also accepted |\n|---|---|---|---|---|\n";
   for (const auto& v : vocabularies()) {
     bool first = true;
     for (const Choice& c : choices(v.vocabulary)) {
