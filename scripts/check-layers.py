@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Keeps the layers one-way: every #include "core/…" or "sync/…" must reach a layer the including file's layer may
+"""Keeps the layers one-way: every #include "core/…", "sync/…" or "web/…" must reach a layer the including file's layer may
 use (the table below, which core/README.md and sync/README.md explain). Run by CTest as the "layers" test; prints
 every include that goes the wrong way and exits 1 if there is one."""
 import os
@@ -28,12 +28,16 @@ ALLOWED.update({
     'sync/station': CORE | {'sync/protocol'},
     'sync/server': CORE | {'sync/protocol'},
     'sync/server/sqlite': CORE | {'sync/protocol', 'sync/server'},
+    # The web pages: the HTTP-neutral base (requests, the escaping HTML writer, forms, the listener), then the
+    # station's pages, which call the same use cases as the CLI.
+    'web/base': CORE,
+    'web/station': CORE | {'sync/protocol', 'sync/station', 'web/base'},
     # The station program links no server code; the server program no station client.
-    'cli/tongdang': CORE | {'sync/protocol', 'sync/station'},
+    'cli/tongdang': CORE | {'sync/protocol', 'sync/station', 'web/base', 'web/station'},
     'cli/server': CORE | {'sync/protocol', 'sync/server', 'sync/server/sqlite'},
     'cli': CORE | {'sync/protocol'},  # what both programs share (cli/terminal_text.h)
 })
-INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:core|sync)/[^"]+)"', re.M)
+INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:core|sync|web)/[^"]+)"', re.M)
 
 
 def layer_of(path):
@@ -48,7 +52,7 @@ def layer_of(path):
 def main(root):
     wrong = []
     scanned = 0
-    for top in ('core', 'sync', 'cli'):
+    for top in ('core', 'sync', 'web', 'cli'):
         for folder, _, names in os.walk(os.path.join(root, top)):
             for name in names:
                 if not name.endswith(('.h', '.cc', '.cc.in')):
@@ -80,7 +84,7 @@ def self_test():
     import tempfile
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
     with tempfile.TemporaryDirectory() as scratch:
-        for top in ('core', 'sync', 'cli'):
+        for top in ('core', 'sync', 'web', 'cli'):
             shutil.copytree(os.path.join(here, top), os.path.join(scratch, top))
         if main(scratch) != 0:
             return 1

@@ -2,11 +2,15 @@
 # Installs the Debian 12 packages tongdang needs, only if something is missing (fast when all are present).
 set -euo pipefail
 packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
-  libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev
+  libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev libcpp-httplib-dev
   libpq-dev libpqxx-dev postgresql)
 # Test-only extras (headless Chromium renders the HTML report in its test; clang-14 and libFuzzer build the fuzz
 # targets of tests/fuzz).
-if [ "${1:-}" = "--with-test-tools" ]; then packages+=(chromium clang-14 libfuzzer-14-dev libclang-rt-14-dev); fi
+# chromium-driver and python3-selenium drive the station's pages through whole journeys (tests/web); the CJK font
+# makes their screenshots (docs/user-guide.md) readable.
+if [ "${1:-}" = "--with-test-tools" ]; then
+  packages+=(chromium chromium-driver python3-selenium fonts-noto-cjk clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -65,5 +65,6 @@ void register_sync_commands(CLI::App& app, Context& context);      // sync, conf
 void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
 void register_choices_commands(CLI::App& app, Context& context);   // choices
+void register_serve_command(CLI::App& app, Context& context);      // serve (the station in a browser)
 
 }  // namespace tongdang::cli

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   cli::register_report_commands(app, context);
   cli::register_audit_commands(app, context);
   cli::register_choices_commands(app, context);
+  cli::register_serve_command(app, context);
 
   int code = 0;
   try {

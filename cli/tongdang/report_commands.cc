@@ -8,6 +8,7 @@
 #include "core/model/division.h"
 #include "core/projection/report_rows.h"
 #include "core/report/render.h"
+#include "core/report/station_report.h"
 #include "core/store/station_health.h"
 
 namespace tongdang::cli {
@@ -53,23 +54,10 @@ void add_report_coverage(CLI::App& report, Context& context) {
   coverage->add_option("--out", *out, tr("写入该文件，而不是显示在屏幕上", "write to this file instead of the screen"));
   coverage->callback([&context, as_of, from, format, out] {
     Station& station = context.open();
-    report::Options options;
-    options.level = report::ScopeLevel::Township;
-    options.scope_code = station.township();
-    const Township* township = Divisions::bundled().township(station.township());
-    options.scope_name = township ? township->name : station.name();
-    options.as_of = as_of->empty() ? station.clock().today() : day_option(*as_of, "as-of");
-    if (!from->empty()) options.period_from = day_option(*from, "from");
-    options.generated_at = station.clock().now_iso();
-    options.source = "station";
-    // The overdue list (masked IDs) is for the people who follow cases up, not for viewers.
-    options.overdue_list = station.actor().role != Role::Viewer;
-    report::Report built = report::build(station.db(), options, {station_health(station)});
-    // A director follows up only the children of their own villages.
-    const User& actor = station.actor();
-    if (actor.role == Role::Director)
-      std::erase_if(built.overdue_children,
-                    [&actor](const report::OverdueChild& child) { return !actor.covers_village(child.village); });
+    const Date day = as_of->empty() ? station.clock().today() : day_option(*as_of, "as-of");
+    std::optional<Date> period_from;
+    if (!from->empty()) period_from = day_option(*from, "from");
+    report::Report built = report::station_report(station, day, period_from);
     std::string chosen = format->empty() ? (context.json ? "json" : "table") : *format;
     write_report_output(*report::render(built, chosen), *out);
     if (!out->empty() && !context.json)

@@ -37,6 +37,7 @@ bool may(Role role, Action action) {
     case Action::ReviewScreening:
     case Action::ResolveConflict:
     case Action::SeeSupervision:
+    case Action::ConfigureSync:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
       return role == Role::County;
@@ -45,6 +46,17 @@ bool may(Role role, Action action) {
 }
 
 bool within(Role claimed, Role ceiling) { return rank(claimed) <= rank(ceiling); }
+
+bool may_set_password(Role actor_role, std::string_view actor, Role target_role, std::string_view target) {
+  if (actor == target) return true;
+  switch (actor_role) {
+    case Role::County: return true;
+    case Role::Supervisor: return target_role == Role::Director || target_role == Role::Viewer;
+    case Role::Director:
+    case Role::Viewer: return false;
+  }
+  return false;
+}
 
 bool bounded_by_villages(Role role) { return role == Role::Director; }
 

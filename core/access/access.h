@@ -28,6 +28,7 @@ enum class Action {
   ConfirmScreening,   // screening step 3: categories and colour, by the county centre
   ResolveConflict,    // choose the value of a field two stations edited concurrently
   SeeSupervision,     // supervisor visits and colour review items in `due`
+  ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).
@@ -64,6 +65,10 @@ bool covers_village(Role role, const std::vector<std::string>& villages, std::st
 // Checks the villages given to a person of `role` in `township`: a director needs at least one, and every code
 // must be a 12-digit village of that township. InvalidInput on "villages" otherwise.
 Status check_villages(Role role, std::string_view township, const std::vector<std::string>& villages);
+
+// Whether `actor` (of `actor_role`) may set the password of `target` (of `target_role`): everyone their own; a
+// supervisor a director's or a viewer's (a director who forgot theirs); the county anyone's.
+bool may_set_password(Role actor_role, std::string_view actor, Role target_role, std::string_view target);
 
 // Who a credential vouches for (docs/security.md, "The body never vouches for itself"): the credential says who
 // may write and how high; a change only names an author within that. A personal credential speaks for one person;

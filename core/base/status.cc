@@ -9,6 +9,7 @@ int exit_code(Code code) {
     case Code::Refused: return 3;
     case Code::Conflict: return 3;
     case Code::NotFound: return 4;
+    case Code::Unauthenticated: return 5;
     case Code::Internal: return 1;
   }
   return 1;

@@ -19,10 +19,12 @@ enum class Code {
   Refused,       // refused by a rule: role, scope or state
   NotFound,      // the named record does not exist
   Conflict,      // a concurrent change was detected (sync); kept for a person to decide
+  Unauthenticated,  // not signed in: no password, a wrong one, or an expired session
   Internal,      // anything else
 };
 
-// Process exit code for a Code: 0 done, 2 invalid, 3 refused (and conflict), 4 not found, 1 anything else.
+// Process exit code for a Code: 0 done, 2 invalid, 3 refused (and conflict), 4 not found, 5 not signed in, 1 anything
+// else.
 int exit_code(Code code);
 
 // A cheap value saying whether an operation succeeded and, if not, why. `field` names the input at fault. The
@@ -38,6 +40,7 @@ class [[nodiscard]] Status {
   static Status not_found(Message message) { return Status(Code::NotFound, std::move(message), {}); }
   static Status conflict(Message message) { return Status(Code::Conflict, std::move(message), {}); }
   static Status internal(Message message) { return Status(Code::Internal, std::move(message), {}); }
+  static Status unauthenticated(Message message) { return Status(Code::Unauthenticated, std::move(message), {}); }
 
   bool is_ok() const { return code_ == Code::Ok; }
   explicit operator bool() const { return is_ok(); }

@@ -56,6 +56,29 @@ inline constexpr int kIdMaskKeepTail = 4;
 // Rows shown by `tongdang audit list` and `tongdang-server audit list` unless --limit says otherwise.
 inline constexpr int kAuditListDefault = 50;
 
+// ---- signing in (core/store/sign_in.h) ----
+
+// Shortest password a user may set, in characters (Unicode code points: a Chinese password of 8 characters counts 8).
+// Eight is the floor of current guidance (NIST SP 800-63B) for a password checked against an online throttle.
+inline constexpr int kMinPasswordChars = 8;
+// Longest password accepted, in bytes: argon2id takes any length, but an unbounded one is free work for an attacker.
+inline constexpr int kMaxPasswordBytes = 256;
+// Failed sign-ins in a row before each further attempt must wait; a tired director mistypes a few times.
+inline constexpr int kFreeSignInFailures = 3;
+// The first wait after kFreeSignInFailures failures, in seconds; it doubles with each further failure …
+inline constexpr int kSignInBackoffFirstSeconds = 2;
+// … up to this many seconds: long enough to make guessing hopeless (a few hundred guesses a day), short enough
+// that a director who forgot and remembered is not locked out of a day's work.
+inline constexpr int kSignInBackoffMaxSeconds = 300;
+// A web session ends after this many minutes without a request (the station's computer is shared in the office).
+inline constexpr int kWebSessionIdleMinutes = 30;
+// … and in any case this many hours after signing in (a working day).
+inline constexpr int kWebSessionMaxHours = 12;
+// `tongdang login` keeps a session for the CLI this long without use …
+inline constexpr int kCliSessionIdleMinutes = 60;
+// … and at most this many hours: short-lived, so a session file left on a shared computer soon opens nothing.
+inline constexpr int kCliSessionMaxHours = 8;
+
 // ---- workflow ----
 
 // `tongdang due` lists, for every child, the items falling due within this many days of the as-of date (and all

@@ -14,6 +14,7 @@ extern const std::string_view kSyncSchema;       // schema_sync.cc
 extern const std::string_view kReportSchema;     // schema_report.cc
 extern const std::string_view kAuditChainSchema; // schema_audit.cc
 void chain_audit_rows(db::Database& db);         // schema_audit.cc
+extern const std::string_view kSignInSchema;     // schema_sign_in.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -22,6 +23,7 @@ std::span<const Migration> migrations() {
       {3, "sync: conflicts, rejected changes, duplicate candidates, sync state", kSyncSchema},
       {4, "coverage report aggregates", kReportSchema},
       {5, "tamper-evident audit: each audit row hash-chained to the one before", kAuditChainSchema, chain_audit_rows},
+      {6, "signing in: password hashes, sessions, failed attempts", kSignInSchema},
   };
   return all;
 }

@@ -40,7 +40,7 @@ enum class Vocabulary {
   CareArea,           // LIVING … SOCIAL (the care catalogue's areas)
   CareStatus,         // planned in_progress done refused not_needed
   LeadSource,         // who reported a lead
-  RedTrigger,         // R1 … R5
+  RedTrigger,         // R1 … R5 (named "trigger")
   Carer,              // the instrument: who looks after the child
   Guardianship,       // the instrument: guardianship rating
   Disability,         // the instrument: disability
@@ -57,7 +57,8 @@ struct Choice {
   std::string_view synonyms;  // other words accepted, separated by '|' ("入户|上门|家访"); may be empty
 };
 
-// A vocabulary's name (its key in field and message tables, "visit_kind") and its title in each language.
+// A vocabulary's name ("visit_kind"; i18n::label("visit_kind.home") is a choice's label) and its title in each
+// language.
 struct VocabularyInfo {
   Vocabulary vocabulary;
   std::string_view name;
@@ -73,6 +74,8 @@ std::optional<Vocabulary> vocabulary_named(std::string_view name);
 
 // The choices of a vocabulary, in the order they are offered (colours highest risk first).
 std::span<const Choice> choices(Vocabulary vocabulary);
+// The keys of a vocabulary's choices, in the table's order.
+std::vector<std::string_view> keys_of(Vocabulary vocabulary);
 // A choice's synonyms, one word each ("入户|上门" → "入户", "上门").
 std::vector<std::string_view> synonyms_of(const Choice& choice);
 // The choice whose key is exactly `key`; nullptr for another text (a label is not a key: use parse_choice).

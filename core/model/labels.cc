@@ -14,9 +14,9 @@ struct Text {
 // Field and heading labels; the choices of every vocabulary are added from choices.h (a key already here keeps
 // its label: "phone" is the field 联系电话, the visit kind is labelled with label(Vocabulary::VisitKind, "phone")).
 // Long on purpose: it is one data table (a key and its two languages a line), read best in one piece.
-const std::map<std::string_view, Text, std::less<>>& labels() {
+const std::map<std::string, Text, std::less<>>& labels() {
   static const auto table = [] {
-    std::map<std::string_view, Text, std::less<>> t = {
+    std::map<std::string, Text, std::less<>> t = {
         {"id", {"编号", "id"}},
         {"name", {"姓名", "name"}},
         {"sex", {"性别", "sex"}},
@@ -107,6 +107,22 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"colour.lower", {"降级", "lowering"}},
         {"colour.resolve", {"复核处理（维持）", "review resolved (kept)"}},
         {"file", {"文件", "file"}},
+        // ---- the instrument's questions (docs/domain.md "The instrument"); their answers are the choices, below ----
+        {"carer", {"照料情况", "carer"}},
+        {"guardianship", {"监护状况", "guardianship"}},
+        {"home_hazards", {"居家安全隐患（项）", "home hazards (count)"}},
+        {"past_abuse_resolved", {"近12个月曾有虐待或忽视，现已消除", "abuse or neglect in the last 12 months, now resolved"}},
+        {"disability", {"残疾情况", "disability"}},
+        {"serious_illness", {"患重病", "serious illness"}},
+        {"unmet_treatment", {"治疗或康复需求未满足", "unmet treatment or rehabilitation need"}},
+        {"warning_signs", {"心理预警信号（项）", "warning signs (count)"}},
+        {"behaviour_problems", {"行为问题（项）", "behaviour problems (count)"}},
+        {"income", {"家庭收入", "household income"}},
+        {"parent_contact_gap_months", {"距上次与父母见面（月，仅留守儿童）", "months since meeting a parent (left-behind only)"}},
+        {"triggers", {"红色触发项", "red triggers"}},
+        {"key_event", {"重要事件", "key event"}},
+        {"kind", {"方式", "kind"}},
+        {"area", {"领域", "area"}},
         // ---- payload text named in errors (text_limits.h) ----
         {"item", {"措施内容", "measure"}},
         {"provider", {"提供方", "provider"}},
@@ -115,18 +131,23 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"seen", {"发现情况", "what was seen"}},
         {"with", {"同行人员", "accompanied by"}},
         {"source", {"线索来源", "source"}},
-        // ---- fields of the workflow's commands named in errors ----
-        {"kind", {"走访方式", "kind of visit"}},
         // ---- what a command's arguments are (its help, its errors) ----
         {"child", {"儿童", "child"}},
         {"relative", {"家庭成员", "relative"}},
         {"ledger", {"台账", "ledger"}},
         {"vocabulary", {"词表", "vocabulary"}},
         {"event", {"关键事件", "key event"}},
-        {"area", {"关爱领域", "care area"}},
     };
+    // Each choice twice: by its key ("done"), unless a field or another vocabulary has it first, and by
+    // "vocabulary.key" ("care_status.done", "carer.one_parent_away", "trigger.R1"), which is never ambiguous.
     for (const auto& vocabulary : vocabularies())
-      for (const auto& choice : choices(vocabulary.vocabulary)) t.emplace(choice.key, Text{choice.zh, choice.en});
+      for (const auto& choice : choices(vocabulary.vocabulary)) {
+        t.emplace(std::string(choice.key), Text{choice.zh, choice.en});
+        t.emplace(std::string(vocabulary.name) + "." + std::string(choice.key), Text{choice.zh, choice.en});
+      }
+    // The names the web's visit form was written with ("visit_home"); "visit_kind.home" is the general form.
+    for (const auto& kind : choices(Vocabulary::VisitKind))
+      t.emplace("visit_" + std::string(kind.key), Text{kind.zh, kind.en});
     return t;
   }();
   return table;

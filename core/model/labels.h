@@ -12,7 +12,8 @@
 namespace tongdang::i18n {
 
 // The label of `key` in the reader's language (i18n::language()); the key itself if none is known. For output
-// rendered at the edge: a table, a CSV header.
+// rendered at the edge: a table, a CSV header. A choice has its label under its key and under "vocabulary.key"
+// ("care_status.done", "trigger.R1"; choices.h).
 std::string label(std::string_view key);
 // The label in both languages, as a message argument: trf("… {} …", "… {} …", term(key)) keeps each language's
 // label until the message is shown.

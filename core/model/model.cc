@@ -8,7 +8,7 @@ namespace tongdang {
 namespace {
 
 template <typename Enum, std::size_t N>
-std::string_view name_of(const std::array<Binding<Enum>, N>& bindings, Enum value) {
+std::string_view name_of(const std::array<Term<Enum>, N>& bindings, Enum value) {
   for (const auto& binding : bindings)
     if (binding.value == value) return binding.key;
   return "?";
@@ -16,7 +16,7 @@ std::string_view name_of(const std::array<Binding<Enum>, N>& bindings, Enum valu
 
 // What was typed, read through the vocabulary's choices (choices.h: keys, labels, synonyms), as the enum value.
 template <typename Enum, std::size_t N>
-std::optional<Enum> parse_in(const std::array<Binding<Enum>, N>& bindings, Vocabulary vocabulary,
+std::optional<Enum> parse_in(const std::array<Term<Enum>, N>& bindings, Vocabulary vocabulary,
                              std::string_view text) {
   auto key = parse_choice(vocabulary, text);
   if (!key) return std::nullopt;

@@ -14,6 +14,7 @@
 #include "core/db/schema.h"
 #include "core/model/division.h"
 #include "core/store/projection.h"
+#include "core/store/sign_in.h"
 
 namespace tongdang {
 
@@ -98,6 +99,8 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
   if (auto checked = check_text("user", options.user, text_rules::kPersonName); !checked) return checked;
   if (auto villages = access::check_villages(options.role, options.township, options.villages); !villages)
     return villages;
+  if (!options.password.empty())
+    if (auto checked = sign_in::check_new_password(options.user, options.password); !checked) return checked;
   if (::access(path.c_str(), F_OK) == 0)
     return Status::refused(trf("{} 已存在；不会覆盖已有的站点数据库", "{} already exists; an existing station database "
                                                                      "is never overwritten", path));
@@ -115,6 +118,7 @@ Result<std::unique_ptr<Station>> Station::create(const std::string& path, const 
     station->set_meta("created_at", clock.now_iso());
     auto insert = w.db().prepare("INSERT INTO users(name, role, villages, created_at) VALUES(?1, ?2, ?3, ?4)");
     insert.bind_all(options.user, to_string(options.role), join_list(options.villages), clock.now_iso()).run();
+    if (!options.password.empty()) sign_in::store_password(w, options.user, options.password);
     w.audit("station.init", "station", station_id, json(),
             json{{"township", options.township}, {"name", options.name}, {"user", options.user},
                  {"role", to_string(options.role)}});
@@ -192,7 +196,7 @@ std::vector<User> Station::users() {
   return all;
 }
 
-Status Station::add_user(const User& user) {
+Status Station::add_user(const User& user, std::string_view password) {
   if (!access::may(actor_.role, access::Action::ManageUsers))
     return Status::refused(trf("{}（{}）不能添加用户；需要督导员或县级用户", "{} ({}) may not add users; a supervisor "
                                "or county user must", actor_.name, i18n::term(to_string(actor_.role))));
@@ -201,11 +205,14 @@ Status Station::add_user(const User& user) {
   if (auto checked = check_text("name", user.name, text_rules::kPersonName); !checked) return checked;
   if (auto villages = access::check_villages(user.role, township_, user.villages); !villages) return villages;
   if (find_user(user.name)) return Status::refused(trf("用户 {} 已存在", "user {} already exists", user.name));
+  if (!password.empty())
+    if (auto checked = sign_in::check_new_password(user.name, password); !checked) return checked;
   return write([&](WriteContext& w) {
     auto insert = w.db().prepare("INSERT INTO users(name, role, villages, created_at, created_by) VALUES(?1, ?2, ?3, ?4, ?5)");
     insert.bind_all(user.name, to_string(user.role), join_list(user.villages), clock_.now_iso(), actor_.name).run();
     w.audit("user.add", "user", user.name, json(),
             json{{"name", user.name}, {"role", to_string(user.role)}, {"villages", user.villages}});
+    if (!password.empty()) sign_in::store_password(w, user.name, password);
     return Status::ok();
   });
 }

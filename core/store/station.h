@@ -100,6 +100,7 @@ class Station {
     std::string user;      // the first user
     Role role = Role::Supervisor;
     std::vector<std::string> villages;
+    std::string password;  // the first user's password (sign_in.h); empty: none (a library caller's station)
   };
 
   // Creates a new station database at `path` (refused if the file exists). Returns it with the first user acting.
@@ -127,8 +128,9 @@ class Station {
 
   Result<User> find_user(std::string_view name);
   std::vector<User> users();
-  // Adds a user (supervisors and the county only). Villages must be in this township.
-  Status add_user(const User& user);
+  // Adds a user (supervisors and the county only). Villages must be in this township. A non-empty `password`
+  // (sign_in::check_new_password) is stored, hashed, in the same write.
+  Status add_user(const User& user, std::string_view password = {});
 
   // A new record id.
   std::string new_id() const;

@@ -1,7 +1,5 @@
 #include "core/workflow/care.h"
 
-#include "core/store/record_ref.h"
-
 #include <algorithm>
 #include <array>
 
@@ -10,6 +8,7 @@
 #include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/store/events.h"
+#include "core/store/record_ref.h"
 #include "core/workflow/children.h"
 
 namespace tongdang {
@@ -85,6 +84,11 @@ const CareArea* find_care_area(std::string_view text) {
   for (const auto& area : care_catalogue())
     if (area.code == *code) return &area;
   return nullptr;
+}
+
+const std::vector<std::string_view>& care_statuses() {
+  static const std::vector<std::string_view> statuses = keys_of(Vocabulary::CareStatus);
+  return statuses;
 }
 
 bool is_care_status(std::string_view status) {

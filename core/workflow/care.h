@@ -32,6 +32,7 @@ const CareArea* find_care_area(std::string_view code_or_label);
 
 // A key of Vocabulary::CareStatus: planned · in_progress · done · refused · not_needed
 bool is_care_status(std::string_view status);
+const std::vector<std::string_view>& care_statuses();  // the keys, in the table's order
 struct NewMeasure {
   std::string area, item, provider;
   std::string status = "planned";

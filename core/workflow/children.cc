@@ -539,6 +539,9 @@ Status edit_relative(Station& station, std::string_view relative_id, const std::
   auto values = normalize_relative(station, sets, false);
   if (!values) return values.status();
   if (auto kept = check_not_emptied("relative", values.value()); !kept) return kept;
+  // Emptying "guardian" means not the guardian: the flag is never null (relatives.is_guardian NOT NULL DEFAULT 0).
+  if (values.value().contains("is_guardian") && values.value()["is_guardian"].is_null())
+    values.value()["is_guardian"] = false;
   return station.write([&](WriteContext& w) {
     write_profile_fields(w, {"relative", id, child_id, values.value()});
     return Status::ok();

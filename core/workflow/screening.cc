@@ -60,6 +60,11 @@ Status refuse_role(Station& station, const char* zh, const char* en) {
 
 }  // namespace
 
+const std::vector<std::string_view>& lead_sources() {
+  static const std::vector<std::string_view> sources = keys_of(Vocabulary::LeadSource);
+  return sources;
+}
+
 bool is_lead_source(std::string_view source) {
   return find_choice(Vocabulary::LeadSource, source) != nullptr;
 }
@@ -96,6 +101,33 @@ Result<std::string> add_lead(Station& station, const NewLead& lead) {
 
 Result<std::string> resolve_lead(Station& station, std::string_view ref) {
   return resolve_record_ref(station.db(), "leads", ref, "lead", "线索", "lead");
+}
+
+Result<json> show_lead(Station& station, std::string_view ref) {
+  auto id = resolve_lead(station, ref);
+  if (!id) return id.status();
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::ReadFiles))
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  auto query = station.db().cached(
+      "SELECT village, state, reporter, source, description, suspected_red, red, child_id, discovered_on, verify_due,"
+      " return_reason FROM leads WHERE id = ?1");
+  query->bind(1, id.value());
+  if (!query->step()) return Status::not_found(trf("找不到线索 {}", "no lead {}", ref));
+  const std::string village = query->get_text(0);
+  auto text = [&query](int column) {
+    auto value = query->get_optional_text(column);
+    return value ? json(*value) : json(nullptr);
+  };
+  json lead = {{"id", id.value()},           {"village", village},          {"state", query->get_text(1)},
+               {"reporter", text(2)},        {"source", text(3)},           {"seen", text(4)},
+               {"suspected_red", query->get_int(5) != 0}, {"red", query->get_int(6) != 0}, {"child_id", text(7)},
+               {"discovered_on", text(8)},   {"verify_due", text(9)},       {"return_reason", text(10)}};
+  query->reset();
+  if (!actor.covers_village(village))
+    return Status::refused(trf("{} 不负责村(居) {}，不能查看该线索", "{} is not responsible for village {} and may not "
+                               "open this lead", actor.name, village));
+  return lead;
 }
 
 namespace {

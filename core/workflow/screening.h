@@ -23,6 +23,7 @@ namespace tongdang {
 // Who reported a lead (docs/domain.md "Screening: the three steps", step 1).
 // A key of Vocabulary::LeadSource (core/model/choices.h): director grid school hospital police hotline data other.
 bool is_lead_source(std::string_view source);
+const std::vector<std::string_view>& lead_sources();  // the keys, in the table's order (labels "lead_source.<key>")
 
 struct NewLead {
   std::string village;   // 12-digit code in this township
@@ -37,6 +38,9 @@ Result<std::string> add_lead(Station& station, const NewLead& lead);
 
 // Finds a lead by id or a unique prefix of it.
 Result<std::string> resolve_lead(Station& station, std::string_view ref);
+// A lead as the acting user may see it (refused outside a director's villages): id, village, state, reporter,
+// source, seen, suspected_red, red, child_id, discovered_on, verify_due, return_reason.
+Result<nlohmann::json> show_lead(Station& station, std::string_view ref);
 
 struct Verification {
   std::string lead_ref;

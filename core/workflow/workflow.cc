@@ -128,14 +128,22 @@ json ColourChange::to_json() const {
           {"pending_review", pending_review}};
 }
 
+namespace {
+
+// The score of `answers` for the child on `on`: the one scoring of saving and previewing.
+Score score_for_child(db::Database& db, const std::string& child_id, Answers& answers, Date on) {
+  if (holds_category_on(db, child_id, "LEFT_BEHIND", on)) answers.left_behind = true;
+  return score(answers, stored_policy(db));
+}
+
+}  // namespace
+
 AssessmentResult record_assessment(WriteContext& w, const std::string& child_id, Answers answers, Date on,
                                    std::string_view notes) {
   auto& db = w.db();
-  const Policy& policy = stored_policy(db);
-  if (holds_category_on(db, child_id, "LEFT_BEHIND", on)) answers.left_behind = true;
   (void)refresh_now(db);  // the grading it supersedes includes the write's earlier events (screen verify)
   StateRow before = read_state(db, child_id);
-  Score result = score(answers, policy);
+  Score result = score_for_child(db, child_id, answers, on);
   Event event;
   event.child_id = child_id;
   event.kind = "assessment";
@@ -173,6 +181,19 @@ Result<AssessmentResult> assess(Station& station, std::string_view child_ref, An
   });
   if (!written) return written;
   return result;
+}
+
+Result<AssessmentPreview> preview_assessment(Station& station, std::string_view child_ref, Answers answers,
+                                             std::optional<Date> on) {
+  auto id = writable_child(station, child_ref);
+  if (!id) return id.status();
+  Date day = on.value_or(station.clock().today());
+  if (auto checked = check_not_future(station, day, "date"); !checked) return checked;
+  AssessmentPreview out;
+  out.score = score_for_child(station.db(), id.value(), answers, day);
+  out.current_colour = read_state(station.db(), id.value()).colour;
+  out.lowering = out.current_colour && out.score.colour < *out.current_colour;
+  return out;
 }
 
 Result<ColourChange> change_colour(Station& station, std::string_view child_ref, bool raise, Colour to,
@@ -287,6 +308,11 @@ Result<json> colour_history(Station& station, std::string_view child_ref) {
 }
 
 // ---- visits ----
+
+const std::vector<std::string_view>& key_events() {
+  static const std::vector<std::string_view> kinds = keys_of(Vocabulary::KeyEvent);
+  return kinds;
+}
 
 bool is_key_event(std::string_view kind) {
   return find_choice(Vocabulary::KeyEvent, kind) != nullptr;

@@ -42,6 +42,17 @@ struct AssessmentResult {
 // supersedes the grading the assessor sees. `left_behind` is set from the child's categories.
 Result<AssessmentResult> assess(Station& station, std::string_view child_ref, Answers answers,
                                 std::optional<Date> on, std::string_view notes);
+// What assess() would give for these answers, recording nothing: the same scoring (the station's policy, left_behind
+// from the child's categories on `on`) — the web form's preview before saving. Needs write access to the child, as
+// saving does.
+struct AssessmentPreview {
+  Score score;
+  std::optional<Colour> current_colour;  // the child's colour now
+  bool lowering = false;                 // the score's colour is below the current one: it applies only as the
+                                         // lowering rule allows (colour.h), otherwise it opens a review item
+};
+Result<AssessmentPreview> preview_assessment(Station& station, std::string_view child_ref, Answers answers,
+                                             std::optional<Date> on);
 // The same, inside an open write (screen verify records the first assessment in its own transaction).
 AssessmentResult record_assessment(WriteContext& w, const std::string& child_id, Answers answers, Date on,
                                    std::string_view notes);
@@ -70,6 +81,7 @@ Result<nlohmann::json> colour_history(Station& station, std::string_view child_r
 // Vocabulary::KeyEvent (core/model/choices.h), carer_change parent_left parent_returned hospitalised dropout
 // new_report.
 bool is_key_event(std::string_view kind);
+const std::vector<std::string_view>& key_events();  // the keys, in the table's order
 
 struct NewVisit {
   Date on;

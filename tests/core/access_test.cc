@@ -29,6 +29,7 @@ const std::map<Action, std::array<bool, 4>> kMay = {
     {Action::ConfirmScreening,    {false, false, false, true}},  // step 3, the county centre
     {Action::ResolveConflict,     {false, false, true,  true}},  // conflicts resolve
     {Action::SeeSupervision,      {false, false, true,  true}},  // supervisor visits and reviews in `due`
+    {Action::ConfigureSync,       {false, false, true,  true}},  // the web's sync settings
 };
 
 }  // namespace

@@ -223,6 +223,51 @@ TEST_CASE("Colour: through the station, assessments record the policy version an
   CHECK(change_colour(*f.station, child, true, Colour::Blue, "x", std::nullopt).status().code() == Code::InvalidInput);
 }
 
+TEST_CASE("Colour: an assessment's preview scores as saving does and records nothing", "[colour]") {
+  Fixture f;
+  f.as("王强");
+  std::string child = *f.verify(f.lead(), kBlue).child_id;  // blue (14)
+  const auto count = [&] {
+    auto q = f.station->db().prepare("SELECT count(*) FROM events");
+    REQUIRE(q.step());
+    return q.get_int(0);
+  };
+  const auto before = count();
+  // 8 + 5 (fair) = G 13, 5 + 5 = B 10, L 6: 29 → yellow, a raise.
+  const json yellow = {{"carer", "both_away_capable_relative"}, {"income", "below_1x_or_dibao"},
+                       {"guardianship", "fair"}, {"behaviour_problems", 1}, {"warning_signs", 1}};
+  auto preview = preview_assessment(*f.station, child, parse_answers(yellow).value(), std::nullopt);
+  REQUIRE(preview);
+  CHECK(preview->score.total == 29);
+  CHECK(preview->score.g == 13);
+  CHECK(preview->score.b == 10);
+  CHECK(preview->score.l == 6);
+  CHECK(preview->score.colour == Colour::Yellow);
+  CHECK(preview->current_colour == Colour::Blue);
+  CHECK_FALSE(preview->lowering);
+  CHECK(count() == before);
+  auto saved = assess(*f.station, child, parse_answers(yellow).value(), std::nullopt, "");
+  REQUIRE(saved);
+  CHECK(saved->score.total == preview->score.total);
+  CHECK(saved->score.colour == preview->score.colour);
+  // Back to 14 would be a lowering, said by the preview; left-behind contact counts as in saving (the category).
+  auto lower = preview_assessment(*f.station, child, parse_answers(kBlue).value(), std::nullopt);
+  REQUIRE(lower);
+  CHECK(lower->lowering);
+  REQUIRE(add_membership(*f.station, child, "LEFT_BEHIND", std::nullopt, "父母外出"));
+  json gap = kBlue;
+  gap["parent_contact_gap_months"] = 13;  // > 12 months: 3
+  auto left_behind = preview_assessment(*f.station, child, parse_answers(gap).value(), std::nullopt);
+  REQUIRE(left_behind);
+  CHECK(left_behind->score.total == 17);
+  // Outside a director's villages it is refused, as saving is.
+  f.as("李芳");
+  REQUIRE(f.station->add_user({"赵敏", Role::Director, {"320324102202"}}));
+  f.as("赵敏");
+  CHECK(preview_assessment(*f.station, child, parse_answers(kBlue).value(), std::nullopt).status().code() ==
+        Code::Refused);
+}
+
 TEST_CASE("Colour: events applied in another order give the same derived colour", "[colour]") {
   // Record on one station, then apply the same events to a second database in reverse order.
   Fixture f;

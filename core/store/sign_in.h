@@ -1,0 +1,78 @@
+// Signing in to a station: passwords, sessions and the slowing-down of repeated failures, for the web pages and the
+// CLI alike (docs/security.md "Signing in"). Only hashes are stored: a password as argon2id (libsodium's
+// crypto_pwhash_str, its "interactive" cost), a session token as its SHA-256 (a token is 256 random bits, so a
+// fast hash is enough and a stolen database holds no usable session).
+//
+// A user created before passwords existed (schema 6) has none and cannot sign in until someone who may set it does
+// (docs/security.md). Station::act_as stays the plain "who acts" of the library; the programs call it only after
+// authenticate() or resume_session() succeeded.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/base/status.h"
+#include "core/store/station.h"
+
+namespace tongdang::sign_in {
+
+// Sign-in keeps physical time: the real system clock, never the station's (which TONGDANG_NOW may fix for the 3+4+N
+// rules' "today"), so no setting skips a throttle or keeps a session alive. Tests pass their own clock as `wall`.
+const Clock& real_clock();
+
+// Whether `password` may be a password for `user`: at least kMinPasswordChars characters, not the user's name, at
+// most kMaxPasswordBytes. InvalidInput on the field "password" with the reason otherwise.
+Status check_new_password(std::string_view user, std::string_view password);
+
+// The argon2id hash of `password` (a self-describing string: algorithm, cost, salt, hash).
+std::string hash_password(std::string_view password);
+// Whether `password` matches `hash` (constant time in the password; false for an empty or malformed hash).
+bool password_matches(std::string_view hash, std::string_view password);
+
+// Sets `user`'s password, as the station's acting user: a user may set their own; a supervisor a director's or a
+// viewer's; the county anyone's (access::may_set_password). Audited (without the hash). Clears the failure count
+// and ends the user's other sessions when someone else set it.
+Status set_password(Station& station, std::string_view user, std::string_view password);
+// The same inside a write that creates the user (init, user add): the hash is stored with the new row.
+void store_password(WriteContext& w, std::string_view user, std::string_view password);
+
+// Whether `user` has a password (a user from before schema 6 may not).
+bool has_password(Station& station, std::string_view user);
+
+// Checks `user`'s password. On success the station acts as `user` and the failure count is cleared. Otherwise
+// Unauthenticated, with the same message for an unknown user and a wrong password. After kFreeSignInFailures
+// failures in a row each further attempt must wait (kSignInBackoff…): an attempt inside the wait is refused
+// without looking at the password, and says how long to wait. Failures are audited.
+Status authenticate(Station& station, std::string_view user, std::string_view password,
+                    const Clock& wall = real_clock());
+
+enum class SessionKind { Web, Cli };
+
+struct Session {
+  std::string token;  // the secret the browser (cookie) or the CLI (session file) presents; never stored
+  std::string user;
+  SessionKind kind = SessionKind::Web;
+  std::int64_t expires_ms = 0;  // the idle deadline as of the last use (or the absolute one, whichever is first)
+};
+
+// Opens a session for the station's acting user (call after authenticate()). Audited.
+Session open_session(Station& station, SessionKind kind, const Clock& wall = real_clock());
+// Finds the live session for `token`, extends its idle deadline and makes its user act. Unauthenticated when
+// unknown, expired (idle or absolute lifetime) or of another kind; an expired one is removed. `idle` is how long
+// it lives without use (the kind's default from tuning.h when zero; `tongdang serve --session-idle`).
+Result<Session> resume_session(Station& station, std::string_view token, SessionKind kind,
+                               std::chrono::seconds idle = std::chrono::seconds(0), const Clock& wall = real_clock());
+// Ends the session (sign out); nothing happens for an unknown token.
+void end_session(Station& station, std::string_view token);
+
+// 256 random bits as 64 hex digits (a session token, the sign-in form's pre-session token).
+std::string new_secret();
+
+// The CSRF token of a session: a keyed hash of the session token, so nothing more is stored and it changes with
+// every session. Forms carry it; check_csrf compares in constant time.
+std::string csrf_token(std::string_view session_token);
+bool check_csrf(std::string_view session_token, std::string_view presented);
+
+}  // namespace tongdang::sign_in

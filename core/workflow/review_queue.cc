@@ -1,0 +1,77 @@
+#include "core/workflow/review_queue.h"
+
+#include <algorithm>
+
+#include "core/access/access.h"
+#include "core/base/i18n.h"
+#include "core/model/labels.h"
+#include "core/workflow/screening.h"
+
+namespace tongdang {
+
+using i18n::trf;
+
+namespace {
+
+std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
+  const User& actor = station.actor();
+  auto query = station.db().prepare(
+      "SELECT r.event_id, r.child_id, c.name, c.village, s.colour, r.from_colour, r.proposed_colour, r.why,"
+      " r.opened_on, r.opened_by FROM colour_reviews r JOIN children c ON c.id = r.child_id"
+      " LEFT JOIN child_state s ON s.child_id = r.child_id"
+      " WHERE r.resolved_by IS NULL AND c.status = 'open' ORDER BY r.opened_on, r.event_id");
+  std::vector<ColourReviewItem> items;
+  while (query.step()) {
+    if (!actor.covers_village(query.get_text(3))) continue;
+    ColourReviewItem item;
+    item.event_id = query.get_text(0);
+    item.child_id = query.get_text(1);
+    item.name = query.get_text(2);
+    item.village = query.get_text(3);
+    if (auto c = query.get_optional_text(4)) item.colour = parse_colour(*c);
+    if (auto c = query.get_optional_text(5)) item.from = parse_colour(*c);
+    item.proposed = parse_colour(query.get_text(6)).value_or(Colour::Green);
+    item.why = query.get_text(7);
+    item.opened_on = query.get_text(8);
+    item.opened_by = query.get_text(9);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// The rows of the due list with an escalated item, each with only those items.
+std::vector<DueRow> escalations(std::vector<DueRow> overdue) {
+  std::vector<DueRow> out;
+  for (DueRow& row : overdue) {
+    std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
+    if (!row.items.empty()) out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ReviewQueue> review_queue(Station& station, Date as_of) {
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::SeeSupervision))
+    return Status::refused(trf("{}（{}）不能查看审核事项；审核由督导员或县级办理",
+                               "{} ({}) may not see the review queue; a supervisor or the county decides",
+                               actor.name, i18n::term(to_string(actor.role))));
+  ReviewQueue queue;
+  queue.colour_reviews = open_colour_reviews(station);
+  auto screenings = pending_screenings(station, as_of, false);
+  if (!screenings) return screenings.status();
+  // A lead not yet verified is the director's (it is on their `due`); the queue holds what waits on a decision,
+  // and what was returned to a director after one.
+  for (auto& row : screenings.value())
+    if (row["step"] != "verify" || row["state"] == "returned") queue.screenings.push_back(std::move(row));
+  DueOptions options;
+  options.as_of = as_of;
+  options.overdue_only = true;
+  auto overdue = due_list(station, options);
+  if (!overdue) return overdue.status();
+  queue.escalations = escalations(std::move(overdue).value());
+  return queue;
+}
+
+}  // namespace tongdang

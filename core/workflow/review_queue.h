@@ -1,0 +1,43 @@
+// What waits for a supervisor's or the county's decision, in one place (the web's /review): the colour review items
+// (lowerings that did not apply), the screenings waiting at the township's review, returned to a director or waiting
+// for the county's confirmation, and the escalations (items overdue past the colour's limit). Each list is read
+// through the rule that owns it — colour_reviews as the colour rule derived it, pending_screenings, due_list — so
+// the queue counts what `due` and `screen pending` count. Sync conflicts and duplicate candidates live in
+// sync/station (conflicts.h, status.h) and are added by the caller.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/date.h"
+#include "core/base/status.h"
+#include "core/store/station.h"
+#include "core/workflow/workflow.h"
+
+namespace tongdang {
+
+// One open colour review item: a lowering that did not apply (docs/workflow.md "The colours and the lowering rule").
+struct ColourReviewItem {
+  std::string event_id;                // the lowering (assessment or colour.lower) event
+  std::string child_id, name, village;
+  std::optional<Colour> colour;        // the child's colour now
+  std::optional<Colour> from;          // the colour the proposer saw
+  Colour proposed = Colour::Green;
+  std::string why;                     // stale | role_may_not_lower | red_needs_clear_reassessment
+  std::string opened_on, opened_by;
+};
+
+struct ReviewQueue {
+  std::vector<ColourReviewItem> colour_reviews;  // oldest first
+  std::vector<nlohmann::json> screenings;        // pending_screenings rows at review, returned, or confirmation
+  std::vector<DueRow> escalations;               // children with an escalated item (only those items kept)
+};
+
+// The acting user's queue as of `as_of`, within their scope. Refused for a director or a viewer: deciding review
+// items is the supervisor's and the county's (access::Action::SeeSupervision).
+Result<ReviewQueue> review_queue(Station& station, Date as_of);
+
+}  // namespace tongdang

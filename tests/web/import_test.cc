@@ -1,0 +1,102 @@
+// /import in process: a ledger uploaded (multipart field `ledger`), checked by core/ledger's dry run, each problem
+// shown by row and column with nothing written, and a good ledger checked, then imported in one step.
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "support/sync_fixture.h"
+#include "support/webops_fixture.h"
+
+using namespace tongdang;
+using namespace tongdang::test::webops;
+
+namespace {
+
+const std::string kHeader = "姓名,身份证号,村居代码,类别,监护人姓名,监护人关系,监护人电话\n";
+
+web::Upload ledger(const std::string& csv) { return {"ledger", "王集镇台账.csv", "text/csv", csv}; }
+
+std::string held_of(const std::string& body) {
+  std::smatch m;
+  REQUIRE(std::regex_search(body, m, std::regex(R"re(name="held" value="([0-9a-f]{64})")re")));
+  return m[1];
+}
+
+}  // namespace
+
+TEST_CASE("Web import: a ledger with a bad row shows the row and the column and writes nothing", "[web]") {
+  Fixture f;
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  web::Response form = browser.get("/import");
+  REQUIRE(form.status == 200);
+  CHECK(contains(form.body, R"(enctype="multipart/form-data")"));
+  CHECK(contains(form.body, R"(name="ledger" type="file")"));
+  const std::string csrf = Browser::csrf_of(form.body);
+
+  std::string wrong_check = test::make_id_number("20150601", 21);
+  wrong_check.back() = wrong_check.back() == '1' ? '2' : '1';
+  const std::string csv = kHeader + "张小明," + test::make_id_number("20140315", 12) +
+                          ",320324102201,留守儿童,王奶奶,祖母,13800000000\n" + "<b>王五</b>," + wrong_check +
+                          ",320324102201,留守儿童,,,\n";
+  const std::int64_t audit = f.count("SELECT count(*) FROM audit");
+  for (const std::string step : {"check", "import"}) {
+    web::Response checked = browser.post("/import", {{"csrf", csrf}, {"step", step}}, {ledger(csv)});
+    CHECK(checked.status == 400);
+    CHECK(contains(checked.body, "2 行中有 1 处问题，未导入任何数据"));
+    // Row 3 of the file (the header is row 1), the column as the file names it.
+    CHECK(contains(checked.body, R"(<tr><td class="line">3</td><td class="column">身份证号</td>)"));
+    CHECK_FALSE(contains(checked.body, "<b>王五</b>"));
+    CHECK_FALSE(contains(checked.body, R"(name="held")"));
+  }
+  CHECK(f.count("SELECT count(*) FROM children") == 0);
+  CHECK(f.count("SELECT count(*) FROM relatives") == 0);
+  CHECK(f.count("SELECT count(*) FROM audit") == audit);
+}
+
+TEST_CASE("Web import: a good ledger is checked (nothing written), then imported", "[web]") {
+  Fixture f;
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("王强", kDirectorPassword).status == 303);
+  const std::string csrf = browser.csrf();
+  const std::string csv = kHeader + "张小明," + test::make_id_number("20140315", 12) +
+                          ",320324102201,留守儿童,王奶奶,祖母,13800000000\n" + "李小红," +
+                          test::make_id_number("20150601", 22) + ",320324102201,留守儿童,,,\n";
+  web::Response checked = browser.post("/import", {{"csrf", csrf}, {"step", "check"}}, {ledger(csv)});
+  REQUIRE(checked.status == 200);
+  CHECK(contains(checked.body, "2 行全部通过检查，可导入 2 名儿童、1 名家庭成员（尚未写入）"));
+  CHECK(f.count("SELECT count(*) FROM children") == 0);
+
+  // Another user cannot import what this one checked.
+  Browser other{*f.app};
+  REQUIRE(other.sign_in("李芳", kSupervisorPassword).status == 303);
+  const std::string held = held_of(checked.body);
+  web::Response stolen = other.post("/import", {{"csrf", other.csrf()}, {"step", "import"}, {"held", held}});
+  CHECK(stolen.status == 400);
+  CHECK(f.count("SELECT count(*) FROM children") == 0);
+
+  web::Response imported = browser.post("/import", {{"csrf", csrf}, {"step", "import"}, {"held", held}});
+  CHECK(imported.status == 303);
+  CHECK(location_of(imported) == "/import?saved=1&children=2&relatives=1");
+  CHECK(f.count("SELECT count(*) FROM children") == 2);
+  CHECK(f.count("SELECT count(*) FROM relatives") == 1);
+  CHECK(contains(browser.get(location_of(imported)).body, "已导入 2 名儿童、1 名家庭成员"));
+  // Held once: the same key does not import twice.
+  CHECK(browser.post("/import", {{"csrf", csrf}, {"step", "import"}, {"held", held}}).status == 400);
+  CHECK(f.count("SELECT count(*) FROM children") == 2);
+}
+
+TEST_CASE("Web import: no file, or a file that is not a ledger, is said beside the file field", "[web]") {
+  Fixture f;
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  const std::string csrf = browser.csrf();
+  web::Response none = browser.post("/import", {{"csrf", csrf}, {"step", "check"}});
+  CHECK(none.status == 400);
+  CHECK(contains(none.body, "请选择台账文件"));
+  web::Response unknown = browser.post("/import", {{"csrf", csrf}, {"step", "check"}},
+                                       {ledger("姓名,鞋码\n张三,38\n")});
+  CHECK(unknown.status == 400);
+  CHECK(contains(unknown.body, "鞋码"));
+  CHECK(f.count("SELECT count(*) FROM children") == 0);
+}
