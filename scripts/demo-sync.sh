@@ -16,8 +16,11 @@ cleanup() {
 trap cleanup EXIT
 export TONGDANG_NOW="${TONGDANG_NOW:-2026-11-28}"
 unset TONGDANG_DB TONGDANG_USER
+# Every station command signs in; the demo's users share one password, from the environment (run-demo.sh says more).
+export TONGDANG_PASSWORD="${DEMO_PASSWORD:-demo-password-2026}"
 lang="${DEMO_LANG:-zh}"
 td() { local db="$1"; shift; "$build/tongdang" --lang "$lang" --db "$work/$db.db" "$@"; }
+td_init() { td "$@" --password-stdin <<< "$TONGDANG_PASSWORD"; }  # the first user's password on standard input
 srv() { "$build/tongdang-server" --lang "$lang" --db "$work/central.db" "$@"; }
 token_of() { sed -n 's/.*"token":"\([^"]*\)".*/\1/p'; }
 first_id() { sed -n 's/^    "id": "\([^"]*\)".*/\1/p' | sed -n "${1}p"; }
@@ -47,14 +50,14 @@ echo "服务器日志第一行: $(head -1 "$work/server.log")"
 echo
 
 echo "== 王集镇未保站: 建站、导入台账、首次同步 =="
-td wangji init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor > /dev/null
+td_init wangji init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor > /dev/null
 td wangji import fixtures/ledgers/wangji-2026.csv
 td wangji sync --server "$url" --token "$token_wangji" "${ca[@]}"
 echo
 echo "== 王集镇第二台电脑 (督导员 周敏)、双沟镇未保站: 首次同步 =="
-td laptop init --township 320324102 --name 王集镇未保站-笔记本 --user 周敏 --role supervisor > /dev/null
+td_init laptop init --township 320324102 --name 王集镇未保站-笔记本 --user 周敏 --role supervisor > /dev/null
 td laptop sync --server "$url" --token "$token_laptop" "${ca[@]}"
-td shuanggou init --township 320324103 --name 双沟镇未保站 --user 陈刚 --role supervisor > /dev/null
+td_init shuanggou init --township 320324103 --name 双沟镇未保站 --user 陈刚 --role supervisor > /dev/null
 td shuanggou child add --name 张晓 --id-number 32032420140315012X --village 320324103201 --category LEFT_BEHIND > /dev/null
 td shuanggou sync --server "$url" --token "$token_shuanggou" "${ca[@]}"
 

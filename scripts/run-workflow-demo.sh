@@ -9,12 +9,15 @@ build="$(cd "${1:-build}" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export TONGDANG_DB="$work/wangji.db" TONGDANG_NOW="${TONGDANG_NOW:-2026-11-28}"
+# Every command signs in; the demo's users share one password, from the environment (run-demo.sh says more).
+export TONGDANG_PASSWORD="${DEMO_PASSWORD:-demo-password-2026}"
 td() { "$build/tongdang" --lang "${DEMO_LANG:-zh}" "$@"; }
+new_user() { td "$@" --password-stdin <<< "$TONGDANG_PASSWORD"; }  # the new user's password on standard input
 
 echo "== 建站，县级政策 =="
-td init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor --policy fixtures/policy/default.json
-td user add 王强 --role director --villages 320324102201,320324102202
-td user add 县未保中心 --role county
+new_user init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor --policy fixtures/policy/default.json
+new_user user add 王强 --role director --villages 320324102201,320324102202
+new_user user add 县未保中心 --role county
 td policy show
 echo
 echo "== 第一步 摸排发现：网格员报告线索 =="

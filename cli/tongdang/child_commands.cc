@@ -10,6 +10,7 @@
 #include "core/store/profile.h"
 #include "core/store/record_ref.h"
 #include "core/workflow/children.h"
+#include "core/workflow/search.h"
 
 namespace tongdang::cli {
 namespace {
@@ -175,6 +176,65 @@ void add_child_list(CLI::App& child, Context& context) {
   });
 }
 
+json list_row_json(const ChildListRow& row) {
+  return {{"id", row.id},
+          {"name", row.name},
+          {"sex", row.sex},
+          {"birth_date", row.birth_date},
+          {"age", row.age},
+          {"village", row.village},
+          {"id_number", row.id_number.empty() ? json() : json(row.id_number)},
+          {"status", row.status},
+          {"colour", row.colour ? json(std::string(to_string(*row.colour))) : json()},
+          {"categories", row.categories},
+          {"next_visit_due", row.next_visit_due ? json(*row.next_visit_due) : json()}};
+}
+
+void add_child_find(CLI::App& child, Context& context) {
+  auto* find = child.add_subcommand("find", "find children by name, ID-number digits or phone, a page at a time (查找)");
+  auto search = std::make_shared<ChildSearch>();
+  auto village = std::make_shared<std::string>();
+  auto colour = std::make_shared<std::string>();
+  auto category = std::make_shared<std::string>();
+  find->add_option("text", search->text, "part of a name, the last 4+ digits of the ID number, or part of a phone");
+  find->add_option("--village", *village, "only this village (12-digit code)");
+  find->add_option("--colour", *colour, "only this colour (red, yellow, blue, green)");
+  find->add_option("--category", *category, "only children holding this category");
+  find->add_flag("--closed", search->include_closed, "include closed files");
+  find->add_option("--page", search->page, "page (1-based; 50 a page)");
+  find->callback([&context, search, village, colour, category] {
+    Station& station = context.open();
+    if (!village->empty()) search->village = *village;
+    if (!colour->empty()) {
+      search->colour = parse_colour(*colour);
+      if (!search->colour)
+        context.check(Status::invalid("colour", i18n::trf("'{}' 不是已知风险等级", "'{}' is not a colour", *colour)));
+    }
+    if (!category->empty()) {
+      search->category = parse_category(*category);
+      if (!search->category)
+        context.check(Status::invalid("category", i18n::trf("'{}' 不是已知类别", "'{}' is not a category", *category)));
+    }
+    auto found = context.take(search_children(station, *search));
+    json rows = json::array();
+    for (const auto& row : found.rows) rows.push_back(list_row_json(row));
+    if (context.json) {
+      context.print_json({{"total", found.total}, {"page", found.page}, {"pages", found.pages}, {"children", rows}});
+      return;
+    }
+    std::vector<std::vector<std::string>> table;
+    for (const auto& c : rows)
+      table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
+                       std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
+                       categories_text(c["categories"]), colour_text(c["colour"])});
+    print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
+                            label("village"), label("categories"), label("colour")},
+                table);
+    std::cout << i18n::trf("共 {} 名儿童，第 {} / {} 页\n", "{} children, page {} of {}\n", found.total, found.page,
+                           std::max(found.pages, 1));
+  });
+}
+
 void add_child_edit(CLI::App& child, Context& context) {
   auto* edit = child.add_subcommand("edit", tr("修改档案字段", "change profile fields"));
   auto edit_ref = std::make_shared<std::string>();
@@ -281,6 +341,7 @@ void register_child_commands(CLI::App& app, Context& context) {
   add_child_add(*child, context);
   add_child_show(*child, context);
   add_child_list(*child, context);
+  add_child_find(*child, context);
   add_child_edit(*child, context);
   add_child_close(*child, context);
   auto* category = child->add_subcommand("category", tr("类别记录", "category memberships"));

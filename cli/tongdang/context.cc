@@ -3,15 +3,105 @@
 #include <algorithm>
 
 #include "core/base/i18n.h"
+#include "core/store/sign_in.h"
+#include "password_input.h"
+#include "session_file.h"
 
 namespace tongdang::cli {
+namespace {
+
+using i18n::trf;
+
+// Why `user` cannot sign in at all, with what to do about it: a user from before schema 6 has no password yet.
+Status no_password(Station& station, const std::string& user) {
+  if (sign_in::no_one_has_password(station))
+    return Status::unauthenticated(trf(
+        "本站还没有任何用户设置密码（从旧版本升级而来）：请建站用户 {0} 先运行 tongdang user passwd 设置自己的密码，"
+        "再为其他用户设置",
+        "no user of this station has a password yet (it was upgraded from an older version): {0}, who created the "
+        "station, first runs tongdang user passwd to set theirs, then sets the others'",
+        station.default_user()));
+  return Status::unauthenticated(trf("用户 {0} 还没有密码：请督导员或县级用户运行 tongdang user passwd {0} 为其设置",
+                                     "user {0} has no password yet: a supervisor or county user runs tongdang user "
+                                     "passwd {0} to set it",
+                                     user));
+}
+
+}  // namespace
+
+Station& Context::open_unsigned() {
+  if (!station) station = take(Station::open(db_path, process_clock()));
+  return *station;
+}
 
 Station& Context::open() {
-  if (!station) {
-    station = take(Station::open(db_path, process_clock()));
-    if (!as_user.empty()) check(station->act_as(as_user));
+  Station& opened = open_unsigned();
+  if (signed_in) return opened;
+  // A live `tongdang login` session of the chosen user stands in for the password.
+  const std::string path = session_file_path(db_path);
+  std::optional<Status> lapsed;
+  if (auto kept = take(read_session_file(path));
+      kept && (as_user.empty() || kept->user == as_user) && kept->db == absolute_db_path(db_path)) {
+    auto resumed = sign_in::resume_session(opened, kept->token, sign_in::SessionKind::Cli);
+    if (resumed && resumed->user == kept->user) {
+      signed_in = true;
+      return opened;
+    }
+    // Lapsed, ended elsewhere (a reset password ends sessions) or not this file's: the file opens nothing more.
+    remove_session_file(path);
+    lapsed = resumed ? Status::unauthenticated(i18n::tr("登录会话文件与会话不符", "the session file does not match "
+                                                                                   "its session"))
+                     : resumed.status();
   }
-  return *station;
+  if (lapsed && env_password.empty() && !password_stdin && !PasswordInput(false).can_prompt())
+    check(*lapsed);  // nothing else to sign in with: say why the session no longer serves
+  return open_with_password();
+}
+
+Station& Context::open_with_password() {
+  Station& opened = open_unsigned();
+  const std::string user = as_user.empty() ? opened.default_user() : as_user;
+  // A user known to have no password is told how to get one, rather than that the password is wrong. (On the
+  // station's own computer the names are no secret: `user list` shows them.)
+  if (opened.find_user(user) && !sign_in::has_password(opened, user)) check(no_password(opened, user));
+  std::optional<std::string> password;
+  if (!env_password.empty()) {
+    password = env_password;
+  } else {
+    PasswordInput input(password_stdin);
+    password = input.next(i18n::edge::trf("{} 的密码：", "password for {}: ", user));
+  }
+  if (!password)
+    check(Status::unauthenticated(trf(
+        "需要 {0} 的密码：在终端上运行时输入；脚本用环境变量 TONGDANG_PASSWORD 或 --password-stdin 提供；"
+        "或先运行 tongdang login --as {0}",
+        "the password of {0} is needed: type it when running on a terminal; scripts give it in TONGDANG_PASSWORD or "
+        "with --password-stdin; or run tongdang login --as {0} first",
+        user)));
+  check(sign_in::authenticate(opened, user, *password));
+  signed_in = true;
+  return opened;
+}
+
+std::string Context::new_password(const std::string& user) {
+  PasswordInput input(password_stdin);
+  if (!input.from_stdin() && !input.can_prompt())
+    check(Status::invalid("password", trf("需要为 {} 设置密码：在终端上运行时输入两次，或用 --password-stdin 从标准输入读取",
+                                          "a password for {} is needed: type it twice when running on a terminal, or "
+                                          "give it on standard input with --password-stdin",
+                                          user)));
+  auto password = input.next(i18n::edge::trf("{} 的新密码：", "new password for {}: ", user));
+  if (!password)
+    check(Status::invalid("password", trf("没有读到 {} 的新密码（标准输入已结束）",
+                                          "no new password for {} was read (standard input ended)", user)));
+  check(sign_in::check_new_password(user, *password));
+  if (!input.from_stdin()) {
+    auto again = input.next(i18n::edge::tr("再输入一次新密码：", "the new password again: "));
+    if (!again || *again != *password)
+      check(Status::invalid("password", i18n::tr("两次输入的密码不一致；没有更改", "the two passwords differ; nothing "
+                                                                                   "was changed")));
+  }
+  return *password;
 }
 
 void Context::check(const Status& status) const {

@@ -23,10 +23,17 @@ struct CommandFailed {
 
 struct Context {
   std::string db_path = "tongdang.db";
-  std::string as_user;   // --as or TONGDANG_USER; empty = the user created at init
+  std::string as_user;   // --as or TONGDANG_USER; empty = the user created at init (or the one signed in by login)
   std::string lang;      // --lang zh|en
   bool json = false;     // --json: machine-readable output on stdout, nothing else there
+  // --password-stdin: passwords are read from standard input, one a line, in the order they are needed: the acting
+  // user's (unless a login session or TONGDANG_PASSWORD gives it), then the new one (init, user add, user passwd).
+  bool password_stdin = false;
+  std::string env_password;  // TONGDANG_PASSWORD: the acting user's password, for scripts
   std::unique_ptr<Station> station;
+  // Whether the station acts as a signed-in user: set by open() once the password or session checked out, and by
+  // init, whose first user has just chosen the password.
+  bool signed_in = false;
   std::string policy_file_for_init;  // init --policy FILE
 
   // Runs before init creates a station: checks what init was given beyond the station itself (the policy file).
@@ -34,8 +41,19 @@ struct Context {
   // Runs after a station is created by init (the workflow area loads the county policy here).
   void after_init();
 
-  // Opens the station (once) and acts as the chosen user; fails the command otherwise.
+  // Opens the station (once) and signs in as the chosen user (docs/security.md "Signing in"): a live
+  // `tongdang login` session for that user, else the user's password (TONGDANG_PASSWORD, --password-stdin, or
+  // typed on the terminal). Fails the command with Unauthenticated (exit 5) otherwise; nothing is done.
   Station& open();
+  // The same, but always with the password, never a kept session (`tongdang login`).
+  Station& open_with_password();
+  // Opens the station without signing anyone in: for what needs no user (`tongdang logout` ends a session by its
+  // token) and for the first password of a station nobody can sign in to yet (`user passwd`).
+  Station& open_unsigned();
+  // A new password for `user` (init, user add, user passwd): the next line of standard input under
+  // --password-stdin, else typed twice on the terminal. Checked by sign_in::check_new_password; fails the command
+  // (InvalidInput on "password", nothing written) when it is missing, refused or the two do not match.
+  std::string new_password(const std::string& user);
   // Fails the command unless `status` is ok.
   void check(const Status& status) const;
   template <typename T>
@@ -66,5 +84,7 @@ void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
 void register_choices_commands(CLI::App& app, Context& context);   // choices
 void register_serve_command(CLI::App& app, Context& context);      // serve (the station in a browser)
+// login, logout, user passwd (after register_station_commands, which makes `user`)
+void register_sign_in_commands(CLI::App& app, Context& context);
 
 }  // namespace tongdang::cli

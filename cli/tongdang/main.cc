@@ -1,6 +1,6 @@
 // `tongdang`: the station command for children's directors, supervisors and the county. Thin: parse, call core
 // or sync, print. Exit codes (docs/user-guide.md): 0 done, 2 usage or invalid input, 3 refused by a rule,
-// 4 not found, 1 anything else.
+// 4 not found, 5 not signed in (a wrong or missing password, a lapsed session), 1 anything else.
 #include <curl/curl.h>
 
 #include <cstdlib>
@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   cli::Context context;
   if (const char* db = std::getenv("TONGDANG_DB"); db && *db) context.db_path = db;
   if (const char* user = std::getenv("TONGDANG_USER"); user && *user) context.as_user = user;
+  if (const char* password = std::getenv("TONGDANG_PASSWORD"); password && *password) context.env_password = password;
+  unsetenv("TONGDANG_PASSWORD");  // read once; nothing this process starts inherits it
   // Before the App is built: CLI11 writes its help from the descriptions given below.
   cli::choose_language(argc, argv);
 
@@ -45,8 +47,14 @@ int main(int argc, char** argv) {
       {"zh", "en"})
       ->each([](const std::string& value) { i18n::set_language(i18n::language_from(value)); });
   app.add_flag("--json", context.json, tr("标准输出只输出 JSON", "machine-readable JSON on stdout"));
+  app.add_flag("--password-stdin", context.password_stdin,
+               tr("从标准输入读取密码，每行一个：先是执行用户的密码（已有 TONGDANG_PASSWORD 或登录会话时不读），"
+                  "再是新密码（init、user add、user passwd）",
+                  "read passwords from standard input, one a line: the acting user's (unless TONGDANG_PASSWORD or a "
+                  "login session gives it), then the new one (init, user add, user passwd)"));
 
   cli::register_station_commands(app, context);
+  cli::register_sign_in_commands(app, context);
   cli::register_child_commands(app, context);
   cli::register_ledger_commands(app, context);
   cli::register_workflow_commands(app, context);

@@ -68,7 +68,8 @@ void register_serve_command(CLI::App& app, Context& context) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    Station& station = context.open();
+    // No one is signed in to the program itself: every page signs its own user in (web/station/app.cc).
+    Station& station = context.open_unsigned();
     web::station::AppOptions app_options;
     app_options.db_path = context.db_path;
     app_options.session_idle = std::chrono::seconds(options->session_idle_seconds);

@@ -1,4 +1,5 @@
-// tongdang init, tongdang user add|list.
+// tongdang init, tongdang user add|list (user passwd is in sign_in_commands.cc). Each new user gets a password here:
+// typed twice on the terminal, or --password-stdin (Context::new_password).
 
 #include "command_line.h"
 #include "context.h"
@@ -47,8 +48,10 @@ void add_init(CLI::App& app, Context& context) {
     init_options->villages = split_list(*init_villages);
     if (!policy_file->empty()) context.policy_file_for_init = *policy_file;
     context.before_init();
+    init_options->password = context.new_password(init_options->user);
     auto station = context.take(Station::create(context.db_path, *init_options, process_clock()));
     context.station = std::move(station);
+    context.signed_in = true;  // the first user has just chosen the password
     context.after_init();
     const Township* township = Divisions::bundled().township(init_options->township);
     if (context.json) {
@@ -79,7 +82,7 @@ void add_user_add(CLI::App& user, Context& context) {
     Station& station = context.open();
     new_user->role = role_named(*new_role);
     new_user->villages = split_list(*new_villages);
-    context.check(station.add_user(*new_user));
+    context.check(station.add_user(*new_user, context.new_password(new_user->name)));
     if (context.json)
       context.print_json({{"name", new_user->name}, {"role", to_string(new_user->role)}, {"villages", new_user->villages}});
     else

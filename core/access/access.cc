@@ -58,6 +58,10 @@ bool may_set_password(Role actor_role, std::string_view actor, Role target_role,
   return false;
 }
 
+bool may_give_first_password(Role actor_role, Role target_role) {
+  return may(actor_role, Action::ManageUsers) && within(target_role, actor_role);
+}
+
 bool bounded_by_villages(Role role) { return role == Role::Director; }
 
 bool bounded_by_township(Role role) { return role == Role::Director || role == Role::Supervisor; }

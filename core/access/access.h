@@ -69,6 +69,10 @@ Status check_villages(Role role, std::string_view township, const std::vector<st
 // Whether `actor` (of `actor_role`) may set the password of `target` (of `target_role`): everyone their own; a
 // supervisor a director's or a viewer's (a director who forgot theirs); the county anyone's.
 bool may_set_password(Role actor_role, std::string_view actor, Role target_role, std::string_view target);
+// Whether `actor_role` may give a first password to a user of `target_role` who has none (a user from before
+// schema 6): whoever may add users, up to their own role, since adding that user anew with a password is the same
+// power. A supervisor so gives one to another supervisor of an upgraded station, never to a county user.
+bool may_give_first_password(Role actor_role, Role target_role);
 
 // Who a credential vouches for (docs/security.md, "The body never vouches for itself"): the credential says who
 // may write and how high; a change only names an author within that. A personal credential speaks for one person;

@@ -56,6 +56,17 @@ inline constexpr int kIdMaskKeepTail = 4;
 // Rows shown by `tongdang audit list` and `tongdang-server audit list` unless --limit says otherwise.
 inline constexpr int kAuditListDefault = 50;
 
+// ---- finding children (core/workflow/search.h) and the file page ----
+
+// Children on one page of a search (the web list, `tongdang child find`). 50 rows keep a page under 150 KB and
+// render in a few milliseconds on a 10,000-child station; more would need scrolling past what anyone reads.
+inline constexpr int kSearchPageSize = 50;
+// Fewest trailing digits of an ID number a search matches on: 4 is what is printed unmasked (kIdMaskKeepTail), so
+// a number read off a masked list finds its child; fewer would match a large share of the station.
+inline constexpr int kSearchMinDigits = 4;
+// Newest audit rows shown in a child's change history (the file page); older ones stay in `tongdang audit list`.
+inline constexpr int kChildHistoryRows = 200;
+
 // ---- signing in (core/store/sign_in.h) ----
 
 // Shortest password a user may set, in characters (Unicode code points: a Chinese password of 8 characters counts 8).

@@ -15,6 +15,7 @@ extern const std::string_view kReportSchema;     // schema_report.cc
 extern const std::string_view kAuditChainSchema; // schema_audit.cc
 void chain_audit_rows(db::Database& db);         // schema_audit.cc
 extern const std::string_view kSignInSchema;     // schema_sign_in.cc
+extern const std::string_view kPagesSchema;      // schema_pages.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -24,6 +25,7 @@ std::span<const Migration> migrations() {
       {4, "coverage report aggregates", kReportSchema},
       {5, "tamper-evident audit: each audit row hash-chained to the one before", kAuditChainSchema, chain_audit_rows},
       {6, "signing in: password hashes, sessions, failed attempts", kSignInSchema},
+      {7, "indexes for the station's pages: audit rows by record", kPagesSchema},
   };
   return all;
 }

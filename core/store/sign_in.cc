@@ -112,22 +112,51 @@ bool password_matches(std::string_view hash, std::string_view password) {
   return crypto_pwhash_str_verify(text.data(), password.data(), password.size()) == 0;
 }
 
-void store_password(WriteContext& w, std::string_view user, std::string_view password) {
+void store_password(WriteContext& w, std::string_view user, std::string_view password, bool without_sign_in) {
   auto update = w.db().prepare("UPDATE users SET password_hash = ?2 WHERE name = ?1");
   update.bind(1, user).bind(2, hash_password(password)).run();
-  w.audit("user.password", "user", user, json(), json{{"set_by", w.station().actor().name}});
+  json after{{"set_by", w.station().actor().name}};
+  if (without_sign_in) after["without_sign_in"] = true;
+  w.audit("user.password", "user", user, json(), after);
 }
 
 bool has_password(Station& station, std::string_view user) { return stored_hash(station, user).has_value(); }
 
-Status set_password(Station& station, std::string_view user, std::string_view password) {
+bool no_one_has_password(Station& station) {
+  auto query = station.db().cached("SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1");
+  return !query->step();
+}
+
+Status set_first_station_password(Station& station, std::string_view password) {
+  if (!no_one_has_password(station))
+    return Status::refused(tr("本站已有用户设置了密码：请登录后再修改密码（tongdang user passwd）",
+                              "a user of this station already has a password: sign in, then change passwords "
+                              "(tongdang user passwd)"));
+  const std::string user = station.default_user();
+  if (auto acted = station.act_as(user); !acted) return acted;
+  if (auto checked = check_new_password(user, password); !checked) return checked;
+  return station.write([&](WriteContext& w) {
+    store_password(w, user, password, true);
+    return Status::ok();
+  });
+}
+
+Status may_set_password(Station& station, std::string_view user) {
   auto target = station.find_user(user);
   if (!target) return target.status();
   const User& actor = station.actor();
-  if (!access::may_set_password(actor.role, actor.name, target.value().role, target.value().name))
+  const bool first = !has_password(station, user);
+  if (!access::may_set_password(actor.role, actor.name, target.value().role, target.value().name) &&
+      !(first && access::may_give_first_password(actor.role, target.value().role)))
     return Status::refused(trf("{}（{}）不能设置{}（{}）的密码", "{} ({}) may not set the password of {} ({})",
                                actor.name, i18n::term(to_string(actor.role)), target.value().name,
                                i18n::term(to_string(target.value().role))));
+  return Status::ok();
+}
+
+Status set_password(Station& station, std::string_view user, std::string_view password) {
+  if (auto allowed = may_set_password(station, user); !allowed) return allowed;
+  const User& actor = station.actor();
   if (auto checked = check_new_password(user, password); !checked) return checked;
   return station.write([&](WriteContext& w) {
     store_password(w, user, password);

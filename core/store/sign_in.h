@@ -32,14 +32,27 @@ std::string hash_password(std::string_view password);
 bool password_matches(std::string_view hash, std::string_view password);
 
 // Sets `user`'s password, as the station's acting user: a user may set their own; a supervisor a director's or a
-// viewer's; the county anyone's (access::may_set_password). Audited (without the hash). Clears the failure count
-// and ends the user's other sessions when someone else set it.
+// viewer's; the county anyone's (access::may_set_password); and a user who has none yet (from before schema 6) may
+// be given one by whoever may add such a user (access::may_give_first_password). Audited (without the hash). Clears
+// the failure count and ends the user's other sessions when someone else set it.
 Status set_password(Station& station, std::string_view user, std::string_view password);
+// Whether the station's acting user may set `user`'s password (the rule set_password applies), so a program can
+// say so before asking for the new one: NotFound for an unknown user, Refused with the reason otherwise.
+Status may_set_password(Station& station, std::string_view user);
 // The same inside a write that creates the user (init, user add): the hash is stored with the new row.
-void store_password(WriteContext& w, std::string_view user, std::string_view password);
+// `without_sign_in` marks, in the audit row, the first password of a station nobody could sign in to.
+void store_password(WriteContext& w, std::string_view user, std::string_view password, bool without_sign_in = false);
 
 // Whether `user` has a password (a user from before schema 6 may not).
 bool has_password(Station& station, std::string_view user);
+// Whether no user of the station has a password: a station from before schema 6 (or one a library caller made
+// without any), which nobody can sign in to until its first password is set.
+bool no_one_has_password(Station& station);
+// The way into such a station (docs/security.md "Signing in", the upgrade): its default user (the one created at
+// init) sets their own password without signing in, once, while no_one_has_password(); then signs in with it and
+// gives the others theirs (set_password). Refused once anyone has a password. The station acts as the default
+// user afterwards. Audited as "user.password" with "without_sign_in".
+Status set_first_station_password(Station& station, std::string_view password);
 
 // Checks `user`'s password. On success the station acts as `user` and the failure count is cleared. Otherwise
 // Unauthenticated, with the same message for an unknown user and a wrong password. After kFreeSignInFailures

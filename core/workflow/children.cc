@@ -236,6 +236,16 @@ Result<std::string> resolve_child(Station& station, std::string_view ref) {
   return Status::not_found(trf("找不到儿童 {}", "no child {}", ref));
 }
 
+std::vector<std::string> active_categories(db::Database& db, std::string_view child_id, Date on) {
+  auto query = db.cached(
+      "SELECT DISTINCT category FROM memberships WHERE child_id = ?1 AND from_date <= ?2 AND ?2 < to_date"
+      " ORDER BY category");
+  query->bind(1, child_id).bind(2, on.to_string());
+  std::vector<std::string> categories;
+  while (query->step()) categories.push_back(query->get_text(0));
+  return categories;
+}
+
 std::optional<Colour> current_colour(db::Database& db, std::string_view child_id) {
   auto query = db.cached("SELECT colour FROM child_state WHERE child_id = ?1");
   query->bind(1, child_id);

@@ -91,6 +91,10 @@ void insert_relative(WriteContext& w, std::string_view relative_id, std::string_
 // Checks that the acting user may see or write `child_id` (director: own villages; viewer: no single files).
 Status check_child_access(Station& station, std::string_view child_id, bool for_write);
 
+// The categories (machine keys) `child_id` holds on `on`: a membership counts from its from date up to, not
+// including, its to date (the age limit's birthday or its explicit end).
+std::vector<std::string> active_categories(db::Database& db, std::string_view child_id, Date on);
+
 // The child's current colour from the derived state, if graded.
 std::optional<Colour> current_colour(db::Database& db, std::string_view child_id);
 

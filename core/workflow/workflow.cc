@@ -265,9 +265,15 @@ Result<json> colour_history(Station& station, std::string_view child_ref) {
   auto id = resolve_child(station, child_ref);
   if (!id) return id.status();
   if (auto access = check_child_access(station, id.value(), false); !access) return access;
+  json history = colour_history_of(station, id.value());
+  if (history["colour"] == "red") station.audit_read("file.open_red", "child", id.value());
+  return history;
+}
+
+json colour_history_of(Station& station, const std::string& child_id) {
   std::vector<Event> events;
   std::vector<ColourEvent> colour_events;
-  for (auto& e : child_events(station.db(), id.value())) {
+  for (auto& e : child_events(station.db(), child_id)) {
     if (auto ce = colour_event_of(timeline_event(e))) {
       colour_events.push_back(*ce);
       events.push_back(std::move(e));
@@ -298,9 +304,7 @@ Result<json> colour_history(Station& station, std::string_view child_ref) {
     }
     steps.push_back(row);
   }
-  auto colour = current_colour(station.db(), id.value());
-  if (colour == Colour::Red) station.audit_read("file.open_red", "child", id.value());
-  return json{{"child_id", id.value()},
+  return json{{"child_id", child_id},
               {"colour", colour_json(state.colour)},
               {"since", state.colour ? json(state.since) : json(nullptr)},
               {"open_reviews", state.open_reviews},

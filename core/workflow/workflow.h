@@ -74,6 +74,9 @@ Result<ColourChange> change_colour(Station& station, std::string_view child_ref,
 Status resolve_reviews(Station& station, std::string_view child_ref, std::string_view reason);
 // Every colour event of the child, with its breakdown, actor, reason, and whether it applied.
 Result<nlohmann::json> colour_history(Station& station, std::string_view child_ref);
+// The same for a child whose access the caller has already checked (open_child_file, which audits the opening of
+// a red file once for the whole file): no check, no audit row.
+nlohmann::json colour_history_of(Station& station, const std::string& child_id);
 
 // ---- visits and the work list ----
 

@@ -25,6 +25,7 @@ namespace {
 std::string prepare_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
   REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201"}).exit_code == 0);
+  REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
   auto added = tongdang({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
                          "320324102201", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);
@@ -174,6 +175,7 @@ struct AuditedCounty {
     auto init = station({"--json", "init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"});
     REQUIRE(init.exit_code == 0);
     station_id = json::parse(init.out)["station_id"];
+    REQUIRE(station.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
   }
   RunResult sync() { return station({"--json", "sync", "--server", url, "--token", token}); }
 

@@ -14,6 +14,7 @@ void init_station(const Tongdang& tongdang) {
   auto init = tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳", "--role", "supervisor"});
   REQUIRE(init.exit_code == 0);
   REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201,320324102202"}).exit_code == 0);
+  REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ TEST_CASE("Finding 7: changes too large to push are rejected for good and the re
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port);
   Tongdang station(dir);
   REQUIRE(station({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
+  REQUIRE(station.login().exit_code == 0);  // 26 commands follow: a session (cli_harness.h)
 
   // Ordinary changes before and after the oversized ones: the demo ledger (60 files with families and events),
   // and two files registered afterwards.

@@ -58,6 +58,8 @@ TEST_CASE("CLI sync: two stations and a county server over TLS with a self-signe
   };
   REQUIRE(a({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
   REQUIRE(b({"init", "--township", "320324102", "--name", "王集镇未保站二", "--user", "周督导"}).exit_code == 0);
+  REQUIRE(a.login().exit_code == 0);  // both supervisors' commands use a session (cli_harness.h)
+  REQUIRE(b({"login"}).exit_code == 0);
   auto added = a({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
                   "320324102201", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);

@@ -17,6 +17,7 @@ void init_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
   REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201"}).exit_code == 0);
   REQUIRE(tongdang({"user", "add", "县中心", "--role", "county"}).exit_code == 0);
+  REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
 }
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

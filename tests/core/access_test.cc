@@ -48,6 +48,31 @@ TEST_CASE("Access: roles are ordered viewer < director < supervisor < county", "
   CHECK(access::kStationTokenRole == Role::Supervisor);
 }
 
+TEST_CASE("Access: who may set whose password, and who may give a first one to a user who has none", "[access]") {
+  // Someone else's password: one row per actor, one column per target (viewer, director, supervisor, county).
+  const std::map<Role, std::array<bool, 4>> kResets = {
+      //                 viewer director supervisor county
+      {Role::Viewer,     {false, false, false, false}},
+      {Role::Director,   {false, false, false, false}},
+      {Role::Supervisor, {true,  true,  false, false}},  // a director who forgot theirs; not a fellow supervisor
+      {Role::County,     {true,  true,  true,  true}},
+  };
+  // A first password for a user from before schema 6: whoever adds users, up to their own role.
+  const std::map<Role, std::array<bool, 4>> kFirst = {
+      {Role::Viewer,     {false, false, false, false}},
+      {Role::Director,   {false, false, false, false}},
+      {Role::Supervisor, {true,  true,  true,  false}},
+      {Role::County,     {true,  true,  true,  true}},
+  };
+  for (std::size_t a = 0; a < 4; ++a)
+    for (std::size_t t = 0; t < 4; ++t) {
+      INFO(to_string(kRoles[a]) << " sets a " << to_string(kRoles[t]) << "'s password");
+      CHECK(access::may_set_password(kRoles[a], "甲", kRoles[t], "乙") == kResets.at(kRoles[a])[t]);
+      CHECK(access::may_set_password(kRoles[a], "甲", kRoles[t], "甲"));  // one's own, whatever the role
+      CHECK(access::may_give_first_password(kRoles[a], kRoles[t]) == kFirst.at(kRoles[a])[t]);
+    }
+}
+
 TEST_CASE("Access: scope is the county, then the token's township, then a director's villages", "[access]") {
   const access::Scope county{Role::County, "320324", "", {}};
   const access::Scope supervisor{Role::Supervisor, "320324", "320324102", {}};

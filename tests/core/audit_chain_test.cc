@@ -127,9 +127,10 @@ TEST_CASE("Audit chain: a station database written before the chain is chained i
                       {"village", "320324102201"}};
       REQUIRE(add_child(station, child).is_ok());
     }
-    // What a version-4 database looks like: the audit table without its hash column (and nothing of 6, sign-in).
+    // What a version-4 database looks like: the audit table without its hash column (and nothing of 6, sign-in, or 7, the pages' index).
     station.db().exec(
-        "DROP TABLE sessions; DROP TABLE sign_in_failures; ALTER TABLE users DROP COLUMN password_hash;"
+        "DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures;"
+        "ALTER TABLE users DROP COLUMN password_hash;"
         "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;"
         "ALTER TABLE audit DROP COLUMN hash;"
         "CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"

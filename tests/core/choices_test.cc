@@ -196,7 +196,7 @@ TEST_CASE("Choices: a key shared by a field and a choice keeps both labels apart
 }
 
 TEST_CASE("Choices: the user guide's table of choices is the tables' own", "[choices][docs]") {
-  // Rendered here from choices() the way docs/user-guide.md section 14 shows it; on a mismatch, the expected table
+  // Rendered here from choices() the way docs/user-guide.md section 15 shows it; on a mismatch, the expected table
   // is printed below: paste it between the markers.
   std::string expected =
       "| 词表 vocabulary | 代码 code | 中文 | English | 也可以写 also accepted |\n|---|---|---|---|---|\n";

@@ -69,6 +69,7 @@ class ReportFixture {
     options.name = "王集镇未保站";
     options.user = "李芳";
     options.role = Role::Supervisor;
+    options.password = kTestPassword;  // so the CLI tests can sign in to it, as every test user does
     station_ = std::move(Station::create(path, options, clock_)).value();
   }
 

@@ -20,6 +20,8 @@
 #include "core/projection/report_rows.h"
 #include "core/projection/workflow_state.h"
 #include "core/report/render.h"
+#include "core/store/sign_in.h"
+#include "support/cli_harness.h"
 #include "core/workflow/workflow.h"
 #include "support/report_fixture.h"
 #include "support/sync_fixture.h"
@@ -125,9 +127,11 @@ TEST_CASE("Report: the county report on the server after stations sync", "[repor
   REQUIRE(r["completeness"]["not_synced_since_as_of"].size() == 1);
   CHECK(r["completeness"]["not_synced_since_as_of"][0]["name"] == "双沟镇未保站");
 
-  // The township's figures are the same on its station and on the server.
+  // The township's figures are the same on its station and on the server, as its supervisor signs in to see them.
+  REQUIRE(sign_in::set_password(*s1.station, s1.station->actor().name, test::kTestPassword));
   auto station_report = test::run_program(TONGDANG_CLI, {"--db", dir.file("s1.db"), "--json", "report", "coverage"},
-                                          dir.path(), {"TONGDANG_NOW=2026-11-28", "LANG=C.UTF-8"});
+                                          dir.path(), {"TONGDANG_NOW=2026-11-28", "LANG=C.UTF-8",
+                                                       std::string("TONGDANG_PASSWORD=") + test::kTestPassword});
   REQUIRE(station_report.exit_code == 0);
   const json local = json::parse(station_report.out)["townships"][0];
   for (const char* key : {"children", "by_colour", "by_category", "visit_coverage", "overdue", "grading", "care"})

@@ -74,6 +74,7 @@ struct RedChildCounty {
     server = std::make_unique<ServerProcess>(dir, std::vector<std::string>{"--listen", "127.0.0.1:0", "--insecure"});
     url = "http://127.0.0.1:" + std::to_string(server->port);
     REQUIRE(supervisor({"init", "--township", kTownship, "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
+    REQUIRE(supervisor.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
     auto added = supervisor({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X",
                              "--village", kVillage, "--category", "LEFT_BEHIND"});
     REQUIRE(added.exit_code == 0);

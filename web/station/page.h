@@ -73,6 +73,7 @@ class Routes {
 // Each page file adds its routes (one function per file).
 void add_due_routes(Routes& routes);       // /            due_page.cc
 void add_children_routes(Routes& routes);  // /children …  children_page.cc, child_file_page.cc
+void add_child_file_routes(Routes& routes);  // /children/{id}, /children/{id}/print  child_file_page.cc
 void add_form_routes(Routes& routes);      // register, edit, visits, assessments, care, colour, screening
 void add_review_routes(Routes& routes);    // /review
 void add_sync_routes(Routes& routes);      // /sync

@@ -1,0 +1,142 @@
+#include "core/workflow/search.h"
+
+#include <algorithm>
+
+#include "core/access/access.h"
+#include "core/base/i18n.h"
+#include "core/model/division.h"
+#include "core/model/id_number.h"
+#include "core/model/labels.h"
+#include "core/workflow/children.h"
+
+namespace tongdang {
+
+using i18n::tr;
+using i18n::trf;
+
+namespace {
+
+// Digits, with at most a trailing X (the check character of an ID number): a number, not a name.
+bool is_number_text(std::string_view text) {
+  if (text.empty()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool last = i + 1 == text.size();
+    if (!(c >= '0' && c <= '9') && !(last && (c == 'X' || c == 'x'))) return false;
+  }
+  return true;
+}
+
+std::string trimmed(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return std::string(text);
+}
+
+// `text` as a LIKE pattern's literal part: its own % and _ (and the escape) taken as themselves.
+std::string like_literal(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// The WHERE clause of a search and the values of its numbered parameters.
+struct Where {
+  std::string sql = " WHERE 1 = 1";
+  std::vector<std::string> values;
+  std::string param(std::string value) {
+    values.push_back(std::move(value));
+    return "?" + std::to_string(values.size());
+  }
+  void bind(db::Statement& query) const {
+    for (std::size_t i = 0; i < values.size(); ++i) query.bind(static_cast<int>(i + 1), values[i]);
+  }
+};
+
+Result<Where> where_of(Station& station, const ChildSearch& search) {
+  Where where;
+  const User& actor = station.actor();
+  if (!search.include_closed) where.sql += " AND c.status = 'open'";
+  if (access::bounded_by_villages(actor.role)) {
+    // A director's scope in SQL, so the count and the page hold only their villages.
+    where.sql += " AND c.village IN (''";
+    for (const auto& village : actor.villages) where.sql += ", " + where.param(village);
+    where.sql += ")";
+  }
+  if (search.village) {
+    if (auto checked = check_village_code(*search.village, "village"); !checked) return checked.status();
+    where.sql += " AND c.village = " + where.param(*search.village);
+  }
+  if (search.colour) where.sql += " AND s.colour = " + where.param(std::string(to_string(*search.colour)));
+  if (search.category) {
+    const std::string category = where.param(std::string(to_string(*search.category)));
+    const std::string today = where.param(station.clock().today().to_string());
+    where.sql += " AND EXISTS (SELECT 1 FROM memberships m WHERE m.child_id = c.id AND m.category = " + category +
+                 " AND m.from_date <= " + today + " AND " + today + " < m.to_date)";
+  }
+  const std::string text = trimmed(search.text);
+  if (is_number_text(text)) {
+    const auto digits = static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+    if (digits < tuning::kSearchMinDigits)
+      return Status::invalid("q", trf("按身份证号或电话查找，请至少输入 {} 位数字", "to find by ID number or phone, type at "
+                                      "least {} digits", tuning::kSearchMinDigits));
+    // Digits and X hold no LIKE wildcard. LIKE ignores ASCII case, so a typed x finds the stored X.
+    const std::string number = where.param(text);
+    where.sql += " AND (c.id_number LIKE '%' || " + number + " OR c.phone LIKE '%' || " + number +
+                 " || '%' OR c.id IN (SELECT r.child_id FROM relatives r WHERE r.phone LIKE '%' || " + number +
+                 " || '%'))";
+  } else if (!text.empty()) {
+    where.sql += " AND c.name LIKE '%' || " + where.param(like_literal(text)) + " || '%' ESCAPE '\\'";
+  }
+  return where;
+}
+
+}  // namespace
+
+Result<ChildSearchPage> search_children(Station& station, const ChildSearch& search) {
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::ReadFiles))
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  if (search.page < 1) return Status::invalid("page", tr("页码应为正整数", "the page must be a positive number"));
+  if (search.page_size < 1) return Status::invalid("page_size", tr("每页行数应为正整数", "rows per page must be positive"));
+  auto where = where_of(station, search);
+  if (!where) return where.status();
+  auto& db = station.db();
+  const std::string from = " FROM children c LEFT JOIN child_state s ON s.child_id = c.id" + where.value().sql;
+
+  ChildSearchPage result;
+  result.page = search.page;
+  auto count = db.prepare("SELECT count(*)" + from);
+  where.value().bind(count);
+  if (count.step()) result.total = count.get_int(0);
+  result.pages = static_cast<int>((result.total + search.page_size - 1) / search.page_size);
+
+  auto query = db.prepare(
+      "SELECT c.id, c.name, c.sex, c.birth_date, c.village, c.id_number, c.status, s.colour, s.next_visit_due" + from +
+      " ORDER BY c.village, c.name, c.id LIMIT " + std::to_string(search.page_size) + " OFFSET " +
+      std::to_string(static_cast<std::int64_t>(search.page - 1) * search.page_size));
+  where.value().bind(query);
+  const Date today = station.clock().today();
+  while (query.step()) {
+    ChildListRow row;
+    row.id = query.get_text(0);
+    row.name = query.get_text(1);
+    row.sex = query.get_text(2);
+    row.birth_date = query.get_text(3);
+    if (auto birth = Date::parse(row.birth_date)) row.age = birth->age_on(today);
+    row.village = query.get_text(4);
+    if (auto number = query.get_optional_text(5)) row.id_number = mask_id_number(*number);
+    row.status = query.get_text(6);
+    if (auto colour = query.get_optional_text(7)) row.colour = parse_colour(*colour);
+    row.next_visit_due = query.get_optional_text(8);
+    row.categories = active_categories(db, row.id, today);
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
+}  // namespace tongdang
