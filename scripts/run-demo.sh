@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the demo against an existing build: a township station made from a realistic fixture ledger, as a
-# director and a supervisor see it.   scripts/run-demo.sh [BUILD_DIR]
+# director and a supervisor see it, then serves it in a browser until Ctrl-C.   scripts/run-demo.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="$(cd "${1:-build}" && pwd)"
@@ -41,3 +41,9 @@ scripts/run-workflow-demo.sh "$build"
 echo
 echo "################ 同步：县级服务器与两个乡镇站点 ################"
 scripts/demo-sync.sh "$build"
+echo
+echo "################ 网页版：在浏览器中打开本站 / the station in a browser ################"
+if [ "${DEMO_NO_SERVE:-0}" = "1" ]; then exit 0; fi
+echo "用户 / users: 李芳（督导员 supervisor）、王强、赵敏（儿童主任 directors）; 密码 / password: $TONGDANG_PASSWORD"
+# Runs until Ctrl-C (the database is removed afterwards). DEMO_PORT chooses the port; DEMO_NO_SERVE=1 skips this.
+"$build/tongdang" --lang "${DEMO_LANG:-zh}" serve --listen "127.0.0.1:${DEMO_PORT:-8080}"
