@@ -21,6 +21,7 @@
 #include "core/db/audit_chain.h"
 #include "core/model/division.h"
 #include "core/store/record_ref.h"
+#include "command_line.h"
 #include "report_commands.h"
 #include "sync/protocol/tokens.h"
 #include "sync/server/token_issue.h"
@@ -132,9 +133,10 @@ void add_init(CLI::App& app, const Globals& g) {
     std::string county, name;
   };
   auto args = std::make_shared<Args>();
-  auto* init = app.add_subcommand("init", "create the central database");
-  init->add_option("--county", args->county, "6-digit county code, e.g. 320324")->required();
-  init->add_option("--name", args->name, "e.g. 睢宁县未保中心")->required();
+  auto* init = app.add_subcommand("init", tr("建立县中心数据库", "create the central database"));
+  init->add_option("--county", args->county, tr("6 位县级代码，如 320324", "6-digit county code, e.g. 320324"))
+      ->required();
+  init->add_option("--name", args->name, tr("名称，如 睢宁县未保中心", "its name, e.g. 睢宁县未保中心"))->required();
   init->callback([&g, args] {
     auto store = take(sync::create_sqlite_store(g.db_path, args->county, args->name, process_clock().now_iso()));
     if (g.as_json) std::cout << json{{"county", args->county}, {"name", args->name}, {"db", g.db_path}}.dump() << "\n";
@@ -153,10 +155,11 @@ void issue_token(const Globals& g, sync::CentralStore& store, const sync::NewTok
 
 void add_station(CLI::App& app, const Globals& g) {
   auto township = std::make_shared<std::string>();
-  auto* station = app.add_subcommand("station", "station tokens");
+  auto* station = app.add_subcommand("station", tr("站点令牌", "station tokens"));
   station->require_subcommand(1);
-  auto* station_add = station->add_subcommand("add", "issue a token for a township station (printed once)");
-  station_add->add_option("--township", *township, "9-digit township code")->required();
+  auto* station_add = station->add_subcommand(
+      "add", tr("为乡镇站点发放令牌（只显示一次）", "issue a token for a township station (printed once)"));
+  station_add->add_option("--township", *township, tr("9 位乡镇代码", "9-digit township code"))->required();
   station_add->callback([&g, township] {
     auto store = open_store(g.db_path);
     check(check_township_in(*township, store->identity().county, true));
@@ -169,19 +172,29 @@ void add_user(CLI::App& app, const Globals& g) {
     std::string name, role, township, villages;
   };
   auto args = std::make_shared<Args>();
-  auto* user = app.add_subcommand("user", "user tokens");
+  auto* user = app.add_subcommand("user", tr("用户令牌", "user tokens"));
   user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "issue a token for a person (printed once)");
-  user_add->add_option("name", args->name, "the user's name")->required();
-  user_add->add_option("--role", args->role, "director, supervisor or county")->required();
-  user_add->add_option("--township", args->township, "9-digit township code (not for county users)");
-  user_add->add_option("--villages", args->villages, "a director's villages, comma-separated 12-digit codes");
+  auto* user_add =
+      user->add_subcommand("add", tr("为个人发放令牌（只显示一次）", "issue a token for a person (printed once)"));
+  user_add->add_option("name", args->name, tr("用户姓名", "the user's name"))->required();
+  cli::choice_option(
+      user_add->add_option("--role", args->role,
+                           tr("角色：儿童主任、儿童督导员或县级", "role: director, supervisor or county")),
+      Vocabulary::Role)
+      ->required();
+  user_add->add_option("--township", args->township,
+                       tr("9 位乡镇代码（县级用户不填）", "9-digit township code (not for county users)"));
+  user_add->add_option(
+      "--villages", args->villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
   user_add->callback([&g, args] {
     auto store = open_store(g.db_path);
     auto role = parse_role(args->role);
     // A token writes: a viewer (aggregate reports only) holds none.
     if (!role || !access::may(*role, access::Action::WriteFiles))
-      check(Status::invalid("role", tr("应为 director、supervisor 或 county", "must be director, supervisor or county")));
+      check(Status::invalid("role",
+                            tr("应为儿童主任（director）、儿童督导员（supervisor）或县级（county）；查看者没有令牌",
+                               "must be director, supervisor or county; a viewer holds no token")));
     sync::NewToken spec{sync::TokenKind::User, args->name, *role, args->township, split_list(args->villages)};
     check(check_township_in(args->township, store->identity().county, access::bounded_by_township(*role)));
     check(access::check_villages(*role, args->township, spec.villages));
@@ -210,16 +223,17 @@ void print_tokens(const Globals& g, sync::CentralStore& store) {
 
 void add_token(CLI::App& app, const Globals& g) {
   auto token_id = std::make_shared<std::int64_t>(0);
-  auto* token = app.add_subcommand("token", "list or revoke tokens");
+  auto* token = app.add_subcommand("token", tr("列出或吊销令牌", "list or revoke tokens"));
   token->require_subcommand(1);
-  auto* revoke = token->add_subcommand("revoke", "revoke a token (by its id)");
-  revoke->add_option("id", *token_id, "token id")->required();
+  auto* revoke = token->add_subcommand("revoke", tr("吊销一个令牌（按编号）", "revoke a token (by its id)"));
+  revoke->add_option("id", *token_id, tr("令牌编号", "token id"))->required();
   revoke->callback([&g, token_id] {
     auto store = open_store(g.db_path);
     check(store->revoke_token(*token_id, process_clock().now_iso()));
     std::cout << trf("已吊销令牌 {}\n", "revoked token {}\n", *token_id);
   });
-  auto* token_list = token->add_subcommand("list", "list tokens (never the tokens themselves)");
+  auto* token_list =
+      token->add_subcommand("list", tr("列出令牌（从不显示令牌本身）", "list tokens (never the tokens themselves)"));
   token_list->callback([&g] { print_tokens(g, *open_store(g.db_path)); });
 }
 
@@ -243,8 +257,10 @@ void print_overview(const json& overview, const std::string& township) {
 
 void add_show(CLI::App& app, const Globals& g) {
   auto township = std::make_shared<std::string>();
-  auto* show = app.add_subcommand("show", "what the server holds for a township (or the county)");
-  show->add_option("--township", *township, "9-digit township code (default: the whole county)");
+  auto* show = app.add_subcommand(
+      "show", tr("服务器上某乡镇（或全县）的数据", "what the server holds for a township (or the county)"));
+  show->add_option("--township", *township,
+                   tr("9 位乡镇代码（默认全县）", "9-digit township code (default: the whole county)"));
   show->callback([&g, township] {
     json overview = open_store(g.db_path)->overview(*township);
     if (g.as_json) std::cout << overview.dump(2) << "\n";
@@ -289,22 +305,29 @@ void verify_audit(const Globals& g, sync::CentralStore& store) {
 }
 
 void add_audit(CLI::App& app, const Globals& g) {
-  auto* audit = app.add_subcommand("audit", "the server's audit trail: reads reported by stations, chain check");
+  auto* audit = app.add_subcommand("audit", tr("服务器的审计记录：站点报送的查阅，以及哈希链检查",
+                                               "the server's audit trail: reads reported by stations, chain check"));
   audit->require_subcommand(1);
   auto filter = std::make_shared<sync::OpeningFilter>();
   filter->limit = tuning::kAuditListDefault;
   auto* audit_list = audit->add_subcommand(
-      "list", "reads that matter reported by stations (red files opened, full ID numbers shown), newest first");
-  audit_list->add_option("--action", filter->action, "only this action, e.g. file.open_red");
-  audit_list->add_option("--township", filter->township, "only this township (9 digits)");
-  audit_list->add_option("--limit", filter->limit, "how many rows (default 50)")->check(CLI::Range(1, 1000000));
+      "list", tr("站点报送的重要查阅（打开红色档案、显示完整身份证号），新的在前",
+                 "reads that matter reported by stations (red files opened, full ID numbers shown), newest first"));
+  audit_list->add_option("--action", filter->action,
+                         tr("只列该操作，如 file.open_red", "only this action, e.g. file.open_red"));
+  audit_list->add_option("--township", filter->township, tr("只列该乡镇（9 位）", "only this township (9 digits)"));
+  cli::range_option(
+      audit_list->add_option("--limit", filter->limit, tr("列出多少条（默认 50）", "how many rows (default 50)")), 1,
+      1000000);
   audit_list->callback([&g, filter] {
     auto rows = open_store(g.db_path)->openings(*filter);
     if (g.as_json) std::cout << json(rows).dump(2) << "\n";
     else print_openings(rows);
   });
   auto* audit_verify = audit->add_subcommand(
-      "verify", "walk every audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row");
+      "verify",
+      tr("检查每条审计哈希链：完整时退出码 0；否则为 1，并指出第一条被改动、删除或插入的记录",
+         "walk every audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row"));
   audit_verify->callback([&g] { verify_audit(g, *open_store(g.db_path)); });
 }
 
@@ -314,11 +337,15 @@ void add_serve(CLI::App& app, const Globals& g, int& serve_code) {
     bool insecure = false;
   };
   auto args = std::make_shared<Args>();
-  auto* serve_cmd = app.add_subcommand("serve", "serve stations over HTTPS");
-  serve_cmd->add_option("--listen", args->listen, "HOST:PORT (default 127.0.0.1:8443; port 0 picks a free one)");
-  serve_cmd->add_option("--tls-cert", args->cert, "PEM certificate");
-  serve_cmd->add_option("--tls-key", args->key, "PEM private key");
-  serve_cmd->add_flag("--insecure", args->insecure, "plain HTTP, allowed only on a loopback address (tests, demos)");
+  auto* serve_cmd = app.add_subcommand("serve", tr("通过 HTTPS 为各站点提供同步服务", "serve stations over HTTPS"));
+  serve_cmd->add_option("--listen", args->listen,
+                        tr("地址:端口（默认 127.0.0.1:8443；端口 0 自动选一个空闲端口）",
+                           "HOST:PORT (default 127.0.0.1:8443; port 0 picks a free one)"));
+  serve_cmd->add_option("--tls-cert", args->cert, tr("PEM 证书", "PEM certificate"));
+  serve_cmd->add_option("--tls-key", args->key, tr("PEM 私钥", "PEM private key"));
+  serve_cmd->add_flag("--insecure", args->insecure,
+                      tr("不加密的 HTTP，只允许在本机回环地址上使用（测试、演示）",
+                         "plain HTTP, allowed only on a loopback address (tests, demos)"));
   serve_cmd->callback([&g, &serve_code, args] {
     serve_code = serve(g.db_path, args->listen, args->cert, args->key, args->insecure);
   });
@@ -330,18 +357,25 @@ int main(int argc, char** argv) {
   // Nothing printed from stored data reaches the terminal as a control sequence (terminal_text.h).
   tongdang::cli::TerminalSafeOutput safe_out(std::cout);
   tongdang::cli::TerminalSafeOutput safe_err(std::cerr);
-  const char* lang_env = std::getenv("LANG");
-  i18n::set_language(i18n::language_from(lang_env ? lang_env : ""));
+  // Before the App is built: CLI11 writes its help from the descriptions given below.
+  cli::choose_language(argc, argv);
   Globals g;
   if (const char* env = std::getenv("TONGDANG_SERVER_DB"); env && *env) g.db_path = env;
 
-  CLI::App app{"童档 tongdang-server — 县级中心服务器 (county server)", "tongdang-server"};
+  CLI::App app{tr("童档 tongdang-server — 县级中心服务器", "tongdang-server — the county's central server"),
+               "tongdang-server"};
+  cli::localize(app);
   app.require_subcommand(1);
   app.fallthrough();
-  app.add_option("--db", g.db_path, "central database file (TONGDANG_SERVER_DB; default tongdang-server.db)");
-  app.add_flag("--json", g.as_json, "machine-readable JSON on stdout");
-  app.add_option_function<std::string>("--lang", [](const std::string& v) { i18n::set_language(i18n::language_from(v)); },
-                                       "zh or en");
+  app.add_option("--db", g.db_path,
+                 tr("县中心数据库文件（环境变量 TONGDANG_SERVER_DB；默认 tongdang-server.db）",
+                    "central database file (TONGDANG_SERVER_DB; default tongdang-server.db)"));
+  app.add_flag("--json", g.as_json, tr("标准输出只输出 JSON", "machine-readable JSON on stdout"));
+  cli::one_of_option(app.add_option_function<std::string>(
+                         "--lang", [](const std::string& v) { i18n::set_language(i18n::language_from(v)); },
+                         tr("标签和消息的语言：zh 或 en（默认取 TONGDANG_LANG，再取 LANG）",
+                            "language of labels and messages: zh or en (default from TONGDANG_LANG, then LANG)")),
+                     {"zh", "en"});
   int serve_code = 0;
   add_init(app, g);
   add_station(app, g);
@@ -358,8 +392,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    app.exit(error);
-    return exit_code(Code::InvalidInput);
+    return cli::report_parse_error(app, error, std::cerr);
   } catch (const Failed& failed) {
     std::cerr << tr("错误：", "error: ") << failed.status.to_string() << "\n";
     return exit_code(failed.status.code());

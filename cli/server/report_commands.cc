@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_line.h"
 #include "core/base/i18n.h"
 #include "core/model/division.h"
 #include "core/projection/report_rows.h"
@@ -62,17 +63,25 @@ void run_coverage(const std::string& db_path, bool as_json, const Check& check, 
 
 void add_coverage(CLI::App& report, const std::string& db_path, const bool& as_json, const Check& check) {
   auto args = std::make_shared<CoverageArgs>();
-  auto* coverage = report.add_subcommand("coverage", "the county's coverage report, per township");
-  coverage->add_option("--as-of", args->as_of, "the report's day, YYYY-MM-DD (default today)");
-  coverage->add_option("--from", args->from, "first day of the period (default the 1st of the as-of month)");
-  coverage->add_option("--format", args->format, "table, csv, json or html (default table; json with --json)")
-      ->check(CLI::IsMember({"table", "csv", "json", "html"}));
-  coverage->add_option("--out", args->out, "write to this file instead of the screen");
+  auto* coverage =
+      report.add_subcommand("coverage", tr("全县覆盖情况报表，按乡镇", "the county's coverage report, per township"));
+  coverage->add_option("--as-of", args->as_of,
+                       tr("报表日期 YYYY-MM-DD（默认今天）", "the report's day, YYYY-MM-DD (default today)"));
+  coverage->add_option(
+      "--from", args->from,
+      tr("统计期的第一天（默认报表日期当月 1 日）", "first day of the period (default the 1st of the as-of month)"));
+  cli::one_of_option(coverage->add_option("--format", args->format,
+                                          tr("table、csv、json 或 html（默认 table；加 --json 时为 json）",
+                                             "table, csv, json or html (default table; json with --json)")),
+                     {"table", "csv", "json", "html"});
+  coverage->add_option("--out", args->out,
+                       tr("写入该文件，而不是显示在屏幕上", "write to this file instead of the screen"));
   coverage->callback([&db_path, &as_json, check, args] { run_coverage(db_path, as_json, check, *args); });
 }
 
 void add_rebuild(CLI::App& report, const std::string& db_path, const bool& as_json, const Check& check) {
-  auto* rebuild = report.add_subcommand("rebuild", "recompute every report row from the records (for checks)");
+  auto* rebuild = report.add_subcommand("rebuild", tr("由原始记录重新计算全部报表数据（检查用）",
+                                                      "recompute every report row from the records (for checks)"));
   rebuild->callback([&db_path, &as_json, check] {
     auto store = sync::open_sqlite_store(db_path);
     check(store.status());
@@ -84,7 +93,8 @@ void add_rebuild(CLI::App& report, const std::string& db_path, const bool& as_js
 
 void add_check(CLI::App& report, const std::string& db_path, const bool& as_json, const Check& check) {
   auto* verify = report.add_subcommand(
-      "check", "check that the maintained report rows and tallies equal a rebuild, changing nothing");
+      "check", tr("核对报表数据和汇总与重新计算的结果是否一致（不作修改）",
+                  "check that the maintained report rows and tallies equal a rebuild, changing nothing"));
   verify->callback([&db_path, &as_json, check] {
     auto store = sync::open_sqlite_store(db_path);
     check(store.status());
@@ -105,7 +115,7 @@ void add_check(CLI::App& report, const std::string& db_path, const bool& as_json
 }  // namespace
 
 void register_report_commands(CLI::App& app, const std::string& db_path, const bool& as_json, const Check& check) {
-  auto* report = app.add_subcommand("report", "county coverage reports (全县覆盖情况报表)");
+  auto* report = app.add_subcommand("report", tr("全县覆盖情况报表", "county coverage reports"));
   report->require_subcommand(1);
   add_coverage(*report, db_path, as_json, check);
   add_rebuild(*report, db_path, as_json, check);

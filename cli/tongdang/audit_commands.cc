@@ -1,6 +1,7 @@
 // tongdang audit list, tongdang audit verify.
 #include <iostream>
 
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
@@ -58,15 +59,20 @@ void verify_audit(Context& context) {
 }  // namespace
 
 void register_audit_commands(CLI::App& app, Context& context) {
-  auto* audit = app.add_subcommand("audit", "the audit trail (审计记录): recent rows, and a check of its hash chain");
+  auto* audit = app.add_subcommand("audit", tr("审计记录：最近的记录，以及哈希链检查",
+                                               "the audit trail: recent rows, and a check of its hash chain"));
   audit->require_subcommand(1);
   auto filter = std::make_shared<AuditFilter>();
-  auto* list = audit->add_subcommand("list", "recent audit rows, newest first (supervisor or county)");
-  list->add_option("--action", filter->action, "only this action, e.g. file.open_red");
-  list->add_option("--limit", filter->limit, "how many rows (default 50)")->check(CLI::Range(1, 1000000));
+  auto* list = audit->add_subcommand(
+      "list", tr("最近的审计记录，新的在前（督导员或县级）", "recent audit rows, newest first (supervisor or county)"));
+  list->add_option("--action", filter->action,
+                   tr("只列该操作，如 file.open_red", "only this action, e.g. file.open_red"));
+  range_option(list->add_option("--limit", filter->limit, tr("列出多少条（默认 50）", "how many rows (default 50)")), 1,
+               1000000);
   list->callback([&context, filter] { print_audit(context, *filter); });
   auto* verify = audit->add_subcommand(
-      "verify", "walk the audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row");
+      "verify", tr("检查审计哈希链：完整时退出码 0；否则为 1，并指出第一条被改动、删除或插入的记录",
+                   "walk the audit hash chain: exit 0 if whole, 1 naming the first altered, deleted or inserted row"));
   verify->callback([&context] { verify_audit(context); });
 }
 

@@ -1,8 +1,11 @@
 // tongdang child add|show|list|edit|close|category, tongdang relative add|edit.
 #include <algorithm>
 
+#include "arguments.h"
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/store/profile.h"
 #include "core/store/record_ref.h"
@@ -30,8 +33,9 @@ void add_field_options(CLI::App* command, const std::vector<FieldSpec>& fields, 
                                                spec.name == "id_number" || spec.name == "hukou_status"));
     if (!offered) continue;
     std::string name(spec.name);
-    command->add_option_function<std::string>(
+    auto* option = command->add_option_function<std::string>(
         flag_of(name), [&values, name](const std::string& value) { values[name] = value; }, label(name));
+    if (spec.kind == FieldKind::Choice) choice_option(option, *vocabulary_named(spec.choice));
   }
 }
 
@@ -91,14 +95,16 @@ void print_child_card(const json& child) {
 }
 
 void add_child_add(CLI::App& child, Context& context) {
-  auto* add = child.add_subcommand("add", "register a child (登记儿童)");
+  auto* add = child.add_subcommand("add", tr("登记儿童", "register a child"));
   auto new_child = std::make_shared<NewChild>();
   add_field_options(add, child_fields(), /*entry=*/true, new_child->fields);
-  add->add_option("--category", new_child->categories, "category, repeatable: ORPHAN FUC DISABLED_SEVERE ILL_SERIOUS "
-                                                       "LOW_INCOME GUARDIAN_RISK LEFT_BEHIND MIGRANT OTHER");
-  add->add_option_function<std::string>(
-      "--hukou", [new_child](const std::string& v) { new_child->fields["hukou_status"] = v; },
-      "registered (default) or unregistered (无户籍)");
+  choice_option(add->add_option("--category", new_child->categories, tr("类别，可重复", "category, repeatable")),
+                Vocabulary::Category);
+  choice_option(add->add_option_function<std::string>(
+                    "--hukou", [new_child](const std::string& v) { new_child->fields["hukou_status"] = v; },
+                    tr("户籍状态（默认有户籍；无户籍的儿童自动生成临时编号）",
+                       "household registration (default registered; an unregistered child gets a temporary key)")),
+                Vocabulary::HukouStatus);
   add->callback([&context, new_child] {
     Station& station = context.open();
     auto added = context.take(add_child(station, *new_child));
@@ -111,11 +117,16 @@ void add_child_add(CLI::App& child, Context& context) {
 }
 
 void add_child_show(CLI::App& child, Context& context) {
-  auto* show = child.add_subcommand("show", "show one child's file (查看档案)");
+  auto* show = child.add_subcommand("show", tr("查看一名儿童的档案", "show one child's file"));
   auto show_ref = std::make_shared<std::string>();
   auto show_full = std::make_shared<bool>(false);
-  show->add_option("child", *show_ref, "UUID, a unique prefix of it, the ID number or temporary key")->required();
-  show->add_flag("--full-id", *show_full, "show full ID numbers (supervisor and county only; audited)");
+  show->add_option("child", *show_ref,
+                   tr("档案编号（UUID）或其唯一前缀、身份证号或临时编号",
+                      "UUID, a unique prefix of it, the ID number or temporary key"))
+      ->required();
+  show->add_flag(
+      "--full-id", *show_full,
+      tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
   show->callback([&context, show_ref, show_full] {
     Station& station = context.open();
     json view = context.take(show_child(station, *show_ref, *show_full));
@@ -137,15 +148,19 @@ void print_child_list(const std::vector<json>& rows) {
 }
 
 void add_child_list(CLI::App& child, Context& context) {
-  auto* list = child.add_subcommand("list", "list children (儿童名单)");
+  auto* list = child.add_subcommand("list", tr("儿童名单", "list children"));
   auto filter = std::make_shared<ChildFilter>();
   auto list_village = std::make_shared<std::string>();
   auto list_category = std::make_shared<std::string>();
   auto list_full = std::make_shared<bool>(false);
-  list->add_option("--village", *list_village, "only this village (12-digit code)");
-  list->add_option("--category", *list_category, "only children holding this category");
-  list->add_flag("--closed", filter->include_closed, "include closed files");
-  list->add_flag("--full-id", *list_full, "show full ID numbers (supervisor and county only; audited)");
+  list->add_option("--village", *list_village, tr("只列该村(居)（12 位代码）", "only this village (12-digit code)"));
+  choice_option(
+      list->add_option("--category", *list_category, tr("只列有该类别的儿童", "only children holding this category")),
+      Vocabulary::Category);
+  list->add_flag("--closed", filter->include_closed, tr("包括已结案的档案", "include closed files"));
+  list->add_flag(
+      "--full-id", *list_full,
+      tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
   list->callback([&context, filter, list_village, list_category, list_full] {
     Station& station = context.open();
     if (!list_village->empty()) filter->village = *list_village;
@@ -221,12 +236,14 @@ void add_child_find(CLI::App& child, Context& context) {
 }
 
 void add_child_edit(CLI::App& child, Context& context) {
-  auto* edit = child.add_subcommand("edit", "change profile fields (修改档案)");
+  auto* edit = child.add_subcommand("edit", tr("修改档案字段", "change profile fields"));
   auto edit_ref = std::make_shared<std::string>();
   auto edit_sets = std::make_shared<std::vector<std::string>>();
   auto edit_fields = std::make_shared<std::map<std::string, std::string>>();
-  edit->add_option("child", *edit_ref, "the child")->required();
-  edit->add_option("--set", *edit_sets, "FIELD=VALUE, repeatable (e.g. --set school=王集中心小学)");
+  edit->add_option("child", *edit_ref, child_help())->required();
+  edit->add_option("--set", *edit_sets,
+                   tr("字段=值，可重复（如 --set school=王集中心小学）",
+                      "FIELD=VALUE, repeatable (e.g. --set school=王集中心小学)"));
   add_field_options(edit, child_fields(), /*entry=*/false, *edit_fields);
   edit->callback([&context, edit_ref, edit_sets, edit_fields] {
     Station& station = context.open();
@@ -239,11 +256,11 @@ void add_child_edit(CLI::App& child, Context& context) {
 }
 
 void add_child_close(CLI::App& child, Context& context) {
-  auto* close = child.add_subcommand("close", "close a file with a reason (结案)");
+  auto* close = child.add_subcommand("close", tr("结案（写明原因；档案不删除）", "close a file with a reason"));
   auto close_ref = std::make_shared<std::string>();
   auto close_reason = std::make_shared<std::string>();
-  close->add_option("child", *close_ref, "the child")->required();
-  close->add_option("--reason", *close_reason, "why the file closes")->required();
+  close->add_option("child", *close_ref, child_help())->required();
+  close->add_option("--reason", *close_reason, tr("结案原因", "why the file closes"))->required();
   close->callback([&context, close_ref, close_reason] {
     Station& station = context.open();
     context.check(close_child(station, *close_ref, *close_reason));
@@ -254,15 +271,18 @@ void add_child_close(CLI::App& child, Context& context) {
 
 // child category add, child category end.
 void add_category_change(CLI::App& category, Context& context, bool adding) {
-  auto* sub = category.add_subcommand(adding ? "add" : "end", adding ? "add a category from a date" : "end a category on a date");
+  auto* sub =
+      category.add_subcommand(adding ? "add" : "end", adding ? tr("自某日起增加一个类别", "add a category from a date")
+                                                             : tr("于某日结束一个类别", "end a category on a date"));
   auto ref = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
   auto date = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
-  sub->add_option("child", *ref, "the child")->required();
-  sub->add_option("--category", *name, "the category")->required();
-  sub->add_option(adding ? "--from" : "--to", *date, "date (default today)");
-  sub->add_option("--reason", *reason, adding ? "why (optional)" : "why it ends")->required(!adding);
+  sub->add_option("child", *ref, child_help())->required();
+  choice_option(sub->add_option("--category", *name, tr("类别", "the category"))->required(), Vocabulary::Category);
+  sub->add_option(adding ? "--from" : "--to", *date, tr("日期（默认今天）", "date (default today)"));
+  sub->add_option("--reason", *reason, adding ? tr("原因（可不填）", "why (optional)") : tr("结束原因", "why it ends"))
+      ->required(!adding);
   sub->callback([&context, ref, name, date, reason, adding] {
     Station& station = context.open();
     std::optional<Date> on;
@@ -278,10 +298,11 @@ void add_category_change(CLI::App& category, Context& context, bool adding) {
 }
 
 void add_relative_add(CLI::App& relative, Context& context) {
-  auto* radd = relative.add_subcommand("add", "add a parent, grandparent, relative or the entrusted guardian");
+  auto* radd = relative.add_subcommand("add", tr("添加父母、祖辈、其他亲属或受委托监护人",
+                                                 "add a parent, grandparent, relative or the entrusted guardian"));
   auto radd_ref = std::make_shared<std::string>();
   auto radd_fields = std::make_shared<std::map<std::string, std::string>>();
-  radd->add_option("child", *radd_ref, "the child")->required();
+  radd->add_option("child", *radd_ref, child_help())->required();
   add_field_options(radd, relative_fields(), /*entry=*/true, *radd_fields);
   radd->callback([&context, radd_ref, radd_fields] {
     Station& station = context.open();
@@ -292,12 +313,15 @@ void add_relative_add(CLI::App& relative, Context& context) {
 }
 
 void add_relative_edit(CLI::App& relative, Context& context) {
-  auto* redit = relative.add_subcommand("edit", "change a relative's fields");
+  auto* redit = relative.add_subcommand("edit", tr("修改家庭成员的字段", "change a relative's fields"));
   auto redit_ref = std::make_shared<std::string>();
   auto redit_sets = std::make_shared<std::vector<std::string>>();
   auto redit_fields = std::make_shared<std::map<std::string, std::string>>();
-  redit->add_option("relative", *redit_ref, "the relative's id (or a unique prefix)")->required();
-  redit->add_option("--set", *redit_sets, "FIELD=VALUE, repeatable");
+  redit
+      ->add_option("relative", *redit_ref,
+                   tr("家庭成员编号（或其唯一前缀，见 child show）", "the relative's id (or a unique prefix)"))
+      ->required();
+  redit->add_option("--set", *redit_sets, tr("字段=值，可重复", "FIELD=VALUE, repeatable"));
   add_field_options(redit, relative_fields(), /*entry=*/false, *redit_fields);
   redit->callback([&context, redit_ref, redit_sets, redit_fields] {
     Station& station = context.open();
@@ -312,7 +336,7 @@ void add_relative_edit(CLI::App& relative, Context& context) {
 }  // namespace
 
 void register_child_commands(CLI::App& app, Context& context) {
-  auto* child = app.add_subcommand("child", "child files (儿童档案)");
+  auto* child = app.add_subcommand("child", tr("儿童档案", "child files"));
   child->require_subcommand(1);
   add_child_add(*child, context);
   add_child_show(*child, context);
@@ -320,11 +344,11 @@ void register_child_commands(CLI::App& app, Context& context) {
   add_child_find(*child, context);
   add_child_edit(*child, context);
   add_child_close(*child, context);
-  auto* category = child->add_subcommand("category", "category memberships (类别)");
+  auto* category = child->add_subcommand("category", tr("类别记录", "category memberships"));
   category->require_subcommand(1);
   for (bool adding : {true, false}) add_category_change(*category, context, adding);
 
-  auto* relative = app.add_subcommand("relative", "the family and the entrusted guardian (家庭成员与监护人)");
+  auto* relative = app.add_subcommand("relative", tr("家庭成员与监护人", "the family and the entrusted guardian"));
   relative->require_subcommand(1);
   add_relative_add(*relative, context);
   add_relative_edit(*relative, context);

@@ -4,6 +4,8 @@
 
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
+#include "arguments.h"
+#include "command_line.h"
 #include "workflow_commands.h"
 
 namespace tongdang::cli {
@@ -15,15 +17,16 @@ using i18n::edge::trf;
 using nlohmann::json;
 
 void add_assess(CLI::App& app, Context& context) {
-  auto* assess_cmd = app.add_subcommand("assess", "assess a child with the instrument (风险评估)");
+  auto* assess_cmd =
+      app.add_subcommand("assess", tr("用评估表评估一名儿童（风险评估）", "assess a child with the instrument"));
   auto child = std::make_shared<std::string>();
   auto answers = std::make_shared<AnswerInput>();
   auto date = std::make_shared<std::string>();
   auto notes = std::make_shared<std::string>();
-  assess_cmd->add_option("child", *child, "the child")->required();
+  assess_cmd->add_option("child", *child, child_help())->required();
   add_answer_options(assess_cmd, answers);
-  assess_cmd->add_option("--date", *date, "date of the assessment (default today)");
-  assess_cmd->add_option("--notes", *notes, "notes");
+  assess_cmd->add_option("--date", *date, tr("评估日期（默认今天）", "date of the assessment (default today)"));
+  assess_cmd->add_option("--notes", *notes, tr("备注", "notes"));
   assess_cmd->callback([&context, child, answers, date, notes] {
     Station& station = context.open();
     if (!answers->given())
@@ -40,15 +43,17 @@ void add_assess(CLI::App& app, Context& context) {
 // colour raise, colour lower.
 void add_colour_change(CLI::App& colour, Context& context, bool raise) {
   auto* change =
-      colour.add_subcommand(raise ? "raise" : "lower", raise ? "raise the colour (提级)" : "lower the colour (降级)");
+      colour.add_subcommand(raise ? "raise" : "lower",
+                            raise ? tr("提级（立即生效）", "raise the colour (applies at once)")
+                                  : tr("降级（按降级规则生效或提交复核）", "lower the colour (by the lowering rule)"));
   auto child = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
   auto date = std::make_shared<std::string>();
-  change->add_option("child", *child, "the child")->required();
-  change->add_option("--to", *to, "red|yellow|blue|green")->required();
-  change->add_option("--reason", *reason, "why")->required();
-  change->add_option("--date", *date, "date (default today)");
+  change->add_option("child", *child, child_help())->required();
+  choice_option(change->add_option("--to", *to, tr("新的风险等级", "the new colour")), Vocabulary::Colour)->required();
+  change->add_option("--reason", *reason, tr("原因", "why"))->required();
+  change->add_option("--date", *date, tr("日期（默认今天）", "date (default today)"));
   change->callback([&context, raise, child, to, reason, date] {
     Station& station = context.open();
     auto result =
@@ -111,9 +116,9 @@ void print_colour_history(const json& h) {
 }
 
 void add_colour_history(CLI::App& colour, Context& context) {
-  auto* history = colour.add_subcommand("history", "every colour change (等级变更记录)");
+  auto* history = colour.add_subcommand("history", tr("等级变更记录", "every colour change"));
   auto child = std::make_shared<std::string>();
-  history->add_option("child", *child, "the child")->required();
+  history->add_option("child", *child, child_help())->required();
   history->callback([&context, child] {
     Station& station = context.open();
     auto h = context.take(colour_history(station, *child));
@@ -125,11 +130,13 @@ void add_colour_history(CLI::App& colour, Context& context) {
 }
 
 void add_colour_resolve(CLI::App& colour, Context& context) {
-  auto* resolve = colour.add_subcommand("resolve", "close open review items, keeping the colour (supervisor/county)");
+  auto* resolve =
+      colour.add_subcommand("resolve", tr("处理待复核事项，维持当前等级（督导员/县级）",
+                                          "close open review items, keeping the colour (supervisor/county)"));
   auto child = std::make_shared<std::string>();
   auto reason = std::make_shared<std::string>();
-  resolve->add_option("child", *child, "the child")->required();
-  resolve->add_option("--reason", *reason, "why the colour is kept")->required();
+  resolve->add_option("child", *child, child_help())->required();
+  resolve->add_option("--reason", *reason, tr("维持等级的原因", "why the colour is kept"))->required();
   resolve->callback([&context, child, reason] {
     Station& station = context.open();
     context.check(resolve_reviews(station, *child, *reason));
@@ -145,7 +152,7 @@ void add_colour_resolve(CLI::App& colour, Context& context) {
 void register_colour_commands(CLI::App& app, Context& context) {
   add_assess(app, context);
 
-  auto* colour = app.add_subcommand("colour", "four-colour grading (四色管理)");
+  auto* colour = app.add_subcommand("colour", tr("四色管理", "four-colour grading"));
   colour->require_subcommand(1);
   for (bool raise : {true, false}) add_colour_change(*colour, context, raise);
   add_colour_history(*colour, context);

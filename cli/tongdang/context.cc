@@ -116,18 +116,6 @@ void Context::warn(const std::string& message) const {
   std::cerr << (i18n::language() == i18n::Lang::Zh ? "提示：" : "warning: ") << message << "\n";
 }
 
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-    // Three- and four-byte UTF-8 sequences here are CJK ideographs, full-width punctuation or symbols: two columns.
-    width += length >= 3 ? 2 : 1;
-    i += length;
-  }
-  return width;
-}
-
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths(headers.size());

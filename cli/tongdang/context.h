@@ -12,6 +12,7 @@
 
 #include "core/base/status.h"
 #include "core/store/station.h"
+#include "terminal_width.h"
 
 namespace tongdang::cli {
 
@@ -69,8 +70,6 @@ struct Context {
 // Prints rows under headers as an aligned table; East Asian wide characters count as two columns.
 void print_table(std::ostream& out, const std::vector<std::string>& headers,
                  const std::vector<std::vector<std::string>>& rows);
-// Display width of UTF-8 text in terminal columns.
-std::size_t display_width(std::string_view text);
 
 // Parses "FIELD=VALUE" items (from --set) into a map; a malformed item fails the command.
 std::map<std::string, std::string> parse_assignments(const std::vector<std::string>& items);
@@ -83,6 +82,7 @@ void register_workflow_commands(CLI::App& app, Context& context);  // policy …
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts
 void register_report_commands(CLI::App& app, Context& context);    // report
 void register_audit_commands(CLI::App& app, Context& context);     // audit list|verify
+void register_choices_commands(CLI::App& app, Context& context);   // choices
 void register_serve_command(CLI::App& app, Context& context);      // serve (the station in a browser)
 // login, logout, user passwd (after register_station_commands, which makes `user`)
 void register_sign_in_commands(CLI::App& app, Context& context);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
@@ -80,11 +81,16 @@ void print_report(const LedgerReport& report, const std::string& path) {
 }
 
 void add_import(CLI::App& app, Context& context) {
-  auto* import = app.add_subcommand("import", "import a ledger (台账) CSV: every row checked first, all or nothing");
+  auto* import = app.add_subcommand("import", tr("导入台账 CSV：先逐行检查，全部无误才导入",
+                                                 "import a ledger CSV: every row checked first, all or nothing"));
   auto ledger_path = std::make_shared<std::string>();
   auto dry_run = std::make_shared<bool>(false);
-  import->add_option("ledger", *ledger_path, "the ledger, UTF-8 CSV (docs/user-guide.md lists the columns)")->required();
-  import->add_flag("--dry-run", *dry_run, "check every row and report; write nothing");
+  import
+      ->add_option("ledger", *ledger_path,
+                   tr("台账文件，UTF-8 或 GBK 编码的 CSV（列见 docs/user-guide.md）",
+                      "the ledger, a UTF-8 or GBK CSV (docs/user-guide.md lists the columns)"))
+      ->required();
+  import->add_flag("--dry-run", *dry_run, tr("只检查并报告，不写入", "check every row and report; write nothing"));
   import->callback([&context, ledger_path, dry_run] {
     Station& station = context.open();
     const std::string bytes = read_file(*ledger_path);
@@ -101,17 +107,24 @@ void add_import(CLI::App& app, Context& context) {
 }
 
 void add_export(CLI::App& app, Context& context) {
-  auto* exporter = app.add_subcommand("export", "export the children in your scope (CSV for Excel, or JSON)");
+  auto* exporter = app.add_subcommand("export", tr("导出本人范围内的儿童（Excel 用的 CSV，或 JSON）",
+                                                   "export the children in your scope (CSV for Excel, or JSON)"));
   auto format = std::make_shared<std::string>("csv");
   auto full_id = std::make_shared<bool>(false);
   auto closed = std::make_shared<bool>(false);
   auto out_path = std::make_shared<std::string>();
-  auto* format_option = exporter->add_option("--format", *format, "csv (UTF-8 with BOM, for Excel) or json; "
-                                             "default csv, or json with --json")
-                            ->check(CLI::IsMember({"csv", "json"}));
-  exporter->add_flag("--full-id", *full_id, "full ID numbers (supervisor and county only; audited)");
-  exporter->add_flag("--closed", *closed, "include closed files");
-  exporter->add_option("--out", *out_path, "write to this file (created 0600, never overwritten) instead of stdout");
+  auto* format_option = one_of_option(
+      exporter->add_option("--format", *format,
+                           tr("csv（带 BOM 的 UTF-8，供 Excel）或 json；默认 csv，加 --json 时为 json",
+                              "csv (UTF-8 with BOM, for Excel) or json; default csv, or json with --json")),
+      {"csv", "json"});
+  exporter->add_flag(
+      "--full-id", *full_id,
+      tr("完整身份证号（仅督导员和县级；记入审计）", "full ID numbers (supervisor and county only; audited)"));
+  exporter->add_flag("--closed", *closed, tr("包括已结案的档案", "include closed files"));
+  exporter->add_option("--out", *out_path,
+                       tr("写入该文件（新建，权限 0600，不覆盖已有文件），而不是标准输出",
+                          "write to this file (created 0600, never overwritten) instead of stdout"));
   exporter->callback([&context, format, format_option, full_id, closed, out_path] {
     Station& station = context.open();
     if (context.json && format_option->count() == 0) *format = "json";

@@ -37,7 +37,7 @@ void print_policy(const Policy& p) {
 }
 
 void add_policy_show(CLI::App& policy, Context& context) {
-  auto* show = policy.add_subcommand("show", "show the policy in force");
+  auto* show = policy.add_subcommand("show", tr("显示现行政策", "show the policy in force"));
   show->callback([&context] {
     Station& station = context.open();
     const Policy& p = stored_policy(station.db());
@@ -49,9 +49,10 @@ void add_policy_show(CLI::App& policy, Context& context) {
 }
 
 void add_policy_set(CLI::App& policy, Context& context) {
-  auto* set = policy.add_subcommand("set", "load a county policy file (supervisor or county)");
+  auto* set = policy.add_subcommand(
+      "set", tr("载入县级政策文件（督导员或县级）", "load a county policy file (supervisor or county)"));
   auto path = std::make_shared<std::string>();
-  set->add_option("file", *path, "policy JSON")->required();
+  set->add_option("file", *path, tr("政策 JSON 文件", "policy JSON"))->required();
   set->callback([&context, path] {
     Station& station = context.open();
     Policy p = load_policy_file(*path);
@@ -80,7 +81,7 @@ void Context::after_init() {
 }
 
 void register_policy_commands(CLI::App& app, Context& context) {
-  auto* policy = app.add_subcommand("policy", "county policy (县级政策参数)");
+  auto* policy = app.add_subcommand("policy", tr("县级政策参数", "county policy"));
   policy->require_subcommand(1);
   add_policy_show(*policy, context);
   add_policy_set(*policy, context);

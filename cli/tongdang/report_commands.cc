@@ -2,6 +2,7 @@
 // stamped with how current that data is (the station's last successful sync). The engine is core's report.h.
 #include <fstream>
 
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/division.h"
@@ -35,16 +36,22 @@ void write_report_output(const std::string& text, const std::string& path) {
 }
 
 void add_report_coverage(CLI::App& report, Context& context) {
-  auto* coverage = report.add_subcommand("coverage", "the township's coverage report, per village (乡镇覆盖情况)");
+  auto* coverage = report.add_subcommand(
+      "coverage", tr("乡镇覆盖情况报表，按村(居)", "the township's coverage report, per village"));
   auto as_of = std::make_shared<std::string>();
   auto from = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  coverage->add_option("--as-of", *as_of, "the report's day, YYYY-MM-DD (default today)");
-  coverage->add_option("--from", *from, "first day of the period for 'new', 'closed', colour changes (default the 1st)");
-  coverage->add_option("--format", *format, "table, csv, json or html (default table; json with --json)")
-      ->check(CLI::IsMember({"table", "csv", "json", "html"}));
-  coverage->add_option("--out", *out, "write to this file instead of the screen");
+  coverage->add_option("--as-of", *as_of,
+                       tr("报表日期 YYYY-MM-DD（默认今天）", "the report's day, YYYY-MM-DD (default today)"));
+  coverage->add_option("--from", *from,
+                       tr("“新增”“结案”和等级变化统计期的第一天（默认当月 1 日）",
+                          "first day of the period for 'new', 'closed', colour changes (default the 1st)"));
+  one_of_option(coverage->add_option("--format", *format,
+                                     tr("table、csv、json 或 html（默认 table；加 --json 时为 json）",
+                                        "table, csv, json or html (default table; json with --json)")),
+                {"table", "csv", "json", "html"});
+  coverage->add_option("--out", *out, tr("写入该文件，而不是显示在屏幕上", "write to this file instead of the screen"));
   coverage->callback([&context, as_of, from, format, out] {
     Station& station = context.open();
     const Date day = as_of->empty() ? station.clock().today() : day_option(*as_of, "as-of");
@@ -59,7 +66,8 @@ void add_report_coverage(CLI::App& report, Context& context) {
 }
 
 void add_report_rebuild(CLI::App& report, Context& context) {
-  auto* rebuild = report.add_subcommand("rebuild", "recompute every report row from the records (检查用)");
+  auto* rebuild = report.add_subcommand("rebuild", tr("由原始记录重新计算全部报表数据（检查用）",
+                                                      "recompute every report row from the records (for checks)"));
   rebuild->callback([&context] {
     Station& station = context.open();
     int children = report::rebuild(station.db());
@@ -69,8 +77,9 @@ void add_report_rebuild(CLI::App& report, Context& context) {
 }
 
 void add_report_check(CLI::App& report, Context& context) {
-  auto* verify = report.add_subcommand(
-      "check", "check that the maintained report rows equal a rebuild, changing nothing (核对报表数据)");
+  auto* verify =
+      report.add_subcommand("check", tr("核对报表数据与重新计算的结果是否一致（不作修改）",
+                                        "check that the maintained report rows equal a rebuild, changing nothing"));
   verify->callback([&context] {
     Station& station = context.open();
     const report::Verification checked = report::verify(station.db());
@@ -88,7 +97,7 @@ void add_report_check(CLI::App& report, Context& context) {
 }  // namespace
 
 void register_report_commands(CLI::App& app, Context& context) {
-  auto* report = app.add_subcommand("report", "coverage reports (覆盖情况报表)");
+  auto* report = app.add_subcommand("report", tr("覆盖情况报表", "coverage reports"));
   report->require_subcommand(1);
   add_report_coverage(*report, context);
   add_report_rebuild(*report, context);

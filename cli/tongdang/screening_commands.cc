@@ -6,6 +6,8 @@
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/workflow/screening.h"
+#include "arguments.h"
+#include "command_line.h"
 #include "workflow_commands.h"
 
 namespace tongdang::cli {
@@ -17,15 +19,17 @@ using i18n::edge::trf;
 using nlohmann::json;
 
 void add_lead_add(CLI::App& lead, Context& context) {
-  auto* add = lead.add_subcommand("add", "record a lead (登记线索)");
+  auto* add = lead.add_subcommand("add", tr("登记线索（排查第一步：摸排发现）", "record a lead (step 1: discovery)"));
   auto new_lead = std::make_shared<NewLead>();
   auto date = std::make_shared<std::string>();
-  add->add_option("--village", new_lead->village, "12-digit village code")->required();
-  add->add_option("--reporter", new_lead->reporter, "who reported it");
-  add->add_option("--source", new_lead->source, "director|grid|school|hospital|police|hotline|data|other");
-  add->add_option("--seen", new_lead->seen, "what was seen")->required();
-  add->add_flag("--suspected-red", new_lead->suspected_red, "a red trigger is suspected (24-hour verification)");
-  add->add_option("--date", *date, "date discovered (default today)");
+  add->add_option("--village", new_lead->village, tr("村(居)代码（12 位）", "12-digit village code"))->required();
+  add->add_option("--reporter", new_lead->reporter, tr("报告人", "who reported it"));
+  choice_option(add->add_option("--source", new_lead->source, tr("线索来源", "who the lead came from")),
+                Vocabulary::LeadSource);
+  add->add_option("--seen", new_lead->seen, tr("发现的情况", "what was seen"))->required();
+  add->add_flag("--suspected-red", new_lead->suspected_red,
+                tr("疑似有红色触发项（24 小时内入户核查）", "a red trigger is suspected (24-hour verification)"));
+  add->add_option("--date", *date, tr("发现日期（默认今天）", "date discovered (default today)"));
   add->callback([&context, new_lead, date] {
     Station& station = context.open();
     new_lead->on = date_option(*date, "date");
@@ -43,13 +47,18 @@ void add_new_child_options(CLI::App* verify, const std::shared_ptr<Verification>
     std::string flag = std::string("--") + field;
     std::replace(flag.begin(), flag.end(), '_', '-');
     std::string name = field;
-    verify->add_option_function<std::string>(
+    auto* option = verify->add_option_function<std::string>(
         flag, [verification, name](const std::string& v) { verification->new_child.fields[name] = v; }, label(name));
+    if (name == "sex") choice_option(option, Vocabulary::Sex);
   }
-  verify->add_option_function<std::string>(
-      "--hukou", [verification](const std::string& v) { verification->new_child.fields["hukou_status"] = v; },
-      "registered (default) or unregistered");
-  verify->add_option("--category", verification->new_child.categories, "category of the new file, repeatable");
+  choice_option(
+      verify->add_option_function<std::string>(
+          "--hukou", [verification](const std::string& v) { verification->new_child.fields["hukou_status"] = v; },
+          tr("户籍状态（默认有户籍）", "household registration (default registered)")),
+      Vocabulary::HukouStatus);
+  choice_option(verify->add_option("--category", verification->new_child.categories,
+                                   tr("新档案的类别，可重复", "category of the new file, repeatable")),
+                Vocabulary::Category);
 }
 
 void print_verified(const Context& context, const Verified& done) {
@@ -73,22 +82,25 @@ void print_verified(const Context& context, const Verified& done) {
 }
 
 void add_screen_verify(CLI::App& screen, Context& context) {
-  auto* verify = screen.add_subcommand("verify", "step 2: home verification (入户核查)");
+  auto* verify = screen.add_subcommand("verify", tr("第二步：入户核查", "step 2: home verification"));
   auto verification = std::make_shared<Verification>();
   auto answers = std::make_shared<AnswerInput>();
   auto date = std::make_shared<std::string>();
   auto child = std::make_shared<std::string>();
   auto not_eligible = std::make_shared<std::string>();
   auto duplicate = std::make_shared<std::string>();
-  verify->add_option("lead", verification->lead_ref, "lead id (or a unique prefix)")->required();
-  verify->add_option("--child", *child, "attach to this existing child file");
+  verify->add_option("lead", verification->lead_ref, tr("线索编号（或其唯一前缀）", "lead id (or a unique prefix)"))
+      ->required();
+  verify->add_option("--child", *child, tr("并入这个已有的儿童档案", "attach to this existing child file"));
   add_new_child_options(verify, verification);
   add_answer_options(verify, answers);
-  verify->add_option("--not-eligible", *not_eligible, "close the lead as not eligible, with this reason");
-  verify->add_option("--duplicate", *duplicate, "close the lead as a duplicate of this child");
-  verify->add_option("--reason", verification->reason, "reason (duplicate)");
-  verify->add_option("--notes", verification->notes, "notes of the visit");
-  verify->add_option("--date", *date, "date of the verification (default today)");
+  verify->add_option("--not-eligible", *not_eligible,
+                     tr("以“不符合条件”关闭线索，写明原因", "close the lead as not eligible, with this reason"));
+  verify->add_option("--duplicate", *duplicate,
+                     tr("以“重复”关闭线索，并入这名儿童", "close the lead as a duplicate of this child"));
+  verify->add_option("--reason", verification->reason, tr("原因（重复时）", "reason (duplicate)"));
+  verify->add_option("--notes", verification->notes, tr("核查记录", "notes of the visit"));
+  verify->add_option("--date", *date, tr("核查日期（默认今天）", "date of the verification (default today)"));
   verify->callback([&context, verification, answers, date, child, not_eligible, duplicate] {
     Station& station = context.open();
     Verification v = *verification;
@@ -104,13 +116,15 @@ void add_screen_verify(CLI::App& screen, Context& context) {
 }
 
 void add_screen_review(CLI::App& screen, Context& context) {
-  auto* review = screen.add_subcommand("review", "step 3: township review (乡镇审核; supervisor)");
+  auto* review =
+      screen.add_subcommand("review", tr("第三步：乡镇审核（督导员）", "step 3: township review (supervisor)"));
   auto child = std::make_shared<std::string>();
   auto approve = std::make_shared<bool>(false);
   auto returned = std::make_shared<std::string>();
-  review->add_option("child", *child, "the child")->required();
-  auto* approve_flag = review->add_flag("--approve", *approve, "approve");
-  auto* return_option = review->add_option("--return", *returned, "return to the director with this reason");
+  review->add_option("child", *child, child_help())->required();
+  auto* approve_flag = review->add_flag("--approve", *approve, tr("审核通过", "approve"));
+  auto* return_option = review->add_option(
+      "--return", *returned, tr("退回儿童主任重新核查，写明原因", "return to the director with this reason"));
   approve_flag->excludes(return_option);
   review->callback([&context, child, approve, returned] {
     Station& station = context.open();
@@ -127,14 +141,21 @@ void add_screen_review(CLI::App& screen, Context& context) {
 }
 
 void add_screen_confirm(CLI::App& screen, Context& context) {
-  auto* confirm = screen.add_subcommand("confirm", "step 3: county confirmation (县级认定; county)");
+  auto* confirm =
+      screen.add_subcommand("confirm", tr("第三步：县级认定（县级）", "step 3: county confirmation (county)"));
   auto child = std::make_shared<std::string>();
   auto confirmation = std::make_shared<Confirmation>();
   auto colour = std::make_shared<std::string>();
-  confirm->add_option("child", *child, "the child")->required();
-  confirm->add_option("--category", confirmation->categories, "categories confirmed (default: all active)");
-  confirm->add_option("--colour", *colour, "colour confirmed (default: the current one)");
-  confirm->add_option("--reason", confirmation->reason, "reason (needed for a lowering)");
+  confirm->add_option("child", *child, child_help())->required();
+  choice_option(
+      confirm->add_option("--category", confirmation->categories,
+                          tr("认定的类别，可重复（默认全部有效类别）", "categories confirmed (default: all active)")),
+      Vocabulary::Category);
+  choice_option(
+      confirm->add_option("--colour", *colour,
+                          tr("认定的风险等级（默认当前等级）", "colour confirmed (default: the current one)")),
+      Vocabulary::Colour);
+  confirm->add_option("--reason", confirmation->reason, tr("原因（降级时必填）", "reason (needed for a lowering)"));
   confirm->callback([&context, child, confirmation, colour] {
     Station& station = context.open();
     Confirmation c = *confirmation;
@@ -160,11 +181,11 @@ void print_pending(const std::vector<json>& rows) {
 }
 
 void add_screen_pending(CLI::App& screen, Context& context) {
-  auto* pending = screen.add_subcommand("pending", "what waits at each step (待办排查)");
+  auto* pending = screen.add_subcommand("pending", tr("各步待办的排查", "what waits at each step"));
   auto overdue = std::make_shared<bool>(false);
   auto as_of = std::make_shared<std::string>();
-  pending->add_flag("--overdue", *overdue, "only overdue steps");
-  pending->add_option("--as-of", *as_of, "as of this date (default today)");
+  pending->add_flag("--overdue", *overdue, tr("只列逾期的步骤", "only overdue steps"));
+  pending->add_option("--as-of", *as_of, tr("截至该日期（默认今天）", "as of this date (default today)"));
   pending->callback([&context, overdue, as_of] {
     Station& station = context.open();
     Date day = date_option(*as_of, "as-of").value_or(station.clock().today());
@@ -179,11 +200,11 @@ void add_screen_pending(CLI::App& screen, Context& context) {
 }  // namespace
 
 void register_screening_commands(CLI::App& app, Context& context) {
-  auto* lead = app.add_subcommand("lead", "leads, step 1 of screening (摸排线索)");
+  auto* lead = app.add_subcommand("lead", tr("摸排线索（排查第一步）", "leads, step 1 of screening"));
   lead->require_subcommand(1);
   add_lead_add(*lead, context);
 
-  auto* screen = app.add_subcommand("screen", "three-step screening (三步排查)");
+  auto* screen = app.add_subcommand("screen", tr("三步排查", "three-step screening"));
   screen->require_subcommand(1);
   add_screen_verify(*screen, context);
   add_screen_review(*screen, context);

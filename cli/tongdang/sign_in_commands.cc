@@ -12,10 +12,11 @@ namespace tongdang::cli {
 namespace {
 
 using i18n::label;
-using i18n::edge::trf;  // the edge: text rendered in the reader's language
+using i18n::edge::tr;  // the edge: text rendered in the reader's language
+using i18n::edge::trf;
 
 void add_login(CLI::App& app, Context& context) {
-  auto* login = app.add_subcommand("login", "sign in once and keep a session for later commands (登录)");
+  auto* login = app.add_subcommand("login", tr("登录一次，之后的命令沿用这次登录（会话）", "sign in once and keep a session for later commands"));
   login->callback([&context] {
     Station& station = context.open_with_password();
     const std::string path = session_file_path(context.db_path);
@@ -45,7 +46,7 @@ void add_login(CLI::App& app, Context& context) {
 }
 
 void add_logout(CLI::App& app, Context& context) {
-  auto* logout = app.add_subcommand("logout", "end the session that login kept (退出登录)");
+  auto* logout = app.add_subcommand("logout", tr("退出登录，结束 login 保留的会话", "end the session that login kept"));
   logout->callback([&context] {
     const std::string path = session_file_path(context.db_path);
     // The token alone ends its session: no password is asked, and a file with the wrong permissions is still
@@ -85,9 +86,9 @@ void set_first_password(Context& context, const std::string& name) {
 }
 
 void add_user_passwd(CLI::App& user, Context& context) {
-  auto* passwd = user.add_subcommand("passwd", "change a password: your own, or (a supervisor) a director's");
+  auto* passwd = user.add_subcommand("passwd", tr("修改密码：自己的，或（督导员）儿童主任的", "change a password: your own, or (a supervisor) a director's"));
   auto name = std::make_shared<std::string>();
-  passwd->add_option("name", *name, "whose password (default: your own)");
+  passwd->add_option("name", *name, tr("谁的密码（默认自己的）", "whose password (default: your own)"));
   passwd->callback([&context, name] {
     if (sign_in::no_one_has_password(context.open_unsigned())) return set_first_password(context, *name);
     Station& station = context.open();

@@ -1,6 +1,7 @@
 // tongdang init, tongdang user add|list (user passwd is in sign_in_commands.cc). Each new user gets a password here:
 // typed twice on the terminal, or --password-stdin (Context::new_password).
 
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
@@ -23,17 +24,25 @@ Role role_named(const std::string& text) {
 }
 
 void add_init(CLI::App& app, Context& context) {
-  auto* init = app.add_subcommand("init", "create a station database (站点初始化)");
+  auto* init = app.add_subcommand("init", tr("建立站点数据库（站点初始化）", "create a station database"));
   auto init_options = std::make_shared<Station::InitOptions>();
   auto init_role = std::make_shared<std::string>("supervisor");
   auto init_villages = std::make_shared<std::string>();
   auto policy_file = std::make_shared<std::string>();
-  init->add_option("--township", init_options->township, "9-digit township code, e.g. 320324102")->required();
-  init->add_option("--name", init_options->name, "station name, e.g. 王集镇未保站")->required();
-  init->add_option("--user", init_options->user, "the first user's name")->required();
-  init->add_option("--role", *init_role, "the first user's role (default supervisor)");
-  init->add_option("--villages", *init_villages, "a director's villages, comma-separated 12-digit codes");
-  init->add_option("--policy", *policy_file, "county policy JSON (default: the bundled default policy)");
+  init->add_option("--township", init_options->township,
+                   tr("9 位乡镇代码，如 320324102", "9-digit township code, e.g. 320324102"))
+      ->required();
+  init->add_option("--name", init_options->name, tr("站点名称，如 王集镇未保站", "station name, e.g. 王集镇未保站"))
+      ->required();
+  init->add_option("--user", init_options->user, tr("第一个用户的姓名", "the first user's name"))->required();
+  choice_option(init->add_option("--role", *init_role, tr("第一个用户的角色", "the first user's role")),
+                Vocabulary::Role);
+  init->add_option(
+      "--villages", *init_villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
+  init->add_option(
+      "--policy", *policy_file,
+      tr("县级政策 JSON（默认内置的默认政策）", "county policy JSON (default: the bundled default policy)"));
   init->callback([&context, init_options, init_role, init_villages, policy_file] {
     init_options->role = role_named(*init_role);
     init_options->villages = split_list(*init_villages);
@@ -60,13 +69,15 @@ void add_init(CLI::App& app, Context& context) {
 }
 
 void add_user_add(CLI::App& user, Context& context) {
-  auto* add = user.add_subcommand("add", "add a user (supervisor or county only)");
+  auto* add = user.add_subcommand("add", tr("添加用户（仅督导员和县级）", "add a user (supervisor or county only)"));
   auto new_user = std::make_shared<User>();
   auto new_role = std::make_shared<std::string>();
   auto new_villages = std::make_shared<std::string>();
-  add->add_option("name", new_user->name, "the user's name")->required();
-  add->add_option("--role", *new_role, "director, supervisor, county or viewer")->required();
-  add->add_option("--villages", *new_villages, "a director's villages, comma-separated 12-digit codes");
+  add->add_option("name", new_user->name, tr("用户姓名", "the user's name"))->required();
+  choice_option(add->add_option("--role", *new_role, tr("角色", "role")), Vocabulary::Role)->required();
+  add->add_option(
+      "--villages", *new_villages,
+      tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
   add->callback([&context, new_user, new_role, new_villages] {
     Station& station = context.open();
     new_user->role = role_named(*new_role);
@@ -81,7 +92,7 @@ void add_user_add(CLI::App& user, Context& context) {
 }
 
 void add_user_list(CLI::App& user, Context& context) {
-  auto* list = user.add_subcommand("list", "list users");
+  auto* list = user.add_subcommand("list", tr("用户列表", "list users"));
   list->callback([&context] {
     Station& station = context.open();
     auto users = station.users();
@@ -105,7 +116,7 @@ void add_user_list(CLI::App& user, Context& context) {
 
 void register_station_commands(CLI::App& app, Context& context) {
   add_init(app, context);
-  auto* user = app.add_subcommand("user", "station users (用户)");
+  auto* user = app.add_subcommand("user", tr("站点用户", "station users"));
   user->require_subcommand(1);
   add_user_add(*user, context);
   add_user_list(*user, context);

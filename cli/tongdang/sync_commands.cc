@@ -1,6 +1,7 @@
 // tongdang sync [status], tongdang conflicts [list|resolve], tongdang duplicates.
 #include <iostream>
 
+#include "command_line.h"
 #include "context.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
@@ -136,7 +137,8 @@ void print_conflicts(Context& context, Station& station, bool all) {
 
 // sync status: what waits, what was refused, when the station last synced.
 CLI::App* add_sync_status(CLI::App& sync, Context& context) {
-  auto* status = sync.add_subcommand("status", "outbox, last sync, open conflicts, rejected changes");
+  auto* status = sync.add_subcommand("status", tr("待上传的修改、最近同步、未处理冲突、被拒绝的变更",
+                                                  "outbox, last sync, open conflicts, rejected changes"));
   status->callback([&context] {
     Station& station = context.open();
     auto report = sync::sync_status(station);
@@ -167,13 +169,17 @@ CLI::App* add_sync_status(CLI::App& sync, Context& context) {
 
 // sync [status]: without `status`, runs a sync.
 void add_sync(CLI::App& app, Context& context) {
-  auto* sync = app.add_subcommand("sync", "sync with the county server (与县中心同步)");
+  auto* sync = app.add_subcommand("sync", tr("与县中心同步", "sync with the county server"));
   auto server = std::make_shared<std::string>();
   auto token = std::make_shared<std::string>();
   auto ca_cert = std::make_shared<std::string>();
-  sync->add_option("--server", *server, "server URL, e.g. https://county.example:8443 (remembered)");
-  sync->add_option("--token", *token, "the token issued by the county (remembered)");
-  sync->add_option("--ca-cert", *ca_cert, "PEM certificate to trust (a county's self-signed certificate)");
+  sync->add_option("--server", *server,
+                   tr("服务器地址，如 https://county.example:8443（会记住）",
+                      "server URL, e.g. https://county.example:8443 (remembered)"));
+  sync->add_option("--token", *token, tr("县中心发放的令牌（会记住）", "the token issued by the county (remembered)"));
+  sync->add_option(
+      "--ca-cert", *ca_cert,
+      tr("信任的 PEM 证书（县中心的自签名证书）", "PEM certificate to trust (a county's self-signed certificate)"));
   auto* status = add_sync_status(*sync, context);
   sync->callback([&context, status, server, token, ca_cert] {
     if (status->parsed()) return;
@@ -182,11 +188,16 @@ void add_sync(CLI::App& app, Context& context) {
 }
 
 CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
-  auto* resolve = conflicts.add_subcommand("resolve", "resolve a conflict (supervisor or county)");
+  auto* resolve = conflicts.add_subcommand(
+      "resolve", tr("处理一个冲突（督导员或县级）", "resolve a conflict (supervisor or county)"));
   auto id = std::make_shared<std::string>();
   auto keep = std::make_shared<std::string>();
-  resolve->add_option("id", *id, "conflict id (or its first 8 characters)")->required();
-  resolve->add_option("--keep", *keep, "mine, theirs, or the value to keep")->required();
+  resolve->add_option("id", *id, tr("冲突编号（或其前 8 位）", "conflict id (or its first 8 characters)"))->required();
+  resolve
+      ->add_option("--keep", *keep,
+                   tr("保留哪一个：mine（本站的值）、theirs（另一方的值），或直接写要保留的值",
+                      "mine, theirs, or the value to keep"))
+      ->required();
   resolve->callback([&context, id, keep] {
     Station& station = context.open();
     context.check(sync::resolve_conflict(station, *id, *keep));
@@ -198,10 +209,12 @@ CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
 
 // conflicts [list|resolve]: without a subcommand, lists.
 void add_conflicts(CLI::App& app, Context& context) {
-  auto* conflicts = app.add_subcommand("conflicts", "concurrent edits kept for a supervisor (冲突)");
+  auto* conflicts = app.add_subcommand(
+      "conflicts", tr("同步冲突：留给督导员处理的同时修改", "concurrent edits kept for a supervisor"));
   auto all = std::make_shared<bool>(false);
-  auto* list = conflicts->add_subcommand("list", "list open conflicts and duplicate candidates (default)");
-  list->add_flag("--all", *all, "include resolved conflicts");
+  auto* list = conflicts->add_subcommand(
+      "list", tr("列出未处理的冲突和疑似重复（默认）", "list open conflicts and duplicate candidates (default)"));
+  list->add_flag("--all", *all, tr("包括已处理的冲突", "include resolved conflicts"));
   auto* resolve = add_conflicts_resolve(*conflicts, context);
   conflicts->callback([&context, resolve, all] {
     if (resolve->parsed()) return;
@@ -210,7 +223,8 @@ void add_conflicts(CLI::App& app, Context& context) {
 }
 
 void add_duplicates(CLI::App& app, Context& context) {
-  auto* duplicates = app.add_subcommand("duplicates", "duplicate candidates: one ID number, two files (疑似重复)");
+  auto* duplicates = app.add_subcommand(
+      "duplicates", tr("疑似重复：同一身份证号有两个档案", "duplicate candidates: one ID number, two files"));
   duplicates->callback([&context] {
     Station& station = context.open();
     auto list_of = sync::list_duplicates(station);

@@ -5,6 +5,8 @@
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/model/labels.h"
+#include "arguments.h"
+#include "command_line.h"
 #include "workflow_commands.h"
 
 namespace tongdang::cli {
@@ -16,18 +18,25 @@ using i18n::edge::trf;
 using nlohmann::json;
 
 void add_visit_add(CLI::App& visit, Context& context) {
-  auto* add = visit.add_subcommand("add", "record a visit (登记走访)");
+  auto* add = visit.add_subcommand("add", tr("登记走访或联系", "record a visit or a contact"));
   auto child = std::make_shared<std::string>();
   auto date = std::make_shared<std::string>();
   auto key = std::make_shared<std::string>();
   auto new_visit = std::make_shared<NewVisit>();
-  add->add_option("child", *child, "the child")->required();
-  add->add_option("--date", *date, "date of the visit")->required();
-  add->add_option("--kind", new_visit->kind, "home (入户, resets the clock) | phone | video");
-  add->add_option("--with", new_visit->with, "who came along (e.g. supervisor), repeatable");
-  add->add_option("--notes", new_visit->notes, "notes");
-  add->add_option("--event", *key,
-                  "key event: carer_change|parent_left|parent_returned|hospitalised|dropout|new_report");
+  add->add_option("child", *child, child_help())->required();
+  add->add_option("--date", *date, tr("走访日期（YYYY-MM-DD）", "date of the visit (YYYY-MM-DD)"))->required();
+  choice_option(
+      add->add_option("--kind", new_visit->kind,
+                      tr("走访方式（只有入户走访重置走访时钟）", "kind of visit (only a home visit resets the clock)")),
+      Vocabulary::VisitKind);
+  add->add_option("--with", new_visit->with,
+                  tr("同行人员，可重复（写 督导员 或 supervisor 算作督导员联合走访）",
+                     "who came along, repeatable (督导员 or supervisor makes it a joint supervisor visit)"));
+  add->add_option("--notes", new_visit->notes, tr("走访记录", "notes"));
+  choice_option(add->add_option("--event", *key,
+                                tr("走访中发现的关键事件（需在 7 天内重新评估）",
+                                   "a key event the visit found (a reassessment falls due within 7 days)")),
+                Vocabulary::KeyEvent);
   add->callback([&context, child, date, key, new_visit] {
     Station& station = context.open();
     NewVisit v = *new_visit;
@@ -37,7 +46,8 @@ void add_visit_add(CLI::App& visit, Context& context) {
     if (context.json)
       context.print_json({{"visit_id", id}});
     else
-      std::cout << trf("已登记{}（{}）\n", "recorded a {} ({})\n", label("visit_" + v.kind), v.on.to_string());
+      std::cout << trf("已登记{}（{}）\n", "recorded a {} ({})\n", label(Vocabulary::VisitKind, v.kind),
+                       v.on.to_string());
   });
 }
 
@@ -92,11 +102,11 @@ void print_due(const DueOptions& options, const std::vector<DueRow>& rows) {
 }
 
 void add_due(CLI::App& app, Context& context) {
-  auto* due = app.add_subcommand("due", "today's work list (待办)");
+  auto* due = app.add_subcommand("due", tr("今日待办", "today's work list"));
   auto as_of = std::make_shared<std::string>();
   auto overdue = std::make_shared<bool>(false);
-  due->add_option("--as-of", *as_of, "as of this date (default today)");
-  due->add_flag("--overdue", *overdue, "only overdue items");
+  due->add_option("--as-of", *as_of, tr("截至该日期（默认今天）", "as of this date (default today)"));
+  due->add_flag("--overdue", *overdue, tr("只列逾期事项", "only overdue items"));
   due->callback([&context, as_of, overdue] {
     Station& station = context.open();
     DueOptions options;
@@ -117,7 +127,7 @@ void add_due(CLI::App& app, Context& context) {
 }  // namespace
 
 void register_visit_commands(CLI::App& app, Context& context) {
-  auto* visit = app.add_subcommand("visit", "visits and contacts (走访)");
+  auto* visit = app.add_subcommand("visit", tr("走访与联系", "visits and contacts"));
   visit->require_subcommand(1);
   add_visit_add(*visit, context);
   add_due(app, context);

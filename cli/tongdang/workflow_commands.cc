@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_line.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/store/record_ref.h"
 
@@ -48,9 +50,7 @@ std::optional<Date> date_option(const std::string& text, const char* field) {
 
 Colour colour_option(const std::string& text) {
   auto colour = parse_colour(text);
-  if (!colour)
-    throw CommandFailed{Status::invalid(
-        "to", tr("应为 red（红）、yellow（黄）、blue（蓝）或 green（绿）", "must be red, yellow, blue or green"))};
+  if (!colour) throw CommandFailed{Status::invalid("colour", not_a_choice(Vocabulary::Colour, text))};
   return *colour;
 }
 
@@ -106,24 +106,32 @@ Answers AnswerInput::parse() const {
 }
 
 void add_answer_options(CLI::App* command, const std::shared_ptr<AnswerInput>& a) {
-  command->add_option("--answers", a->file, "answers JSON file (docs/workflow.md: the instrument)");
-  command->add_option("--trigger", a->triggers, "red trigger R1–R5, repeatable");
-  command->add_option("--carer", a->carer,
-                      "both_parents|one_parent_away|both_away_capable_relative|"
-                      "carer_elderly_ill_disabled|no_stable_carer");
-  command->add_option("--guardianship", a->guardianship, "good|fair|poor");
-  command->add_option("--home-hazards", a->home_hazards, "number of home hazards");
+  command->add_option(
+      "--answers", a->file,
+      tr("评估答案 JSON 文件（见 docs/workflow.md 评估表）", "answers JSON file (docs/workflow.md: the instrument)"));
+  choice_option(
+      command->add_option("--trigger", a->triggers, tr("红色触发项 R1–R5，可重复", "red trigger R1–R5, repeatable")),
+      Vocabulary::RedTrigger);
+  choice_option(command->add_option("--carer", a->carer, tr("照料情况", "who looks after the child")),
+                Vocabulary::Carer);
+  choice_option(command->add_option("--guardianship", a->guardianship, tr("监护评价", "guardianship rating")),
+                Vocabulary::Guardianship);
+  command->add_option("--home-hazards", a->home_hazards, tr("家中安全隐患项数", "number of home hazards"));
   command->add_flag("--past-abuse-resolved", a->past_abuse_resolved,
-                    "abuse or neglect in the last 12 months, resolved");
-  command->add_option("--disability", a->disability, "none|moderate|severe");
-  command->add_flag("--serious-illness", a->serious_illness, "serious illness");
-  command->add_flag("--unmet-treatment", a->unmet_treatment, "unmet treatment or rehabilitation need");
-  command->add_option("--warning-signs", a->warning_signs, "number of warning signs");
-  command->add_option("--behaviour-problems", a->behaviour_problems, "number of behaviour problems");
-  command->add_option("--income", a->income, "above_2x|between_1x_2x|below_1x_or_dibao");
-  command->add_option("--school", a->school, "normal|chronic_absence|dropout");
+                    tr("近 12 个月曾受虐待或忽视，已解决", "abuse or neglect in the last 12 months, resolved"));
+  choice_option(command->add_option("--disability", a->disability, tr("残疾情况", "disability")),
+                Vocabulary::Disability);
+  command->add_flag("--serious-illness", a->serious_illness, tr("患重病", "serious illness"));
+  command->add_flag("--unmet-treatment", a->unmet_treatment,
+                    tr("治疗或康复需求未满足", "unmet treatment or rehabilitation need"));
+  command->add_option("--warning-signs", a->warning_signs, tr("预警信号个数", "number of warning signs"));
+  command->add_option("--behaviour-problems", a->behaviour_problems,
+                      tr("行为问题项数", "number of behaviour problems"));
+  choice_option(command->add_option("--income", a->income, tr("家庭收入", "household income")), Vocabulary::Income);
+  choice_option(command->add_option("--school", a->school, tr("上学情况", "school attendance")), Vocabulary::School);
   command->add_option("--parent-contact-gap-months", a->parent_contact_gap_months,
-                      "left-behind: months since last face-to-face contact with a parent");
+                      tr("仅留守儿童：距最近一次与父母见面的月数",
+                         "left-behind: months since last face-to-face contact with a parent"));
 }
 
 void print_assessment(const AssessmentResult& r) {

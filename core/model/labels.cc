@@ -1,9 +1,7 @@
-// The labels of the domain's keys (labels.h): field names, headings, and the vocabularies of vocabulary.h.
+// The labels of the domain's keys (labels.h): field names, headings, and every table of choices (choices.h).
 #include "core/model/labels.h"
 
 #include <map>
-
-#include "core/model/vocabulary.h"
 
 namespace tongdang::i18n {
 namespace {
@@ -13,11 +11,12 @@ struct Text {
   std::string_view en;
 };
 
-// Field and heading labels; the enum vocabularies are added from vocabulary.h.
+// Field and heading labels; the choices of every vocabulary are added from choices.h (a key already here keeps
+// its label: "phone" is the field 联系电话, the visit kind is labelled with label(Vocabulary::VisitKind, "phone")).
 // Long on purpose: it is one data table (a key and its two languages a line), read best in one piece.
-const std::map<std::string_view, Text, std::less<>>& labels() {
+const std::map<std::string, Text, std::less<>>& labels() {
   static const auto table = [] {
-    std::map<std::string_view, Text, std::less<>> t = {
+    std::map<std::string, Text, std::less<>> t = {
         {"id", {"编号", "id"}},
         {"name", {"姓名", "name"}},
         {"sex", {"性别", "sex"}},
@@ -96,32 +95,14 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"screening_verify", {"排查：入户核查", "screening: home verification"}},
         {"screening_review", {"排查：乡镇审核", "screening: township review"}},
         {"screening_confirm", {"排查：县级认定", "screening: county confirmation"}},
-        {"visit_home", {"入户走访", "home visit"}},
-        {"visit_phone", {"电话联系", "phone call"}},
-        {"visit_video", {"视频联系", "video call"}},
-        {"planned", {"计划", "planned"}},
-        {"in_progress", {"实施中", "in progress"}},
-        {"done", {"已完成", "done"}},
-        {"refused", {"拒绝", "refused"}},
-        {"not_needed", {"无需", "not needed"}},
-        {"carer_change", {"监护人变更", "change of carer"}},
-        {"parent_left", {"父母外出", "a parent left"}},
-        {"parent_returned", {"父母返回", "a parent returned"}},
-        {"hospitalised", {"住院", "hospitalised"}},
-        {"dropout", {"辍学", "dropout"}},
-        {"new_report", {"新的报告", "new report"}},
         {"category_change", {"类别变更", "category change"}},
         {"summer", {"暑假", "summer holiday"}},
         {"winter", {"寒假", "winter holiday"}},
         {"stale", {"未基于最新定级", "not based on the latest grading"}},
         {"role_may_not_lower", {"该角色无权如此降级", "this role may not lower so"}},
-        {"red_needs_clear_reassessment", {"红色降级须先经无触发项的重新评估", "lowering red needs a reassessment with no trigger"}},
+        {"red_needs_clear_reassessment",
+         {"红色降级须先经无触发项的重新评估", "lowering red needs a reassessment with no trigger"}},
         {"measure", {"至少一项措施", "at least one measure"}},
-        {"grid", {"网格员", "grid worker"}},
-        {"hospital", {"医院", "hospital"}},
-        {"police", {"公安", "police"}},
-        {"hotline", {"热线", "hotline"}},
-        {"data", {"数据比对", "data comparison"}},
         {"assessment", {"评估", "assessment"}},
         {"colour.raise", {"提级", "raise"}},
         {"colour.lower", {"降级", "lowering"}},
@@ -148,50 +129,19 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"screen.return", {"乡镇审核退回", "returned by the township"}},
         {"screen.confirm", {"县级认定", "county confirmation"}},
         {"screen.close_lead", {"线索关闭", "lead closed"}},
-        // ---- the instrument's answers (docs/domain.md "The instrument"), keyed "question.answer" ----
-        {"trigger.R1", {"R1 虐待、性侵、暴力、拐卖或非法用工（含疑似）", "R1 abuse, sexual abuse, violence, trafficking or illegal employment (incl. suspected)"}},
-        {"trigger.R2", {"R2 无实际照料人", "R2 no actual carer"}},
-        {"trigger.R3", {"R3 走失、离家出走或流浪乞讨", "R3 missing, run away or begging"}},
-        {"trigger.R4", {"R4 家庭无生活来源，或急需医疗未得到救治", "R4 no means of living, or urgent medical need untreated"}},
-        {"trigger.R5", {"R5 自伤、自杀未遂或有自杀意念", "R5 self-harm, suicide attempt or intent"}},
+        // ---- the instrument's questions (docs/domain.md "The instrument"); their answers are the choices, below ----
         {"carer", {"照料情况", "carer"}},
-        {"carer.both_parents", {"父母均在家", "both parents present"}},
-        {"carer.one_parent_away", {"父母一方外出", "one parent away"}},
-        {"carer.both_away_capable_relative", {"父母均外出，亲属有照料能力", "both away, a capable relative cares"}},
-        {"carer.carer_elderly_ill_disabled", {"照料人70岁以上、患病或残疾", "carer 70+, ill or disabled"}},
-        {"carer.no_stable_carer", {"无稳定有能力的照料人", "no stable capable carer"}},
         {"guardianship", {"监护状况", "guardianship"}},
-        {"guardianship.good", {"良好", "good"}},
-        {"guardianship.fair", {"一般", "fair"}},
-        {"guardianship.poor", {"差", "poor"}},
         {"home_hazards", {"居家安全隐患（项）", "home hazards (count)"}},
         {"past_abuse_resolved", {"近12个月曾有虐待或忽视，现已消除", "abuse or neglect in the last 12 months, now resolved"}},
         {"disability", {"残疾情况", "disability"}},
-        {"disability.none", {"无", "none"}},
-        {"disability.moderate", {"三、四级肢体/感官残疾", "grade 3–4 physical or sensory"}},
-        {"disability.severe", {"一、二级或精神/智力残疾", "grade 1–2, or mental or intellectual"}},
         {"serious_illness", {"患重病", "serious illness"}},
         {"unmet_treatment", {"治疗或康复需求未满足", "unmet treatment or rehabilitation need"}},
         {"warning_signs", {"心理预警信号（项）", "warning signs (count)"}},
         {"behaviour_problems", {"行为问题（项）", "behaviour problems (count)"}},
         {"income", {"家庭收入", "household income"}},
-        {"income.above_2x", {"低保标准2倍及以上", "at least 2× the dibao line"}},
-        {"income.between_1x_2x", {"低保标准1至2倍", "1–2× the dibao line"}},
-        {"income.below_1x_or_dibao", {"低于低保标准，或低保/特困家庭", "below the line, or a dibao/tekun household"}},
-        {"school.normal", {"正常上学", "normal"}},
-        {"school.chronic_absence", {"经常缺课", "chronic absence"}},
-        {"school.dropout", {"辍学", "dropped out"}},
         {"parent_contact_gap_months", {"距上次与父母见面（月，仅留守儿童）", "months since meeting a parent (left-behind only)"}},
         {"triggers", {"红色触发项", "red triggers"}},
-        // ---- lead sources (screening step 1) ----
-        {"lead_source.director", {"儿童主任", "children's director"}},
-        {"lead_source.grid", {"网格员", "grid worker"}},
-        {"lead_source.school", {"学校", "school"}},
-        {"lead_source.hospital", {"医院", "hospital"}},
-        {"lead_source.police", {"公安", "police"}},
-        {"lead_source.hotline", {"热线", "hotline"}},
-        {"lead_source.data", {"数据比对", "data comparison"}},
-        {"lead_source.other", {"其他", "other"}},
         {"key_event", {"重要事件", "key event"}},
         {"kind", {"方式", "kind"}},
         {"area", {"领域", "area"}},
@@ -203,20 +153,23 @@ const std::map<std::string_view, Text, std::less<>>& labels() {
         {"seen", {"发现情况", "what was seen"}},
         {"with", {"同行人员", "accompanied by"}},
         {"source", {"线索来源", "source"}},
+        // ---- what a command's arguments are (its help, its errors) ----
+        {"child", {"儿童", "child"}},
+        {"relative", {"家庭成员", "relative"}},
+        {"ledger", {"台账", "ledger"}},
+        {"vocabulary", {"词表", "vocabulary"}},
+        {"event", {"关键事件", "key event"}},
     };
-    auto add = [&t](const auto& vocabulary) {
-      for (const auto& term : vocabulary) t.emplace(term.key, Text{term.zh, term.en});
-    };
-    add(vocabulary::kRoles);
-    add(vocabulary::kCategories);
-    add(vocabulary::kColours);
-    add(vocabulary::kSexes);
-    add(vocabulary::kHukouStatuses);
-    add(vocabulary::kRelations);
-    add(vocabulary::kRelativeStatuses);
-    add(vocabulary::kCapacities);
-    add(vocabulary::kSchoolings);
-    add(vocabulary::kFileStatuses);
+    // Each choice twice: by its key ("done"), unless a field or another vocabulary has it first, and by
+    // "vocabulary.key" ("care_status.done", "carer.one_parent_away", "trigger.R1"), which is never ambiguous.
+    for (const auto& vocabulary : vocabularies())
+      for (const auto& choice : choices(vocabulary.vocabulary)) {
+        t.emplace(std::string(choice.key), Text{choice.zh, choice.en});
+        t.emplace(std::string(vocabulary.name) + "." + std::string(choice.key), Text{choice.zh, choice.en});
+      }
+    // The names the web's visit form was written with ("visit_home"); "visit_kind.home" is the general form.
+    for (const auto& kind : choices(Vocabulary::VisitKind))
+      t.emplace("visit_" + std::string(kind.key), Text{kind.zh, kind.en});
     return t;
   }();
   return table;
@@ -229,6 +182,18 @@ std::string label(std::string_view key) {
   auto it = table.find(key);
   if (it == table.end()) return std::string(key);
   return std::string(language() == Lang::Zh ? it->second.zh : it->second.en);
+}
+
+std::string label(Vocabulary vocabulary, std::string_view key) {
+  const Choice* choice = find_choice(vocabulary, key);
+  if (!choice) return std::string(key);
+  return std::string(language() == Lang::Zh ? choice->zh : choice->en);
+}
+
+Message term(Vocabulary vocabulary, std::string_view key) {
+  const Choice* choice = find_choice(vocabulary, key);
+  if (!choice) return Message(std::string(key));
+  return Message::bilingual(std::string(choice->zh), std::string(choice->en));
 }
 
 Message term(std::string_view key) {

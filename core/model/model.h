@@ -1,5 +1,6 @@
 // The domain's vocabulary (docs/domain.md) as enums with one machine name each. The machine names are what
-// the database, the wire protocol, --json output and CSV use; i18n::label() gives their Chinese and English text.
+// the database, the wire protocol, --json output and CSV use; their labels and the words accepted for them are the
+// tables of choices (choices.h), and i18n::label() gives their Chinese and English text.
 #pragma once
 
 #include <optional>
@@ -70,8 +71,8 @@ std::string_view to_string(Capacity capacity);
 std::string_view to_string(Schooling schooling);
 std::string_view to_string(FileStatus status);
 
-// Parsers accept the machine name (case-insensitive), the Chinese and English labels, and for categories,
-// relations and relative statuses the words ledgers commonly use (留守, 低保, 奶奶, 外婆, 服刑 …).
+// Parsers read what a user typed through the vocabulary's choices (choices.h): the machine name (case-insensitive),
+// the Chinese and English labels, and the synonyms people write (留守, 低保, 奶奶, 外婆, 服刑, 红 …).
 std::optional<Role> parse_role(std::string_view text);
 std::optional<Category> parse_category(std::string_view text);
 std::optional<Colour> parse_colour(std::string_view text);

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 
 namespace tongdang {
 
@@ -51,6 +52,16 @@ class Reader {
     const json* table = object(parent, path, key);
     if (!table) return out;
     for (auto name : names) out[std::string(name)] = integer(*table, join(path, key), name, 0, max);
+    return out;
+  }
+  // The points of each choice of an instrument's vocabulary (choices.h): every key is required.
+  std::map<std::string, int, std::less<>> points(const json& parent, std::string_view path, std::string_view key,
+                                                 Vocabulary vocabulary, int max) {
+    std::map<std::string, int, std::less<>> out;
+    const json* table = object(parent, path, key);
+    if (!table) return out;
+    for (const auto& choice : choices(vocabulary))
+      out[std::string(choice.key)] = integer(*table, join(path, key), choice.key, 0, max);
     return out;
   }
 
@@ -113,15 +124,12 @@ void read_instrument(Reader& r, const json& document, Policy& p) {
   const std::string path = "instrument";
   i.caps = r.points(*in, path, "caps", {"G", "H", "B", "L"}, kMaxPoints);
   read_instrument_cutoffs(r, *in, i);
-  i.carer = r.points(*in, path, "carer",
-                     {"both_parents", "one_parent_away", "both_away_capable_relative", "carer_elderly_ill_disabled",
-                      "no_stable_carer"},
-                     kMaxPoints);
-  i.guardianship = r.points(*in, path, "guardianship", {"good", "fair", "poor"}, kMaxPoints);
+  i.carer = r.points(*in, path, "carer", Vocabulary::Carer, kMaxPoints);
+  i.guardianship = r.points(*in, path, "guardianship", Vocabulary::Guardianship, kMaxPoints);
   i.home_hazard_each = r.integer(*in, path, "home_hazard_each", 0, kMaxPoints);
   i.home_hazards_max = r.integer(*in, path, "home_hazards_max", 0, kMaxPoints);
   i.past_abuse_resolved = r.integer(*in, path, "past_abuse_resolved", 0, kMaxPoints);
-  i.disability = r.points(*in, path, "disability", {"none", "moderate", "severe"}, kMaxPoints);
+  i.disability = r.points(*in, path, "disability", Vocabulary::Disability, kMaxPoints);
   i.serious_illness = r.integer(*in, path, "serious_illness", 0, kMaxPoints);
   i.unmet_treatment = r.integer(*in, path, "unmet_treatment", 0, kMaxPoints);
   i.warning_signs_few = r.integer(*in, path, "warning_signs_few", 0, kMaxPoints);
@@ -129,8 +137,8 @@ void read_instrument(Reader& r, const json& document, Policy& p) {
   i.warning_signs_many_from = r.integer(*in, path, "warning_signs_many_from", 2, 20);
   i.behaviour_problem_each = r.integer(*in, path, "behaviour_problem_each", 0, kMaxPoints);
   i.behaviour_problems_max = r.integer(*in, path, "behaviour_problems_max", 0, kMaxPoints);
-  i.income = r.points(*in, path, "income", {"above_2x", "between_1x_2x", "below_1x_or_dibao"}, kMaxPoints);
-  i.school = r.points(*in, path, "school", {"normal", "chronic_absence", "dropout"}, kMaxPoints);
+  i.income = r.points(*in, path, "income", Vocabulary::Income, kMaxPoints);
+  i.school = r.points(*in, path, "school", Vocabulary::School, kMaxPoints);
   i.parent_contact_gap_from_months = r.integer(*in, path, "parent_contact_gap_from_months", 1, 120);
   i.parent_contact_gap_points = r.integer(*in, path, "parent_contact_gap_points", 0, kMaxPoints);
   i.parent_contact_long_gap_over_months = r.integer(*in, path, "parent_contact_long_gap_over_months", 1, 240);

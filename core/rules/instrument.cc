@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 
 namespace tongdang {
 
@@ -12,16 +13,15 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kTriggerKeys = {"R1", "R2", "R3", "R4", "R5"};
-
-Result<std::optional<std::string>> choice(const json& in, const char* key, const std::map<std::string, int, std::less<>>& allowed) {
+// The value of a choice of the instrument as its key: what the answers name (the key, a label or a synonym, as
+// the choices of `vocabulary` accept it). The choices are the instrument's shape, whatever points a county gives them.
+Result<std::optional<std::string>> choice(const json& in, const char* key, Vocabulary vocabulary) {
   if (!in.contains(key) || in[key].is_null()) return std::optional<std::string>();
-  if (!in[key].is_string() || !allowed.contains(in[key].get<std::string>())) {
-    std::string names;
-    for (const auto& [name, points] : allowed) names += (names.empty() ? "" : "|") + name;
-    return Status::invalid(key, trf("应为 {} 之一", "must be one of {}", names));
-  }
-  return std::optional<std::string>(in[key].get<std::string>());
+  const json& value = in[key];
+  auto parsed = value.is_string() ? parse_choice(vocabulary, value.get<std::string>()) : std::nullopt;
+  if (!parsed)
+    return Status::invalid(key, not_a_choice(vocabulary, value.is_string() ? value.get<std::string>() : value.dump()));
+  return std::optional<std::string>(std::string(*parsed));
 }
 
 Result<int> count(const json& in, const char* key, int max) {
@@ -45,12 +45,17 @@ int points_of(const std::map<std::string, int, std::less<>>& table, const std::o
 
 }  // namespace
 
-std::string_view to_string(RedTrigger trigger) { return kTriggerKeys[static_cast<std::size_t>(trigger)]; }
+// RedTrigger's values are in the order of Vocabulary::RedTrigger's choices (R1 first).
+std::string_view to_string(RedTrigger trigger) {
+  return choices(Vocabulary::RedTrigger)[static_cast<std::size_t>(trigger)].key;
+}
 
 std::optional<RedTrigger> parse_red_trigger(std::string_view text) {
-  for (std::size_t i = 0; i < kTriggerKeys.size(); ++i)
-    if (text == kTriggerKeys[i] || (text.size() == 2 && text[0] == 'r' && text[1] == kTriggerKeys[i][1]))
-      return static_cast<RedTrigger>(i);
+  auto key = parse_choice(Vocabulary::RedTrigger, text);
+  if (!key) return std::nullopt;
+  const auto all = choices(Vocabulary::RedTrigger);
+  for (std::size_t i = 0; i < all.size(); ++i)
+    if (all[i].key == *key) return static_cast<RedTrigger>(i);
   return std::nullopt;
 }
 
@@ -84,14 +89,14 @@ Result<Answers> parse_answers(const json& in) {
   for (const auto& [key, value] : in.items())
     if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end())
       return Status::invalid(key, i18n::tr("不是评估表中的项目", "is not an item of the assessment"));
-  // The shape of each choice is fixed by the instrument, whatever points a county gives it.
-  const InstrumentPolicy& shape = default_policy().instrument;
   Answers a;
   if (in.contains("triggers") && !in["triggers"].is_null()) {
     if (!in["triggers"].is_array()) return Status::invalid("triggers", i18n::tr("应为数组，如 [\"R1\"]", "must be an array such as [\"R1\"]"));
     for (const auto& t : in["triggers"]) {
       auto trigger = t.is_string() ? parse_red_trigger(t.get<std::string>()) : std::nullopt;
-      if (!trigger) return Status::invalid("triggers", trf("'{}' 不是红色触发项（R1–R5）", "'{}' is not a red trigger (R1–R5)", t.dump()));
+      if (!trigger)
+        return Status::invalid("triggers",
+                               not_a_choice(Vocabulary::RedTrigger, t.is_string() ? t.get<std::string>() : t.dump()));
       if (std::find(a.triggers.begin(), a.triggers.end(), *trigger) == a.triggers.end()) a.triggers.push_back(*trigger);
     }
     std::sort(a.triggers.begin(), a.triggers.end());
@@ -102,17 +107,17 @@ Result<Answers> parse_answers(const json& in) {
     if (!taken) return taken.status();     \
     target = taken.value();                \
   }
-  TONGDANG_TAKE(a.carer, choice(in, "carer", shape.carer));
-  TONGDANG_TAKE(a.guardianship, choice(in, "guardianship", shape.guardianship));
+  TONGDANG_TAKE(a.carer, choice(in, "carer", Vocabulary::Carer));
+  TONGDANG_TAKE(a.guardianship, choice(in, "guardianship", Vocabulary::Guardianship));
   TONGDANG_TAKE(a.home_hazards, count(in, "home_hazards", 50));
   TONGDANG_TAKE(a.past_abuse_resolved, flag(in, "past_abuse_resolved"));
-  TONGDANG_TAKE(a.disability, choice(in, "disability", shape.disability));
+  TONGDANG_TAKE(a.disability, choice(in, "disability", Vocabulary::Disability));
   TONGDANG_TAKE(a.serious_illness, flag(in, "serious_illness"));
   TONGDANG_TAKE(a.unmet_treatment, flag(in, "unmet_treatment"));
   TONGDANG_TAKE(a.warning_signs, count(in, "warning_signs", 50));
   TONGDANG_TAKE(a.behaviour_problems, count(in, "behaviour_problems", 50));
-  TONGDANG_TAKE(a.income, choice(in, "income", shape.income));
-  TONGDANG_TAKE(a.school, choice(in, "school", shape.school));
+  TONGDANG_TAKE(a.income, choice(in, "income", Vocabulary::Income));
+  TONGDANG_TAKE(a.school, choice(in, "school", Vocabulary::School));
   TONGDANG_TAKE(a.left_behind, flag(in, "left_behind"));
 #undef TONGDANG_TAKE
   if (in.contains("parent_contact_gap_months") && !in["parent_contact_gap_months"].is_null()) {

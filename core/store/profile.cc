@@ -6,8 +6,9 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
-#include "core/model/labels.h"
+#include "core/model/choices.h"
 #include "core/model/division.h"
+#include "core/model/labels.h"
 #include "core/model/model.h"
 #include "core/store/projection.h"
 
@@ -127,32 +128,6 @@ Status check_stored_fields(std::string_view entity, const json& fields, bool cre
 
 namespace {
 
-std::optional<std::string> parse_choice(std::string_view vocabulary, std::string_view raw) {
-  auto key = [](auto parsed) -> std::optional<std::string> {
-    if (!parsed) return std::nullopt;
-    return std::string(to_string(*parsed));
-  };
-  if (vocabulary == "sex") return key(parse_sex(raw));
-  if (vocabulary == "schooling") return key(parse_schooling(raw));
-  if (vocabulary == "relation") return key(parse_relation(raw));
-  if (vocabulary == "relative_status") return key(parse_relative_status(raw));
-  if (vocabulary == "capacity") return key(parse_capacity(raw));
-  if (vocabulary == "hukou_status") return key(parse_hukou_status(raw));
-  return std::nullopt;
-}
-
-std::string choices_of(std::string_view vocabulary) {
-  if (vocabulary == "sex") return "male|female (男|女)";
-  if (vocabulary == "schooling") return "preschool|in_school|dropout|not_in_school|graduated";
-  if (vocabulary == "relation")
-    return "father|mother|grandfather|grandmother|grandparent|sibling|uncle|aunt|guardian|other";
-  if (vocabulary == "relative_status")
-    return "present|working_away|dead|missing|detained|severely_disabled|seriously_ill|lost_contact";
-  if (vocabulary == "capacity") return "capable|limited|incapable";
-  if (vocabulary == "hukou_status") return "registered|unregistered";
-  return "";
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
@@ -199,10 +174,11 @@ Result<json> normalize_field(const FieldSpec& spec, std::string_view raw_text) {
       return json(std::string(raw));
     }
     case FieldKind::Choice: {
-      auto key = parse_choice(spec.choice, raw);
-      if (!key) return Status::invalid(field, trf("'{}' 不是可选值之一：{}", "'{}' is not one of {}", raw,
-                                                  choices_of(spec.choice)));
-      return json(*key);
+      auto vocabulary = vocabulary_named(spec.choice);
+      if (!vocabulary) return Status::internal("field " + field + " names no vocabulary");
+      auto key = parse_choice(*vocabulary, raw);
+      if (!key) return Status::invalid(field, not_a_choice(*vocabulary, raw));
+      return json(std::string(*key));
     }
   }
   return Status::internal("unknown field kind");

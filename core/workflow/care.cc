@@ -1,9 +1,11 @@
 #include "core/workflow/care.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/store/events.h"
 #include "core/store/record_ref.h"
@@ -15,53 +17,82 @@ using i18n::tr;
 using i18n::trf;
 using nlohmann::json;
 
+namespace {
+
+// What the catalogue adds to each area of Vocabulary::CareArea (core/model/choices.h, which holds its code and
+// names): the typical items and the usual provider (docs/domain.md "The care catalogue").
+struct AreaDetails {
+  std::string_view code;
+  std::string_view items_zh, items_en;
+  std::string_view provider_zh, provider_en;
+};
+
+constexpr std::array<AreaDetails, 10> kAreaDetails = {{
+    {"LIVING", "低保、特困供养、孤儿/事实无人抚养儿童基本生活费、临时救助",
+     "subsistence allowance, extreme-poverty support, orphan/FUC allowance, temporary assistance", "民政",
+     "civil affairs"},
+    {"MEDICAL", "城乡居民医保资助参保、医疗救助", "subsidised health insurance, medical assistance", "医保、卫健",
+     "health insurance bureau, health commission"},
+    {"REHAB", "残疾儿童康复救助、辅助器具", "disabled-child rehabilitation, assistive devices", "残联",
+     "disabled persons' federation"},
+    {"EDUCATION", "学生资助、控辍保学、送教上门、学业辅导",
+     "student aid, dropout prevention, schooling at home, tutoring", "教育", "education bureau"},
+    {"GUARDIANSHIP", "签订监护责任书、受委托监护人能力评估、家庭教育指导、临时或长期国家监护",
+     "guardianship-responsibility letter, check of the entrusted carer, family-education guidance, temporary or "
+     "long-term state guardianship",
+     "民政、未保站", "civil affairs, protection station"},
+    {"PSYCH", "心理筛查、心理疏导、转介", "screening, counselling, referral", "教育、卫健、社工",
+     "education, health, social workers"},
+    {"SAFETY", "防溺水、防性侵、交通安全教育；排除家中安全隐患",
+     "drowning, sexual-abuse and traffic safety; fixing home hazards", "公安、教育、村(居)委会",
+     "police, education, village committee"},
+    {"LEGAL", "法律援助；办理户籍登记", "legal aid; fixing a missing household registration", "司法、公安",
+     "justice bureau, police"},
+    {"FAMILY_CONTACT", "与外出务工父母定期通话、视频", "scheduled calls with parents working away", "儿童主任",
+     "children's director"},
+    {"SOCIAL", "未保站活动、志愿者结对、假期活动", "station activities, volunteer pairing, holiday programmes",
+     "共青团、妇联、社会组织", "youth league, women's federation, NGOs"},
+}};
+
+}  // namespace
+
 const std::vector<CareArea>& care_catalogue() {
-  static const std::vector<CareArea> catalogue = {
-      {"LIVING", "生活保障", "living support", "低保、特困供养、孤儿/事实无人抚养儿童基本生活费、临时救助",
-       "subsistence allowance, extreme-poverty support, orphan/FUC allowance, temporary assistance", "民政",
-       "civil affairs"},
-      {"MEDICAL", "医疗", "medical", "城乡居民医保资助参保、医疗救助", "subsidised health insurance, medical assistance",
-       "医保、卫健", "health insurance bureau, health commission"},
-      {"REHAB", "康复", "rehabilitation", "残疾儿童康复救助、辅助器具", "disabled-child rehabilitation, assistive devices",
-       "残联", "disabled persons' federation"},
-      {"EDUCATION", "教育", "education", "学生资助、控辍保学、送教上门、学业辅导",
-       "student aid, dropout prevention, schooling at home, tutoring", "教育", "education bureau"},
-      {"GUARDIANSHIP", "监护", "guardianship", "签订监护责任书、受委托监护人能力评估、家庭教育指导、临时或长期国家监护",
-       "guardianship-responsibility letter, check of the entrusted carer, family-education guidance, temporary or "
-       "long-term state guardianship",
-       "民政、未保站", "civil affairs, protection station"},
-      {"PSYCH", "心理", "psychological", "心理筛查、心理疏导、转介", "screening, counselling, referral", "教育、卫健、社工",
-       "education, health, social workers"},
-      {"SAFETY", "安全", "safety", "防溺水、防性侵、交通安全教育；排除家中安全隐患",
-       "drowning, sexual-abuse and traffic safety; fixing home hazards", "公安、教育、村(居)委会",
-       "police, education, village committee"},
-      {"LEGAL", "法律", "legal", "法律援助；办理户籍登记", "legal aid; fixing a missing household registration",
-       "司法、公安", "justice bureau, police"},
-      {"FAMILY_CONTACT", "亲情联系", "family contact", "与外出务工父母定期通话、视频", "scheduled calls with parents working away",
-       "儿童主任", "children's director"},
-      {"SOCIAL", "社会融入", "social inclusion", "未保站活动、志愿者结对、假期活动", "station activities, volunteer pairing, "
-       "holiday programmes", "共青团、妇联、社会组织", "youth league, women's federation, NGOs"},
-  };
+  static const std::vector<CareArea> catalogue = [] {
+    std::vector<CareArea> areas;
+    for (const Choice& area : choices(Vocabulary::CareArea)) {
+      auto details = std::find_if(kAreaDetails.begin(), kAreaDetails.end(),
+                                  [&](const AreaDetails& d) { return d.code == area.key; });
+      CareArea row{area.key, area.zh, area.en, {}, {}, {}, {}};
+      if (details != kAreaDetails.end())
+        row = {area.key,
+               area.zh,
+               area.en,
+               details->items_zh,
+               details->items_en,
+               details->provider_zh,
+               details->provider_en};
+      areas.push_back(row);
+    }
+    return areas;
+  }();
   return catalogue;
 }
 
 const CareArea* find_care_area(std::string_view text) {
-  for (const auto& area : care_catalogue()) {
-    std::string upper(text);
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    if (area.code == upper || area.zh == text) return &area;
-  }
+  auto code = parse_choice(Vocabulary::CareArea, text);
+  if (!code) return nullptr;
+  for (const auto& area : care_catalogue())
+    if (area.code == *code) return &area;
   return nullptr;
 }
 
 const std::vector<std::string_view>& care_statuses() {
-  static const std::vector<std::string_view> kStatuses = {"planned", "in_progress", "done", "refused", "not_needed"};
-  return kStatuses;
+  static const std::vector<std::string_view> statuses = keys_of(Vocabulary::CareStatus);
+  return statuses;
 }
 
 bool is_care_status(std::string_view status) {
-  const auto& statuses = care_statuses();
-  return std::find(statuses.begin(), statuses.end(), status) != statuses.end();
+  return find_choice(Vocabulary::CareStatus, status) != nullptr;
 }
 
 namespace {
@@ -73,10 +104,8 @@ Result<std::string> writable_child(Station& station, std::string_view ref) {
   return id;
 }
 
-Status status_invalid() {
-  return Status::invalid("status", tr("应为 planned（计划）、in_progress（实施中）、done（已完成）、refused（拒绝）、"
-                                      "not_needed（无需）之一",
-                                      "must be planned, in_progress, done, refused or not_needed"));
+Status status_invalid(std::string_view status) {
+  return Status::invalid("status", not_a_choice(Vocabulary::CareStatus, status));
 }
 
 }  // namespace
@@ -85,13 +114,9 @@ Result<std::string> add_care_measure(Station& station, std::string_view child_re
   auto id = writable_child(station, child_ref);
   if (!id) return id.status();
   const CareArea* area = find_care_area(m.area);
-  if (!area)
-    return Status::invalid("area", tr("应为 LIVING、MEDICAL、REHAB、EDUCATION、GUARDIANSHIP、PSYCH、SAFETY、LEGAL、"
-                                      "FAMILY_CONTACT、SOCIAL 之一（见 care catalogue）",
-                                      "must be one of LIVING, MEDICAL, REHAB, EDUCATION, GUARDIANSHIP, PSYCH, SAFETY, "
-                                      "LEGAL, FAMILY_CONTACT, SOCIAL (see care catalogue)"));
+  if (!area) return Status::invalid("area", not_a_choice(Vocabulary::CareArea, m.area));
   if (m.item.empty()) return Status::invalid("item", tr("需要写明关爱措施内容", "say what the measure is"));
-  if (!is_care_status(m.status)) return status_invalid();
+  if (!is_care_status(m.status)) return status_invalid(m.status);
   Date on = m.on.value_or(station.clock().today());
   std::string event_id;
   Status written = station.write([&](WriteContext& w) {
@@ -119,7 +144,7 @@ Status update_care_measure(Station& station, std::string_view ref, const Measure
   const std::string child_id = query->get_text(0);
   query->reset();
   if (auto access = check_child_access(station, child_id, true); !access) return access;
-  if (u.status && !is_care_status(*u.status)) return status_invalid();
+  if (u.status && !is_care_status(*u.status)) return status_invalid(*u.status);
   if (!u.status && !u.outcome && !u.provider && !u.notes)
     return Status::invalid("status", tr("没有要更新的内容（--status、--outcome、--provider、--notes）",
                                         "nothing to update (--status, --outcome, --provider, --notes)"));

@@ -19,7 +19,7 @@
 
 namespace tongdang {
 
-// One area of the catalogue.
+// One area of the catalogue: its code and names are the choices of Vocabulary::CareArea (core/model/choices.h).
 struct CareArea {
   std::string_view code;      // LIVING, MEDICAL, … (machine name)
   std::string_view zh, en;    // 生活保障 / living support
@@ -27,11 +27,12 @@ struct CareArea {
   std::string_view provider_zh, provider_en;  // the usual responsible department
 };
 const std::vector<CareArea>& care_catalogue();
+// The area a user named (its code, label or a synonym: parse_choice); nullptr for none.
 const CareArea* find_care_area(std::string_view code_or_label);
 
-// planned · in_progress · done · refused · not_needed
+// A key of Vocabulary::CareStatus: planned · in_progress · done · refused · not_needed
 bool is_care_status(std::string_view status);
-const std::vector<std::string_view>& care_statuses();  // the same, in that order
+const std::vector<std::string_view>& care_statuses();  // the keys, in the table's order
 struct NewMeasure {
   std::string area, item, provider;
   std::string status = "planned";

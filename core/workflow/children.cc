@@ -4,6 +4,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/base/ids.h"
 #include "core/model/division.h"
@@ -28,12 +29,7 @@ std::string field_or_empty(const std::map<std::string, std::string>& fields, con
 
 Result<Category> category_named(std::string_view text) {
   auto category = parse_category(text);
-  if (!category)
-    return Status::invalid("category", trf("'{}' 不是已知类别（ORPHAN、FUC、DISABLED_SEVERE、ILL_SERIOUS、LOW_INCOME、"
-                                           "GUARDIAN_RISK、LEFT_BEHIND、MIGRANT、OTHER）",
-                                           "'{}' is not a category (ORPHAN, FUC, DISABLED_SEVERE, ILL_SERIOUS, "
-                                           "LOW_INCOME, GUARDIAN_RISK, LEFT_BEHIND, MIGRANT, OTHER)",
-                                           text));
+  if (!category) return Status::invalid("category", not_a_choice(Vocabulary::Category, text));
   return *category;
 }
 
@@ -177,8 +173,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
 
   auto hukou_text = field_or_empty(input.fields, "hukou_status");
   auto hukou = hukou_text.empty() ? std::optional(HukouStatus::Registered) : parse_hukou_status(hukou_text);
-  if (!hukou) return Status::invalid("hukou_status", tr("应为 registered 或 unregistered（有户籍/无户籍）",
-                                                        "must be registered or unregistered"));
+  if (!hukou) return Status::invalid("hukou_status", not_a_choice(Vocabulary::HukouStatus, hukou_text));
   profile["hukou_status"] = std::string(to_string(*hukou));
   const std::string id_text = field_or_empty(input.fields, "id_number");
   Status identity = *hukou == HukouStatus::Registered ? check_registered_identity(station, id_text, today, child)

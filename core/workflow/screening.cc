@@ -6,6 +6,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
@@ -60,14 +61,12 @@ Status refuse_role(Station& station, const char* zh, const char* en) {
 }  // namespace
 
 const std::vector<std::string_view>& lead_sources() {
-  static const std::vector<std::string_view> kSources = {"director", "grid",   "school", "hospital",
-                                                         "police",   "hotline", "data",  "other"};
-  return kSources;
+  static const std::vector<std::string_view> sources = keys_of(Vocabulary::LeadSource);
+  return sources;
 }
 
 bool is_lead_source(std::string_view source) {
-  const auto& sources = lead_sources();
-  return std::find(sources.begin(), sources.end(), source) != sources.end();
+  return find_choice(Vocabulary::LeadSource, source) != nullptr;
 }
 
 Result<std::string> add_lead(Station& station, const NewLead& lead) {
@@ -80,9 +79,7 @@ Result<std::string> add_lead(Station& station, const NewLead& lead) {
                                           lead.village, station.township()));
   if (!actor.covers_village(lead.village))
     return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", actor.name, lead.village));
-  if (!is_lead_source(lead.source))
-    return Status::invalid("source", tr("应为 director、grid、school、hospital、police、hotline、data、other 之一",
-                                        "must be one of director, grid, school, hospital, police, hotline, data, other"));
+  if (!is_lead_source(lead.source)) return Status::invalid("source", not_a_choice(Vocabulary::LeadSource, lead.source));
   if (lead.seen.empty()) return Status::invalid("seen", tr("需要写明发现的情况", "say what was seen"));
   Date on = lead.on.value_or(station.clock().today());
   if (on > station.clock().today()) return Status::invalid("date", tr("不能晚于今天", "must not be in the future"));
@@ -304,7 +301,7 @@ Status confirm_screening(Station& station, std::string_view child_ref, const Con
   std::vector<std::string> confirmed;
   for (const auto& text : c.categories) {
     auto category = parse_category(text);
-    if (!category) return Status::invalid("category", trf("'{}' 不是已知类别", "'{}' is not a category", text));
+    if (!category) return Status::invalid("category", not_a_choice(Vocabulary::Category, text));
     std::string key(to_string(*category));
     if (std::find(active.begin(), active.end(), key) == active.end())
       return Status::invalid("category", trf("该儿童没有有效的{}类别（先用 child category add 登记）",

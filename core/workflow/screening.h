@@ -21,8 +21,9 @@
 namespace tongdang {
 
 // Who reported a lead (docs/domain.md "Screening: the three steps", step 1).
-bool is_lead_source(std::string_view source);  // director grid school hospital police hotline data other
-const std::vector<std::string_view>& lead_sources();  // the same, in that order (labels "lead_source.<key>")
+// A key of Vocabulary::LeadSource (core/model/choices.h): director grid school hospital police hotline data other.
+bool is_lead_source(std::string_view source);
+const std::vector<std::string_view>& lead_sources();  // the keys, in the table's order (labels "lead_source.<key>")
 
 struct NewLead {
   std::string village;   // 12-digit code in this township

@@ -5,6 +5,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/base/tuning.h"
 #include "core/projection/report_rows.h"
@@ -313,25 +314,21 @@ json colour_history_of(Station& station, const std::string& child_id) {
 // ---- visits ----
 
 const std::vector<std::string_view>& key_events() {
-  static const std::vector<std::string_view> kKinds = {"carer_change", "parent_left",  "parent_returned",
-                                                        "hospitalised", "dropout", "new_report"};
-  return kKinds;
+  static const std::vector<std::string_view> kinds = keys_of(Vocabulary::KeyEvent);
+  return kinds;
 }
 
 bool is_key_event(std::string_view kind) {
-  const auto& kinds = key_events();
-  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+  return find_choice(Vocabulary::KeyEvent, kind) != nullptr;
 }
 
 Result<std::string> add_visit(Station& station, std::string_view child_ref, const NewVisit& visit) {
   auto id = writable_child(station, child_ref);
   if (!id) return id.status();
-  if (visit.kind != "home" && visit.kind != "phone" && visit.kind != "video")
-    return Status::invalid("kind", tr("应为 home（入户）、phone（电话）或 video（视频）", "must be home, phone or video"));
+  if (!find_choice(Vocabulary::VisitKind, visit.kind))
+    return Status::invalid("kind", not_a_choice(Vocabulary::VisitKind, visit.kind));
   if (visit.key_event && !is_key_event(*visit.key_event))
-    return Status::invalid("event", tr("应为 carer_change、parent_left、parent_returned、hospitalised、dropout、new_report 之一",
-                                       "must be one of carer_change, parent_left, parent_returned, hospitalised, "
-                                       "dropout, new_report"));
+    return Status::invalid("event", not_a_choice(Vocabulary::KeyEvent, *visit.key_event));
   if (!visit.on.valid()) return Status::invalid("date", tr("需要走访日期", "the visit date is needed"));
   if (auto checked = check_not_future(station, visit.on, "date"); !checked) return checked;
   std::string event_id;

@@ -80,13 +80,15 @@ nlohmann::json colour_history_of(Station& station, const std::string& child_id);
 
 // ---- visits and the work list ----
 
-// Key events that make a reassessment due within the policy's window (docs/domain.md "The schedule").
-bool is_key_event(std::string_view kind);  // carer_change parent_left parent_returned hospitalised dropout new_report
-const std::vector<std::string_view>& key_events();  // the same, in that order
+// Key events that make a reassessment due within the policy's window (docs/domain.md "The schedule"): the keys of
+// Vocabulary::KeyEvent (core/model/choices.h), carer_change parent_left parent_returned hospitalised dropout
+// new_report.
+bool is_key_event(std::string_view kind);
+const std::vector<std::string_view>& key_events();  // the keys, in the table's order
 
 struct NewVisit {
   Date on;
-  std::string kind = "home";          // home | phone | video
+  std::string kind = "home";          // a key of Vocabulary::VisitKind: home | phone | video
   std::vector<std::string> with;      // who came along ("supervisor", names …)
   std::string notes;
   std::optional<std::string> key_event;

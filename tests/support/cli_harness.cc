@@ -36,7 +36,8 @@ std::vector<std::string> program_environment(const std::vector<std::string>& env
     std::string entry(*e);
     // The tests decide these; the caller's shell must not leak in.
     if (entry.rfind("TONGDANG_DB=", 0) == 0 || entry.rfind("TONGDANG_USER=", 0) == 0 ||
-        entry.rfind("TONGDANG_NOW=", 0) == 0 || entry.rfind("TONGDANG_PASSWORD=", 0) == 0)
+        entry.rfind("TONGDANG_NOW=", 0) == 0 || entry.rfind("TONGDANG_PASSWORD=", 0) == 0 ||
+        entry.rfind("TONGDANG_LANG=", 0) == 0)
       continue;
     environment.push_back(entry);
   }
