@@ -58,7 +58,7 @@ echo "== 王集镇第二台电脑 (督导员 周敏)、双沟镇未保站: 首�
 td_init laptop init --township 320324102 --name 王集镇未保站-笔记本 --user 周敏 --role supervisor > /dev/null
 td laptop sync --server "$url" --token "$token_laptop" "${ca[@]}"
 td_init shuanggou init --township 320324103 --name 双沟镇未保站 --user 陈刚 --role supervisor > /dev/null
-td shuanggou child add --name 张晓 --id-number 32032420140315012X --village 320324103201 --category LEFT_BEHIND > /dev/null
+td shuanggou child add --name 张晓 --id-number 32032420140315012X --village 320324103204 --category LEFT_BEHIND > /dev/null
 td shuanggou sync --server "$url" --token "$token_shuanggou" "${ca[@]}"
 
 child=$(td wangji --json child list | first_id 1)
@@ -77,7 +77,7 @@ td laptop colour lower "$child" --to blue --reason 情况好转
 td laptop child edit "$other" --set school=睢宁县实验小学
 td wangji colour raise "$child" --to red --reason 发现监护缺失
 td wangji child edit "$other" --set school=王集中心小学
-td shuanggou child add --name 李乐 --id-number 320324201210270758 --village 320324103202 --category LEFT_BEHIND > /dev/null
+td shuanggou child add --name 李乐 --id-number 320324201210270758 --village 320324103206 --category LEFT_BEHIND > /dev/null
 echo
 echo "== 恢复联网: 笔记本先同步 (降级先到服务器)，再王集站、双沟站，再各同步一次 =="
 td laptop sync

@@ -3,13 +3,17 @@
 set -euo pipefail
 packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
   libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev libcpp-httplib-dev
-  libpq-dev libpqxx-dev postgresql)
+  libpq-dev libpqxx-dev postgresql
+  libzip-dev libexpat1-dev libxlsxwriter-dev)
+# libzip and expat read .xlsx ledgers (core/ledger/xlsx_reader.cc); libxlsxwriter writes `export --format xlsx`.
 # Test-only extras (headless Chromium renders the HTML report in its test; clang-14 and libFuzzer build the fuzz
 # targets of tests/fuzz).
 # chromium-driver and python3-selenium drive the station's pages through whole journeys (tests/web); the CJK font
-# makes their screenshots (docs/user-guide.md) readable.
+# makes their screenshots (docs/user-guide.md) readable. python3-openpyxl makes real .xlsx ledgers in the tests' set-up,
+# the way Excel and WPS write them.
 if [ "${1:-}" = "--with-test-tools" ]; then
-  packages+=(chromium chromium-driver python3-selenium fonts-noto-cjk clang-14 libfuzzer-14-dev libclang-rt-14-dev)
+  packages+=(chromium chromium-driver python3-selenium fonts-noto-cjk clang-14 libfuzzer-14-dev libclang-rt-14-dev
+    python3-openpyxl)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -15,8 +15,8 @@ new_user() { td "$@" --password-stdin <<< "$TONGDANG_PASSWORD"; }  # the new use
 
 echo "== 王集镇未保站 (320324102, 睢宁县): 建站 =="
 new_user init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor
-new_user user add 王强 --role director --villages 320324102201,320324102202
-new_user user add 赵敏 --role director --villages 320324102203
+new_user user add 王强 --role director --villages 320324102203,320324102204
+new_user user add 赵敏 --role director --villages 320324102205
 echo
 echo "== 导入台账 fixtures/ledgers/wangji-2026.csv =="
 td import fixtures/ledgers/wangji-2026.csv

@@ -16,14 +16,14 @@ new_user() { td "$@" --password-stdin <<< "$TONGDANG_PASSWORD"; }  # the new use
 
 echo "== 建站，县级政策 =="
 new_user init --township 320324102 --name 王集镇未保站 --user 李芳 --role supervisor --policy fixtures/policy/default.json
-new_user user add 王强 --role director --villages 320324102201,320324102202
+new_user user add 王强 --role director --villages 320324102203,320324102204
 new_user user add 县未保中心 --role county
 td policy show
 echo
 echo "== 第一步 摸排发现：网格员报告线索 =="
-lead=$(td --as 王强 lead add --village 320324102201 --reporter 网格员张 --source grid \
+lead=$(td --as 王强 lead add --village 320324102203 --reporter 网格员张 --source grid \
   --seen "父母在外务工，祖父母照看，家里是低保户")
-red_lead=$(td --as 王强 lead add --village 320324102202 --reporter 学校 --source school --suspected-red \
+red_lead=$(td --as 王强 lead add --village 320324102204 --reporter 学校 --source school --suspected-red \
   --seen "孩子身上有伤，说不想回家")
 td --as 王强 screen pending
 echo
@@ -33,7 +33,7 @@ cat > "$work/answers.json" <<'JSON'
 JSON
 td --as 王强 screen verify "$lead" --name 张小明 --id-number 32032420140315012X --category LEFT_BEHIND \
   --category LOW_INCOME --answers "$work/answers.json"
-td --as 王强 screen verify "$red_lead" --name 李小红 --id-number 320412201007010045 --village 320324102202 \
+td --as 王强 screen verify "$red_lead" --name 李小红 --id-number 320412201007010045 --village 320324102204 \
   --category GUARDIAN_RISK --trigger R1 --guardianship poor
 echo
 echo "== 第三步 审核认定：儿童主任不能审核（退出码 3），督导员审核，县级认定 =="

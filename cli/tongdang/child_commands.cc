@@ -4,6 +4,7 @@
 #include "arguments.h"
 #include "command_line.h"
 #include "context.h"
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/model/choices.h"
 #include "core/model/labels.h"
@@ -67,6 +68,9 @@ void print_child_card(const json& child) {
     std::string value = spec.kind == FieldKind::Choice || name == "status" ? text_of(child[name])
                         : child[name].is_string()                          ? child[name].get<std::string>()
                                                                            : text_of(child[name]);
+    // A village by its name, with the code beside it (大吴村（320324102203）).
+    if (spec.kind == FieldKind::Village && child[name].is_string())
+      if (std::string village = division_label(value); village != value) value = village + "（" + value + "）";
     rows.push_back({label(name), value});
   }
   if (child.contains("age")) rows.push_back({label("age"), std::to_string(child["age"].get<int>())});
@@ -139,8 +143,8 @@ void print_child_list(const std::vector<json>& rows) {
   std::vector<std::vector<std::string>> table;
   for (const auto& c : rows)
     table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
-                     std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
-                     categories_text(c["categories"]), colour_text(c["colour"])});
+                     std::to_string(c.value("age", 0)), text_of(c["id_number"]),
+                     division_label(c["village"].get<std::string>()), categories_text(c["categories"]), colour_text(c["colour"])});
   print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
                           label("village"), label("categories"), label("colour")},
               table);
@@ -225,8 +229,8 @@ void add_child_find(CLI::App& child, Context& context) {
     std::vector<std::vector<std::string>> table;
     for (const auto& c : rows)
       table.push_back({short_record_id(c["id"].get<std::string>()), c["name"], text_of(c["sex"]),
-                       std::to_string(c.value("age", 0)), text_of(c["id_number"]), c["village"],
-                       categories_text(c["categories"]), colour_text(c["colour"])});
+                       std::to_string(c.value("age", 0)), text_of(c["id_number"]),
+                       division_label(c["village"].get<std::string>()), categories_text(c["categories"]), colour_text(c["colour"])});
     print_table(std::cout, {label("id"), label("name"), label("sex"), label("age"), label("id_number"),
                             label("village"), label("categories"), label("colour")},
                 table);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/workflow/screening.h"
@@ -171,7 +172,7 @@ void add_screen_confirm(CLI::App& screen, Context& context) {
 void print_pending(const std::vector<json>& rows) {
   std::vector<std::vector<std::string>> table;
   for (const auto& r : rows)
-    table.push_back({short_id(r["lead_id"]), r["village"], cell_text(r["name"]), label(r["step"].get<std::string>()),
+    table.push_back({short_id(r["lead_id"]), division_label(r["village"].get<std::string>()), cell_text(r["name"]), label(r["step"].get<std::string>()),
                      r["since"], r["due"], std::to_string(r["days_overdue"].get<int>()),
                      r["red"].get<bool>() ? label("red") : "", r["escalated"].get<bool>() ? label("yes") : ""});
   print_table(std::cout,

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/model/labels.h"
@@ -81,7 +82,7 @@ std::vector<std::string> due_row(const DueRow& r) {
   }
   return {r.child_id.empty() ? label("lead") + " " + short_id(r.lead_id) : short_id(r.child_id),
           r.name,
-          r.village,
+          division_label(r.village),
           colour_text(r.colour),
           r.last_home_visit.value_or("-"),
           r.next_due,

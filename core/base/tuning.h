@@ -46,6 +46,20 @@ inline constexpr int kMaxJsonDepth = 32;
 // transaction spills pages to the WAL and reads them back, which made the import about 3x slower. Memory is given
 // back when the import ends.
 inline constexpr int kImportCacheKiB = 64 * 1024;
+// How many rows from the top of a ledger file are searched for the header row (a title, a date or a blank row
+// often stand above it). Enough for the titles townships put there; few enough that a file without a header is
+// refused at once rather than read as data.
+inline constexpr int kHeaderSearchRows = 10;
+// The most bytes one XML part of an .xlsx ledger may unpack to (core/ledger/xlsx_reader.cc): the parts are
+// streamed, so this bounds time, not memory — a zip bomb is refused rather than read for minutes. A 100,000-row
+// sheet of 40 columns is about 150 MB of XML. Default 512 MiB.
+inline constexpr std::uint64_t kXlsxPartMaxBytes = 512ULL * 1024 * 1024;
+// How much of an .xlsx part is unpacked and handed to the XML parser at a time: large enough to keep the calls
+// few, small enough to stay in cache. Default 64 KiB.
+inline constexpr std::size_t kXlsxReadChunkBytes = 64 * 1024;
+// How many similar village names an unknown name lists (core/model/division.h find_village): enough to show the
+// one meant after a typo, few enough to read on one line.
+inline constexpr std::size_t kVillageCandidatesShown = 8;
 
 // ---- ID numbers and the audit trail ----
 

@@ -3,6 +3,7 @@
 
 #include "core/base/i18n.h"
 #include "core/ledger/utf8.h"
+#include "core/ledger/xlsx_reader.h"
 
 namespace tongdang {
 
@@ -127,16 +128,54 @@ class CsvParser {
 
 Result<std::vector<CsvRecord>> parse_csv(std::string_view text) { return CsvParser(text).parse(); }
 
-Result<std::vector<SheetRow>> read_sheet(std::string_view bytes) {
+Message encoding_label(const Sheet& sheet) {
+  switch (sheet.encoding) {
+    case SheetEncoding::Utf8: return tr("UTF-8", "UTF-8");
+    case SheetEncoding::Utf8Bom: return tr("UTF-8（带 BOM）", "UTF-8 (with BOM)");
+    case SheetEncoding::Gb18030: return tr("GB18030/GBK", "GB18030/GBK");
+    case SheetEncoding::Xlsx:
+      return trf("Excel 工作簿（.xlsx），工作表“{}”", "Excel workbook (.xlsx), sheet '{}'", sheet.sheet_name);
+  }
+  return tr("", "");
+}
+
+Result<Sheet> read_sheet(std::string_view bytes, std::string_view sheet_name) {
+  if (looks_like_xlsx(bytes)) {
+    Sheet sheet;
+    sheet.encoding = SheetEncoding::Xlsx;
+    auto rows = read_xlsx(bytes, sheet_name, sheet.sheet_name);
+    if (!rows) return rows.status();
+    sheet.rows = std::move(rows).value();
+    return sheet;
+  }
+  if (!sheet_name.empty())
+    return Status::invalid("sheet", tr("只有 Excel 工作簿（.xlsx）才有工作表；CSV 文件请不要给 --sheet",
+                                       "only an Excel workbook (.xlsx) has sheets; give no --sheet for a CSV"));
   if (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")
     return Status::invalid("file", tr("文件是 UTF-16 编码；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
                                       "the file is UTF-16; save it from Excel as \"CSV UTF-8 (comma delimited)\""));
-  if (auto line = first_invalid_utf8_line(bytes))
-    return Status::invalid("file", trf("第 {} 行不是 UTF-8 编码（可能是 GBK/ANSI）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
-                                       "line {} is not UTF-8 (GBK/ANSI?); save the file from Excel as \"CSV UTF-8 "
-                                       "(comma delimited)\"",
-                                       *line));
-  return parse_csv(bytes);
+  Sheet sheet;
+  auto parse = [&](std::string_view text) -> Result<Sheet> {
+    auto rows = parse_csv(text);
+    if (!rows) return rows.status();
+    sheet.rows = std::move(rows).value();
+    return std::move(sheet);
+  };
+  auto bad_line = first_invalid_utf8_line(bytes);
+  if (!bad_line) {
+    sheet.encoding = bytes.substr(0, 3) == kUtf8Bom ? SheetEncoding::Utf8Bom : SheetEncoding::Utf8;
+    return parse(bytes);
+  }
+  // Not UTF-8: GB18030 (GBK's superset) is the only other encoding Chinese spreadsheets write CSV in. Text that is
+  // UTF-8 is almost never valid GB18030 the other way round and vice versa, so the order decides nothing wrongly.
+  if (auto converted = gb18030_to_utf8(bytes)) {
+    sheet.encoding = SheetEncoding::Gb18030;
+    return parse(*converted);
+  }
+  return Status::invalid("file", trf("第 {} 行既不是 UTF-8 也不是 GB18030/GBK 编码；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+                                     "line {} is neither UTF-8 nor GB18030/GBK; save the file from Excel as \"CSV "
+                                     "UTF-8 (comma delimited)\"",
+                                     *bad_line));
 }
 
 }  // namespace tongdang

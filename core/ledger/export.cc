@@ -106,6 +106,17 @@ std::string export_cell(const json& child, const FamilyByRole& family, const std
   return text;
 }
 
+// A full ID number (a masked one holds '*', which Excel keeps as text anyway).
+bool is_full_id_number(std::string_view column, const std::string& text) {
+  return column.size() >= 9 && column.substr(column.size() - 9) == "id_number" && !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == 'X'; });
+}
+
+// A long number Excel must keep as text: the cell ="320324…" (Excel shows the text, every digit kept, and saves it
+// back as text), quoted for CSV. Only digits and X come here, so the formula can be nothing but that text; the
+// import reads it back (cells.h clean_cell). csv_cell's guard would instead show Excel an apostrophe.
+std::string excel_text_cell(const std::string& digits) { return "\"=\"\"" + digits + "\"\"\""; }
+
 // The children as a CSV file for Excel: a BOM, the header row, one row per child, CRLF line ends.
 std::string ledger_csv(const std::vector<json>& children) {
   const bool zh = i18n::language() == i18n::Lang::Zh;
@@ -116,8 +127,10 @@ std::string ledger_csv(const std::vector<json>& children) {
   for (const auto& child : children) {
     const FamilyByRole family = family_by_role(child, zh);
     std::vector<std::string> cells;
-    for (const LedgerColumn* column : columns)
-      cells.push_back(csv_cell(export_cell(child, family, std::string(column->name), zh)));
+    for (const LedgerColumn* column : columns) {
+      const std::string text = export_cell(child, family, std::string(column->name), zh);
+      cells.push_back(is_full_id_number(column->name, text) ? excel_text_cell(text) : csv_cell(text));
+    }
     for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
     out += "\r\n";
   }

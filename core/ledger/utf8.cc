@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include <iconv.h>
+
 namespace tongdang {
 
 std::optional<int> first_invalid_utf8_line(std::string_view bytes) {
@@ -41,6 +43,22 @@ std::optional<int> first_invalid_utf8_line(std::string_view bytes) {
     i += length;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> gb18030_to_utf8(std::string_view bytes) {
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  // A GB18030 character is at most 4 bytes and becomes at most 4 bytes of UTF-8; ASCII stays one byte.
+  std::string out(bytes.size() * 2 + 4, '\0');
+  char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write to the input
+  std::size_t in_left = bytes.size();
+  char* to = out.data();
+  std::size_t to_left = out.size();
+  const std::size_t done = iconv(cd, &in, &in_left, &to, &to_left);
+  iconv_close(cd);
+  if (done == static_cast<std::size_t>(-1) || in_left != 0) return std::nullopt;
+  out.resize(out.size() - to_left);
+  return out;
 }
 
 }  // namespace tongdang

@@ -9,11 +9,13 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
+#include "core/base/tuning.h"
 
 namespace tongdang {
 
 // The bundled code table, embedded at build time from fixtures/divisions/jiangsu.csv (see CMakeLists.txt).
 extern const char* const kBundledDivisionsCsv;
+extern const char* const kBundledDivisionsVintage;
 
 namespace {
 
@@ -54,32 +56,119 @@ std::optional<VillageKind> village_kind(std::string_view code3) {
   return std::nullopt;
 }
 
-Divisions Divisions::from_csv(std::string_view csv) {
+namespace {
+
+std::vector<std::string_view> split_commas(std::string_view line) {
+  std::vector<std::string_view> cells;
+  while (true) {
+    auto comma = line.find(',');
+    cells.push_back(line.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    line.remove_prefix(comma + 1);
+  }
+  return cells;
+}
+
+// The suffixes of published village names, longest first, with what people say instead ("" drops it). A stem
+// (the name without any of them) is what two ways of writing one village share.
+struct VillageSuffix {
+  std::string_view published;
+  std::string_view spoken;
+};
+constexpr std::array<VillageSuffix, 9> kVillageSuffixes = {{
+    {"社区居民委员会", "社区"}, {"社区居委会", "社区"}, {"村民委员会", "村"}, {"居民委员会", ""}, {"村委会", "村"},
+    {"居委会", ""}, {"委员会", ""}, {"社区", "社区"}, {"村", "村"},
+}};
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+// The name without its committee suffix: 大吴村委会, 大吴村 and 大吴 share the stem 大吴.
+std::string_view village_stem(std::string_view name) {
+  for (const auto& suffix : kVillageSuffixes)
+    if (ends_with(name, suffix.published) && name.size() > suffix.published.size())
+      return name.substr(0, name.size() - suffix.published.size());
+  return name;
+}
+
+// What kind of committee a written name says it is, if it says: 村… a villagers', 社区/居… a residents'.
+std::optional<VillageKind> written_kind(std::string_view name) {
+  for (std::string_view s : {"村民委员会", "村委会", "村"})
+    if (ends_with(name, s)) return VillageKind::VillagersCommittee;
+  for (std::string_view s : {"社区居民委员会", "社区居委会", "居民委员会", "居委会", "社区"})
+    if (ends_with(name, s)) return VillageKind::ResidentsCommittee;
+  return std::nullopt;
+}
+
+// The UTF-8 characters of a text, for the "similar names" of an unknown village.
+std::vector<std::string_view> characters(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    out.push_back(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string village_short_name(std::string_view published) {
+  for (const auto& suffix : kVillageSuffixes)
+    if (ends_with(published, suffix.published) && published.size() > suffix.published.size() && !suffix.spoken.empty()) {
+      const std::string_view stem = published.substr(0, published.size() - suffix.published.size());
+      // 高家库村村委会 is 高家库村, not 高家库村村.
+      return ends_with(stem, suffix.spoken) ? std::string(stem) : std::string(stem) + std::string(suffix.spoken);
+    }
+  return std::string(published);
+}
+
+Divisions Divisions::from_csv(std::string_view csv, std::string_view vintage) {
   Divisions table;
-  std::istringstream lines{std::string(csv)};
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  int name_at = 1, vintage_at = -1;  // column positions, from the header row
+  bool header_seen = false;
+  while (!csv.empty()) {
+    auto end = csv.find('\n');
+    std::string_view line = csv.substr(0, end);
+    csv.remove_prefix(end == std::string_view::npos ? csv.size() : end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
-    auto first = line.find(',');
-    if (first == std::string::npos) continue;
-    auto second = line.find(',', first + 1);
-    std::string code = line.substr(0, first);
-    std::string name = line.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
-    std::string vintage = second == std::string::npos ? "" : line.substr(second + 1);
-    if (!all_digits(code)) continue;  // the header row
+    auto cells = split_commas(line);
+    if (!header_seen && !all_digits(cells[0])) {
+      header_seen = true;
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (cells[i] == "name") name_at = static_cast<int>(i);
+        if (cells[i] == "vintage") vintage_at = static_cast<int>(i);
+      }
+      continue;
+    }
+    const std::string_view code = cells[0];
+    if (!all_digits(code) || static_cast<int>(cells.size()) <= name_at) continue;
+    std::string name(cells[static_cast<std::size_t>(name_at)]);
+    std::string row_vintage(vintage_at >= 0 && static_cast<int>(cells.size()) > vintage_at
+                                ? cells[static_cast<std::size_t>(vintage_at)]
+                                : vintage);
     if (code.size() == 6) {
-      table.counties_.push_back({code, name});
+      table.counties_.push_back({std::string(code), std::move(name)});
     } else if (code.size() == 9) {
-      auto kind = township_kind(std::string_view(code).substr(6));
-      table.townships_.push_back({code, name, kind.value_or(TownshipKind::Town), vintage});
+      auto kind = township_kind(code.substr(6));
+      table.townships_.push_back({std::string(code), std::move(name), kind.value_or(TownshipKind::Town), row_vintage});
+    } else if (code.size() == 12) {
+      auto kind = village_kind(code.substr(9));
+      table.villages_.push_back(
+          {std::string(code), std::move(name), kind.value_or(VillageKind::VillagersCommittee), row_vintage});
     }
   }
   auto by_code = [](const auto& a, const auto& b) { return a.code < b.code; };
   std::sort(table.counties_.begin(), table.counties_.end(), by_code);
   std::sort(table.townships_.begin(), table.townships_.end(), by_code);
+  std::sort(table.villages_.begin(), table.villages_.end(), by_code);
   return table;
 }
+
+std::string_view Divisions::bundled_vintage() { return kBundledDivisionsVintage; }
 
 const Divisions& Divisions::bundled() {
   static const Divisions table = [] {
@@ -87,9 +176,9 @@ const Divisions& Divisions::bundled() {
       std::ifstream file(path);
       std::stringstream text;
       text << file.rdbuf();
-      if (file) return from_csv(text.str());
+      if (file) return from_csv(text.str(), kBundledDivisionsVintage);
     }
-    return from_csv(kBundledDivisionsCsv);
+    return from_csv(kBundledDivisionsCsv, kBundledDivisionsVintage);
   }();
   return table;
 }
@@ -119,6 +208,72 @@ std::vector<Township> Divisions::townships_of(std::string_view county6) const {
   return found;
 }
 
+const Village* Divisions::village(std::string_view code12) const {
+  auto it = std::lower_bound(villages_.begin(), villages_.end(), code12,
+                             [](const Village& v, std::string_view code) { return v.code < code; });
+  return it != villages_.end() && it->code == code12 ? &*it : nullptr;
+}
+
+std::vector<const Village*> Divisions::villages_of(std::string_view township9) const {
+  std::vector<const Village*> found;
+  if (township9.size() != 9) return found;
+  auto it = std::lower_bound(villages_.begin(), villages_.end(), township9,
+                             [](const Village& v, std::string_view code) { return v.code < code; });
+  for (; it != villages_.end() && std::string_view(it->code).substr(0, 9) == township9; ++it) found.push_back(&*it);
+  return found;
+}
+
+VillageMatch Divisions::find_village(std::string_view township9, std::string_view written) const {
+  VillageMatch match;
+  const auto villages = villages_of(township9);
+  for (const Village* v : villages)
+    if (v->name == written) {  // the published name is never ambiguous within a township
+      match.village = v;
+      return match;
+    }
+  // 大吴村 is 大吴村委会's stem 大吴 with 村; but 高家库村 is itself the stem of 高家库村村委会: both are tried.
+  const std::string_view stem = village_stem(written);
+  for (const Village* v : villages)
+    if (const std::string_view own = village_stem(v->name); own == stem || own == written) match.candidates.push_back(v);
+  if (match.candidates.size() > 1)
+    if (auto kind = written_kind(written)) {
+      std::vector<const Village*> narrowed;
+      for (const Village* v : match.candidates)
+        if (v->kind == *kind) narrowed.push_back(v);
+      if (!narrowed.empty()) match.candidates = std::move(narrowed);
+    }
+  if (match.candidates.size() == 1) {
+    match.village = match.candidates.front();
+    match.candidates.clear();
+    return match;
+  }
+  if (!match.candidates.empty()) {
+    match.ambiguous = true;
+    return match;
+  }
+  // Unknown: the villages whose stems share a character with it, so a typo (大昊村) shows what was meant.
+  const auto wanted = characters(stem);
+  for (const Village* v : villages) {
+    const auto have = characters(village_stem(v->name));
+    if (std::any_of(wanted.begin(), wanted.end(),
+                    [&](std::string_view c) { return std::find(have.begin(), have.end(), c) != have.end(); }))
+      match.candidates.push_back(v);
+    if (match.candidates.size() == tuning::kVillageCandidatesShown) break;
+  }
+  return match;
+}
+
+std::string division_label(std::string_view code) {
+  const Divisions& table = Divisions::bundled();
+  if (code.size() == 12)
+    if (const Village* v = table.village(code)) return village_short_name(v->name);
+  if (code.size() == 9)
+    if (const Township* t = table.township(code)) return t->name;
+  if (code.size() == 6)
+    if (const County* c = table.county(code)) return c->name;
+  return std::string(code);
+}
+
 Result<std::vector<std::string>> check_township_code(std::string_view code, std::string_view field) {
   const std::string name(field);
   if (code.size() != 9 || !all_digits(code))
@@ -145,6 +300,13 @@ Result<std::vector<std::string>> check_village_code(std::string_view code, std::
   if (!township) return township.status();
   if (!village_kind(code.substr(9, 3)))
     return Status::invalid(name, i18n::trf("村(居)段{}不在001–399范围内", "village part {} is outside 001–399", code.substr(9, 3)));
+  const Divisions& table = Divisions::bundled();
+  // Only when the township is known and the table lists its villages: a village code retired or added since the
+  // table's vintage is still accepted.
+  if (township.value().empty() && !table.villages_of(code.substr(0, 9)).empty() && !table.village(code))
+    township.value().push_back(i18n::trf("村(居)代码{}不在{}年代码表的{}中", "village code {} is not among {}'s villages in "
+                                  "the {} code table", code, division_label(code.substr(0, 9)),
+                                  Divisions::bundled_vintage()));
   return township;
 }
 

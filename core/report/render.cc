@@ -1,5 +1,6 @@
 // The coverage report's format switch (render.h) and the pieces its renderers share (render_parts.h). The
 // renderers themselves: render_json.cc, render_text.cc, render_csv.cc, render_html.cc.
+#include "core/model/division.h"
 #include "core/report/render.h"
 
 #include <algorithm>
@@ -102,7 +103,7 @@ Rows screening_step_rows(const Figures& f) {
 }
 
 std::vector<std::string> overdue_child_cells(const OverdueChild& c) {
-  return {c.masked_id, c.village, i18n::label(to_string(c.colour)), c.due_on, std::to_string(c.days_overdue),
+  return {c.masked_id, division_label(c.village), i18n::label(to_string(c.colour)), c.due_on, std::to_string(c.days_overdue),
           c.escalated ? tr("是", "yes") : tr("否", "no")};
 }
 

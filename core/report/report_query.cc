@@ -359,13 +359,12 @@ Report start_report(const Options& options, const Policy& policy) {
 void finish_units(Units& units, const Options& options, Report& report) {
   auto finish = [](Figures& f) { f.ungraded = std::max(0, f.children - f.graded); };
   for (auto& [code, f] : units.townships()) {
-    const Township* township = Divisions::bundled().township(code);
-    f.name = township ? township->name : code;
+    f.name = division_label(code);
     finish(f);
     report.townships.push_back(f);
   }
   for (auto& [code, f] : units.villages()) {
-    f.name = code;
+    f.name = division_label(code);
     finish(f);
     report.villages.push_back(f);
   }

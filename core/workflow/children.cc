@@ -147,7 +147,12 @@ Status add_categories(const NewChild& input, Date today, PreparedChild& child) {
   for (const auto& text : input.categories) {
     auto category = category_named(text);
     if (!category) return category.status();
-    if (auto ends = membership_end(*category, child.birth_date, today); !ends) return ends.status();
+    if (auto ends = membership_end(*category, child.birth_date, today); !ends) {
+      if (!input.aged_out_as_warning) return ends.status();
+      child.category_warnings.push_back(trf("{}；未登记该类别", "{}; that category is not recorded",
+                                            ends.status().text()));
+      continue;
+    }
     if (std::find(child.categories.begin(), child.categories.end(), *category) == child.categories.end())
       child.categories.push_back(*category);
   }
@@ -179,6 +184,12 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
   Status identity = *hukou == HukouStatus::Registered ? check_registered_identity(station, id_text, today, child)
                                                       : check_unregistered_identity(id_text, profile);
   if (!identity) return identity;
+  // A village code the table does not list for a known township is accepted with a warning (codes change between
+  // vintages); normalise_profile has checked the codes themselves.
+  for (const char* field : {"village", "registered_village"})
+    if (profile.contains(field) && profile[field].is_string())
+      if (auto checked = check_village_code(profile[field].get<std::string>(), field))
+        child.warnings.insert(child.warnings.end(), checked->begin(), checked->end());
 
   child.birth_date = *Date::parse(profile["birth_date"].get<std::string>());
   if (child.birth_date > today)
@@ -376,11 +387,9 @@ Result<std::vector<json>> list_children(Station& station, const ChildFilter& fil
 
 // ---- changing ----
 
-Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets) {
-  auto id = resolve_child(station, ref);
-  if (!id) return id.status();
-  if (auto access = check_child_access(station, id.value(), true); !access) return access;
-  if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
+Result<json> child_changes(Station& station, std::string_view child_id, const std::map<std::string, std::string>& sets) {
+  const std::string id(child_id);
+  if (auto access = check_child_access(station, id, true); !access) return access;
   json fields = json::object();
   for (const auto& [name, raw] : sets) {
     const FieldSpec* spec = find_field(child_fields(), name);
@@ -402,13 +411,28 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
     }
     fields[name] = value.value();
   }
-  json current = read_profile(station.db(), "child", id.value());
+  json current = read_profile(station.db(), "child", id);
   json changed = json::object();
   for (const auto& [name, value] : fields.items())
     if (current[name] != value) changed[name] = value;
-  if (changed.empty()) return Status::ok();
+  return changed;
+}
+
+void write_child_changes(WriteContext& w, std::string_view child_id, const json& changed) {
+  const std::string id(child_id);
+  write_profile_fields(w, {"child", id, id, changed});
+}
+
+Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets) {
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  if (sets.empty()) return Status::invalid("set", tr("没有要修改的字段（--set 字段=值）", "nothing to change (--set FIELD=VALUE)"));
+  auto changed = child_changes(station, id.value(), sets);
+  if (!changed) return changed.status();
+  if (changed->empty()) return Status::ok();
   return station.write([&](WriteContext& w) {
-    write_profile_fields(w, {"child", id.value(), id.value(), changed});
+    write_child_changes(w, id.value(), changed.value());
     return Status::ok();
   });
 }

@@ -22,6 +22,9 @@ struct NewChild {
   std::map<std::string, std::string> fields;
   std::vector<std::string> categories;  // machine names or Chinese labels
   std::string category_reason;
+  // A category whose age limit the child has reached (留守 at 16) is left out with a warning instead of refusing
+  // the child: a ledger imported with --partial, where it would otherwise block a child who is still in difficulty.
+  bool aged_out_as_warning = false;
 };
 
 // A new child that passed every check, ready to write.
@@ -31,6 +34,7 @@ struct PreparedChild {
   std::vector<Category> categories;
   Date birth_date;
   std::vector<std::string> warnings;    // e.g. an unknown county code in the ID number
+  std::vector<std::string> category_warnings;  // categories left out at their age limit (aged_out_as_warning)
 };
 
 struct AddedChild {
@@ -65,6 +69,13 @@ Result<std::vector<nlohmann::json>> list_children(Station& station, const ChildF
 // Sets profile fields ("name=张小明"). Only editable fields; the ID number, sex and date of birth are fixed by
 // the ID number and change only through a correction.
 Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets);
+// edit_child's two halves, for a caller that writes many edits in its own transaction (a ledger imported with
+// --update): the changes `sets` would make to child `child_id` (every check of edit_child; normalised; only the
+// fields that differ, so empty when nothing does), and writing them (synced, audited, conflict-checked like any
+// edit).
+Result<nlohmann::json> child_changes(Station& station, std::string_view child_id,
+                                     const std::map<std::string, std::string>& sets);
+void write_child_changes(WriteContext& w, std::string_view child_id, const nlohmann::json& changed);
 // Closes a file with a reason (never deletes it).
 Status close_child(Station& station, std::string_view ref, std::string_view reason);
 

@@ -24,14 +24,14 @@ namespace {
 // A station with a workload worth auditing: two children, one of them red and opened, a full-ID view, an edit.
 std::string prepare_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
-  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201"}).exit_code == 0);
+  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102203"}).exit_code == 0);
   REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
   auto added = tongdang({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
-                         "320324102201", "--category", "LEFT_BEHIND"});
+                         "320324102203", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);
   const std::string child = json::parse(added.out)["id"];
   REQUIRE(tongdang({"child", "add", "--name", "李小红", "--id-number", "320412201007010045", "--village",
-                    "320324102201"}).exit_code == 0);
+                    "320324102203"}).exit_code == 0);
   REQUIRE(tongdang({"assess", child, "--trigger", "R3"}).exit_code == 0);
   REQUIRE(tongdang({"child", "show", child}).exit_code == 0);
   REQUIRE(tongdang({"child", "show", child, "--full-id"}).exit_code == 0);
@@ -193,7 +193,7 @@ TEST_CASE("CLI sync: a red file opened on a station reaches the county with the 
   AuditedCounty county(dir);
   Tongdang& station = county.station;
   auto added = station({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
-                        "320324102201", "--category", "LEFT_BEHIND"});
+                        "320324102203", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);
   const std::string child = json::parse(added.out)["id"];
   REQUIRE(station({"assess", child, "--trigger", "R3"}).exit_code == 0);
@@ -252,7 +252,7 @@ TEST_CASE("CLI server audit: request audit and opening rows altered, deleted or 
   ScratchDir dir;
   AuditedCounty county(dir);
   auto added = county.station({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X",
-                               "--village", "320324102201"});
+                               "--village", "320324102203"});
   REQUIRE(added.exit_code == 0);
   const std::string child = json::parse(added.out)["id"];
   REQUIRE(county.station({"child", "show", child, "--full-id"}).exit_code == 0);

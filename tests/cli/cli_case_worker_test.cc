@@ -34,7 +34,7 @@ TEST_CASE("CLI: child edit --set case_worker refreshes the child's derived state
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
   REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
   const std::string child = "320412201007010045";
-  REQUIRE(tongdang({"child", "add", "--name", "乙", "--id-number", child, "--village", "320324102201"}).exit_code == 0);
+  REQUIRE(tongdang({"child", "add", "--name", "乙", "--id-number", child, "--village", "320324102203"}).exit_code == 0);
   // Red (trigger R3) with a safety measure: the red minimum plan (one guardianship or safety measure and a named
   // case worker, the default policy) lacks only the case worker.
   REQUIRE(tongdang({"assess", child, "--trigger", "R3"}).exit_code == 0);

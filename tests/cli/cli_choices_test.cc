@@ -21,12 +21,12 @@ bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// A station with a director (王强, village 320324102201) and one child of that village, left-behind, typed in Chinese.
+// A station with a director (王强, village 320324102203) and one child of that village, left-behind, typed in Chinese.
 void init_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳", "--role", "督导员"})
               .exit_code == 0);
-  REQUIRE(tongdang({"user", "add", "王强", "--role", "儿童主任", "--villages", "320324102201"}).exit_code == 0);
-  REQUIRE(tongdang({"child", "add", "--name", "张小明", "--id-number", kChild, "--village", "320324102201",
+  REQUIRE(tongdang({"user", "add", "王强", "--role", "儿童主任", "--villages", "320324102203"}).exit_code == 0);
+  REQUIRE(tongdang({"child", "add", "--name", "张小明", "--id-number", kChild, "--village", "320324102203",
                     "--category", "留守"})
               .exit_code == 0);
 }

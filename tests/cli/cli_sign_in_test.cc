@@ -25,7 +25,7 @@ constexpr const char* kSupervisorPassword = "督导员的密码123";
 constexpr const char* kDirectorPassword = "主任的密码456";
 const std::vector<std::string> kInit = {"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"};
 const std::vector<std::string> kAddChild = {"child", "add", "--name", "张小明", "--id-number", "32032420140315012X",
-                                            "--village", "320324102201", "--category", "LEFT_BEHIND"};
+                                            "--village", "320324102203", "--category", "LEFT_BEHIND"};
 
 std::string as(const std::string& password) { return "TONGDANG_PASSWORD=" + password; }
 const std::string kNoPassword = "TONGDANG_PASSWORD=";
@@ -55,12 +55,12 @@ mode_t mode_of(const std::string& path) {
   return info.st_mode & 07777;
 }
 
-// 李芳 (supervisor, kSupervisorPassword) and 王强 (director of 320324102201, kDirectorPassword), one child.
+// 李芳 (supervisor, kSupervisorPassword) and 王强 (director of 320324102203, kDirectorPassword), one child.
 void station_of_two(const Tongdang& tongdang) {
   REQUIRE(tongdang(with(kInit, {"--password-stdin"}), {kNoPassword}, std::string(kSupervisorPassword) + "\n")
               .exit_code == 0);
   // No TONGDANG_PASSWORD: standard input holds the acting supervisor's password, then the new director's.
-  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201", "--password-stdin"},
+  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102203", "--password-stdin"},
                    {kNoPassword}, std::string(kSupervisorPassword) + "\n" + kDirectorPassword + "\n")
               .exit_code == 0);
   REQUIRE(tongdang(kAddChild, {as(kSupervisorPassword)}).exit_code == 0);
@@ -87,7 +87,7 @@ TEST_CASE("CLI sign-in: init sets the password from standard input, and a comman
   const std::int64_t audited = count(tongdang.db(), audit_rows);
 
   auto wrong = tongdang({"child", "add", "--name", "李小红", "--id-number", "320412201007010045", "--village",
-                         "320324102201", "--category", "LEFT_BEHIND"},
+                         "320324102203", "--category", "LEFT_BEHIND"},
                         {as("督导员的密码124")});
   CHECK(wrong.exit_code == 5);
   CHECK(wrong.err.find("用户名或密码不正确") != std::string::npos);
@@ -353,7 +353,7 @@ TEST_CASE("CLI sign-in: a station from before passwords: its default user sets t
     options.user = "李芳";  // a supervisor, and no password: the library's default, as before schema 6
     auto created = tongdang::Station::create(tongdang.db(), options, tongdang::process_clock());
     REQUIRE(created);
-    REQUIRE(created.value()->add_user({"王强", tongdang::Role::Director, {"320324102201"}}));
+    REQUIRE(created.value()->add_user({"王强", tongdang::Role::Director, {"320324102203"}}));
     REQUIRE(created.value()->add_user({"周敏", tongdang::Role::Supervisor, {}}));
   }
   tongdang::db::Database(tongdang.db(), tongdang::db::Database::Mode::ReadWrite)

@@ -34,7 +34,7 @@ TEST_CASE("Finding 7: changes too large to push are rejected for good and the re
   REQUIRE(station({"import", ledger}).exit_code == 0);
   auto add = [&](const std::string& name, const std::string& id_number) {
     auto added = station({"--json", "child", "add", "--name", name, "--id-number", id_number, "--village",
-                          "320324102201", "--category", "LEFT_BEHIND"});
+                          "320324102203", "--category", "LEFT_BEHIND"});
     REQUIRE(added.exit_code == 0);
     return json::parse(added.out)["id"].get<std::string>();
   };

@@ -61,7 +61,7 @@ TEST_CASE("CLI sync: two stations and a county server over TLS with a self-signe
   REQUIRE(a.login().exit_code == 0);  // both supervisors' commands use a session (cli_harness.h)
   REQUIRE(b({"login"}).exit_code == 0);
   auto added = a({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
-                  "320324102201", "--category", "LEFT_BEHIND"});
+                  "320324102203", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);
   const std::string child = json::parse(added.out)["id"];
 

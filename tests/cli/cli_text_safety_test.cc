@@ -60,7 +60,7 @@ TEST_CASE("Finding 10: a child named as a spreadsheet formula exports as a text 
   Tongdang tongdang(dir);
   init_station(tongdang, "a.db");
   REQUIRE(tongdang({"--db", "a.db", "child", "add", "--name", kFormula, "--id-number", "32032420140315012X",
-                    "--village", "320324102201", "--category", "LEFT_BEHIND"})
+                    "--village", "320324102203", "--category", "LEFT_BEHIND"})
               .exit_code == 0);
   REQUIRE(tongdang({"--db", "a.db", "--lang", "zh", "export", "--full-id", "--out", "children.csv"}).exit_code == 0);
   const std::string exported = slurp(dir.file("children.csv"));
@@ -84,7 +84,7 @@ TEST_CASE("Finding 10: a name with an escape or NUL is refused by child add and 
   Tongdang tongdang(dir);
   init_station(tongdang, "a.db");
   auto typed = tongdang({"--db", "a.db", "--lang", "zh", "child", "add", "--name", "张\x1b[31m三", "--id-number",
-                         "32032420140315012X", "--village", "320324102201", "--category", "LEFT_BEHIND"});
+                         "32032420140315012X", "--village", "320324102203", "--category", "LEFT_BEHIND"});
   CHECK(typed.exit_code == 2);
   CHECK(typed.err.find("姓名") != std::string::npos);
   CHECK(typed.err.find("U+001B") != std::string::npos);
@@ -92,19 +92,19 @@ TEST_CASE("Finding 10: a name with an escape or NUL is refused by child add and 
   std::string long_name;
   for (int i = 0; i < 51; ++i) long_name += "张";
   auto too_long = tongdang({"--db", "a.db", "--lang", "zh", "child", "add", "--name", long_name, "--id-number",
-                            "32032420140315012X", "--village", "320324102201", "--category", "LEFT_BEHIND"});
+                            "32032420140315012X", "--village", "320324102203", "--category", "LEFT_BEHIND"});
   CHECK(too_long.exit_code == 2);
   CHECK(too_long.err.find("最多 50 个字符，输入了 51 个") != std::string::npos);
   CHECK(json::parse(tongdang({"--db", "a.db", "--json", "child", "list"}).out).empty());
 
   const std::string header = "姓名,身份证号,村居代码,类别\r\n";
-  write_file(dir.file("nul.csv"), header + "张" + '\0' + "三,32032420140315012X,320324102201,留守儿童\r\n");
+  write_file(dir.file("nul.csv"), header + "张" + '\0' + "三,32032420140315012X,320324102203,留守儿童\r\n");
   auto nul = tongdang({"--db", "a.db", "--lang", "zh", "import", "nul.csv"});
   INFO(nul.out << nul.err);
   CHECK(nul.exit_code == 2);
   CHECK(nul.out.find("姓名") != std::string::npos);
   CHECK(nul.out.find("U+0000") != std::string::npos);
-  write_file(dir.file("esc.csv"), header + "张\x1b[31m三,32032420140315012X,320324102201,留守儿童\r\n");
+  write_file(dir.file("esc.csv"), header + "张\x1b[31m三,32032420140315012X,320324102203,留守儿童\r\n");
   auto esc = tongdang({"--db", "a.db", "--lang", "zh", "import", "esc.csv"});
   CHECK(esc.exit_code == 2);
   CHECK(esc.out.find("U+001B") != std::string::npos);
@@ -116,7 +116,7 @@ TEST_CASE("Finding 10: a name with an escape already in an old database prints w
   Tongdang tongdang(dir);
   init_station(tongdang, "a.db");
   auto added = tongdang({"--db", "a.db", "--json", "child", "add", "--name", "张三", "--id-number",
-                         "32032420140315012X", "--village", "320324102201", "--category", "LEFT_BEHIND"});
+                         "32032420140315012X", "--village", "320324102203", "--category", "LEFT_BEHIND"});
   REQUIRE(added.exit_code == 0);
   const std::string child = json::parse(added.out)["id"];
   {

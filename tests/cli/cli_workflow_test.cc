@@ -15,7 +15,7 @@ namespace {
 
 void init_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
-  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201"}).exit_code == 0);
+  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102203"}).exit_code == 0);
   REQUIRE(tongdang({"user", "add", "县中心", "--role", "county"}).exit_code == 0);
   REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
 }
@@ -29,7 +29,7 @@ TEST_CASE("CLI: a township's whole 3+4+N cycle in Chinese", "[cli][screening]") 
   Tongdang tongdang(dir);
   init_station(tongdang);
 
-  auto lead = tongdang({"--as", "王强", "--json", "lead", "add", "--village", "320324102201", "--reporter", "网格员张",
+  auto lead = tongdang({"--as", "王强", "--json", "lead", "add", "--village", "320324102203", "--reporter", "网格员张",
                         "--source", "grid", "--seen", "祖父母照看，低保户"});
   REQUIRE(lead.exit_code == 0);
   const std::string lead_id = json::parse(lead.out)["lead_id"];
@@ -125,7 +125,7 @@ TEST_CASE("CLI: red first in the work list", "[cli][schedule]") {
   Tongdang tongdang(dir);
   init_station(tongdang);
   auto add = [&](const char* name, const char* id_number) {
-    auto added = tongdang({"--json", "child", "add", "--name", name, "--id-number", id_number, "--village", "320324102201"});
+    auto added = tongdang({"--json", "child", "add", "--name", name, "--id-number", id_number, "--village", "320324102203"});
     REQUIRE(added.exit_code == 0);
   };
   add("甲", "321281201202281230");
@@ -177,7 +177,7 @@ TEST_CASE("CLI: report coverage counts the screening steps screen pending lists 
   init_station(tongdang);
   write(dir.file("answers.json"), R"({"carer": "both_away_capable_relative", "income": "below_1x_or_dibao"})");
   // One lead reviewed and waiting for the county, one still waiting for its home visit.
-  auto first = tongdang({"--as", "王强", "--json", "lead", "add", "--village", "320324102201", "--reporter", "网格员张",
+  auto first = tongdang({"--as", "王强", "--json", "lead", "add", "--village", "320324102203", "--reporter", "网格员张",
                          "--source", "grid", "--seen", "祖父母照看，低保户"});
   REQUIRE(first.exit_code == 0);
   const std::string first_id = json::parse(first.out)["lead_id"];
@@ -185,7 +185,7 @@ TEST_CASE("CLI: report coverage counts the screening steps screen pending lists 
                     "32032420140315012X", "--category", "FUC", "--answers", dir.file("answers.json")})
               .exit_code == 0);
   REQUIRE(tongdang({"screen", "review", "32032420140315012X", "--approve"}).exit_code == 0);
-  REQUIRE(tongdang({"--as", "王强", "lead", "add", "--village", "320324102201", "--reporter", "村主任",
+  REQUIRE(tongdang({"--as", "王强", "lead", "add", "--village", "320324102203", "--reporter", "村主任",
                     "--source", "director", "--seen", "父母均外出务工"})
               .exit_code == 0);
 

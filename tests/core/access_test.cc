@@ -76,7 +76,7 @@ TEST_CASE("Access: who may set whose password, and who may give a first one to a
 TEST_CASE("Access: scope is the county, then the token's township, then a director's villages", "[access]") {
   const access::Scope county{Role::County, "320324", "", {}};
   const access::Scope supervisor{Role::Supervisor, "320324", "320324102", {}};
-  const access::Scope director{Role::Director, "320324", "320324102", {"320324102201"}};
+  const access::Scope director{Role::Director, "320324", "320324102", {"320324102203"}};
 
   CHECK(access::covers_township(county, "320324102"));
   CHECK(access::covers_township(county, "320324103"));
@@ -88,10 +88,10 @@ TEST_CASE("Access: scope is the county, then the token's township, then a direct
   CHECK(access::covers_township(director, "320324102"));
 
   // Villages bound only a director; the others are bounded by township alone.
-  CHECK(access::covers_village(director, "320324102201"));
-  CHECK_FALSE(access::covers_village(director, "320324102202"));
-  CHECK(access::covers_village(supervisor, "320324102202"));
-  CHECK(access::covers_village(county, "320324103201"));
+  CHECK(access::covers_village(director, "320324102203"));
+  CHECK_FALSE(access::covers_village(director, "320324102204"));
+  CHECK(access::covers_village(supervisor, "320324102204"));
+  CHECK(access::covers_village(county, "320324103204"));
   CHECK(access::bounded_by_villages(Role::Director));
   for (Role role : {Role::Viewer, Role::Supervisor, Role::County}) CHECK_FALSE(access::bounded_by_villages(role));
   CHECK(access::bounded_by_township(Role::Director));
@@ -101,14 +101,14 @@ TEST_CASE("Access: scope is the county, then the token's township, then a direct
 
   // A station's user has no county in its scope: the station is one township already.
   CHECK(access::covers_township({Role::Supervisor, "", "", {}}, "320324102"));
-  CHECK(access::covers_village(Role::Director, {"320324102201"}, "320324102201"));
-  CHECK_FALSE(access::covers_village(Role::Director, {"320324102201"}, "320324102203"));
+  CHECK(access::covers_village(Role::Director, {"320324102203"}, "320324102203"));
+  CHECK_FALSE(access::covers_village(Role::Director, {"320324102203"}, "320324102205"));
 }
 
 TEST_CASE("Access: a director needs villages, and every village is in the township", "[access]") {
-  CHECK(access::check_villages(Role::Director, "320324102", {"320324102201", "320324102202"}).is_ok());
+  CHECK(access::check_villages(Role::Director, "320324102", {"320324102203", "320324102204"}).is_ok());
   CHECK(access::check_villages(Role::Director, "320324102", {}).code() == Code::InvalidInput);
-  CHECK(access::check_villages(Role::Director, "320324102", {"320324103201"}).code() == Code::InvalidInput);
+  CHECK(access::check_villages(Role::Director, "320324102", {"320324103204"}).code() == Code::InvalidInput);
   CHECK(access::check_villages(Role::Director, "320324102", {"3203241022"}).code() == Code::InvalidInput);
   CHECK(access::check_villages(Role::Supervisor, "320324102", {}).is_ok());
   CHECK(access::check_villages(Role::County, "", {}).is_ok());

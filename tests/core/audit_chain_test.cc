@@ -97,7 +97,7 @@ TEST_CASE("Audit chain: issuing, binding and revoking tokens leave a chained his
   TestCounty county(dir, false);
   TestStation station(dir, "a", "320324102", county);
   REQUIRE(station.sync());
-  county.user_token("王强", Role::Director, "320324102", {"320324102201"});
+  county.user_token("王强", Role::Director, "320324102", {"320324102203"});
   auto tokens = county.store->tokens();
   REQUIRE(tokens.size() == 2);
   REQUIRE(county.store->revoke_token(tokens[0].principal.token_id, county.clock.now_iso()));
@@ -124,7 +124,7 @@ TEST_CASE("Audit chain: a station database written before the chain is chained i
     for (int i = 0; i < 3; ++i) {
       NewChild child;
       child.fields = {{"name", "儿童" + std::to_string(i)}, {"id_number", make_id_number("20140315", 20 + i)},
-                      {"village", "320324102201"}};
+                      {"village", "320324102203"}};
       REQUIRE(add_child(station, child).is_ok());
     }
     // What a version-4 database looks like: the audit table without its hash column (and nothing of 6, sign-in, or 7, the pages' index).

@@ -13,8 +13,8 @@ using tongdang::test::ScratchDir;
 
 namespace {
 
-constexpr const char* kVillage1 = "320324102201";
-constexpr const char* kVillage2 = "320324102202";
+constexpr const char* kVillage1 = "320324102203";
+constexpr const char* kVillage2 = "320324102204";
 
 struct Fixture {
   ScratchDir dir;

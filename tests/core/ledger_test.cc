@@ -37,7 +37,7 @@ struct Fixture {
     auto created = Station::create(dir.file("station.db"), {"320324102", "王集镇未保站", "李芳", Role::Supervisor, {}}, clock);
     REQUIRE(created);
     station = std::move(created).value();
-    REQUIRE(station->add_user({"王强", Role::Director, {"320324102201", "320324102202"}}));
+    REQUIRE(station->add_user({"王强", Role::Director, {"320324102203", "320324102204"}}));
     REQUIRE(station->add_user({"钱看", Role::Viewer, {}}));
   }
 
@@ -72,7 +72,7 @@ TEST_CASE("CSV: quotes, embedded commas and line breaks, CRLF, BOM", "[ledger]")
 }
 
 TEST_CASE("UTF-8 check: Chinese passes, GBK, overlong forms and surrogates fail with the line", "[ledger]") {
-  CHECK_FALSE(first_invalid_utf8_line("姓名,村居代码\n张小明,320324102201\n"));
+  CHECK_FALSE(first_invalid_utf8_line("姓名,村居代码\n张小明,320324102203\n"));
   // 张三 in GBK is D5 C5 C8 FD: D5 starts a two-byte sequence, C5 is not a continuation byte.
   CHECK(first_invalid_utf8_line("name\n\xD5\xC5\xC8\xFD\n") == 2);
   CHECK(first_invalid_utf8_line("\xC0\x80") == 1);          // overlong NUL
@@ -128,12 +128,12 @@ TEST_CASE("Import: a ledger with bad rows writes nothing and reports every bad r
   std::string wrong_check = id_for("320324", Date(2015, 6, 1), 21);
   wrong_check.back() = wrong_check.back() == '1' ? '2' : '1';
   const std::string csv = kHeaderZh +
-      "张小明," + good + ",320324102201,留守儿童,张大,外出务工,上海市,李梅,重病,王奶奶,奶奶,13800000000\n" +
-      "\"王,五\"," + wrong_check + ",320324102201,FOO,,,,,,,,\n" +
-      "刘大," + sixteen + ",320324102202,LEFT_BEHIND,,,,,,,,\n" +
+      "张小明," + good + ",320324102203,留守儿童,张大,外出务工,上海市,李梅,重病,王奶奶,奶奶,13800000000\n" +
+      "\"王,五\"," + wrong_check + ",320324102203,FOO,,,,,,,,\n" +
+      "刘大," + sixteen + ",320324102204,LEFT_BEHIND,,,,,,,,\n" +
       "赵六," + id_for("320324", Date(2016, 1, 2), 41) + ",320324102999,,,,,,,,,\n" +
-      "重复," + good + ",320324102201,,,,,,,,,\n" +
-      "父亲," + id_for("320324", Date(2017, 5, 5), 51) + ",320324102201,,孙父,外出务工,,,,,,\n";
+      "重复," + good + ",320324102203,,,,,,,,,\n" +
+      "父亲," + id_for("320324", Date(2017, 5, 5), 51) + ",320324102203,,孙父,外出务工,,,,,,\n";
   const std::int64_t audit_before = f.count("SELECT count(*) FROM audit");
 
   auto report = import_ledger(*f.station, csv, {});
@@ -165,7 +165,7 @@ TEST_CASE("Import: a ledger with bad rows writes nothing and reports every bad r
   CHECK(as_json["written"] == false);
 }
 
-TEST_CASE("Import: empty, header-only and badly encoded files are refused as a whole", "[ledger]") {
+TEST_CASE("Import: empty, header-only and UTF-16 files are refused as a whole", "[ledger]") {
   Fixture f;
   for (std::string empty : {std::string(), std::string("\xEF\xBB\xBF"), std::string("\n\n"), std::string(",,,\r\n")}) {
     auto report = import_ledger(*f.station, empty, {});
@@ -177,10 +177,13 @@ TEST_CASE("Import: empty, header-only and badly encoded files are refused as a w
   REQUIRE_FALSE(header_only);
   CHECK(header_only.status().code() == Code::InvalidInput);
 
-  auto gbk = import_ledger(*f.station, "\xD0\xD5\xC3\xFB,\xB4\xE5\n\xD5\xC5\xC8\xFD,320324102201\n", {});
+  // GBK bytes are decoded (姓名,村 / 张三,…): the header is read, and refused for the column it lacks, naming the
+  // one it did not recognise.
+  auto gbk = import_ledger(*f.station, "\xD0\xD5\xC3\xFB,\xB4\xE5\n\xD5\xC5\xC8\xFD,320324102203\n", {});
   REQUIRE_FALSE(gbk);
   CHECK(gbk.status().code() == Code::InvalidInput);
-  CHECK(gbk.status().message().find("UTF-8") != std::string::npos);
+  CHECK(gbk.status().field() == "column");
+  CHECK(gbk.status().message().find("未识别的列：村") != std::string::npos);
 
   auto utf16 = import_ledger(*f.station, std::string("\xFF\xFE" "n\0a\0", 6), {});
   REQUIRE_FALSE(utf16);
@@ -188,18 +191,20 @@ TEST_CASE("Import: empty, header-only and badly encoded files are refused as a w
   CHECK(f.count("SELECT count(*) FROM children") == 0);
 }
 
-TEST_CASE("Import: unknown, export-only, repeated and missing columns are named", "[ledger]") {
+TEST_CASE("Import: unknown columns are ignored and listed; export-only, repeated and missing ones are named", "[ledger]") {
   Fixture f;
-  auto unknown = import_ledger(*f.station, "姓名,村居代码,年龄\n张三,320324102201,9\n", {});
-  REQUIRE_FALSE(unknown);
-  CHECK(unknown.status().field() == "column");
-  CHECK(unknown.status().message().find("年龄") != std::string::npos);
+  ImportOptions dry;
+  dry.dry_run = true;
+  auto unknown = import_ledger(*f.station, "姓名,村居代码,年龄\n张三,320324102203,9\n", dry);
+  REQUIRE(unknown);
+  CHECK(unknown->ignored_columns == std::vector<std::string>{"年龄"});
+  CHECK(unknown->children == 1);
 
-  auto export_only = import_ledger(*f.station, "姓名,村居代码,风险等级\n张三,320324102201,红色\n", {});
+  auto export_only = import_ledger(*f.station, "姓名,村居代码,风险等级\n张三,320324102203,红色\n", {});
   REQUIRE_FALSE(export_only);
   CHECK(export_only.status().message().find("风险等级") != std::string::npos);
 
-  auto repeated = import_ledger(*f.station, "姓名,name,村居代码\n张三,张三,320324102201\n", {});
+  auto repeated = import_ledger(*f.station, "姓名,name,村居代码\n张三,张三,320324102203\n", {});
   REQUIRE_FALSE(repeated);
   CHECK(repeated.status().field() == "column");
 
@@ -270,7 +275,7 @@ TEST_CASE("Import: a guardian who is a parent is marked, not added twice", "[led
   Fixture f;
   const std::string csv = std::string("姓名,身份证号,村居代码,类别,父亲姓名,父亲状态,母亲姓名,母亲状态,监护人姓名,监护人关系,监护人电话\n") +
                           "张小明," + id_for("320324", Date(2014, 3, 15), 13) +
-                          ",320324102201,低保,张大,在家,李梅,重病,张大,父亲,13900000000\n";
+                          ",320324102203,低保,张大,在家,李梅,重病,张大,父亲,13900000000\n";
   auto report = import_ledger(*f.station, csv, {});
   REQUIRE(report);
   REQUIRE(report->problems.empty());
@@ -283,8 +288,8 @@ TEST_CASE("Import: a guardian who is a parent is marked, not added twice", "[led
 TEST_CASE("Import: a director's rows outside their villages are refused, and a viewer may not import", "[ledger]") {
   Fixture f;
   REQUIRE(f.station->act_as("王强"));
-  const std::string csv = kHeaderZh + "甲," + id_for("320324", Date(2014, 3, 15), 15) + ",320324102201,,,,,,,,,\n" +
-                          "乙," + id_for("320324", Date(2014, 3, 16), 17) + ",320324102203,,,,,,,,,\n";
+  const std::string csv = kHeaderZh + "甲," + id_for("320324", Date(2014, 3, 15), 15) + ",320324102203,,,,,,,,,\n" +
+                          "乙," + id_for("320324", Date(2014, 3, 16), 17) + ",320324102205,,,,,,,,,\n";
   auto report = import_ledger(*f.station, csv, {});
   REQUIRE(report);
   REQUIRE(report->problems.size() == 1);
@@ -300,7 +305,7 @@ TEST_CASE("Import: a director's rows outside their villages are refused, and a v
 TEST_CASE("Export: ID numbers masked unless full-id for a supervisor, and a director may not", "[ledger]") {
   Fixture f;
   const std::string id = id_for("320324", Date(2014, 3, 15), 12);
-  const std::string csv = kHeaderZh + "张小明," + id + ",320324102201,留守儿童,张大,外出务工,上海市,李梅,重病,王奶奶,奶奶,13800000000\n";
+  const std::string csv = kHeaderZh + "张小明," + id + ",320324102203,留守儿童,张大,外出务工,上海市,李梅,重病,王奶奶,奶奶,13800000000\n";
   REQUIRE(import_ledger(*f.station, csv, {})->written);
   const std::string masked = mask_id_number(id);
   CHECK(masked == id.substr(0, 6) + "********" + id.substr(14));

@@ -328,7 +328,7 @@ TEST_CASE("Report: CSV starts with a UTF-8 byte-order mark and has one row per u
   std::vector<std::string> rows;
   while (std::getline(lines, line) && line != "\r") rows.push_back(line);
   CHECK(rows.size() == 5);
-  CHECK(rows[3].rfind("village,320324102201,", 0) == 0);
+  CHECK(rows[3].rfind("village,320324102203,", 0) == 0);
 }
 
 TEST_CASE("Report: JSON has the documented keys", "[report]") {

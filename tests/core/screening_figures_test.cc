@@ -19,7 +19,7 @@ using tongdang::test::ScratchDir;
 
 namespace {
 
-constexpr const char* kVillage = "320324102201";
+constexpr const char* kVillage = "320324102203";
 constexpr const char* kToday = "2026-11-28";
 
 // The screening figures both ways: open steps by step, and open steps past their limit by days (1–7, 8–30, >30).

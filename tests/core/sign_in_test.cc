@@ -21,9 +21,9 @@ std::unique_ptr<Station> station_with_users(const std::string& path, const Clock
   auto created = Station::create(path, init, clock);
   REQUIRE(created);
   auto station = std::move(created).value();
-  REQUIRE(station->add_user({"王强", Role::Director, {"320324102201"}}, "主任的密码456"));
+  REQUIRE(station->add_user({"王强", Role::Director, {"320324102203"}}, "主任的密码456"));
   REQUIRE(station->add_user({"赵县", Role::County, {}}, "county-password"));
-  REQUIRE(station->add_user({"张二", Role::Director, {"320324102201"}}, "another-director"));
+  REQUIRE(station->add_user({"张二", Role::Director, {"320324102203"}}, "another-director"));
   return station;
 }
 
@@ -63,7 +63,7 @@ TEST_CASE("Sign-in: a new password needs 8 characters, Chinese counted as charac
   REQUIRE_FALSE(refused);
   CHECK(refused.status().field() == "password");
   auto station = station_with_users(dir.file("t.db"), clock);
-  CHECK(station->add_user({"钱多", Role::Director, {"320324102201"}}, "short").field() == "password");
+  CHECK(station->add_user({"钱多", Role::Director, {"320324102203"}}, "short").field() == "password");
   CHECK_FALSE(station->find_user("钱多"));
 }
 

@@ -45,7 +45,7 @@ std::int64_t scalar(db::Database& db, const std::string& sql) {
 
 NewChild child_born(Date birth, int sequence, std::vector<std::string> categories) {
   NewChild input;
-  input.fields = {{"name", "测试儿童"}, {"id_number", id_for("320324", birth, sequence)}, {"village", "320324102201"}};
+  input.fields = {{"name", "测试儿童"}, {"id_number", id_for("320324", birth, sequence)}, {"village", "320324102203"}};
   input.categories = std::move(categories);
   return input;
 }
@@ -222,7 +222,7 @@ TEST_CASE("Store: a second process writing while another holds a write transacti
   const auto start = std::chrono::steady_clock::now();
   auto second = std::async(std::launch::async, [&] {
     return tongdang({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
-                     "320324102201"});
+                     "320324102203"});
   });
   // The other process is blocked for as long as the lock is held.
   CHECK(second.wait_for(std::chrono::milliseconds(800)) == std::future_status::timeout);

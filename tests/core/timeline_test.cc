@@ -157,7 +157,7 @@ TEST_CASE("Timeline: events that do not make a state", "[timeline]") {
 
 TEST_CASE("Timeline: a lead's three steps and their deadlines", "[timeline][screening]") {
   Events events;
-  events.add("lead.add", "2026-11-02", {{"village", "320324102201"}, {"seen", "祖父母照看"}});  // Monday
+  events.add("lead.add", "2026-11-02", {{"village", "320324102203"}, {"seen", "祖父母照看"}});  // Monday
   LeadTimeline lead = fold_lead(events.lead_views(), default_policy().screening);
   REQUIRE(lead.known);
   REQUIRE(lead.open_step());
@@ -189,12 +189,12 @@ TEST_CASE("Timeline: a lead's three steps and their deadlines", "[timeline][scre
 
 TEST_CASE("Timeline: a suspected-red lead has the short limits, and a red first grading makes a lead red", "[timeline][screening]") {
   Events red;
-  red.add("lead.add", "2026-11-02", {{"village", "320324102201"}, {"suspected_red", true}});
+  red.add("lead.add", "2026-11-02", {{"village", "320324102203"}, {"suspected_red", true}});
   LeadTimeline lead = fold_lead(red.lead_views(), default_policy().screening);
   CHECK(lead.red);
   CHECK(lead.verify_due == "2026-11-03");  // 24 hours
   Events graded;
-  graded.add("lead.add", "2026-11-02", {{"village", "320324102201"}});
+  graded.add("lead.add", "2026-11-02", {{"village", "320324102203"}});
   graded.add("screen.verify", "2026-11-03", {{"colour", "red"}});
   lead = fold_lead(graded.lead_views(), default_policy().screening);
   CHECK(lead.red);

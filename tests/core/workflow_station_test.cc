@@ -17,7 +17,7 @@ using tongdang::test::ScratchDir;
 
 namespace {
 
-constexpr const char* kVillage = "320324102201";
+constexpr const char* kVillage = "320324102203";
 
 std::int64_t at(const char* date, int hour = 10) {
   return midnight_cst_ms(*Date::parse(date)) + static_cast<std::int64_t>(hour) * 3600 * 1000;
@@ -262,7 +262,7 @@ TEST_CASE("Colour: an assessment's preview scores as saving does and records not
   CHECK(left_behind->score.total == 17);
   // Outside a director's villages it is refused, as saving is.
   f.as("李芳");
-  REQUIRE(f.station->add_user({"赵敏", Role::Director, {"320324102202"}}));
+  REQUIRE(f.station->add_user({"赵敏", Role::Director, {"320324102204"}}));
   f.as("赵敏");
   CHECK(preview_assessment(*f.station, child, parse_answers(kBlue).value(), std::nullopt).status().code() ==
         Code::Refused);

@@ -23,8 +23,8 @@
 
 namespace tongdang::test {
 
-inline constexpr const char* kVillage1 = "320324102201";
-inline constexpr const char* kVillage2 = "320324102202";
+inline constexpr const char* kVillage1 = "320324102203";
+inline constexpr const char* kVillage2 = "320324102204";
 
 // A valid ID number born on `birth` (YYYYMMDD) with sequence `seq` (3 digits).
 inline std::string make_id_number(const std::string& birth, const std::string& seq) {

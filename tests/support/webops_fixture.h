@@ -29,9 +29,9 @@ inline std::int64_t webops_epoch_ms() { return midnight_cst_ms(Date(2026, 11, 28
 
 inline constexpr const char* kSupervisorPassword = "督导员的密码123";
 inline constexpr const char* kDirectorPassword = "主任的密码456";
-inline constexpr const char* kVillage = "320324102201";
+inline constexpr const char* kVillage = "320324102203";
 
-// 王集镇: supervisor 李芳, director 王强 (village 320324102201). `setup` is a second handle on the station's file
+// 王集镇: supervisor 李芳, director 王强 (village 320324102203). `setup` is a second handle on the station's file
 // for arranging and checking data; the app has its own.
 struct Fixture {
   ScratchDir dir;

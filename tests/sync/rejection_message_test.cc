@@ -21,7 +21,7 @@ using tongdang::test::Tongdang;
 namespace {
 
 constexpr const char* kTownship = "320324102";
-constexpr const char* kVillage = "320324102201";
+constexpr const char* kVillage = "320324102203";
 
 std::string text_of(const std::string& path, const std::string& sql) {
   db::Database db(path, db::Database::Mode::ReadWrite);

@@ -56,15 +56,15 @@ TEST_CASE("Report: the county report on the server after stations sync", "[repor
   const std::int64_t nov28 = county.clock.now_ms();
   county.clock.set(nov28 - 8LL * 86400 * 1000);  // 2026-11-20
   TestStation s2(dir, "s2", "320324103", county);
-  const std::string d1 = s2.add_child("测试儿童丁", test::make_id_number("20130303", 31), "320324103201");
+  const std::string d1 = s2.add_child("测试儿童丁", test::make_id_number("20130303", 31), "320324103204");
   record(*s2.station, d1, "assessment", {{"colour", "yellow"}}, "2026-11-20");
   REQUIRE(s2.sync().is_ok());
 
   county.clock.set(nov28);
   TestStation s1(dir, "s1", "320324102", county);
-  const std::string c1 = s1.add_child("测试儿童甲", test::make_id_number("20140315", 12), "320324102201");
-  const std::string c2 = s1.add_child("测试儿童乙", test::make_id_number("20120601", 21), "320324102202");
-  const std::string c3 = s1.add_child("测试儿童丙", test::make_id_number("20150505", 55), "320324102201");
+  const std::string c1 = s1.add_child("测试儿童甲", test::make_id_number("20140315", 12), "320324102203");
+  const std::string c2 = s1.add_child("测试儿童乙", test::make_id_number("20120601", 21), "320324102204");
+  const std::string c3 = s1.add_child("测试儿童丙", test::make_id_number("20150505", 55), "320324102203");
   record(*s1.station, c1, "assessment", {{"colour", "blue"}}, "2026-11-28");
   record(*s1.station, c2, "assessment", {{"colour", "red"}}, "2026-11-28");
   NewVisit visit;

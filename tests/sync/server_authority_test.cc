@@ -33,7 +33,7 @@ using tongdang::test::Tongdang;
 namespace {
 
 constexpr const char* kTownship = "320324102";
-constexpr const char* kVillage = "320324102201";
+constexpr const char* kVillage = "320324102203";
 
 // A station database as a test (or an attacker with the file) reads and edits it.
 std::int64_t count_rows(const std::string& path, const std::string& sql) {

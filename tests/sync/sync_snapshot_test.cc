@@ -106,7 +106,7 @@ std::vector<std::string> fill_county(TestCounty& county, TestStation& a, TestSta
   measure.item = "助学金";
   REQUIRE(add_care_measure(*a.station, children[2], measure).is_ok());
   NewLead lead;
-  lead.village = "320324102201";
+  lead.village = "320324102203";
   lead.reporter = "网格员";
   lead.source = "grid";
   lead.seen = "孩子独自在家";

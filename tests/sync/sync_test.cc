@@ -243,7 +243,7 @@ TEST_CASE("Sync: concurrent edits of one field open a conflict on both stations,
   CHECK(on_a[0]["values"][1]["value"] == "睢宁县实验小学");
 
   // A director may not resolve it; the supervisor at A keeps A's value ("mine").
-  REQUIRE(a.station->add_user({"王强", Role::Director, {"320324102201"}}).is_ok());
+  REQUIRE(a.station->add_user({"王强", Role::Director, {"320324102203"}}).is_ok());
   REQUIRE(a.station->act_as("王强").is_ok());
   CHECK(sync::resolve_conflict(*a.station, on_a[0]["id"].get<std::string>(), "mine").code() == Code::Refused);
   REQUIRE(a.station->act_as(a.station->default_user()).is_ok());
@@ -377,16 +377,16 @@ TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refu
   }
   SECTION("a director's token writes only their villages; the refusal never blocks the queue") {
     // Locally the director covers 201 and 202; the county's token for them covers only 201.
-    REQUIRE(wangji.station->add_user({"王强", Role::Director, {"320324102201", "320324102202"}}).is_ok());
+    REQUIRE(wangji.station->add_user({"王强", Role::Director, {"320324102203", "320324102204"}}).is_ok());
     REQUIRE(wangji.station->act_as("王强").is_ok());
     // The station moves from its station token to the director's own: a station id belongs to one live token
     // (finding 9), so the county revokes the station token first.
     for (const auto& t : county.store->tokens())
       if (t.principal.kind == sync::TokenKind::Station && t.principal.township == kWangji)
         REQUIRE(county.store->revoke_token(t.principal.token_id, "now").is_ok());
-    wangji.token = county.user_token("王强", Role::Director, kWangji, {"320324102201"});
-    std::string other = wangji.add_child("李小红", make_id_number("20160101", 202), "320324102202");
-    std::string own = wangji.add_child("赵小刚", make_id_number("20160101", 311), "320324102201");
+    wangji.token = county.user_token("王强", Role::Director, kWangji, {"320324102203"});
+    std::string other = wangji.add_child("李小红", make_id_number("20160101", 202), "320324102204");
+    std::string own = wangji.add_child("赵小刚", make_id_number("20160101", 311), "320324102203");
     auto result = wangji.sync();
     REQUIRE(result.is_ok());
     CHECK(result->rejected == 2);  // the file in 202 and its membership event
@@ -394,7 +394,7 @@ TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refu
     CHECK(wangji.outbox() == 0);
     auto status = sync::sync_status(*wangji.station);
     REQUIRE(status.rejected.size() == 2);
-    CHECK(status.rejected[0]["reason"].get<std::string>().find("320324102202") != std::string::npos);
+    CHECK(status.rejected[0]["reason"].get<std::string>().find("320324102204") != std::string::npos);
     CHECK(server_count(county, "SELECT count(*) FROM server_rejections") == 2);
     CHECK(server_count(county, "SELECT count(*) FROM children") == 2);
     (void)other;
@@ -412,7 +412,7 @@ TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refu
     TestStation county_desk(dir, "county", kWangji, county);
     county_desk.token = county.user_token("县中心", Role::County, "");
     county_desk.snapshot = false;  // read both townships' logs from the start
-    shuanggou.add_child("钱小丽", make_id_number("20170101", 402), "320324103201");
+    shuanggou.add_child("钱小丽", make_id_number("20170101", 402), "320324103204");
     REQUIRE(shuanggou.sync().is_ok());
     auto transport = sync::make_service_transport(*county.service, {"", county_desk.token,
                                                                       county_desk.station->station_id(), ""});
@@ -429,7 +429,7 @@ TEST_CASE("Sync: one ID number registered at two townships opens a duplicate can
   TestStation wangji(dir, "wangji", kWangji, county);
   TestStation shuanggou(dir, "shuanggou", kShuanggou, county);
   wangji.add_child("张小明", "32032420140315012X");
-  shuanggou.add_child("张晓明", "32032420140315012X", "320324103201");
+  shuanggou.add_child("张晓明", "32032420140315012X", "320324103204");
   REQUIRE(wangji.sync().is_ok());
   auto second = shuanggou.sync();
   REQUIRE(second.is_ok());

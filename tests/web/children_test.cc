@@ -20,8 +20,8 @@ using web::Response;
 
 namespace {
 
-constexpr const char* kVillage1 = "320324102201";
-constexpr const char* kVillage2 = "320324102202";
+constexpr const char* kVillage1 = "320324102203";
+constexpr const char* kVillage2 = "320324102204";
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 constexpr const char* kHostileEscaped = "&lt;img src=x onerror=alert(1)&gt;";
 
@@ -194,7 +194,7 @@ TEST_CASE("Web children: a director lists only their villages and is refused ano
   CHECK(result_rows(b.get("/children?q=" + f.hua_number.substr(14)).body) == 0);
   Response refused = b.get("/children/" + f.hua);
   CHECK(refused.status == 403);
-  CHECK(has(refused.body, "不负责村(居) 320324102202"));
+  CHECK(has(refused.body, "不负责村(居) 320324102204"));
   CHECK_FALSE(has(refused.body, "李华"));
   CHECK(b.get("/children/" + f.hua + "/print").status == 403);
   // Full ID numbers are not a director's to see.

@@ -21,8 +21,8 @@ using web::Response;
 
 namespace {
 
-constexpr const char* kVillage = "320324102201";       // 王强's village
-constexpr const char* kOtherVillage = "320324102202";  // 赵敏's village
+constexpr const char* kVillage = "320324102203";       // 王强's village
+constexpr const char* kOtherVillage = "320324102204";  // 赵敏's village
 constexpr const char* kIdNumber = "32032420140315012X";
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 
@@ -111,8 +111,8 @@ TEST_CASE("Web forms: registering a child writes the file and goes to it", "[web
   Response form = b.get("/children/new");
   REQUIRE(form.status == 200);
   CHECK(has(form, R"(data-check="id-number")"));
-  CHECK(has(form, R"(<option value="320324102201")"));
-  CHECK_FALSE(has(form, R"(<option value="320324102202")"));  // a director chooses among their own villages
+  CHECK(has(form, R"(<option value="320324102203")"));
+  CHECK_FALSE(has(form, R"(<option value="320324102204")"));  // a director chooses among their own villages
   CHECK(has(form, R"(id="save")"));
   CHECK(has(form, "现住址"));
   const auto before = f.count("SELECT count(*) FROM children");
@@ -140,7 +140,7 @@ TEST_CASE("Web forms: a mistyped ID number keeps every value, says why beside th
   CHECK(has(bad, R"(value="320324201403150021")"));
   CHECK(has(bad, R"(value="王集村3组")"));
   CHECK(has(bad, R"(value="王集中心小学")"));
-  CHECK(has(bad, R"(<option value="320324102201" selected>)"));
+  CHECK(has(bad, R"(<option value="320324102203" selected>)"));
   CHECK(has(bad, R"(value="LEFT_BEHIND" checked)"));
   CHECK(has(bad, R"(id="id_number-error")"));  // the message sits beside the ID number field
   CHECK(has(bad, R"(id="id_number-check")"));  // and the check says why, from the rule

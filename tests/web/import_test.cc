@@ -37,8 +37,8 @@ TEST_CASE("Web import: a ledger with a bad row shows the row and the column and 
   std::string wrong_check = test::make_id_number("20150601", 21);
   wrong_check.back() = wrong_check.back() == '1' ? '2' : '1';
   const std::string csv = kHeader + "张小明," + test::make_id_number("20140315", 12) +
-                          ",320324102201,留守儿童,王奶奶,祖母,13800000000\n" + "<b>王五</b>," + wrong_check +
-                          ",320324102201,留守儿童,,,\n";
+                          ",320324102203,留守儿童,王奶奶,祖母,13800000000\n" + "<b>王五</b>," + wrong_check +
+                          ",320324102203,留守儿童,,,\n";
   const std::int64_t audit = f.count("SELECT count(*) FROM audit");
   for (const std::string step : {"check", "import"}) {
     web::Response checked = browser.post("/import", {{"csrf", csrf}, {"step", step}}, {ledger(csv)});
@@ -60,8 +60,8 @@ TEST_CASE("Web import: a good ledger is checked (nothing written), then imported
   REQUIRE(browser.sign_in("王强", kDirectorPassword).status == 303);
   const std::string csrf = browser.csrf();
   const std::string csv = kHeader + "张小明," + test::make_id_number("20140315", 12) +
-                          ",320324102201,留守儿童,王奶奶,祖母,13800000000\n" + "李小红," +
-                          test::make_id_number("20150601", 22) + ",320324102201,留守儿童,,,\n";
+                          ",320324102203,留守儿童,王奶奶,祖母,13800000000\n" + "李小红," +
+                          test::make_id_number("20150601", 22) + ",320324102203,留守儿童,,,\n";
   web::Response checked = browser.post("/import", {{"csrf", csrf}, {"step", "check"}}, {ledger(csv)});
   REQUIRE(checked.status == 200);
   CHECK(contains(checked.body, "2 行全部通过检查，可导入 2 名儿童、1 名家庭成员（尚未写入）"));

@@ -32,7 +32,7 @@ struct StationFixture {
     auto created = Station::create(dir.file("s.db"), init, process_clock());
     REQUIRE(created);
     auto station = std::move(created).value();
-    REQUIRE(station->add_user({"王强", Role::Director, {"320324102201"}}, "主任的密码456"));
+    REQUIRE(station->add_user({"王强", Role::Director, {"320324102203"}}, "主任的密码456"));
     int seq = 10;
     for (const auto& [name, village] : children) {
       NewChild child;
@@ -135,8 +135,8 @@ TEST_CASE("Web: the live ID-number check answers with the rule's own reasons", "
 
 TEST_CASE("Web: the work list shows the signed-in director's children only, names escaped, with the button to act",
           "[web]") {
-  StationFixture f({{"<img src=x onerror=alert(1)>", "320324102201"}, {"张小明", "320324102201"},
-                    {"别村的孩子", "320324102202"}});
+  StationFixture f({{"<img src=x onerror=alert(1)>", "320324102203"}, {"张小明", "320324102203"},
+                    {"别村的孩子", "320324102204"}});
   Browser browser{*f.app};
   REQUIRE(browser.sign_in("王强", "主任的密码456").status == 303);
   Response due = browser.get("/");
@@ -144,7 +144,7 @@ TEST_CASE("Web: the work list shows the signed-in director's children only, name
   CHECK(due.body.find("<img src=x") == std::string::npos);
   CHECK(due.body.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
   CHECK(due.body.find("张小明") != std::string::npos);
-  CHECK(due.body.find("别村的孩子") == std::string::npos);  // 320324102202 is not 王强's village
+  CHECK(due.body.find("别村的孩子") == std::string::npos);  // 320324102204 is not 王强's village
   // A child registered without a grade is due its first assessment: the button goes to the assessment form.
   CHECK(due.body.find("首次评估") != std::string::npos);
   CHECK(due.body.find("/assess\"") != std::string::npos);

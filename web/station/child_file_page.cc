@@ -2,6 +2,7 @@
 // an A4 sheet for the paper archive (no navigation; print CSS; a 打印 button). Both read it through
 // core/workflow/child_file.h (scope, masked ID numbers, the audited opening of a red file) and the station's synced
 // conflicts (sync/station/conflicts.h); nothing here decides a rule.
+#include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/id_number.h"
@@ -27,6 +28,10 @@ std::string value_text(const json& value, FieldKind kind = FieldKind::Text) {
   if (value.is_string()) {
     const std::string text = value.get<std::string>();
     if (text.empty()) return "—";
+    if (kind == FieldKind::Village) {
+      const std::string name = division_label(text);
+      return name == text ? text : name + "（" + text + "）";
+    }
     return kind == FieldKind::Choice ? i18n::label(text) : text;
   }
   return value.dump();

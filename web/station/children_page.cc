@@ -1,6 +1,7 @@
 // `/children` — 儿童档案: find a child by part of the name, the last digits of the ID number or a family phone, with
 // filters (village, colour, category, closed files), 50 a page (core/workflow/search.h, the same as `tongdang child
 // find`). `partial=1` answers only what goes inside <div id="results"> (app.js's live search swaps it in).
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/model/vocabulary.h"
@@ -56,13 +57,13 @@ std::vector<Option> village_options(Page& page) {
   std::vector<Option> options;
   const User& actor = page.station.actor();
   if (!actor.villages.empty()) {
-    for (const auto& village : actor.villages) options.push_back({village, village});
+    for (const auto& village : actor.villages) options.push_back({village, division_label(village)});
     return options;
   }
   auto query = page.station.db().cached("SELECT DISTINCT village FROM children ORDER BY village");
   while (query->step()) {
     const std::string village = query->get_text(0);
-    if (actor.covers_village(village)) options.push_back({village, village});
+    if (actor.covers_village(village)) options.push_back({village, division_label(village)});
   }
   return options;
 }
@@ -102,7 +103,7 @@ Markup results(Page& page, const Typed& typed, const ChildSearchPage& found) {
     h(R"(<tr{}><td>{}</td><td><a href="{}">{}</a>)", row.status == "closed" ? Markup::literal(R"( class="closed")") : Markup(),
       colour_badge(row.colour), url("/children/{}", row.id), row.name);
     if (row.status == "closed") h(R"( <span class="muted">（{}）</span>)", tr("已结案", "closed"));
-    h("</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>", i18n::label(row.sex), row.age, row.village,
+    h("</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>", i18n::label(row.sex), row.age, division_label(row.village),
       row.id_number, categories_text(row.categories));
     if (row.next_visit_due) {
       h("{}", *row.next_visit_due);

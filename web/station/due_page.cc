@@ -2,6 +2,7 @@
 // then by days overdue, each item with the button that does it.
 #include <algorithm>
 
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/model/labels.h"
@@ -81,7 +82,7 @@ Response due_page(Page& page, const std::vector<std::string>&) {
       h(R"(<a href="{}">{}</a>)", url("/children/{}", row.child_id), row.name);
     else
       h(R"({} <span class="muted">{}</span>)", row.name, tr("（线索）", "(lead)"));
-    h("</td><td>{}</td><td><ul>", row.village);
+    h("</td><td>{}</td><td><ul>", division_label(row.village));
     for (const DueItem& item : row.items) {
       h("<li>{}", i18n::label(item.what));
       if (!item.detail.empty()) h(R"( <span class="muted">（{}）</span>)", i18n::label(item.detail));

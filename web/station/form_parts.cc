@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/model/division.h"
 #include "core/base/i18n.h"
 #include "core/workflow/children.h"
 
@@ -43,7 +44,7 @@ std::vector<Option> village_options(Page& page) {
     query->reset();
   }
   std::vector<Option> out;
-  for (const std::string& code : codes) out.push_back({code, code});
+  for (const std::string& code : codes) out.push_back({code, division_label(code)});
   return out;
 }
 

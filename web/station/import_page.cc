@@ -73,11 +73,14 @@ Markup upload_form(Page& page, const FormErrors& errors) {
   Html h;
   h(R"(<form class="card" method="post" action="/import" enctype="multipart/form-data">{})", csrf_field(page.csrf));
   h(R"(<div class="field{}"><label for="f-ledger">{}</label><input id="f-ledger" name="ledger" type="file" )"
-    R"(accept=".csv,text/csv" required>)",
-    errors.of("ledger") ? " has-error" : "", tr("台账文件（CSV）", "Ledger file (CSV)"));
-  h(R"(<p class="hint">{}</p>)", tr("从 Excel 另存为“CSV UTF-8”。列名可用中文或英文，见使用手册。先检查，全部无误后再导入。",
-                                    "Save from Excel as \"CSV UTF-8\". Column names in Chinese or English (user "
-                                    "guide). Check first; import when every row passes."));
+    R"(accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required>)",
+    errors.of("ledger") ? " has-error" : "", tr("台账文件（.xlsx 或 CSV）", "Ledger file (.xlsx or CSV)"));
+  h(R"(<p class="hint">{}</p>)",
+    tr("Excel 工作簿（.xlsx，读第一个工作表），或 Excel、WPS 另存的 CSV（UTF-8 或 GBK，自动识别）；表头上方的标题行、序号和备注列会跳过。村(居)可写代码或"
+       "村名（大吴村）。列名可用中文或英文，见使用手册。先检查，全部无误后再导入。",
+       "An Excel workbook (.xlsx, its first sheet) or a CSV saved by Excel or WPS (UTF-8 or GBK, detected); a title above the header and the 序号 and 备注 columns are "
+       "skipped. Villages by code or by name (大吴村). Column names in Chinese or English (user guide). Check first; "
+       "import when every row passes."));
   if (const std::string* message = errors.of("ledger"))
     h(R"(<p class="field-error" role="alert">{}</p>)", *message);
   h(R"(</div><div class="actions"><button type="submit" name="step" value="check" id="check">{}</button>)"
@@ -93,6 +96,16 @@ Markup problems_table(const LedgerReport& report) {
   for (const LedgerProblem& p : report.problems)
     h(R"(<tr><td class="line">{}</td><td class="column">{}</td><td>{}</td></tr>)", p.line, column_text(p), p.reason);
   h("</tbody></table>");
+  return std::move(h).markup();
+}
+
+// How the file was read (encoding, header line, rows skipped above it, columns ignored): first, so a wrong guess
+// is seen before the rows.
+Markup reading_notes(const LedgerReport& report) {
+  Html h;
+  h(R"(<ul class="reading-notes" id="reading-notes">)");
+  for (const std::string& note : report.reading_notes()) h("<li>{}</li>", note);
+  h("</ul>");
   return std::move(h).markup();
 }
 
@@ -142,16 +155,16 @@ Response checked(Page& page, const std::string& filename, const std::string& byt
       trf("台账 {}：{} 行中有 {} 处问题，未导入任何数据。请在文件中改正下列各处后重新上传：",
           "ledger {}: {} rows, {} problems; nothing was imported. Correct these in the file and upload it again:",
           filename, report.rows, report.problems.size()));
-    h("{}{}", problems_table(report), upload_form(page, {}));
+    h("{}{}{}", reading_notes(report), problems_table(report), upload_form(page, {}));
     return import_page(page, std::move(h).markup(), 400);
   }
   if (!dry_run)
     return Response::redirect(url("/import?saved=1&children={}&relatives={}", report.children, report.relatives));
-  h(R"(<div class="alert ok" role="status" id="check-passed">{}</div>{})",
+  h(R"(<div class="alert ok" role="status" id="check-passed">{}</div>{}{})",
     trf("台账 {}：{} 行全部通过检查，可导入 {} 名儿童、{} 名家庭成员（尚未写入）。",
         "ledger {}: all {} rows pass; {} children and {} relatives would be imported (nothing written yet).", filename,
         report.rows, report.children, report.relatives),
-    warnings_list(report));
+    reading_notes(report), warnings_list(report));
   h(R"(<form class="card" method="post" action="/import">{}<input type="hidden" name="held" value="{}">)"
     R"(<input type="hidden" name="step" value="import"><div class="actions"><button type="submit" id="save">{}</button>)"
     R"(<a href="/import">{}</a></div></form>)",

@@ -6,6 +6,7 @@
 // answers 303 to /review?saved=1, or shows the queue again with the message beside the item and nothing written.
 #include <nlohmann/json.hpp>
 
+#include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/id_number.h"
@@ -92,7 +93,7 @@ void colour_section(Html& h, const FormState& state, const std::vector<ColourRev
     if (shown++ == kRowsPerList) break;
     const std::string key = "colour-" + item.event_id;
     h(R"(<tr id="{}"><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} → {}</td>)", key,
-      url("/children/{}", item.child_id), item.name, item.village, colour_badge(item.colour),
+      url("/children/{}", item.child_id), item.name, division_label(item.village), colour_badge(item.colour),
       colour_text(item.from), colour_badge(item.proposed));
     h(R"(<td>{}<br><span class="muted">{} {}</span></td><td>)", label(item.why), item.opened_by, item.opened_on);
     h(R"(<form method="post" action="{}" class="review-item">{}{})", url("/review/colour/{}", item.child_id),
@@ -167,7 +168,7 @@ void screening_section(Html& h, const FormState& state, const std::vector<json>&
     else
       h("{}", row["reporter"].get<std::string>());
     if (row["red"] == true) h(" {}", colour_badge(Colour::Red));
-    h("</td><td>{}</td><td>{}</td><td>{}", row["village"].get<std::string>(),
+    h("</td><td>{}</td><td>{}</td><td>{}", division_label(row["village"].get<std::string>()),
       label(row["state"] == "returned" ? "returned" : row["step"].get<std::string>()), row["due"].get<std::string>());
     if (overdue > 0) h(R"( <strong class="overdue">{}</strong>)", trf("逾期 {} 天", "{} days overdue", overdue));
     if (row["escalated"] == true) h(R"( <strong>{}</strong>)", tr("已上报", "escalated"));
@@ -277,7 +278,7 @@ void escalation_section(Html& h, const std::vector<DueRow>& rows) {
     h(R"(<tr class="overdue"><td>{}</td><td>)", colour_badge(row.colour));
     if (!row.child_id.empty()) h(R"(<a href="{}">{}</a>)", url("/children/{}", row.child_id), row.name);
     else h("{}", row.name);
-    h("</td><td>{}</td><td><ul>", row.village);
+    h("</td><td>{}</td><td><ul>", division_label(row.village));
     for (const DueItem& item : row.items)
       h("<li>{} <span class=\"muted\">{} {}</span> <strong>{}</strong></li>", label(item.what), tr("到期", "due"),
         item.due, trf("逾期 {} 天", "{} days overdue", item.days_overdue));

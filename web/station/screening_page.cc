@@ -5,6 +5,7 @@
 // `/children/{id}/screening/confirm` — step 3b, the county confirms categories and colour.
 #include <algorithm>
 
+#include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/id_number.h"
@@ -76,7 +77,7 @@ Response verify_form(Page& page, const json& lead, const FormErrors& errors) {
   Html h;
   h(R"(<h1>{}</h1>{})", tr("入户核查", "Home verification"), form_errors(errors));
   h(R"(<section class="card"><p>{}：{} · {}：{} · {}：{}</p><p>{}：{}</p>)", i18n::label("village"),
-    field_text(lead["village"]), i18n::label("source"), i18n::label("lead_source." + field_text(lead["source"])),
+    division_label(field_text(lead["village"])), i18n::label("source"), i18n::label("lead_source." + field_text(lead["source"])),
     tr("核查期限", "verify by"), field_text(lead["verify_due"]), i18n::label("seen"), field_text(lead["seen"]));
   if (lead.value("red", false)) h(R"(<p class="alert warn">{}</p>)", tr("疑似红色：24小时内核查", "suspected red: 24 hours"));
   if (lead["return_reason"].is_string())

@@ -23,8 +23,8 @@ import time
 # time (core/store/sign_in.h), so a session still expires.
 TODAY = "2026-11-28"
 TOWNSHIP = "320324102"  # 王集镇, 睢宁县
-VILLAGE_WANG = "320324102201"  # 王强's village
-VILLAGE_ZHAO = "320324102202"  # 赵敏's village, outside 王强's scope
+VILLAGE_WANG = "320324102203"  # 王强's village
+VILLAGE_ZHAO = "320324102204"  # 赵敏's village, outside 王强's scope
 
 SUPERVISOR = ("李芳", "督导员的密码123")
 DIRECTOR = ("王强", "主任的密码456")
