@@ -26,7 +26,10 @@ std::string make_xlsx(const ScratchDir& dir, const std::string& name, const std:
   const std::string script = dir.file(name + ".py"), path = dir.file(name);
   std::ofstream(script) << "import datetime, openpyxl\nwb = openpyxl.Workbook()\nws = wb.active\n" << body
                         << "\nwb.save(" << "'" << path << "')\n";
-  const int status = std::system(("python3 " + script + " 2>" + dir.file(name + ".err")).c_str());
+  // Debian's own interpreter, which has python3-openpyxl, rather than another python3 found first on PATH (as
+  // tests/CMakeLists.txt does for the browser journeys).
+  const std::string python = std::ifstream("/usr/bin/python3").good() ? "/usr/bin/python3" : "python3";
+  const int status = std::system((python + " " + script + " 2>" + dir.file(name + ".err")).c_str());
   std::ifstream err(dir.file(name + ".err"));
   std::stringstream why;
   why << err.rdbuf();

@@ -65,6 +65,8 @@ TEST_CASE("Web import: a good ledger is checked (nothing written), then imported
   web::Response checked = browser.post("/import", {{"csrf", csrf}, {"step", "check"}}, {ledger(csv)});
   REQUIRE(checked.status == 200);
   CHECK(contains(checked.body, "2 行全部通过检查，可导入 2 名儿童、1 名家庭成员（尚未写入）"));
+  // How the file was read comes first: its encoding and the header's line.
+  CHECK(contains(checked.body, "<li>编码：UTF-8；表头在第 1 行</li>"));
   CHECK(f.count("SELECT count(*) FROM children") == 0);
 
   // Another user cannot import what this one checked.
@@ -99,4 +101,19 @@ TEST_CASE("Web import: no file, or a file that is not a ledger, is said beside t
   CHECK(unknown.status == 400);
   CHECK(contains(unknown.body, "鞋码"));
   CHECK(f.count("SELECT count(*) FROM children") == 0);
+}
+
+TEST_CASE("Web import: a GBK ledger with a title and a village by name is read, and says how", "[web]") {
+  Fixture f;
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  // 王集镇台账 / 姓名,村居代码,备注 / 张三,大吴村, in GBK (D5C5C8FD is 张三).
+  const std::string gbk = std::string("\xCD\xF5\xBC\xAF\xD5\xF2\xCC\xA8\xD5\xCB\r\n") +
+                          "\xD0\xD5\xC3\xFB,\xB4\xE5\xBE\xD3\xB4\xFA\xC2\xEB,\xB1\xB8\xD7\xA2\r\n" +
+                          "\xD5\xC5\xC8\xFD,\xB4\xF3\xCE\xE2\xB4\xE5,\r\n";
+  web::Response checked = browser.post("/import", {{"csrf", browser.csrf()}, {"step", "check"}}, {ledger(gbk)});
+  INFO(checked.body);
+  CHECK(contains(checked.body, "<li>编码：GB18030/GBK；表头在第 2 行</li>"));
+  CHECK(contains(checked.body, "<li>跳过表头上方第 1 行：王集镇台账</li>"));
+  CHECK(contains(checked.body, "<li>忽略不属于台账的列：备注</li>"));
 }

@@ -20,7 +20,7 @@ import harness  # noqa: E402
 from harness import DIRECTOR, SUPERVISOR  # noqa: E402
 
 # The ledger's children the pages show (fixtures/ledgers/wangji-2026.csv).
-YELLOW_CHILD = "李芷若"  # village 201: 王强's
+YELLOW_CHILD = "李芷若"  # village 203 (大吴村): 王强's
 
 
 def child_ids(world, village):
