@@ -110,7 +110,7 @@ TEST_CASE("CLI: the demo's fixture ledger imports and lists 60 children", "[cli]
   std::set<std::string> short_ids;
   int row = 0;
   while (std::getline(lines, line))
-    if (++row > 2 && line.find(' ') != std::string::npos && line.find("320324") != std::string::npos)
+    if (++row > 2 && line.find(' ') != std::string::npos && line.find("********") != std::string::npos)
       short_ids.insert(line.substr(0, line.find(' ')));
   CHECK(short_ids.size() == 60);
   CHECK(tongdang({"child", "show", *short_ids.begin()}).exit_code == 0);

@@ -195,7 +195,7 @@ TEST_CASE("Import: unknown columns are ignored and listed; export-only, repeated
   Fixture f;
   ImportOptions dry;
   dry.dry_run = true;
-  auto unknown = import_ledger(*f.station, "姓名,村居代码,年龄\n张三,320324102203,9\n", dry);
+  auto unknown = import_ledger(*f.station, "姓名,身份证号,村居代码,年龄\n张三,32032420140315012X,320324102203,9\n", dry);
   REQUIRE(unknown);
   CHECK(unknown->ignored_columns == std::vector<std::string>{"年龄"});
   CHECK(unknown->children == 1);
