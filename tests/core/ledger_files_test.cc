@@ -205,7 +205,7 @@ TEST_CASE("Import: a WPS ledger in GBK with a title, 序号 and 备注, village 
   CHECK(notes[3] == "忽略不属于台账的列：序号、备注");
 }
 
-TEST_CASE("Import: UTF-8 with or without BOM says so; bytes in neither encoding are refused", "[ledger]") {
+TEST_CASE("Import: UTF-8 with or without BOM says so, and bytes in neither encoding are refused", "[ledger]") {
   const std::string body = "姓名,身份证号,村居代码\n张三," + id_for("320324", Date(2014, 3, 15), 11) + ",320324102203\n";
   {
     Fixture f;

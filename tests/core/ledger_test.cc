@@ -191,7 +191,7 @@ TEST_CASE("Import: empty, header-only and UTF-16 files are refused as a whole", 
   CHECK(f.count("SELECT count(*) FROM children") == 0);
 }
 
-TEST_CASE("Import: unknown columns are ignored and listed; export-only, repeated and missing ones are named", "[ledger]") {
+TEST_CASE("Import: unknown columns are ignored and listed, export-only, repeated and missing ones are named", "[ledger]") {
   Fixture f;
   ImportOptions dry;
   dry.dry_run = true;

@@ -115,7 +115,7 @@ TEST_CASE("Xlsx: the first sheet of an Excel ledger imports, dates and numbers r
   CHECK(f.text("SELECT phone FROM children WHERE name = '张小明'") == "13800000000");
 }
 
-TEST_CASE("Xlsx: a sheet by name; an unknown one lists the sheets; a sheet for a CSV is refused", "[ledger][xlsx]") {
+TEST_CASE("Xlsx: a sheet by name, an unknown one lists the sheets, a sheet for a CSV is refused", "[ledger][xlsx]") {
   Fixture f;
   const std::string bytes = make_xlsx(f.dir, "two.xlsx", kLedgerSheet);
   std::string used;
@@ -137,7 +137,7 @@ TEST_CASE("Xlsx: a sheet by name; an unknown one lists the sheets; a sheet for a
   CHECK(csv.status().field() == "sheet");
 }
 
-TEST_CASE("Xlsx: an ID number typed as a number is refused with Excel's reason; a broken zip is not a workbook", "[ledger][xlsx]") {
+TEST_CASE("Xlsx: an ID number typed as a number is refused with Excel's reason, and a broken zip is not a workbook", "[ledger][xlsx]") {
   Fixture f;
   const std::string bytes = make_xlsx(f.dir, "number.xlsx", R"PY(
 ws.append(['姓名', '身份证号', '村居代码', '出生日期'])
