@@ -65,8 +65,11 @@ Result<std::vector<nlohmann::json>> list_children(Station& station, const ChildF
 // Sets profile fields ("name=张小明"). Only editable fields; the ID number, sex and date of birth are fixed by
 // the ID number and change only through a correction.
 Status edit_child(Station& station, std::string_view ref, const std::map<std::string, std::string>& sets);
-// Closes a file with a reason (never deletes it).
-Status close_child(Station& station, std::string_view ref, std::string_view reason);
+// Closes a file (never deletes it) for a reason of Vocabulary::CloseReason — aged_out, death, moved_out_of_county,
+// no_longer_eligible, entered_in_error (a void, which needs a `note` saying what was wrong) — or its words.
+Status close_child(Station& station, std::string_view ref, std::string_view reason, std::string_view note = {});
+// Reopens a closed file (file.reopen) with a reason: supervisors and the county (access::Action::ReopenFile).
+Status reopen_child(Station& station, std::string_view ref, std::string_view reason);
 
 // Adds a category membership from `from` (default today). Refused at or past the category's age limit; the
 // membership ends by itself at the birthday of that limit.
