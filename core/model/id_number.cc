@@ -62,6 +62,12 @@ Result<IdNumber> parse_id_number(std::string_view typed, Date today) {
       return Status::invalid(std::string(kField), i18n::trf("第{}位应为数字", "character {} must be a digit", i + 1));
   if (id.size() != 18 || !(id[17] == 'X' || (id[17] >= '0' && id[17] <= '9')))
     return Status::invalid(std::string(kField), i18n::tr("第18位应为数字或X", "the 18th character must be a digit or X"));
+  char expected = id_number_check_character(id);
+  if (id[17] != expected)
+    return Status::invalid(std::string(kField),
+                           i18n::trf("校验码为{}，但前17位算出的校验码是{}（是否输错了？）",
+                                     "check character is {} but the first 17 digits give {} (a typing error?)", id[17],
+                                     expected));
   auto birth = Date::parse(std::string_view(id).substr(6, 8));
   if (!birth) return Status::invalid(std::string(kField), i18n::tr("第7–14位不是有效的出生日期", "positions 7–14 are not a real date of birth"));
   if (*birth > today)
