@@ -6,12 +6,13 @@
 namespace tongdang::sync::messages {
 
 std::span<const MessageText* const> all() {
-  static constexpr std::array<const MessageText*, 19> kAll = {
+  static constexpr std::array<const MessageText*, 21> kAll = {
       &kRecordIdNotUuid,   &kRoleMayNotWrite,         &kRoleAboveToken,     &kAuthorMismatch,
       &kEventClaimMismatch, &kEventIdMismatch,        &kChildUnknown,       &kEventTownshipNotChilds,
       &kLeadVillageOutside, &kLeadUnknown,            &kEventTownshipNotLeads, &kResolveNeedsSupervisor,
       &kConflictUnknown,   &kConflictOtherTownship,   &kCountyTransfer,     &kRecordUnknown,
       &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint,
+      &kEventNeedsRole,    &kFieldNeedsRole,
   };
   return kAll;
 }

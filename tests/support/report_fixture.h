@@ -139,7 +139,7 @@ class ReportFixture {
   }
   void close(const std::string& day, const std::string& key) {
     on(day);
-    REQUIRE(close_child(*station_, ids_.at(key), "moved out of the county").is_ok());
+    REQUIRE(close_child(*station_, ids_.at(key), "moved_out_of_county").is_ok());
   }
 
   const std::string& id(const std::string& key) const { return ids_.at(key); }
