@@ -1,5 +1,7 @@
 #include "core/store/file_merge.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "core/store/events.h"
@@ -94,6 +96,17 @@ std::string survivor_of(db::Database& db, std::string_view child) {
     current = standing->survivor;
   }
   return current;
+}
+
+std::vector<Event> history_events(db::Database& db, std::string_view survivor) {
+  std::vector<Event> events = child_events(db, survivor);
+  for (const auto& merged : merged_into(db, survivor)) {
+    std::vector<Event> more = child_events(db, merged);
+    events.insert(events.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Event& a, const Event& b) { return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id; });
+  return events;
 }
 
 bool takeable_field(std::string_view field) {

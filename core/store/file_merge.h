@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/db/sqlite.h"
+#include "core/store/events.h"
 
 namespace tongdang::file_merge {
 
@@ -47,6 +48,10 @@ std::optional<MergeRecord> find_merge(db::Database& db, std::string_view merge_i
 std::vector<std::string> merged_into(db::Database& db, std::string_view survivor);
 // The file `child` stands for now: itself, or the end of its chain of standing merges (at most a few links).
 std::string survivor_of(db::Database& db, std::string_view child);
+
+// The survivor's history: its own events and those of every file merged into it (their ids unchanged), in
+// (hlc, id) order. For a history view (`child history`): a file's history is history_events(survivor_of(file)).
+std::vector<Event> history_events(db::Database& db, std::string_view survivor);
 
 // Whether a profile field of the child may be taken from the merged-away file: editable fields that describe the
 // child, not where the file lives (village, township) nor its key (the ID number is the same by construction).

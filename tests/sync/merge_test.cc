@@ -143,6 +143,16 @@ TEST_CASE("Duplicate merge: two townships' files, merged by the county, seen by 
     options.as_of = t.county.clock.today();
     CHECK(t.county.store->coverage_report(options).totals.children == 1);
   }
+  // The survivor's history holds the merged-away file's events, ids unchanged (the server holds both files).
+  {
+    db::Database server(t.county.db_path, db::Database::Mode::ReadOnly);
+    std::set<std::string> own, history;
+    for (const Event& e : child_events(server, t.other)) own.insert(e.id);
+    for (const Event& e : file_merge::history_events(server, t.kept)) history.insert(e.id);
+    REQUIRE(own.size() >= 2);  // the category given at registration, the merge
+    for (const auto& id : own) CHECK(history.contains(id));
+    CHECK(file_merge::merged_into(server, t.kept) == std::vector<std::string>{t.other});
+  }
   // 王集's station: the survivor took the school; the old id and the ID number find the survivor.
   CHECK(t.wangji.field(t.kept, "school") == "双沟小学");
   CHECK(resolve_child(*t.wangji.station, t.other).value() == t.kept);

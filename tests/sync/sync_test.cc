@@ -482,12 +482,12 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
         while (query.step()) ids.push_back(query.get_text(0));
         return ids;
       }();
-      int action = pick(13);
+      int action = pick(14);
       if (action < 2 || children.empty()) {
         numbers.push_back(make_id_number("20150101", id_seq % 1000));
         s.add_child(fmt::format("儿童{}", id_seq), numbers.back(), s.station->township() + (pick(2) ? "201" : "202"));
         ++id_seq;
-      } else if (action < 3) {
+      } else if (action < 4) {
         // The same child registered again elsewhere: a duplicate candidate once both reach the server.
         const std::string number = numbers[pick(static_cast<int>(numbers.size()))];
         if (!holds_number(s, number))
