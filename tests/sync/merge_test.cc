@@ -66,6 +66,17 @@ std::string candidate_of(Station& station) {
   return duplicates[0]["id"].get<std::string>();
 }
 
+// Whether the acting user's work list (`tongdang due`) lists the child.
+bool on_work_list(TestStation& s, const std::string& child) {
+  DueOptions options;
+  options.as_of = s.station->clock().today();
+  auto rows = due_list(*s.station, options);
+  REQUIRE(rows.is_ok());
+  for (const auto& row : rows.value())
+    if (row.child_id == child) return true;
+  return false;
+}
+
 int open_children_with_number(db::Database& db) {
   auto query = db.prepare("SELECT count(*) FROM children WHERE id_number = ?1 AND status = 'open'");
   query.bind(1, kNumber);
@@ -112,6 +123,7 @@ TEST_CASE("Duplicate merge: two townships' files, merged by the county, seen by 
     REQUIRE(open_children_with_number(server) == 2);
   }
 
+  REQUIRE(on_work_list(t.shuanggou, t.other));
   MergeRequest request;
   request.candidate = candidate_of(*t.office.station).substr(28);  // the short id a list shows
   request.keep = t.kept.substr(28);
@@ -160,6 +172,8 @@ TEST_CASE("Duplicate merge: two townships' files, merged by the county, seen by 
   // 双沟's station: the file left its lists; a lookup says where it went.
   CHECK(t.shuanggou.field(t.other, "status") == "closed");
   CHECK(list_children(*t.shuanggou.station, {}, false).value().empty());
+  CHECK_FALSE(on_work_list(t.shuanggou, t.other));
+  CHECK(on_work_list(t.wangji, t.kept));
   auto gone = resolve_child(*t.shuanggou.station, t.other);
   REQUIRE_FALSE(gone.is_ok());
   CHECK(gone.status().to_string().find(kWangji) != std::string::npos);
@@ -183,6 +197,7 @@ TEST_CASE("Duplicate merge: two townships' files, merged by the county, seen by 
   CHECK(file_digest(t.wangji.station->db(), t.kept) == wangji_before);
   CHECK(file_digest(t.shuanggou.station->db(), t.other) == shuanggou_before);
   CHECK(resolve_child(*t.shuanggou.station, t.other).value() == t.other);
+  CHECK(on_work_list(t.shuanggou, t.other));
   CHECK(sync::list_duplicates(*t.wangji.station)[0]["status"] == "open");
   CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
   CHECK(township_digest(t.shuanggou.station->db(), kShuanggou) == server_digest(t.county, kShuanggou));
