@@ -262,3 +262,26 @@ TEST_CASE("Duplicate merge: a merge never hides a higher colour, and bad choices
   CHECK(server_field(t.county, t.other, "school") == "王集中心小学");
   CHECK(t.shuanggou.field(t.other, "school") == "王集中心小学");
 }
+
+TEST_CASE("Duplicate merge: within one township, the old id, its short id and the ID number find the survivor",
+          "[merge][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county), b(dir, "b", kWangji, county), office(dir, "office", kWangji, county);
+  office.act_as_county("县级李");
+  const std::string kept = a.add_child("张小明", kNumber);
+  const std::string other = b.add_child("张小明", kNumber, "320324102202");  // b registered it offline too
+  for (TestStation* s : {&a, &b, &office, &a, &b}) REQUIRE(s->sync().is_ok());
+  auto merged = merge_duplicates(*office.station, {candidate_of(*office.station), kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  for (TestStation* s : {&office, &a, &b}) REQUIRE(s->sync().is_ok());
+  for (TestStation* s : {&a, &b}) {
+    CHECK(resolve_child(*s->station, other).value() == kept);
+    CHECK(resolve_child(*s->station, other.substr(28)).value() == kept);  // the short id a list showed
+    CHECK(resolve_child(*s->station, kNumber).value() == kept);
+    auto listed = list_children(*s->station, {}, false);
+    REQUIRE(listed.value().size() == 1);
+    CHECK(listed.value()[0]["id"] == kept);
+    CHECK(township_digest(s->station->db(), kWangji) == server_digest(county, kWangji));
+  }
+}
