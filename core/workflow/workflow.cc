@@ -2,6 +2,8 @@
 #include "core/workflow/workflow.h"
 
 #include <algorithm>
+#include <tuple>
+#include <unordered_map>
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
@@ -430,13 +432,18 @@ namespace child_column {
 [[maybe_unused]] constexpr int
     id = 0, name = 1, village = 2, created_on = 3, colour = 4, colour_since = 5, last_home_visit = 6,
     last_supervisor_visit = 7, next_visit_due = 8, next_supervisor_visit_due = 9, next_reassessment_due = 10,
-    key_event = 11, key_event_on = 12, pending_review = 13, review_since = 14, care_plan_due = 15, case_worker = 16;
+    key_event = 11, key_event_on = 12, pending_review = 13, review_since = 14, care_plan_due = 15, case_worker = 16,
+    care_plan_met = 17;
 }  // namespace child_column
 
 // The care-plan item when the child's minimum plan is not met, naming the missing parts. The plan is checked live,
 // so a case worker typed into the profile counts at once.
 std::optional<DueItem> care_plan_item(db::Database& db, const DueContext& ctx, db::Statement& child,
                                       const DueRow& row) {
+  // The projection keeps whether the plan is met (core/rules/timeline.cc, the same check_minimum_plan over the same
+  // events, refreshed in the writing transaction): a met plan needs no query. Only an unmet one is checked again
+  // here, for the parts it lacks.
+  if (child.get_optional_int(child_column::care_plan_met).value_or(0) == 1) return std::nullopt;
   std::vector<MeasureSummary> measures;
   auto m = db.cached("SELECT area, status FROM care_measures WHERE child_id = ?1");
   m->bind(1, row.child_id);
@@ -480,17 +487,17 @@ std::vector<DueItem> child_items(db::Database& db, const DueContext& ctx, db::St
   return items;
 }
 
-// One row per open child in the actor's scope, in village and name order, with the items the list keeps;
-// `row_of_child` maps each child to its row.
+// One row per open child in the actor's scope (in no particular order: `ranked` orders every row), with the items
+// the list keeps; `row_of_child` maps each child to its row.
 std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueContext& ctx,
-                               std::map<std::string, std::size_t>& row_of_child) {
+                               std::unordered_map<std::string, std::size_t>& row_of_child) {
   std::vector<DueRow> rows;
   auto query = db.prepare(
       "SELECT c.id, c.name, c.village, substr(c.created_at, 1, 10), s.colour, s.colour_since, s.last_home_visit,"
       " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
       " s.key_event, s.key_event_on, s.pending_review, s.review_since, s.care_plan_due,"
-      " coalesce(s.case_worker, c.case_worker) FROM children c LEFT JOIN child_state s ON s.child_id = c.id"
-      " WHERE c.status = 'open' ORDER BY c.village, c.name, c.id");
+      " coalesce(s.case_worker, c.case_worker), s.care_plan_met"
+      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open'");
   while (query.step()) {
     if (!actor.covers_village(query.get_text(child_column::village))) continue;
     DueRow row;
@@ -512,7 +519,7 @@ std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueCon
 // Screening steps waiting (docs/domain.md "Screening: the three steps"): on the child's row when the lead became a
 // file, otherwise on a row of the lead's own.
 void add_screening_steps(db::Database& db, const User& actor, const DueContext& ctx, std::vector<DueRow>& rows,
-                         const std::map<std::string, std::size_t>& row_of_child) {
+                         const std::unordered_map<std::string, std::size_t>& row_of_child) {
   auto leads = db.prepare(
       "SELECT id, village, child_id, state, red, verify_due, review_due, confirm_due, reporter, source"
       " FROM leads WHERE state IN ('discovered', 'returned', 'verified', 'reviewed') ORDER BY discovered_on, id");
@@ -542,24 +549,36 @@ void add_screening_steps(db::Database& db, const User& actor, const DueContext& 
 }
 
 // Each row's summary over its kept items (days overdue, escalated, next due), rows with nothing overdue dropped when
-// only overdue items are asked for, red first, then most overdue, then soonest due.
+// only overdue items are asked for, red first, then most overdue, then soonest due; ties by village and name, and
+// files before leads (a total order: the rows come from SQL unsorted). Indices are sorted, not the rows.
 std::vector<DueRow> ranked(std::vector<DueRow> rows, const DueOptions& options) {
-  std::vector<DueRow> out;
-  for (auto& row : rows) {
+  std::vector<std::size_t> order;
+  order.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    DueRow& row = rows[i];
     if (options.overdue_only && row.items.empty()) continue;
     for (const auto& item : row.items) {
       row.days_overdue = std::max(row.days_overdue, item.days_overdue);
       row.escalated = row.escalated || item.escalated;
       if (row.next_due.empty() || item.due < row.next_due) row.next_due = item.due;
     }
-    out.push_back(std::move(row));
+    order.push_back(i);
   }
-  std::stable_sort(out.begin(), out.end(), [](const DueRow& a, const DueRow& b) {
-    bool a_red = a.colour == Colour::Red, b_red = b.colour == Colour::Red;
+  std::stable_sort(order.begin(), order.end(), [&rows](std::size_t ia, std::size_t ib) {
+    const DueRow& a = rows[ia];
+    const DueRow& b = rows[ib];
+    const bool a_red = a.colour == Colour::Red, b_red = b.colour == Colour::Red;
     if (a_red != b_red) return a_red;
     if (a.days_overdue != b.days_overdue) return a.days_overdue > b.days_overdue;
-    return a.next_due < b.next_due;
+    if (a.next_due != b.next_due) return a.next_due < b.next_due;
+    const bool a_lead = a.child_id.empty(), b_lead = b.child_id.empty();
+    if (a_lead != b_lead) return b_lead;
+    if (a_lead) return false;  // leads keep the order they were found in
+    return std::tie(a.village, a.name, a.child_id) < std::tie(b.village, b.name, b.child_id);
   });
+  std::vector<DueRow> out;
+  out.reserve(order.size());
+  for (std::size_t i : order) out.push_back(std::move(rows[i]));
   return out;
 }
 
@@ -572,7 +591,7 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
   auto& db = station.db();
   const DueContext ctx{options, stored_policy(db), options.as_of, options.as_of.plus_days(options.horizon_days),
                        access::may(actor.role, access::Action::SeeSupervision)};
-  std::map<std::string, std::size_t> row_of_child;
+  std::unordered_map<std::string, std::size_t> row_of_child;
   std::vector<DueRow> rows = child_rows(db, actor, ctx, row_of_child);
   add_screening_steps(db, actor, ctx, rows, row_of_child);
   return ranked(std::move(rows), options);
