@@ -41,6 +41,7 @@ bool may(Role role, Action action) {
     case Action::ReopenFile:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
+    case Action::MergeDuplicates:
       return role == Role::County;
   }
   return false;

@@ -30,6 +30,7 @@ enum class Action {
   SeeSupervision,     // supervisor visits and colour review items in `due`
   ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
   ReopenFile,         // reopen a closed file (docs/domain.md "Closure")
+  MergeDuplicates,    // merge two files of one child (a duplicate candidate) and undo a merge: the county only
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).

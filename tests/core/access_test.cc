@@ -31,6 +31,7 @@ const std::map<Action, std::array<bool, 4>> kMay = {
     {Action::SeeSupervision,      {false, false, true,  true}},  // supervisor visits and reviews in `due`
     {Action::ConfigureSync,       {false, false, true,  true}},  // the web's sync settings
     {Action::ReopenFile,          {false, false, true,  true}},  // child reopen
+    {Action::MergeDuplicates,     {false, false, false, true}},  // duplicates merge / unmerge
 };
 
 }  // namespace
