@@ -1,4 +1,4 @@
-// tongdang sync [status], tongdang conflicts [list|resolve], tongdang duplicates.
+// tongdang sync [status], tongdang conflicts [list|resolve], tongdang duplicates [list|merge|unmerge].
 #include <iostream>
 
 #include "command_line.h"
@@ -6,6 +6,7 @@
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/store/record_ref.h"
+#include "core/workflow/merge.h"
 #include "sync/station/client.h"
 #include "sync/station/conflicts.h"
 #include "sync/station/settings.h"
@@ -222,24 +223,100 @@ void add_conflicts(CLI::App& app, Context& context) {
   });
 }
 
-void add_duplicates(CLI::App& app, Context& context) {
-  auto* duplicates = app.add_subcommand(
-      "duplicates", tr("疑似重复：同一身份证号有两个档案", "duplicate candidates: one ID number, two files"));
-  duplicates->callback([&context] {
+void print_duplicates(Context& context, Station& station) {
+  auto list_of = sync::list_duplicates(station);
+  if (context.json) {
+    context.print_json(list_of);
+    return;
+  }
+  if (list_of.empty()) std::cout << tr("没有疑似重复档案\n", "no duplicate candidates\n");
+  for (const auto& d : list_of) {
+    const std::string status = d.value("status", "");
+    std::cout << short_id(d.value("id", "")) << "  " << d.value("id_number", "") << "  "
+              << (status == "merged" ? tr("已合并", "merged") : status_label(status));
+    for (const auto& f : d.value("files", json::array()))
+      std::cout << "  " << short_id(f.value("child_id", "")) << "@" << f.value("township", "");
+    std::cout << "\n";
+    for (const auto& m : d.value("merges", json::array()))
+      std::cout << "    " << trf("合并 {}：{} 并入 {}（{}，{}）{}", "merge {}: {} into {} ({}, {}){}", short_id(m.value("id", "")),
+                                 short_id(m.value("merged", "")), short_id(m.value("survivor", "")), m.value("by", ""),
+                                 m.value("at", "").substr(0, 10),
+                                 m.value("status", "") == "unmerged" ? tr("，已撤销", ", undone") : "")
+                << "\n";
+  }
+}
+
+CLI::App* add_duplicates_merge(CLI::App& duplicates, Context& context) {
+  auto* merge = duplicates.add_subcommand(
+      "merge", tr("合并重复档案（县级）：另一份档案成为保留档案的别名，可撤销",
+                  "merge duplicate files (county): the other file becomes an alias of the survivor; reversible"));
+  auto request = std::make_shared<MergeRequest>();
+  auto takes = std::make_shared<std::vector<std::string>>();
+  merge->add_option("candidate", request->candidate, tr("疑似重复记录的编号", "the duplicate candidate's id"))->required();
+  merge->add_option("--keep", request->keep, tr("保留的档案（儿童编号）", "the file to keep (child id)"))->required();
+  merge->add_option("--other", request->other,
+                    tr("并入的档案（该记录有两份以上档案时必填）", "the file merged away (needed when the candidate has more "
+                       "than two files)"));
+  merge->add_option("--reason", request->reason, tr("合并原因", "why the files are one child"))->required();
+  merge->add_option("--take", *takes,
+                    tr("字段=other 取并入档案的值（默认保留档案的值），可重复，如 --take school=other",
+                       "FIELD=other takes the merged-away file's value (default: the survivor's), repeatable, e.g. "
+                       "--take school=other"));
+  merge->callback([&context, request, takes] {
     Station& station = context.open();
-    auto list_of = sync::list_duplicates(station);
+    for (const auto& take : *takes) {
+      auto eq = take.find('=');
+      if (eq == std::string::npos || eq == 0)
+        context.check(Status::invalid("take", i18n::trf("--take 应写成 字段=other 或 字段=kept，而不是“{}”",
+                                                  "--take is FIELD=other or FIELD=kept, not \"{}\"", take)));
+      request->take[take.substr(0, eq)] = take.substr(eq + 1);
+    }
+    MergeDone done = context.take(merge_duplicates(station, *request));
     if (context.json) {
-      context.print_json(list_of);
+      context.print_json({{"merge", done.merge_id}, {"survivor", done.survivor}, {"merged", done.merged}});
       return;
     }
-    if (list_of.empty()) std::cout << tr("没有疑似重复档案\n", "no duplicate candidates\n");
-    for (const auto& d : list_of) {
-      std::cout << short_id(d.value("id", "")) << "  " << d.value("id_number", "") << "  "
-                << status_label(d.value("status", ""));
-      for (const auto& f : d.value("files", json::array()))
-        std::cout << "  " << short_id(f.value("child_id", "")) << "@" << f.value("township", "");
-      std::cout << "\n";
+    std::cout << trf("已合并：档案 {} 并入 {}；合并编号 {}（撤销：tongdang duplicates unmerge {}）；下次同步时上传\n",
+                     "merged: file {} into {}; merge id {} (to undo: tongdang duplicates unmerge {}); it is sent with "
+                     "the next sync\n",
+                     short_id(done.merged), short_id(done.survivor), done.merge_id, done.merge_id);
+  });
+  return merge;
+}
+
+CLI::App* add_duplicates_unmerge(CLI::App& duplicates, Context& context) {
+  auto* unmerge = duplicates.add_subcommand(
+      "unmerge", tr("撤销一次合并（县级）：两份档案恢复原样", "undo a merge (county): both files come back as they were"));
+  auto ref = std::make_shared<std::string>();
+  auto reason = std::make_shared<std::string>();
+  unmerge->add_option("merge", *ref, tr("合并编号，或被并入档案的儿童编号", "the merge's id, or the merged-away file's id"))
+      ->required();
+  unmerge->add_option("--reason", *reason, tr("撤销原因", "why the merge is undone"));
+  unmerge->callback([&context, ref, reason] {
+    Station& station = context.open();
+    MergeDone done = context.take(unmerge_duplicates(station, *ref, *reason));
+    if (context.json) {
+      context.print_json({{"unmerged", done.merge_id}, {"survivor", done.survivor}, {"merged", done.merged}});
+      return;
     }
+    std::cout << trf("已撤销合并 {}：档案 {} 与 {} 恢复为两份；下次同步时上传\n",
+                     "undid merge {}: files {} and {} are two files again; it is sent with the next sync\n",
+                     done.merge_id, short_id(done.merged), short_id(done.survivor));
+  });
+  return unmerge;
+}
+
+// duplicates [list|merge|unmerge]: without a subcommand, lists.
+void add_duplicates(CLI::App& app, Context& context) {
+  auto* duplicates = app.add_subcommand(
+      "duplicates", tr("疑似重复：同一身份证号有两个档案；县级合并或撤销合并",
+                       "duplicate candidates: one ID number, two files; the county merges or undoes a merge"));
+  duplicates->add_subcommand("list", tr("列出疑似重复档案（默认）", "list duplicate candidates (default)"));
+  auto* merge = add_duplicates_merge(*duplicates, context);
+  auto* unmerge = add_duplicates_unmerge(*duplicates, context);
+  duplicates->callback([&context, merge, unmerge] {
+    if (merge->parsed() || unmerge->parsed()) return;
+    print_duplicates(context, context.open());
   });
 }
 

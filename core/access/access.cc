@@ -40,6 +40,7 @@ bool may(Role role, Action action) {
     case Action::ConfigureSync:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
+    case Action::MergeDuplicates:
       return role == Role::County;
   }
   return false;

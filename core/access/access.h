@@ -29,6 +29,7 @@ enum class Action {
   ResolveConflict,    // choose the value of a field two stations edited concurrently
   SeeSupervision,     // supervisor visits and colour review items in `due`
   ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
+  MergeDuplicates,    // merge two files of one child (a duplicate candidate) and undo a merge: the county only
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).

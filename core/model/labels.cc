@@ -82,6 +82,7 @@ const std::map<std::string, Text, std::less<>>& labels() {
         {"confirmed", {"已认定", "confirmed"}},
         {"not_eligible", {"不符合条件", "not eligible"}},
         {"duplicate", {"重复", "duplicate"}},
+        {"merged", {"已合并到另一档案", "merged into another file"}},
         {"verify", {"入户核查", "home verification"}},
         {"review", {"乡镇审核", "township review"}},
         {"confirm", {"县级认定", "county confirmation"}},

@@ -9,6 +9,7 @@
 
 #include "core/model/policy.h"
 #include "core/projection/timeline_events.h"
+#include "core/store/file_merge.h"
 
 namespace tongdang {
 
@@ -222,7 +223,9 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
   } else if (event.kind == "file.reopen") {
     auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
     update->bind_all(child);
-    update->run();
+    update->run();  } else if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) {
+    // A merge closes the merged-away file as "merged"; an unmerge gives back the status it had before.
+    file_merge::refresh_file_status(db, child);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "core/workflow/children.h"
 
 #include <algorithm>
+#include <set>
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
@@ -10,6 +11,7 @@
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/store/events.h"
+#include "core/store/file_merge.h"
 #include "core/store/profile.h"
 #include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
@@ -227,23 +229,49 @@ Result<AddedChild> add_child(Station& station, const NewChild& input) {
 
 // ---- finding and showing ----
 
+namespace {
+
+// A merged-away file stands for its survivor (core/store/file_merge.h): a lookup by its id, short id or ID number
+// finds the survivor. A survivor in another township is not held here: the lookup says where the file went.
+Result<std::string> follow_merges(db::Database& db, const std::string& id) {
+  const std::string survivor = file_merge::survivor_of(db, id);
+  if (survivor == id) return id;
+  auto held = db.cached("SELECT 1 FROM children WHERE id = ?1");
+  held->bind(1, survivor);
+  if (held->step()) return survivor;
+  const auto merge = file_merge::standing_merge(db, id);
+  return Status::refused(trf("档案 {} 已合并到乡镇 {} 的档案 {}，该档案不在本站",
+                             "file {} was merged into file {} of township {}, which this station does not hold",
+                             short_record_id(id), merge ? merge->survivor_township : "", short_record_id(survivor)));
+}
+
+}  // namespace
+
 Result<std::string> resolve_child(Station& station, std::string_view ref) {
   if (ref.empty()) return Status::invalid("child", tr("需要儿童编号或身份证号", "a child id or ID number is needed"));
   auto& db = station.db();
   if (looks_like_uuid(ref)) {
     auto query = db.cached("SELECT id FROM children WHERE id = ?1");
     query->bind(1, ref);
-    if (query->step()) return query->get_text(0);
+    if (query->step()) return follow_merges(db, query->get_text(0));
+    query->reset();
+    // A file of another township merged into one held here: only its merge event is here, and it finds the survivor.
+    if (file_merge::standing_merge(db, ref)) return follow_merges(db, std::string(ref));
   }
   std::string upper(ref);
   if (upper.size() == 18 && upper.back() == 'x') upper.back() = 'X';
   auto by_key = db.cached("SELECT id FROM children WHERE id_number = ?1 OR temp_key = ?1");
   by_key->bind(1, upper);
-  if (by_key->step()) {
-    std::string id = by_key->get_text(0);
-    if (!by_key->step()) return id;
+  // Two files of one number are one child once merged: the number finds the survivor.
+  std::set<std::string> found;
+  while (by_key->step()) found.insert(file_merge::survivor_of(db, by_key->get_text(0)));
+  by_key->reset();
+  if (found.size() == 1) return follow_merges(db, *found.begin());
+  if (ref.size() >= 4 && ref.size() < 36) {
+    auto id = resolve_record_ref(db, "children", ref, "child", "儿童", "child");
+    if (!id) return id;
+    return follow_merges(db, id.value());
   }
-  if (ref.size() >= 4 && ref.size() < 36) return resolve_record_ref(db, "children", ref, "child", "儿童", "child");
   return Status::not_found(trf("找不到儿童 {}", "no child {}", ref));
 }
 

@@ -51,6 +51,24 @@ inline constexpr MessageText kNewChildNeedsPlace{"profile.new_child_needs_place"
                                                  "a new child needs township and village"};
 inline constexpr MessageText kVillageOutsideTownship{"profile.village_outside_township", "村(居)不属于该乡镇",
                                                      "the village is not in the township"};
+// ---- duplicate merges (docs/design.md "Transfers, duplicates, deletion") ----
+inline constexpr MessageText kMergeNeedsCounty{"duplicate.merge_needs_county",
+                                               "只有县级用户可以合并重复档案或撤销合并",
+                                               "only the county merges duplicate files or undoes a merge"};
+inline constexpr MessageText kMergeNotCandidate{"duplicate.not_candidate",
+                                                "两份档案不属于同一条疑似重复记录（身份证号不同，或记录不符）",
+                                                "the two files are not files of one duplicate candidate"};
+inline constexpr MessageText kMergeAlreadyMerged{"duplicate.already_merged", "档案 {} 已经合并到另一份档案",
+                                                 "file {} is already merged into another file"};
+// {0}: the merged-away file's colour, {1}: the survivor's.
+inline constexpr MessageText kMergeSurvivorLower{"duplicate.survivor_lower",
+                                                 "并入的档案为{0}，高于保留的档案（{1}）：请保留等级更高的档案",
+                                                 "the file merged away is {0}, above the survivor ({1}): keep the "
+                                                 "higher-graded file"};
+inline constexpr MessageText kMergeFieldNotTakeable{"duplicate.field_not_takeable", "合并时不能选取字段 {}",
+                                                    "field {} cannot be taken in a merge"};
+inline constexpr MessageText kMergeUnknown{"duplicate.merge_unknown", "没有这次合并，或它已经撤销",
+                                           "no such merge, or it was already undone"};
 // {}: SQLite's own words.
 inline constexpr MessageText kBreaksConstraint{"change.breaks_constraint", "数据不合规则：{}",
                                                "the data breaks a rule: {}"};

@@ -158,6 +158,8 @@ class StoreTransaction {
                                    const std::vector<std::pair<std::string, FieldRegister>>& registers) = 0;
   // Inserts an event and runs the core projections; false if already stored.
   virtual bool apply_event(const Event& event) = 0;
+  // The child's derived colour on the server (null until graded).
+  virtual std::optional<Colour> child_colour(std::string_view child_id) = 0;
   // Children (other than `except_child`) registered with this ID number anywhere in the county, at most `limit`.
   virtual std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
                                                               std::string_view except_child, int limit) = 0;

@@ -13,7 +13,9 @@
 #include "sync/server/tuning.h"
 #include "core/db/sqlite.h"
 #include "core/model/id_number.h"
+#include "core/store/file_merge.h"
 #include "core/store/profile.h"
+#include "core/store/record_ref.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/messages.h"
 
@@ -131,12 +133,16 @@ class ChangeApplier {
       resolved = std::move(record);
     }
 
+    std::optional<MergePlan> merge;
+    if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) merge = plan_merge(role, event);
+
     ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
     if (!tx_.apply_event(event)) {
       result.status = ChangeStatus::Duplicate;
       return result;
     }
     tx_.append_op(event.township, {{"type", "event"}, {"township", event.township}, {"event", event.to_json()}});
+    if (merge) carry_out(*merge, event);
     if (resolved && (*resolved)["status"] == "open") {
       json& record = *resolved;
       record["status"] = "resolved";
@@ -148,6 +154,151 @@ class ChangeApplier {
       tx_.append_op(event.township, {{"type", "conflict"}, {"township", event.township}, {"conflict", record}});
     }
     return result;
+  }
+
+  // ---- duplicate merges (core/store/file_merge.h): checked against the server's files, carried out here ----
+
+  // What a merge or an unmerge will do, decided before its event is stored.
+  struct MergePlan {
+    bool unmerge = false;
+    std::string merged, survivor, survivor_township;
+    std::string id_number;  // the full number of both files: the candidate's key
+    json candidate;         // the candidate record as stored
+    std::vector<std::string> taken;  // a merge: fields taken from the merged-away file
+    std::size_t entry = 0;           // an unmerge: the merge's entry in candidate["merges"]
+  };
+
+  // Whether a file is merged away now: the projection closes it as "merged" while its merge stands.
+  bool merged_away(const std::string& child) {
+    json fields = tx_.read_fields("child", child, {"status", "closed_reason"});
+    return fields.is_object() && fields.value("closed_reason", json()) == file_merge::kMergedReason;
+  }
+
+  MergePlan plan_merge(Role role, const Event& event) {
+    // The county decides, by the token's authority (vouched_role), never by what the body claims.
+    if (!access::may(role, access::Action::MergeDuplicates)) throw Rejected{msg(messages::kMergeNeedsCounty)};
+    MergePlan plan;
+    plan.unmerge = event.kind == file_merge::kUnmergeKind;
+    plan.merged = event.child_id.value_or("");
+    plan.survivor = event.payload.value("survivor", "");
+    if (!looks_like_uuid(plan.survivor) || plan.survivor == plan.merged) throw Rejected{msg(messages::kMergeNotCandidate)};
+    auto survivor = tx_.locate("child", plan.survivor);
+    if (!survivor) throw Rejected{msg(messages::kChildUnknown)};
+    if (auto scope = check_scope(ctx_.principal, survivor->township, {survivor->village}); !scope)
+      throw Rejected{scope.text()};
+    plan.survivor_township = survivor->township;
+    json numbers = tx_.read_fields("child", plan.merged, {"id_number"});
+    json survivor_number = tx_.read_fields("child", plan.survivor, {"id_number"});
+    if (!numbers.value("id_number", json()).is_string() || numbers["id_number"] != survivor_number.value("id_number", json()))
+      throw Rejected{msg(messages::kMergeNotCandidate)};
+    plan.id_number = numbers["id_number"].get<std::string>();
+    auto candidate = tx_.duplicate_group(plan.id_number);
+    if (!candidate || candidate->value("id", "") != event.payload.value("candidate", ""))
+      throw Rejected{msg(messages::kMergeNotCandidate)};
+    plan.candidate = std::move(*candidate);
+    if (plan.unmerge) {
+      const std::string merge_id = event.payload.value("merge_id", "");
+      const json& merges = plan.candidate.contains("merges") ? plan.candidate["merges"] : json::array();
+      for (std::size_t i = 0; i < merges.size(); ++i)
+        if (merges[i].value("id", "") == merge_id && merges[i].value("status", "") == "merged" &&
+            merges[i].value("merged", "") == plan.merged && merges[i].value("survivor", "") == plan.survivor) {
+          plan.entry = i;
+          return plan;
+        }
+      throw Rejected{msg(messages::kMergeUnknown)};
+    }
+    auto listed = [&](const std::string& child) {
+      for (const auto& file : plan.candidate.value("files", json::array()))
+        if (file.value("child_id", "") == child) return true;
+      return false;
+    };
+    if (!listed(plan.merged) || !listed(plan.survivor)) throw Rejected{msg(messages::kMergeNotCandidate)};
+    for (const auto& child : {plan.merged, plan.survivor})
+      if (merged_away(child)) throw Rejected{msg(messages::kMergeAlreadyMerged, short_record_id(child))};
+    // Safety first: a merge never hides a higher colour behind a lower survivor.
+    const auto merged_colour = tx_.child_colour(plan.merged);
+    const auto survivor_colour = tx_.child_colour(plan.survivor);
+    if (merged_colour && (!survivor_colour || *merged_colour > *survivor_colour))
+      throw Rejected{msg(messages::kMergeSurvivorLower, to_string(*merged_colour),
+                         survivor_colour ? std::string(to_string(*survivor_colour)) : std::string("-"))};
+    if (event.payload.contains("take") && event.payload["take"].is_array())
+      for (const auto& field : event.payload["take"]) {
+        if (!field.is_string() || !file_merge::takeable_field(field.get<std::string>()))
+          throw Rejected{msg(messages::kMergeFieldNotTakeable, field.is_string() ? field.get<std::string>() : field.dump())};
+        plan.taken.push_back(field.get<std::string>());
+      }
+    return plan;
+  }
+
+  // Writes fields of the survivor as the server's own profile change (new register versions, one op), so every
+  // station of its township takes them with the next pull.
+  void write_survivor_fields(const MergePlan& plan, const json& values) {
+    if (values.empty()) return;
+    const auto registers = tx_.field_registers("child", plan.survivor);
+    std::vector<std::pair<std::string, FieldRegister>> next;
+    json op_fields = json::object();
+    for (const auto& [name, value] : values.items()) {
+      auto found = registers.find(name);
+      const std::int64_t version = (found == registers.end() ? 0 : found->second.version) + 1;
+      next.emplace_back(name, FieldRegister{version, stamp_, ctx_.station_id, change_.actor, change_.change_id});
+      op_fields[name] = {{"value", value}, {"version", version}};
+    }
+    tx_.set_field_registers("child", plan.survivor, next);
+    tx_.write_fields("child", plan.survivor, values, ctx_.now_iso);
+    tx_.append_op(plan.survivor_township, {{"type", "profile"}, {"township", plan.survivor_township},
+                                           {"entity", "child"}, {"entity_id", plan.survivor},
+                                           {"child_id", plan.survivor}, {"fields", op_fields}});
+  }
+
+  void carry_out(MergePlan& plan, const Event& event) {
+    json& record = plan.candidate;
+    if (!record.contains("merges") || !record["merges"].is_array()) record["merges"] = json::array();
+    json& merges = record["merges"];
+    if (!plan.unmerge) {
+      // The values the survivor had are kept in the candidate, so an unmerge can give them back.
+      json before = json::object(), taken = json::object();
+      const json mine = tx_.read_fields("child", plan.survivor, plan.taken);
+      const json theirs = tx_.read_fields("child", plan.merged, plan.taken);
+      for (const auto& field : plan.taken)
+        if (mine.value(field, json()) != theirs.value(field, json())) {
+          before[field] = mine.value(field, json());
+          taken[field] = theirs.value(field, json());
+        }
+      write_survivor_fields(plan, taken);
+      merges.push_back({{"id", event.id}, {"merged", plan.merged}, {"survivor", plan.survivor},
+                        {"survivor_township", plan.survivor_township}, {"status", "merged"}, {"before", before},
+                        {"taken", taken}, {"by", event.actor}, {"at", ctx_.now_iso},
+                        {"reason", event.payload.value("reason", "")}});
+    } else {
+      json& entry = merges[plan.entry];
+      // A field edited since the merge keeps the later edit; the others get back what the survivor had.
+      json restore = json::object();
+      const json& taken = entry["taken"];
+      std::vector<std::string> names;
+      for (const auto& [field, value] : taken.items()) names.push_back(field);
+      const json now = tx_.read_fields("child", plan.survivor, names);
+      for (const auto& [field, value] : taken.items())
+        if (now.value(field, json()) == value) restore[field] = entry["before"].value(field, json());
+      write_survivor_fields(plan, restore);
+      entry["status"] = "unmerged";
+      entry["unmerged_by"] = event.actor;
+      entry["unmerged_at"] = ctx_.now_iso;
+      entry["unmerge_id"] = event.id;
+    }
+    // The candidate is decided once at most one of its files is left standing on its own.
+    std::size_t standing = 0;
+    for (const auto& m : merges) standing += m.value("status", "") == "merged" ? 1 : 0;
+    const std::size_t files = record.value("files", json::array()).size();
+    record["status"] = files > standing + 1 ? "open" : "merged";
+    record["revision"] = record.value("revision", 0) + 1;
+    tx_.save_duplicate(record, plan.id_number);
+    std::set<std::string> townships;
+    for (const auto& file : record.value("files", json::array())) townships.insert(file.value("township", ""));
+    for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
+    // The survivor's stations learn of the alias too: lookups there follow the merged-away file's id.
+    if (plan.survivor_township != event.township)
+      tx_.append_op(plan.survivor_township,
+                    {{"type", "event"}, {"township", plan.survivor_township}, {"event", event.to_json()}});
   }
 
   // Where a profile change lands: the record's township and child, and the villages the token must cover (the old

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/store/file_merge.h"
+#include "core/store/projection.h"
 #include "sync/protocol/messages.h"
 
 namespace tongdang::sync {
@@ -57,6 +59,16 @@ void keep_rejected(WriteContext& w, const WireChange& change, const Message& rea
     auto reopen = db.cached("UPDATE conflicts SET status = 'open' WHERE id = ?1");
     reopen->bind(1, change.event.value("payload", json::object()).value("conflict_id", ""));
     reopen->run();
+  }
+  const std::string kind = change.op == "event" ? change.event.value("kind", "") : "";
+  if (kind == file_merge::kMergeKind || kind == file_merge::kUnmergeKind) {
+    // A merge or unmerge the county server refused never happened: the station drops its event (kept above in
+    // rejected_changes) and gives the file back the status the server holds, so lists and lookups agree with it.
+    auto drop = db.cached("DELETE FROM events WHERE id = ?1");
+    drop->bind(1, change.entity_id);
+    drop->run();
+    file_merge::refresh_file_status(db, change.child_id);
+    if (ProjectionBatch* batch = ProjectionBatch::open_on(db)) batch->rows_loaded(change.child_id);
   }
 }
 

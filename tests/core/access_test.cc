@@ -30,6 +30,7 @@ const std::map<Action, std::array<bool, 4>> kMay = {
     {Action::ResolveConflict,     {false, false, true,  true}},  // conflicts resolve
     {Action::SeeSupervision,      {false, false, true,  true}},  // supervisor visits and reviews in `due`
     {Action::ConfigureSync,       {false, false, true,  true}},  // the web's sync settings
+    {Action::MergeDuplicates,     {false, false, false, true}},  // duplicates merge / unmerge
 };
 
 }  // namespace

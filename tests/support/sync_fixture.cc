@@ -118,6 +118,12 @@ json TestStation::field(const std::string& child, const std::string& name) {
   return read_profile(station->db(), "child", child, {name})[name];
 }
 
+void TestStation::act_as_county(const std::string& user) {
+  REQUIRE(station->add_user(User{user, Role::County, {}}).is_ok());
+  REQUIRE(station->act_as(user).is_ok());
+  token = county.user_token(user, Role::County, "");
+}
+
 std::int64_t TestStation::outbox() {
   auto query = station->db().prepare("SELECT count(*) FROM outbox");
   query.step();

@@ -59,6 +59,9 @@ struct TestStation {
   void edit(const std::string& child, const std::string& field, const std::string& value);
   nlohmann::json field(const std::string& child, const std::string& field);
   std::int64_t outbox();
+  // Makes this station a county user's: adds the user (role county), acts as them and syncs with their personal
+  // token (a station token acts at most as a supervisor). Call before the station's first sync.
+  void act_as_county(const std::string& user);
 
   TestCounty& county;
   bool snapshot = true;   // false: replay the change log even on a first sync (as an older station does)

@@ -11,6 +11,8 @@
 
 #include "sync/protocol/tuning.h"
 #include "core/store/events.h"
+#include "core/store/file_merge.h"
+#include "core/workflow/merge.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/protocol/merge.h"
@@ -446,8 +448,10 @@ TEST_CASE("Sync: one ID number registered at two townships opens a duplicate can
   CHECK(township_digest(shuanggou.station->db(), kShuanggou) == server_digest(county, kShuanggou));
 }
 
-TEST_CASE("Sync convergence: random edits on three stations, synced in random orders, end equal", "[sync]") {
+TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations, synced in random orders, end equal",
+          "[sync]") {
   const char* fields[] = {"school", "phone", "grade", "health"};
+  int merges = 0, unmerges = 0;  // over every seed: the random operations must include both
   for (std::uint32_t seed = 1; seed <= 25; ++seed) {
     INFO("seed " << seed);
     std::mt19937 random(seed);
@@ -457,22 +461,37 @@ TEST_CASE("Sync convergence: random edits on three stations, synced in random or
     stations.push_back(std::make_unique<TestStation>(dir, "a", kWangji, county));
     stations.push_back(std::make_unique<TestStation>(dir, "b", kWangji, county, (seed % 3 == 0) ? kYearMs : 0));
     stations.push_back(std::make_unique<TestStation>(dir, "c", kShuanggou, county));
+    // The county's user works at a station of 王集 and merges and unmerges the duplicates the others register.
+    stations.push_back(std::make_unique<TestStation>(dir, "d", kWangji, county));
+    stations.back()->act_as_county("县级d");
+    TestStation& office = *stations.back();
     int id_seq = 100;
+    std::vector<std::string> numbers;  // every ID number registered so far, to register some of them again
     auto pick = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
+    auto holds_number = [](TestStation& s, const std::string& number) {
+      auto query = s.station->db().prepare("SELECT 1 FROM children WHERE id_number = ?1");
+      query.bind(1, number);
+      return query.step();
+    };
     for (int step = 0; step < 40; ++step) {
       county.clock.advance_ms(1000 + pick(60'000));
-      TestStation& s = *stations[pick(3)];
+      TestStation& s = *stations[pick(4)];
       auto children = [&] {
         std::vector<std::string> ids;
-        auto query = s.station->db().prepare("SELECT id FROM children ORDER BY id");
+        auto query = s.station->db().prepare("SELECT id FROM children WHERE status = 'open' ORDER BY id");
         while (query.step()) ids.push_back(query.get_text(0));
         return ids;
       }();
-      int action = pick(10);
+      int action = pick(14);
       if (action < 2 || children.empty()) {
-        s.add_child(fmt::format("儿童{}", id_seq), make_id_number("20150101", id_seq % 1000),
-                    s.station->township() + (pick(2) ? "201" : "202"));
+        numbers.push_back(make_id_number("20150101", id_seq % 1000));
+        s.add_child(fmt::format("儿童{}", id_seq), numbers.back(), s.station->township() + (pick(2) ? "201" : "202"));
         ++id_seq;
+      } else if (action < 4) {
+        // The same child registered again elsewhere: a duplicate candidate once both reach the server.
+        const std::string number = numbers[pick(static_cast<int>(numbers.size()))];
+        if (!holds_number(s, number))
+          s.add_child(fmt::format("儿童{}再登记", id_seq++), number, s.station->township() + (pick(2) ? "201" : "202"));
       } else if (action < 6) {
         s.edit(children[pick(static_cast<int>(children.size()))], fields[pick(4)], fmt::format("值{}", pick(5)));
       } else if (action < 7) {
@@ -483,6 +502,32 @@ TEST_CASE("Sync convergence: random edits on three stations, synced in random or
           Status resolved = sync::resolve_conflict(*s.station, open[0]["id"].get<std::string>(), keep);
           if (!resolved) REQUIRE(resolved.code() == Code::InvalidInput);  // "theirs" needs a side from this station
         }
+      } else if (action < 9) {
+        // The county merges two files of a candidate it has seen, taking some fields from the merged-away file.
+        office.clock.set(county.clock.now_ms());
+        for (const auto& candidate : sync::list_duplicates(*office.station)) {
+          std::vector<std::string> files;
+          for (const auto& f : candidate["files"])
+            if (!file_merge::standing_merge(office.station->db(), f["child_id"].get<std::string>()))
+              files.push_back(f["child_id"]);
+          if (files.size() < 2) continue;
+          const int keep = pick(static_cast<int>(files.size()));
+          MergeRequest request{candidate["id"], files[keep], files[(keep + 1) % files.size()], "重复登记", {}};
+          for (const char* field : fields)
+            if (pick(3) == 0) request.take[field] = "other";
+          (void)merge_duplicates(*office.station, request);  // refused locally when a file is graded higher
+          break;
+        }
+      } else if (action < 10) {
+        // The county undoes a merge that stands.
+        office.clock.set(county.clock.now_ms());
+        auto query = office.station->db().prepare("SELECT id FROM events WHERE kind = 'file.merge' ORDER BY hlc, id");
+        std::vector<std::string> standing;
+        while (query.step())
+          if (auto found = file_merge::find_merge(office.station->db(), query.get_text(0)); found && found->standing)
+            standing.push_back(query.get_text(0));
+        if (!standing.empty())
+          REQUIRE(unmerge_duplicates(*office.station, standing[pick(static_cast<int>(standing.size()))], "合并有误").is_ok());
       } else {
         auto synced = s.sync();
         INFO(synced.status().to_string());
@@ -497,7 +542,12 @@ TEST_CASE("Sync convergence: random edits on three stations, synced in random or
       std::string township = s->station->township();
       CHECK(township_digest(s->station->db(), township) == server_digest(county, township));
     }
+    // What the server accepted, not what was tried.
+    merges += static_cast<int>(server_count(county, "SELECT count(*) FROM events WHERE kind = 'file.merge'"));
+    unmerges += static_cast<int>(server_count(county, "SELECT count(*) FROM events WHERE kind = 'file.unmerge'"));
   }
+  CHECK(merges > 0);
+  CHECK(unmerges > 0);
 }
 
 TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station syncs first", "[sync]") {

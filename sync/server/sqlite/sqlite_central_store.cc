@@ -432,6 +432,13 @@ class SqliteTransaction final : public StoreTransaction {
     upsert->bind(9, record.dump()).bind(10, record.at("opened_at").get<std::string>()).run();
   }
 
+  std::optional<Colour> child_colour(std::string_view child_id) override {
+    auto query = db_.cached("SELECT colour FROM child_state WHERE child_id = ?1");
+    query->bind(1, child_id);
+    if (!query->step() || query->is_null(0)) return std::nullopt;
+    return parse_colour(query->get_text(0));
+  }
+
   std::optional<json> duplicate_group(std::string_view id_number) override {
     auto query = db_.cached(
         "SELECT d.body FROM duplicate_groups g JOIN duplicate_candidates d ON d.id = g.candidate_id"

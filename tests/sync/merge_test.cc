@@ -1,0 +1,287 @@
+// Duplicate files merged by the county and merges undone (core/workflow/merge.h, core/store/file_merge.h), end to
+// end in one process: two townships' stations, a county user's station and the county server.
+#include <set>
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+
+#include "core/store/events.h"
+#include "core/store/file_merge.h"
+#include "core/store/profile.h"
+#include "core/workflow/children.h"
+#include "core/workflow/merge.h"
+#include "core/workflow/workflow.h"
+#include "support/sync_fixture.h"
+#include "sync/station/status.h"
+
+using namespace tongdang;
+using namespace tongdang::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kWangji = "320324102";    // 王集镇
+constexpr const char* kShuanggou = "320324103";  // 双沟镇
+constexpr const char* kNumber = "32032420140315012X";
+
+// What a file holds, for "restored exactly": its profile (without the times of writes), its relatives, its events
+// other than the merge's own two, its memberships, derived state and report row. One line per row.
+std::string file_digest(db::Database& db, const std::string& child) {
+  std::string out;
+  auto dump = [&](const std::string& sql, const std::set<std::string>& skip = {}) {
+    auto query = db.prepare(sql);
+    query.bind(1, child);
+    while (query.step()) {
+      for (int c = 0; c < query.column_count(); ++c) {
+        const std::string name(query.column_name(c));
+        if (skip.contains(name)) continue;
+        out += name + "=" + (query.is_null(c) ? std::string("NULL") : query.get_text(c)) + ";";
+      }
+      out += "\n";
+    }
+  };
+  dump("SELECT * FROM children WHERE id = ?1", {"created_at", "updated_at"});
+  dump("SELECT * FROM relatives WHERE child_id = ?1 ORDER BY id", {"created_at", "updated_at"});
+  dump("SELECT * FROM events WHERE child_id = ?1 AND kind NOT IN ('file.merge', 'file.unmerge') ORDER BY id");
+  dump("SELECT * FROM memberships WHERE child_id = ?1 ORDER BY id");
+  dump("SELECT * FROM child_state WHERE child_id = ?1");
+  dump("SELECT * FROM report_child WHERE child_id = ?1");
+  return out;
+}
+
+std::string server_file(TestCounty& county, const std::string& child) {
+  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
+  return file_digest(db, child);
+}
+
+json server_field(TestCounty& county, const std::string& child, const std::string& field) {
+  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
+  return read_profile(db, "child", child, {field})[field];
+}
+
+std::string candidate_of(Station& station) {
+  auto duplicates = sync::list_duplicates(station);
+  REQUIRE(duplicates.size() == 1);
+  return duplicates[0]["id"].get<std::string>();
+}
+
+// Whether the acting user's work list (`tongdang due`) lists the child.
+bool on_work_list(TestStation& s, const std::string& child) {
+  DueOptions options;
+  options.as_of = s.station->clock().today();
+  auto rows = due_list(*s.station, options);
+  REQUIRE(rows.is_ok());
+  for (const auto& row : rows.value())
+    if (row.child_id == child) return true;
+  return false;
+}
+
+int open_children_with_number(db::Database& db) {
+  auto query = db.prepare("SELECT count(*) FROM children WHERE id_number = ?1 AND status = 'open'");
+  query.bind(1, kNumber);
+  query.step();
+  return static_cast<int>(query.get_int(0));
+}
+
+// Two townships each registered the child; the county's user works at a station of 王集.
+struct TwoTownships {
+  ScratchDir dir;
+  TestCounty county{dir, false};
+  TestStation wangji{dir, "wangji", kWangji, county};
+  TestStation shuanggou{dir, "shuanggou", kShuanggou, county};
+  TestStation office{dir, "office", kWangji, county};
+  std::string kept, other;
+
+  TwoTownships() {
+    office.act_as_county("县级李");
+    kept = wangji.add_child("张小明", kNumber);
+    wangji.edit(kept, "school", "王集中心小学");
+    other = shuanggou.add_child("张晓明", kNumber, "320324103201");
+    shuanggou.edit(other, "school", "双沟小学");
+    shuanggou.edit(other, "phone", "13800000001");
+    REQUIRE(wangji.sync().is_ok());
+    REQUIRE(shuanggou.sync().is_ok());
+    REQUIRE(wangji.sync().is_ok());
+    REQUIRE(office.sync().is_ok());
+  }
+  void sync_all() {
+    for (TestStation* s : {&office, &wangji, &shuanggou}) REQUIRE(s->sync().is_ok());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Duplicate merge: two townships' files, merged by the county, seen by both, undone exactly", "[merge][sync]") {
+  TwoTownships t;
+  const std::string kept_before = server_file(t.county, t.kept);
+  const std::string other_before = server_file(t.county, t.other);
+  const std::string wangji_before = file_digest(t.wangji.station->db(), t.kept);
+  const std::string shuanggou_before = file_digest(t.shuanggou.station->db(), t.other);
+  {
+    db::Database server(t.county.db_path, db::Database::Mode::ReadOnly);
+    REQUIRE(open_children_with_number(server) == 2);
+  }
+
+  REQUIRE(on_work_list(t.shuanggou, t.other));
+  MergeRequest request;
+  request.candidate = candidate_of(*t.office.station).substr(28);  // the short id a list shows
+  request.keep = t.kept.substr(28);
+  request.reason = "同一儿童在两个乡镇登记";
+  request.take = {{"school", "other"}, {"name", "kept"}};
+  auto merged = merge_duplicates(*t.office.station, request);
+  INFO(merged.status().to_string());
+  REQUIRE(merged.is_ok());
+  CHECK(merged->survivor == t.kept);
+  CHECK(merged->merged == t.other);
+  // At once on the county user's station: the old id finds the survivor (only the merge's event is held here).
+  auto found = resolve_child(*t.office.station, t.other);
+  REQUIRE(found.is_ok());
+  CHECK(found.value() == t.kept);
+  t.sync_all();
+
+  // The server: the merged-away file is closed as merged, the survivor took the school, the report counts one.
+  CHECK(server_field(t.county, t.other, "status") == "closed");
+  CHECK(server_field(t.county, t.other, "closed_reason") == "merged");
+  CHECK(server_field(t.county, t.kept, "school") == "双沟小学");
+  CHECK(server_field(t.county, t.kept, "name") == "张小明");   // kept: the survivor's
+  CHECK(server_field(t.county, t.kept, "phone").is_null());  // not chosen: the survivor's (none)
+  {
+    db::Database server(t.county.db_path, db::Database::Mode::ReadOnly);
+    CHECK(open_children_with_number(server) == 1);
+    report::Options options;
+    options.level = report::ScopeLevel::County;
+    options.scope_code = "320324";
+    options.as_of = t.county.clock.today();
+    CHECK(t.county.store->coverage_report(options).totals.children == 1);
+  }
+  // The survivor's history holds the merged-away file's events, ids unchanged (the server holds both files).
+  {
+    db::Database server(t.county.db_path, db::Database::Mode::ReadOnly);
+    std::set<std::string> own, history;
+    for (const Event& e : child_events(server, t.other)) own.insert(e.id);
+    for (const Event& e : file_merge::history_events(server, t.kept)) history.insert(e.id);
+    REQUIRE(own.size() >= 2);  // the category given at registration, the merge
+    for (const auto& id : own) CHECK(history.contains(id));
+    CHECK(file_merge::merged_into(server, t.kept) == std::vector<std::string>{t.other});
+  }
+  // 王集's station: the survivor took the school; the old id and the ID number find the survivor.
+  CHECK(t.wangji.field(t.kept, "school") == "双沟小学");
+  CHECK(resolve_child(*t.wangji.station, t.other).value() == t.kept);
+  CHECK(resolve_child(*t.wangji.station, kNumber).value() == t.kept);
+  // 双沟's station: the file left its lists; a lookup says where it went.
+  CHECK(t.shuanggou.field(t.other, "status") == "closed");
+  CHECK(list_children(*t.shuanggou.station, {}, false).value().empty());
+  CHECK_FALSE(on_work_list(t.shuanggou, t.other));
+  CHECK(on_work_list(t.wangji, t.kept));
+  auto gone = resolve_child(*t.shuanggou.station, t.other);
+  REQUIRE_FALSE(gone.is_ok());
+  CHECK(gone.status().to_string().find(kWangji) != std::string::npos);
+  for (TestStation* s : {&t.wangji, &t.shuanggou}) {
+    auto candidates = sync::list_duplicates(*s->station);
+    REQUIRE(candidates.size() == 1);
+    CHECK(candidates[0]["status"] == "merged");
+    CHECK(candidates[0]["merges"][0]["id"] == merged->merge_id);
+  }
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+  CHECK(township_digest(t.shuanggou.station->db(), kShuanggou) == server_digest(t.county, kShuanggou));
+
+  // Undone by the merged-away file's id: both files come back exactly, everywhere.
+  auto undone = unmerge_duplicates(*t.office.station, t.other, "并非同一人");
+  INFO(undone.status().to_string());
+  REQUIRE(undone.is_ok());
+  CHECK(undone->merge_id == merged->merge_id);
+  t.sync_all();
+  CHECK(server_file(t.county, t.kept) == kept_before);
+  CHECK(server_file(t.county, t.other) == other_before);
+  CHECK(file_digest(t.wangji.station->db(), t.kept) == wangji_before);
+  CHECK(file_digest(t.shuanggou.station->db(), t.other) == shuanggou_before);
+  CHECK(resolve_child(*t.shuanggou.station, t.other).value() == t.other);
+  CHECK(on_work_list(t.shuanggou, t.other));
+  CHECK(sync::list_duplicates(*t.wangji.station)[0]["status"] == "open");
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+  CHECK(township_digest(t.shuanggou.station->db(), kShuanggou) == server_digest(t.county, kShuanggou));
+  // A merge undone cannot be undone again.
+  CHECK(unmerge_duplicates(*t.office.station, merged->merge_id, "").status().code() == Code::Refused);
+}
+
+TEST_CASE("Duplicate merge: only the county, by the token's authority", "[merge][sync]") {
+  TwoTownships t;
+  MergeRequest request;
+  request.candidate = candidate_of(*t.wangji.station);
+  request.keep = t.kept;
+  request.reason = "重复";
+  // A supervisor is refused on the station, writing nothing.
+  auto refused = merge_duplicates(*t.wangji.station, request);
+  CHECK(refused.status().code() == Code::Refused);
+  CHECK(t.wangji.outbox() == 0);
+
+  // A county user on a station that syncs with the station's token (at most a supervisor): the server refuses the
+  // merge, and the station drops it, so its files agree with the server again.
+  REQUIRE(t.wangji.station->add_user(User{"县级王", Role::County, {}}).is_ok());
+  REQUIRE(t.wangji.station->act_as("县级王").is_ok());
+  auto local = merge_duplicates(*t.wangji.station, {request.candidate, t.other, "", "重复", {}});
+  REQUIRE(local.is_ok());
+  CHECK(resolve_child(*t.wangji.station, t.other).is_ok() == false);  // the survivor (双沟's) is not held here
+  auto synced = t.wangji.sync();
+  REQUIRE(synced.is_ok());
+  CHECK(synced->rejected == 1);
+  CHECK(server_field(t.county, t.kept, "status") == "open");
+  CHECK(t.wangji.field(t.kept, "status") == "open");
+  CHECK(resolve_child(*t.wangji.station, t.kept).value() == t.kept);
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+}
+
+TEST_CASE("Duplicate merge: a merge never hides a higher colour, and bad choices are refused", "[merge][sync]") {
+  TwoTownships t;
+  const std::string candidate = candidate_of(*t.office.station);
+  REQUIRE(change_colour(*t.shuanggou.station, t.other, true, Colour::Red, "发现监护缺失", std::nullopt).is_ok());
+  t.sync_all();
+  // Keeping 王集's ungraded file would hide 双沟's red one: the server refuses it.
+  auto merged = merge_duplicates(*t.office.station, {candidate, t.kept, "", "重复", {}});
+  REQUIRE(merged.is_ok());  // the office does not hold 双沟's file: only the server can tell
+  auto synced = t.office.sync();
+  REQUIRE(synced.is_ok());
+  CHECK(synced->rejected == 1);
+  CHECK(server_field(t.county, t.other, "status") == "open");
+  // On the office's station the refused merge is gone: the candidate's files are both unmerged again.
+  CHECK_FALSE(file_merge::standing_merge(t.office.station->db(), t.other));
+
+  // A field that is not the child's description, a bad side, a file not of the candidate.
+  CHECK(merge_duplicates(*t.office.station, {candidate, t.other, "", "重复", {{"village", "other"}}}).status().field() ==
+        "take");
+  CHECK(merge_duplicates(*t.office.station, {candidate, t.other, "", "重复", {{"school", "mine"}}}).status().field() ==
+        "take");
+  CHECK(merge_duplicates(*t.office.station, {candidate, "0123456789", "", "重复", {}}).status().field() == "keep");
+  CHECK(merge_duplicates(*t.office.station, {candidate, t.other, "", "", {}}).status().field() == "reason");
+  // Keeping the red file is accepted.
+  auto kept_red = merge_duplicates(*t.office.station, {candidate, t.other, "", "重复", {{"school", "other"}}});
+  REQUIRE(kept_red.is_ok());
+  t.sync_all();
+  CHECK(server_field(t.county, t.kept, "closed_reason") == "merged");
+  CHECK(server_field(t.county, t.other, "school") == "王集中心小学");
+  CHECK(t.shuanggou.field(t.other, "school") == "王集中心小学");
+}
+
+TEST_CASE("Duplicate merge: within one township, the old id, its short id and the ID number find the survivor",
+          "[merge][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county), b(dir, "b", kWangji, county), office(dir, "office", kWangji, county);
+  office.act_as_county("县级李");
+  const std::string kept = a.add_child("张小明", kNumber);
+  const std::string other = b.add_child("张小明", kNumber, "320324102202");  // b registered it offline too
+  for (TestStation* s : {&a, &b, &office, &a, &b}) REQUIRE(s->sync().is_ok());
+  auto merged = merge_duplicates(*office.station, {candidate_of(*office.station), kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  for (TestStation* s : {&office, &a, &b}) REQUIRE(s->sync().is_ok());
+  for (TestStation* s : {&a, &b}) {
+    CHECK(resolve_child(*s->station, other).value() == kept);
+    CHECK(resolve_child(*s->station, other.substr(28)).value() == kept);  // the short id a list showed
+    CHECK(resolve_child(*s->station, kNumber).value() == kept);
+    auto listed = list_children(*s->station, {}, false);
+    REQUIRE(listed.value().size() == 1);
+    CHECK(listed.value()[0]["id"] == kept);
+    CHECK(township_digest(s->station->db(), kWangji) == server_digest(county, kWangji));
+  }
+}
