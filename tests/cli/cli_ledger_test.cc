@@ -1,6 +1,5 @@
 // `tongdang import` and `tongdang export` run as a supervisor and a director run them: exit codes 0/2/3/4, the
 // JSON report, masking, the fixture ledger of the demo.
-#include <iconv.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -10,12 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_harness.h"
+#include "support/ledger_fixture.h"
 
 using nlohmann::json;
 using tongdang::test::ScratchDir;
 using tongdang::test::Tongdang;
 
 namespace {
+
+using tongdang::test::as_gb18030;
 
 const std::string kFixtureLedger = std::string(TONGDANG_SOURCE_DIR) + "/fixtures/ledgers/wangji-2026.csv";
 
@@ -28,20 +30,6 @@ void init_station(const Tongdang& tongdang) {
   REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
   REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102203,320324102204"}).exit_code == 0);
   REQUIRE(tongdang.login().exit_code == 0);  // the supervisor's commands use a session (cli_harness.h)
-}
-
-// The ledger as Excel or WPS on a Chinese Windows PC saves "CSV": GB18030.
-std::string as_gb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  REQUIRE(cd != reinterpret_cast<iconv_t>(-1));
-  std::string out(utf8.size() * 2 + 4, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  std::size_t in_left = utf8.size(), out_left = out.size();
-  char* to = out.data();
-  REQUIRE(iconv(cd, &in, &in_left, &to, &out_left) != static_cast<std::size_t>(-1));
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
 }
 
 }  // namespace

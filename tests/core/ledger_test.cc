@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_harness.h"
+#include "support/ledger_fixture.h"
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
@@ -19,32 +20,14 @@ using tongdang::test::ScratchDir;
 
 namespace {
 
-const Date kToday(2026, 11, 28);
+const Date kToday = test::kLedgerDay;
+using test::id_for;
 
-// A valid ID number: county, date of birth, three sequence digits (odd last digit = male), check character.
-std::string id_for(std::string_view county, Date birth, int sequence) {
-  std::string first17 = std::string(county) + birth.to_string().substr(0, 4) + birth.to_string().substr(5, 2) +
-                        birth.to_string().substr(8, 2) + fmt::format("{:03d}", sequence);
-  return first17 + id_number_check_character(first17);
-}
-
-struct Fixture {
-  ScratchDir dir;
-  ManualClock clock{midnight_cst_ms(kToday) + 10LL * 3600 * 1000};
-  std::unique_ptr<Station> station;
-
+// The supervisor's station with a director of two villages and a viewer.
+struct Fixture : test::LedgerStation {
   Fixture() {
-    auto created = Station::create(dir.file("station.db"), {"320324102", "王集镇未保站", "李芳", Role::Supervisor, {}}, clock);
-    REQUIRE(created);
-    station = std::move(created).value();
     REQUIRE(station->add_user({"王强", Role::Director, {"320324102203", "320324102204"}}));
     REQUIRE(station->add_user({"钱看", Role::Viewer, {}}));
-  }
-
-  std::int64_t count(const std::string& sql) {
-    auto query = station->db().prepare(sql);
-    REQUIRE(query.step());
-    return query.get_int(0);
   }
 };
 

@@ -12,13 +12,13 @@
 #include "core/ledger/ledger.h"
 #include "core/store/station.h"
 #include "support/cli_harness.h"
+#include "support/ledger_fixture.h"
 
 using namespace tongdang;
 using tongdang::test::ScratchDir;
 
 namespace {
 
-const Date kToday(2026, 11, 28);
 
 // Runs a python3-openpyxl script that writes `path`; fails the test (with the line that installs it) if openpyxl
 // is missing.
@@ -42,22 +42,9 @@ std::string make_xlsx(const ScratchDir& dir, const std::string& name, const std:
   return bytes.str();
 }
 
-struct Fixture {
-  ScratchDir dir;
-  ManualClock clock{midnight_cst_ms(kToday) + 10LL * 3600 * 1000};
-  std::unique_ptr<Station> station;
-
-  Fixture() {
-    auto created = Station::create(dir.file("station.db"), {"320324102", "王集镇未保站", "李芳", Role::Supervisor, {}}, clock);
-    REQUIRE(created);
-    station = std::move(created).value();
-    i18n::set_language(i18n::Lang::Zh);
-  }
-  std::string text(const std::string& sql) {
-    auto query = station->db().prepare(sql);
-    REQUIRE(query.step());
-    return query.get_text(0);
-  }
+// The supervisor's station, messages in Chinese.
+struct Fixture : test::LedgerStation {
+  Fixture() { i18n::set_language(i18n::Lang::Zh); }
 };
 
 // A township's ledger as staff make it in Excel: a merged title, 序号, the ID column formatted as text, birth dates
