@@ -63,7 +63,7 @@ std::size_t occurrences(const std::string& text, const std::string& word) {
 
 }  // namespace
 
-TEST_CASE("CLI casework: child show prints the whole file; history and visit list; a name works when unique",
+TEST_CASE("CLI casework: child show prints the whole file, history and visit list, a name works when unique",
           "[cli][casework]") {
   ScratchDir dir;
   Tongdang tongdang(dir);
@@ -127,7 +127,7 @@ TEST_CASE("CLI casework: child show prints the whole file; history and visit lis
   CHECK(tongdang({"child", "show", kXiaohongB}).exit_code == 0);
 }
 
-TEST_CASE("CLI casework: a mandatory report makes the child red at once; referrals in the file and the review queue",
+TEST_CASE("CLI casework: a mandatory report makes the child red at once, referrals in the file and the review queue",
           "[cli][casework]") {
   ScratchDir dir;
   Tongdang tongdang(dir);
@@ -188,7 +188,7 @@ TEST_CASE("CLI casework: a mandatory report makes the child red at once; referra
   CHECK(json::parse(tongdang({"--json", "child", "show", child}).out)["colour"] == "red");
 }
 
-TEST_CASE("CLI casework: tongdang review lists what waits, each with its command; screen review takes the lead id",
+TEST_CASE("CLI casework: tongdang review lists what waits, each with its command, screen review takes the lead id",
           "[cli][casework]") {
   ScratchDir dir;
   Tongdang tongdang(dir);

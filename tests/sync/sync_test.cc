@@ -412,7 +412,7 @@ TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refu
     REQUIRE_FALSE(refused.is_ok());
     CHECK(refused.status().code() == Code::Refused);
   }
-  SECTION("a director's token writes only their villages; the refusal never blocks the queue") {
+  SECTION("a director's token writes only their villages, the refusal never blocks the queue") {
     // Locally the director covers 201 and 202; the county's token for them covers only 201.
     REQUIRE(wangji.station->add_user({"王强", Role::Director, {"320324102203", "320324102204"}}).is_ok());
     REQUIRE(wangji.station->act_as("王强").is_ok());

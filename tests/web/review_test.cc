@@ -227,7 +227,7 @@ TEST_CASE("Web review: a sync conflict is resolved from /review, keeping this st
 
 // Issue 12: open mandatory reports and referrals, and categories ending at 16 or 18 within 30 days, wait in the one
 // review queue; the file shows its referrals; a closed file is reopened from its page by a supervisor.
-TEST_CASE("Web review: referrals and age limits in the queue; referrals in the file; reopening a closed file",
+TEST_CASE("Web review: referrals and age limits in the queue, referrals in the file, reopening a closed file",
           "[web][casework]") {
   Fixture f;
   REQUIRE(f.setup->act_as("李芳"));
