@@ -38,6 +38,8 @@ bool may(Role role, Action action) {
     case Action::ResolveConflict:
     case Action::SeeSupervision:
     case Action::ConfigureSync:
+    case Action::TransferFile:
+    case Action::CorrectIdNumber:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
       return role == Role::County;

@@ -29,6 +29,8 @@ enum class Action {
   ResolveConflict,    // choose the value of a field two stations edited concurrently
   SeeSupervision,     // supervisor visits and colour review items in `due`
   ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
+  TransferFile,       // move a file to another township of the county, or close it as moved out of the county
+  CorrectIdNumber,    // correct a file's ID number, or give a child without household registration its number
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).

@@ -184,6 +184,39 @@ void project_visits(db::Database& db, std::string_view child_id) {
     if (e.kind == "visit") refresh_visit(db, e);
 }
 
+// The latest event of `kind` of a child, by (hlc, id): a child's place (file.transfer) and its ID number
+// (child.set_id) are those of its latest such event, whatever order the events arrived in.
+std::optional<json> latest_payload(db::Database& db, std::string_view child_id, std::string_view kind) {
+  auto query = db.cached("SELECT payload FROM events WHERE child_id = ?1 AND kind = ?2 ORDER BY hlc DESC, id DESC LIMIT 1");
+  query->bind_all(child_id, kind);
+  if (!query->step()) return std::nullopt;
+  json payload = json::parse(query->get_text(0), nullptr, false);
+  query->reset();
+  if (payload.is_discarded() || !payload.is_object()) return std::nullopt;
+  return payload;
+}
+
+// A transfer moves the file: the child's township and village become the latest transfer's destination.
+void move_to_latest_transfer(db::Database& db, std::string_view child_id) {
+  auto payload = latest_payload(db, child_id, "file.transfer");
+  if (!payload) return;
+  auto update = db.cached("UPDATE children SET township = ?2, village = ?3 WHERE id = ?1");
+  update->bind_all(child_id, payload->value("to_township", ""), payload->value("to_village", ""));
+  update->run();
+}
+
+// An ID number correction (or a first number for a child without household registration): the number, and the sex
+// and date of birth it gives, are the latest correction's; the temporary key stays as an alias.
+void take_latest_id_number(db::Database& db, std::string_view child_id) {
+  auto payload = latest_payload(db, child_id, "child.set_id");
+  if (!payload) return;
+  auto update = db.cached(
+      "UPDATE children SET id_number = ?2, sex = ?3, birth_date = ?4, hukou_status = 'registered' WHERE id = ?1");
+  update->bind_all(child_id, payload->value("id_number", ""), payload->value("sex", ""),
+                   payload->value("birth_date", ""));
+  update->run();
+}
+
 class ChildFileProjection final : public Projection {
  public:
   std::string_view name() const override { return "child_file"; }
@@ -223,6 +256,10 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
     auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
     update->bind_all(child);
     update->run();
+  } else if (event.kind == "file.transfer") {
+    move_to_latest_transfer(db, child);
+  } else if (event.kind == "child.set_id") {
+    take_latest_id_number(db, child);
   }
 }
 

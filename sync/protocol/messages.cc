@@ -6,12 +6,13 @@
 namespace tongdang::sync::messages {
 
 std::span<const MessageText* const> all() {
-  static constexpr std::array<const MessageText*, 19> kAll = {
+  static constexpr std::array<const MessageText*, 23> kAll = {
       &kRecordIdNotUuid,   &kRoleMayNotWrite,         &kRoleAboveToken,     &kAuthorMismatch,
       &kEventClaimMismatch, &kEventIdMismatch,        &kChildUnknown,       &kEventTownshipNotChilds,
       &kLeadVillageOutside, &kLeadUnknown,            &kEventTownshipNotLeads, &kResolveNeedsSupervisor,
       &kConflictUnknown,   &kConflictOtherTownship,   &kCountyTransfer,     &kRecordUnknown,
-      &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint,
+      &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint, &kTransferNeedsSupervisor,
+      &kTransferDestination, &kAlreadyTransferred, &kSetIdInvalid,
   };
   return kAll;
 }

@@ -11,6 +11,7 @@
 
 #include "sync/protocol/tuning.h"
 #include "core/store/events.h"
+#include "core/workflow/transfer.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/protocol/merge.h"
@@ -446,7 +447,8 @@ TEST_CASE("Sync: one ID number registered at two townships opens a duplicate can
   CHECK(township_digest(shuanggou.station->db(), kShuanggou) == server_digest(county, kShuanggou));
 }
 
-TEST_CASE("Sync convergence: random edits on three stations, synced in random orders, end equal", "[sync]") {
+TEST_CASE("Sync convergence: random edits, transfers and ID corrections on three stations, synced in random "
+          "orders, end equal", "[sync]") {
   const char* fields[] = {"school", "phone", "grade", "health"};
   for (std::uint32_t seed = 1; seed <= 25; ++seed) {
     INFO("seed " << seed);
@@ -461,22 +463,42 @@ TEST_CASE("Sync convergence: random edits on three stations, synced in random or
     auto pick = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
     for (int step = 0; step < 40; ++step) {
       county.clock.advance_ms(1000 + pick(60'000));
-      TestStation& s = *stations[pick(3)];
+      const int which = pick(3);
+      TestStation& s = *stations[which];
+      // The files this station may change: its township's (one transferred away stays here read-only).
       auto children = [&] {
         std::vector<std::string> ids;
-        auto query = s.station->db().prepare("SELECT id FROM children ORDER BY id");
+        auto query = s.station->db().prepare("SELECT id FROM children WHERE township = ?1 ORDER BY id");
+        query.bind(1, s.station->township());
         while (query.step()) ids.push_back(query.get_text(0));
         return ids;
       }();
-      int action = pick(10);
+      int action = pick(12);
       if (action < 2 || children.empty()) {
         s.add_child(fmt::format("儿童{}", id_seq), make_id_number("20150101", id_seq % 1000),
                     s.station->township() + (pick(2) ? "201" : "202"));
         ++id_seq;
       } else if (action < 6) {
         s.edit(children[pick(static_cast<int>(children.size()))], fields[pick(4)], fmt::format("值{}", pick(5)));
+      } else if (action >= 10) {
+        const std::string& child = children[pick(static_cast<int>(children.size()))];
+        s.clock.set(county.clock.now_ms() + s.offset_ms);
+        if (action == 10 && which != 1) {
+          // A transfer to the other township (by one station per township: two offline transfers of one file are
+          // refused at the second, which then stays on its station as a rejected change).
+          const std::string other = s.station->township() == kWangji ? kShuanggou : kWangji;
+          Status moved = transfer_child(*s.station, child, other + (pick(2) ? "201" : "202"), "迁居");
+          INFO(moved.to_string());
+          REQUIRE(moved.is_ok());
+        } else {
+          // An ID number correction, to a number no file holds.
+          auto corrected = set_id_number(*s.station, child, make_id_number("20150101", id_seq++ % 1000), "录错");
+          INFO(corrected.status().to_string());
+          REQUIRE(corrected.is_ok());
+        }
       } else if (action < 7) {
         auto open = sync::list_conflicts(*s.station, false);
+        std::erase_if(open, [&](const json& c) { return c.value("township", "") != s.station->township(); });
         if (!open.empty()) {
           s.clock.set(county.clock.now_ms() + s.offset_ms);
           std::string keep = pick(2) ? "theirs" : fmt::format("裁定{}", pick(3));
