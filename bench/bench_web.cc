@@ -156,6 +156,8 @@ int main(int argc, char** argv) {
   }
   if (id_tail.empty()) id_tail = id_number(1).substr(14);
 
+  if (std::getenv("CACHE_KIB")) station->db().exec(fmt::format("PRAGMA cache_size = -{}", std::getenv("CACHE_KIB")));
+  if (std::getenv("MMAP")) station->db().exec(fmt::format("PRAGMA mmap_size = {}", std::getenv("MMAP")));
   // The work list's use case alone (core/workflow due_list, what `tongdang due` prints), to tell its cost from the
   // page's.
   {

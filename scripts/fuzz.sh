@@ -10,7 +10,9 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"; shift || true
 build_dir="${TONGDANG_FUZZ_BUILD_DIR:-build-fuzz}"
 mkdir -p "$build_dir"
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DTONGDANG_FUZZ=ON \
+# -O1 with line tables: what libFuzzer recommends, and a third less compile time than -O2 -g (CI builds this clean).
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+  -DCMAKE_CXX_COMPILER=clang++-14 -DTONGDANG_FUZZ=ON \
   -DTONGDANG_WERROR=ON > "$build_dir.configure.log" 2>&1 || { cat "$build_dir.configure.log"; exit 1; }
 build_started=$(date +%s)
 cmake --build "$build_dir" --target tongdang_fuzzers -j"$(nproc)"
