@@ -196,11 +196,12 @@ std::optional<json> latest_payload(db::Database& db, std::string_view child_id, 
   return payload;
 }
 
-// A transfer moves the file: the child's township and village become the latest transfer's destination.
+// A transfer moves the file: the child's township and village become the latest transfer's destination — unless the
+// row is already in that township, whose village is then its own (an edit there, or a later profile op, set it).
 void move_to_latest_transfer(db::Database& db, std::string_view child_id) {
   auto payload = latest_payload(db, child_id, "file.transfer");
   if (!payload) return;
-  auto update = db.cached("UPDATE children SET township = ?2, village = ?3 WHERE id = ?1");
+  auto update = db.cached("UPDATE children SET township = ?2, village = ?3 WHERE id = ?1 AND township != ?2");
   update->bind_all(child_id, payload->value("to_township", ""), payload->value("to_village", ""));
   update->run();
 }
@@ -211,17 +212,53 @@ void take_latest_id_number(db::Database& db, std::string_view child_id) {
   auto payload = latest_payload(db, child_id, "child.set_id");
   if (!payload) return;
   auto update = db.cached(
-      "UPDATE children SET id_number = ?2, sex = ?3, birth_date = ?4, hukou_status = 'registered' WHERE id = ?1");
+      "UPDATE children SET id_number = ?2, sex = ?3, birth_date = ?4, hukou_status = 'registered' WHERE id = ?1"
+      " AND (id_number IS NOT ?2 OR sex != ?3 OR birth_date != ?4 OR hukou_status != 'registered')");
   update->bind_all(child_id, payload->value("id_number", ""), payload->value("sex", ""),
                    payload->value("birth_date", ""));
   update->run();
+}
+
+// Whether the file is open: its latest closing or reopening decides (a profile written after them, such as the answer
+// to the push of the file's creation, carries the status it was made with).
+void settle_status(db::Database& db, std::string_view child_id) {
+  auto query = db.cached(
+      "SELECT kind, payload, occurred_on FROM events WHERE child_id = ?1 AND kind IN ('file.close', 'file.reopen')"
+      " ORDER BY hlc DESC, id DESC LIMIT 1");
+  query->bind(1, child_id);
+  if (!query->step()) return;
+  const bool closed = query->get_text(0) == "file.close";
+  json payload = json::parse(query->get_text(1), nullptr, false);
+  const std::string on = query->get_text(2);
+  query->reset();
+  if (!closed) {
+    auto reopen = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL"
+                            " WHERE id = ?1 AND status != 'open'");
+    reopen->bind_all(child_id);
+    reopen->run();
+    return;
+  }
+  const std::string reason = payload.is_object() ? payload.value("reason", "") : std::string();
+  auto close = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1"
+                         " AND (status != 'closed' OR closed_reason IS NOT ?2 OR closed_on IS NOT ?3)");
+  close->bind_all(child_id, reason, on);
+  close->run();
 }
 
 class ChildFileProjection final : public Projection {
  public:
   std::string_view name() const override { return "child_file"; }
   void apply(db::Database& db, const Event& event) override;
-  std::any refresh(db::Database&, const Touched&) override { return {}; }
+  // A profile written after the events (a created file's answer, a pulled op, a loaded row) carries the values it
+  // was made with; the file's place, number and status stay those its transfers, corrections and closings give.
+  std::any refresh(db::Database& db, const Touched& touched) override {
+    for (const TouchedChild& child : touched.children()) {
+      move_to_latest_transfer(db, child.id);
+      take_latest_id_number(db, child.id);
+      settle_status(db, child.id);
+    }
+    return {};
+  }
 };
 
 void ChildFileProjection::apply(db::Database& db, const Event& event) {

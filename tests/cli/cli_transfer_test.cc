@@ -68,7 +68,7 @@ TEST_CASE("CLI transfer: a file moves to another township's station at the next 
   CHECK(received[0]["categories"] == json::array({"LEFT_BEHIND"}));
   REQUIRE(shuanggou({"child", "edit", child, "--set", "school=双沟中心小学"}).exit_code == 0);
 
-  // The county report counts the child once, in the receiving township.
+  // The county holds the file once, in the receiving township.
   auto report = server_cli(dir, {"--json", "show", "--township", "320324103"});
   REQUIRE(report.exit_code == 0);
   CHECK(json::parse(report.out)["children"].size() == 1);
