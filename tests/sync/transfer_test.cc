@@ -244,7 +244,7 @@ TEST_CASE("Transfer: authority comes from the credentials only", "[sync][transfe
   CHECK(server_text(county, "SELECT township FROM children") == kWangji);
 }
 
-TEST_CASE("Transfer: a second transfer of a file already gone is refused; a transfer back returns the file",
+TEST_CASE("Transfer: a second transfer of a file already gone is refused, a transfer back returns the file",
           "[sync][transfer]") {
   ScratchDir dir;
   TestCounty county(dir, false);
@@ -372,7 +372,7 @@ TEST_CASE("ID number: corrected by a supervisor, re-derived, findable by the old
   check_digests(county, {&a, &b, &c});
 }
 
-TEST_CASE("ID number: a child without household registration is given its number; the temporary key stays",
+TEST_CASE("ID number: a child without household registration is given its number, the temporary key stays",
           "[sync][set-id]") {
   ScratchDir dir;
   TestCounty county(dir, false);
