@@ -51,31 +51,12 @@ void add_visit_add(CLI::App& visit, Context& context) {
   });
 }
 
-// "measure,GUARDIANSHIP|SAFETY,case_worker" → "至少一项措施、监护或安全、个案负责人".
-std::string detail_text(const std::string& detail) {
-  std::string out;
-  std::stringstream parts(detail);
-  std::string part;
-  while (std::getline(parts, part, ',')) {
-    std::string shown;
-    std::stringstream alternatives(part);
-    std::string alternative;
-    while (std::getline(alternatives, alternative, '|')) {
-      const CareArea* area = find_care_area(alternative);
-      std::string name = area ? care_area_name(*area) : label(alternative);
-      shown += (shown.empty() ? "" : tr("或", " or ")) + name;
-    }
-    out += (out.empty() ? "" : tr("、", ", ")) + shown;
-  }
-  return out;
-}
-
 // One row of the work list: a child (or a lead) with everything due for it.
 std::vector<std::string> due_row(const DueRow& r) {
   std::string what;
   for (const auto& item : r.items) {
     what += (what.empty() ? "" : "；") + label(item.what);
-    if (!item.detail.empty()) what += "(" + detail_text(item.detail) + ")";
+    if (!item.detail.empty()) what += "(" + due_detail_text(item.detail) + ")";
     what += " " + item.due;
     if (item.days_overdue > 0) what += trf(" 逾期{}天", " {}d overdue", item.days_overdue);
   }

@@ -349,6 +349,30 @@ Result<std::string> add_visit(Station& station, std::string_view child_ref, cons
 
 // ---- the work list ----
 
+std::string due_detail_text(const std::string& detail) {
+  using i18n::edge::tr;
+  std::string out;
+  std::size_t start = 0;
+  while (start <= detail.size()) {
+    const std::size_t comma = std::min(detail.find(',', start), detail.size());
+    const std::string_view part = std::string_view(detail).substr(start, comma - start);
+    std::string shown;
+    std::size_t from = 0;
+    while (from <= part.size()) {
+      const std::size_t bar = std::min(part.find('|', from), part.size());
+      const std::string_view alternative = part.substr(from, bar - from);
+      const CareArea* area = find_care_area(alternative);
+      const std::string name =
+          area ? std::string(i18n::language() == i18n::Lang::Zh ? area->zh : area->en) : i18n::label(alternative);
+      shown += (shown.empty() ? "" : tr("或", " or ")) + name;
+      from = bar + 1;
+    }
+    out += (out.empty() ? "" : tr("、", ", ")) + shown;
+    start = comma + 1;
+  }
+  return out;
+}
+
 json DueRow::to_json() const {
   json items_json = json::array();
   for (const auto& item : items)

@@ -104,6 +104,10 @@ struct DueItem {
   bool escalated = false;
   std::string detail;     // e.g. the holiday, the missing area, the key event
 };
+// An item's detail as a reader reads it, in the edge's language (i18n::language()): the missing parts of a care
+// plan ("measure,GUARDIANSHIP|SAFETY,case_worker" → 至少一项措施、监护或安全、个案负责人), a key event's or a
+// holiday's name, a screening step's state. The CLI's `due` and the web's work list print the same words.
+std::string due_detail_text(const std::string& detail);
 struct DueRow {
   std::string child_id;   // empty for a lead not yet a file
   std::string lead_id;    // for screening items

@@ -8,11 +8,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/base/i18n.h"
 #include "core/model/policy.h"
 #include "core/rules/colour.h"
 #include "core/rules/instrument.h"
 #include "core/rules/schedule.h"
 #include "core/workflow/care.h"
+#include "core/workflow/workflow.h"
 
 using namespace tongdang;
 using nlohmann::json;
@@ -451,4 +453,17 @@ TEST_CASE("Policy: a missing or out-of-range value is refused naming the key", "
     REQUIRE_FALSE(p);
     CHECK(p.status().field() == "policy.care_minimum.red.areas_any");
   }
+}
+
+TEST_CASE("The work list's detail reads in words: a care plan's missing parts by their names, not their keys",
+          "[workflow][due]") {
+  auto name_of = [](const char* code) { return std::string(find_care_area(code)->zh); };
+  i18n::set_language(i18n::Lang::Zh);
+  CHECK(due_detail_text("measure,GUARDIANSHIP|SAFETY,case_worker") ==
+        "至少一项措施、" + name_of("GUARDIANSHIP") + "或" + name_of("SAFETY") + "、个案负责人");
+  CHECK(due_detail_text("case_worker") == "个案负责人");
+  CHECK(due_detail_text("").empty());
+  i18n::set_language(i18n::Lang::En);
+  CHECK(due_detail_text("measure,case_worker") == "at least one measure, case worker");
+  i18n::set_language(i18n::Lang::Zh);
 }

@@ -84,7 +84,7 @@ Response due_page(Page& page, const std::vector<std::string>&) {
     h("</td><td>{}</td><td><ul>", row.village);
     for (const DueItem& item : row.items) {
       h("<li>{}", i18n::label(item.what));
-      if (!item.detail.empty()) h(R"( <span class="muted">（{}）</span>)", i18n::label(item.detail));
+      if (!item.detail.empty()) h(R"( <span class="muted">（{}）</span>)", due_detail_text(item.detail));
       h(R"( <span class="muted">{} {}</span>)", tr("到期", "due"), item.due);
       if (item.days_overdue > 0)
         h(R"( <strong class="overdue">{}</strong>)",
