@@ -405,3 +405,18 @@ TEST_CASE("ID number: a child without household registration is given its number
   CHECK(b.field(child, "hukou_status") == "registered");
   check_digests(county, {&a, &b});
 }
+
+TEST_CASE("Bug: a file closed before its first sync showed open again after it", "[sync][transfer]") {
+  // The answer to the push of the file's creation carried the status it was created with ("open", version 1), which
+  // the station took over the closing its own event had made; the child-file projection now settles the status
+  // from the latest closing or reopening whenever a profile is written.
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county);
+  const std::string child = a.add_child("张小明", make_id_number("20140315", 12), kWangjiVillage);
+  REQUIRE(close_child(*a.station, child, "误登记").is_ok());
+  REQUIRE(a.sync().is_ok());
+  CHECK(a.field(child, "status") == "closed");
+  CHECK(server_text(county, "SELECT status FROM children") == "closed");
+  check_digests(county, {&a});
+}
