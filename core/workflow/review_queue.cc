@@ -21,7 +21,8 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
       "SELECT r.event_id, r.child_id, c.name, c.village, s.colour, r.from_colour, r.proposed_colour, r.why,"
       " r.opened_on, r.opened_by FROM colour_reviews r JOIN children c ON c.id = r.child_id"
       " LEFT JOIN child_state s ON s.child_id = r.child_id"
-      " WHERE r.resolved_by IS NULL AND c.status = 'open' ORDER BY r.opened_on, r.event_id");
+      " WHERE r.resolved_by IS NULL AND c.status = 'open' AND c.township = ?1 ORDER BY r.opened_on, r.event_id");
+  query.bind(1, station.township());  // a file transferred away is the receiving township's to review
   std::vector<ColourReviewItem> items;
   while (query.step()) {
     if (!actor.covers_village(query.get_text(3))) continue;

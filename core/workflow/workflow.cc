@@ -487,17 +487,19 @@ std::vector<DueItem> child_items(db::Database& db, const DueContext& ctx, db::St
   return items;
 }
 
-// One row per open child in the actor's scope (in no particular order: `ranked` orders every row), with the items
-// the list keeps; `row_of_child` maps each child to its row.
-std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueContext& ctx,
-                               std::unordered_map<std::string, std::size_t>& row_of_child) {
+// One row per open child of the station's township in the actor's scope (in no particular order: `ranked` orders
+// every row), with the items the list keeps; `row_of_child` maps each child to its row.
+std::vector<DueRow> child_rows(db::Database& db, const User& actor, const std::string& township,
+                               const DueContext& ctx, std::unordered_map<std::string, std::size_t>& row_of_child) {
   std::vector<DueRow> rows;
   auto query = db.prepare(
       "SELECT c.id, c.name, c.village, substr(c.created_at, 1, 10), s.colour, s.colour_since, s.last_home_visit,"
       " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
       " s.key_event, s.key_event_on, s.pending_review, s.review_since, s.care_plan_due,"
       " coalesce(s.case_worker, c.case_worker), s.care_plan_met"
-      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open'");
+      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open' AND c.township = ?1");
+  // (a file transferred to another township stays here read-only, off the work list)
+  query.bind(1, township);
   while (query.step()) {
     if (!actor.covers_village(query.get_text(child_column::village))) continue;
     DueRow row;
@@ -592,7 +594,7 @@ Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options
   const DueContext ctx{options, stored_policy(db), options.as_of, options.as_of.plus_days(options.horizon_days),
                        access::may(actor.role, access::Action::SeeSupervision)};
   std::unordered_map<std::string, std::size_t> row_of_child;
-  std::vector<DueRow> rows = child_rows(db, actor, ctx, row_of_child);
+  std::vector<DueRow> rows = child_rows(db, actor, station.township(), ctx, row_of_child);
   add_screening_steps(db, actor, ctx, rows, row_of_child);
   return ranked(std::move(rows), options);
 }
