@@ -58,9 +58,10 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
   const std::string until = as_of.plus_days(tuning::kAgeLimitNoticeDays).to_string();
   auto query = station.db().prepare(
       "SELECT c.id, c.name, c.village, c.birth_date, m.category, m.to_date FROM children c"
-      " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND m.from_date <= ?1 AND ?1 < m.to_date"
-      " ORDER BY c.id, m.to_date, m.category");
+      " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND c.township = ?2 AND m.from_date <= ?1"
+      " AND ?1 < m.to_date ORDER BY c.id, m.to_date, m.category");
   query.bind(1, from);
+  query.bind(2, station.township());  // a file transferred away is the receiving township's to close
   std::vector<AgeLimitItem> items;
   // Rows come grouped by child, each child's memberships by end date.
   std::string last_child;
