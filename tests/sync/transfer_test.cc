@@ -414,7 +414,7 @@ TEST_CASE("Bug: a file closed before its first sync showed open again after it",
   TestCounty county(dir, false);
   TestStation a(dir, "a", kWangji, county);
   const std::string child = a.add_child("张小明", make_id_number("20140315", 12), kWangjiVillage);
-  REQUIRE(close_child(*a.station, child, "误登记").is_ok());
+  REQUIRE(close_child(*a.station, child, "误登记", "同一儿童重复登记").is_ok());
   REQUIRE(a.sync().is_ok());
   CHECK(a.field(child, "status") == "closed");
   CHECK(server_text(county, "SELECT status FROM children") == "closed");
