@@ -94,17 +94,21 @@ print(json.dumps({{'title': ws.title, 'freeze': ws.freeze_panes, 'rows': rows, '
     FAIL("no column " << name);
     return std::size_t{0};
   };
-  CHECK(rows[1][column("身份证号")] == id_for("320324", Date(2014, 3, 15), 11));
-  CHECK(rows[1][column("村居代码")] == "320324102203");
-  CHECK(rows[1][column("类别")] == "留守儿童、低保");
-  CHECK(rows[2][column("身份证号")] == id_for("320324", Date(2012, 4, 1), 13));
-  // Widths: the 18-character ID number gets 18 + 2, 王集镇大吴村3组 (7 CJK characters and a digit) 15 + 2, a
-  // column of 2-character values its 4-character header (编号 is 36 characters of UUID: 38).
+  // By village, then name (list_children's order): 李四 of 庄楼社区 (…002) before 张三 of 大吴村 (…203).
+  CHECK(rows[1][column("姓名")] == "李四");
+  CHECK(rows[1][column("身份证号")] == id_for("320324", Date(2012, 4, 1), 13));
+  CHECK(rows[1][column("村居代码")] == "320324102002");
+  CHECK(rows[2][column("身份证号")] == id_for("320324", Date(2014, 3, 15), 11));
+  CHECK(rows[2][column("村居代码")] == "320324102203");
+  CHECK(rows[2][column("类别")] == "留守儿童、低保/特困家庭儿童");  // as export labels them
+  // Widths (libxlsxwriter adds Excel's 0.71 of padding): the 18-character ID number 18 + 2, 王集镇大吴村3组 (7 CJK
+  // characters and a digit) 15 + 2, a column of 2-character values and a 2-character header (汉族, 民族: 4) the
+  // least width 6 + 2, 编号 (a 36-character UUID) 36 + 2.
   auto width = [&](std::size_t i) { return seen["widths"][std::string(1, static_cast<char>('A' + i))].get<double>(); };
-  CHECK(width(column("身份证号")) == Approx(20).margin(0.72));  // Excel's width includes padding libxlsxwriter adds
-  CHECK(width(column("现住址")) == Approx(17).margin(0.72));
-  CHECK(width(column("民族")) == Approx(6).margin(0.72));
-  CHECK(width(0) == Approx(38).margin(0.72));
+  CHECK(width(column("身份证号")) == Approx(20.71).margin(0.01));
+  CHECK(width(column("现住址")) == Approx(17.71).margin(0.01));
+  CHECK(width(column("民族")) == Approx(8.71).margin(0.01));
+  CHECK(width(0) == Approx(38.71).margin(0.01));
 }
 
 TEST_CASE("Export xlsx then import --update changes nothing, with full or masked ID numbers", "[ledger][xlsx]") {
