@@ -4,8 +4,8 @@ set -euo pipefail
 packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev
   libboost-dev catch2 libssl-dev libcli11-dev libfmt-dev libsodium-dev zlib1g-dev libcpp-httplib-dev
   libpq-dev libpqxx-dev postgresql
-  libzip-dev libexpat1-dev)
-# libzip and expat read .xlsx ledgers (core/ledger/xlsx_reader.cc).
+  libzip-dev libexpat1-dev libxlsxwriter-dev)
+# libzip and expat read .xlsx ledgers (core/ledger/xlsx_reader.cc); libxlsxwriter writes them (core/ledger/export.cc).
 # Test-only extras (headless Chromium renders the HTML report in its test; clang-14 and libFuzzer build the fuzz
 # targets of tests/fuzz).
 # chromium-driver and python3-selenium drive the station's pages through whole journeys (tests/web); the CJK font

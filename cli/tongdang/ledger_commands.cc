@@ -1,11 +1,11 @@
 // tongdang import LEDGER [--sheet NAME] [--dry-run] [--partial [--corrections FILE]],
-// tongdang export [--format csv|json] [--full-id] [--out FILE].
+// tongdang export [--format csv|xlsx|json] [--full-id] [--out FILE].
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "command_line.h"
 #include "context.h"
@@ -22,31 +22,35 @@ using i18n::edge::tr;  // the edge: text rendered in the reader's language
 using i18n::edge::trf;
 
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file) throw CommandFailed{Status::not_found(trf("找不到台账文件 {}", "no ledger file {}", path))};
-  std::stringstream bytes;
-  bytes << file.rdbuf();
-  return bytes.str();
+  // Read once into a string of the file's size: a stringstream would hold the bytes twice (a 100,000-row ledger is
+  // tens of MB).
+  std::string bytes(static_cast<std::size_t>(file.tellg()), '\0');
+  file.seekg(0);
+  file.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!file) throw CommandFailed{Status::internal(trf("读取台账文件 {} 失败", "reading the ledger file {} failed", path))};
+  return bytes;
 }
 
-// Writes an export owner-readable only (0600): it holds children's files. Refuses to overwrite.
-void write_private_file(const std::string& path, const std::string& content) {
+// Creates an export's file owner-readable only (0600): it holds children's files. Refuses to overwrite.
+void create_private_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, S_IRUSR | S_IWUSR);
   if (fd < 0)
     throw CommandFailed{Status::refused(trf("不能创建 {}（文件已存在或目录不可写）；导出不会覆盖已有文件",
                                             "cannot create {} (it exists or the folder is not writable); an export "
                                             "never overwrites a file",
                                             path))};
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      throw CommandFailed{Status::internal(trf("写入 {} 失败", "writing {} failed", path))};
-    }
-    done += static_cast<std::size_t>(n);
-  }
   ::close(fd);
+}
+
+// A corrections file, private like an export.
+void write_private_file(const std::string& path, const std::string& content) {
+  create_private_file(path);
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << content;
+  file.close();
+  if (!file) throw CommandFailed{Status::internal(trf("写入 {} 失败", "writing {} failed", path))};
 }
 
 // The column as the file names it, or (for a column the file lacks, e.g. father_place) its usual name.
@@ -203,9 +207,10 @@ void add_export(CLI::App& app, Context& context) {
   auto out_path = std::make_shared<std::string>();
   auto* format_option = one_of_option(
       exporter->add_option("--format", *format,
-                           tr("csv（带 BOM 的 UTF-8，供 Excel）或 json；默认 csv，加 --json 时为 json",
-                              "csv (UTF-8 with BOM, for Excel) or json; default csv, or json with --json")),
-      {"csv", "json"});
+                           tr("csv（带 BOM 的 UTF-8，供 Excel）、xlsx（Excel 工作簿）或 json；默认 csv，加 --json 时为 json",
+                              "csv (UTF-8 with BOM, for Excel), xlsx (an Excel workbook) or json; default csv, or "
+                              "json with --json")),
+      {"csv", "xlsx", "json"});
   exporter->add_flag(
       "--full-id", *full_id,
       tr("完整身份证号（仅督导员和县级；记入审计）", "full ID numbers (supervisor and county only; audited)"));
@@ -217,19 +222,29 @@ void add_export(CLI::App& app, Context& context) {
     Station& station = context.open();
     if (context.json && format_option->count() == 0) *format = "json";
     ExportOptions options;
-    options.format = *format == "json" ? ExportFormat::Json : ExportFormat::Csv;
+    options.format = *format == "json" ? ExportFormat::Json : *format == "xlsx" ? ExportFormat::Xlsx : ExportFormat::Csv;
     options.full_id = *full_id;
     options.include_closed = *closed;
-    ExportResult result = context.take(export_children(station, options));
+    // Written as the children are read (export_children_to), never whole in memory.
     if (out_path->empty()) {
-      std::cout << result.content;
+      context.take(export_children_to(station, options, std::cout));
+      std::cout.flush();
       return;
     }
-    write_private_file(*out_path, result.content);
+    create_private_file(*out_path);
+    std::ofstream file(*out_path, std::ios::binary | std::ios::trunc);
+    auto exported = export_children_to(station, options, file);
+    file.close();
+    if (!exported || !file) {
+      std::error_code ignored;
+      std::filesystem::remove(*out_path, ignored);  // nothing written: no half file left behind
+      if (exported) throw CommandFailed{Status::internal(trf("写入 {} 失败", "writing {} failed", *out_path))};
+    }
+    const int children = context.take(std::move(exported));
     if (context.json)
-      context.print_json({{"out", *out_path}, {"children", result.children}, {"format", *format}});
+      context.print_json({{"out", *out_path}, {"children", children}, {"format", *format}});
     else
-      std::cout << trf("已导出 {} 名儿童到 {}\n", "exported {} children to {}\n", result.children, *out_path);
+      std::cout << trf("已导出 {} 名儿童到 {}\n", "exported {} children to {}\n", children, *out_path);
   });
 }
 

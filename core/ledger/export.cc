@@ -1,7 +1,16 @@
-// Ledger export (ledger.h): the children in the acting user's scope as CSV (for Excel) or JSON, audited.
+// Ledger export (ledger.h): the children in the acting user's scope as CSV (for Excel), an Excel workbook or JSON,
+// audited. Every format streams: one child's view is read, written out and dropped before the next (for_each_child),
+// so a county's 100,000 children export in a few tens of MB, not the whole list's JSON.
 #include "core/ledger/ledger.h"
 
+#include <unistd.h>
+#include <xlsxwriter.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
@@ -10,6 +19,8 @@
 
 namespace tongdang {
 
+using i18n::tr;
+using i18n::trf;
 using nlohmann::json;
 
 namespace {
@@ -117,50 +128,226 @@ bool is_full_id_number(std::string_view column, const std::string& text) {
 // import reads it back (cells.h clean_cell). csv_cell's guard would instead show Excel an apostrophe.
 std::string excel_text_cell(const std::string& digits) { return "\"=\"\"" + digits + "\"\"\""; }
 
-// The children as a CSV file for Excel: a BOM, the header row, one row per child, CRLF line ends.
-std::string ledger_csv(const std::vector<json>& children) {
-  const bool zh = i18n::language() == i18n::Lang::Zh;
-  const std::vector<const LedgerColumn*> columns = export_columns();
-  std::string out(kUtf8Bom);  // Excel opens UTF-8 CSV correctly only with a BOM
-  for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + csv_cell(header_text(*columns[i]));
-  out += "\r\n";
-  for (const auto& child : children) {
-    const FamilyByRole family = family_by_role(child, zh);
-    std::vector<std::string> cells;
-    for (const LedgerColumn* column : columns) {
-      const std::string text = export_cell(child, family, std::string(column->name), zh);
-      cells.push_back(is_full_id_number(column->name, text) ? excel_text_cell(text) : csv_cell(text));
-    }
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + cells[i];
-    out += "\r\n";
+// One child's row: the text of each export column (not yet quoted for CSV).
+std::vector<std::string> export_row(const json& child, const std::vector<const LedgerColumn*>& columns, bool zh) {
+  const FamilyByRole family = family_by_role(child, zh);
+  std::vector<std::string> cells;
+  cells.reserve(columns.size());
+  for (const LedgerColumn* column : columns) cells.push_back(export_cell(child, family, std::string(column->name), zh));
+  return cells;
+}
+
+// A writer of one format: the header, then each child's row as it is read, then the end.
+class ExportWriter {
+ public:
+  virtual ~ExportWriter() = default;
+  virtual void child(const json& child) = 0;
+  virtual Status finish() = 0;
+};
+
+// CSV for Excel: a BOM, the header row, one row per child, CRLF line ends.
+class CsvWriter final : public ExportWriter {
+ public:
+  explicit CsvWriter(std::ostream& out) : out_(out), zh_(i18n::language() == i18n::Lang::Zh), columns_(export_columns()) {
+    out_ << kUtf8Bom;  // Excel opens UTF-8 CSV correctly only with a BOM
+    for (std::size_t i = 0; i < columns_.size(); ++i) out_ << (i ? "," : "") << csv_cell(header_text(*columns_[i]));
+    out_ << "\r\n";
   }
-  return out;
+  void child(const json& child) override {
+    const std::vector<std::string> cells = export_row(child, columns_, zh_);
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      out_ << (i ? "," : "")
+           << (is_full_id_number(columns_[i]->name, cells[i]) ? excel_text_cell(cells[i]) : csv_cell(cells[i]));
+    out_ << "\r\n";
+  }
+  Status finish() override { return Status::ok(); }
+
+ private:
+  std::ostream& out_;
+  bool zh_;
+  std::vector<const LedgerColumn*> columns_;
+};
+
+// The JSON array, as json::dump(2) writes it, one element at a time.
+class JsonWriter final : public ExportWriter {
+ public:
+  explicit JsonWriter(std::ostream& out) : out_(out) {}
+  void child(const json& child) override {
+    std::string text = child.dump(2, ' ', false, json::error_handler_t::replace);
+    // An element of the array is indented one level more than the child on its own.
+    std::string indented;
+    indented.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+      indented += c;
+      if (c == '\n') indented += "  ";
+    }
+    out_ << (first_ ? "[\n  " : ",\n  ") << indented;
+    first_ = false;
+  }
+  Status finish() override {
+    out_ << (first_ ? "[]\n" : "\n]\n");
+    return Status::ok();
+  }
+
+ private:
+  std::ostream& out_;
+  bool first_ = true;
+};
+
+// The width Excel needs for a text: a CJK character takes two columns, anything else one.
+double display_width(std::string_view text) {
+  double width = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xC0) == 0x80) continue;  // a continuation byte
+    width += byte >= 0xE0 ? 2 : 1;        // three- and four-byte sequences are CJK here (U+0800 on)
+  }
+  return width;
+}
+
+constexpr double kXlsxMinWidth = 6;   // Excel's own default is 8.43
+constexpr double kXlsxMaxWidth = 60;  // a long address wraps in the cell rather than making the sheet unreadable
+
+// An Excel workbook: one sheet (台账), Chinese headers in bold, the header row frozen, every cell a text cell with
+// Excel's text format ("@"), so that ID numbers and codes keep every digit even when a user edits them; columns as
+// wide as their longest cell. libxlsxwriter's constant_memory mode writes each row to a temporary file as it comes;
+// the widths are set at the end, which that mode allows (the <cols> part is assembled on close).
+class XlsxWriter final : public ExportWriter {
+ public:
+  XlsxWriter(std::string path, std::ostream& out)
+      : path_(std::move(path)), out_(out), zh_(i18n::language() == i18n::Lang::Zh), columns_(export_columns()) {
+    lxw_workbook_options options{};
+    options.constant_memory = LXW_TRUE;
+    workbook_ = workbook_new_opt(path_.c_str(), &options);
+    if (!workbook_) return;
+    sheet_ = workbook_add_worksheet(workbook_, zh_ ? "台账" : "ledger");
+    text_ = workbook_add_format(workbook_);
+    format_set_num_format(text_, "@");
+    lxw_format* head = workbook_add_format(workbook_);
+    format_set_num_format(head, "@");
+    format_set_bold(head);
+    worksheet_freeze_panes(sheet_, 1, 0);
+    widths_.assign(columns_.size(), kXlsxMinWidth);
+    for (std::size_t i = 0; i < columns_.size(); ++i) write(0, i, header_text(*columns_[i]), head);
+  }
+  ~XlsxWriter() override {
+    if (workbook_) workbook_close(workbook_);  // only when finish() was not reached: the file is removed anyway
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  void child(const json& child) override {
+    ++row_;
+    const std::vector<std::string> cells = export_row(child, columns_, zh_);
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (!cells[i].empty()) write(row_, i, cells[i], text_);
+  }
+  Status finish() override {
+    if (!workbook_ || failed_) return failure();
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
+                           std::min(widths_[i] + 2, kXlsxMaxWidth), text_);
+    const lxw_error closed = workbook_close(workbook_);
+    workbook_ = nullptr;
+    if (closed != LXW_NO_ERROR) return failure(lxw_strerror(closed));
+    // The workbook is complete only now: copied to the output in blocks, never whole in memory.
+    std::ifstream file(path_, std::ios::binary);
+    char block[1 << 16];
+    while (file.read(block, sizeof block) || file.gcount() > 0) out_.write(block, file.gcount());
+    if (!file.eof() || !out_) return failure();
+    return Status::ok();
+  }
+
+ private:
+  void write(lxw_row_t row, std::size_t column, const std::string& text, lxw_format* format) {
+    if (worksheet_write_string(sheet_, row, static_cast<lxw_col_t>(column), text.c_str(), format) != LXW_NO_ERROR)
+      failed_ = true;
+    widths_[column] = std::max(widths_[column], display_width(text));
+  }
+  Status failure(std::string_view why = "") const {
+    return Status::internal(trf("写 Excel 工作簿失败{}", "writing the Excel workbook failed{}",
+                                why.empty() ? std::string() : "：" + std::string(why)));
+  }
+
+  std::string path_;
+  std::ostream& out_;
+  bool zh_;
+  std::vector<const LedgerColumn*> columns_;
+  lxw_workbook* workbook_ = nullptr;
+  lxw_worksheet* sheet_ = nullptr;
+  lxw_format* text_ = nullptr;
+  std::vector<double> widths_;
+  lxw_row_t row_ = 0;
+  bool failed_ = false;
+};
+
+// A private temporary file for the workbook libxlsxwriter writes by name (0600: it holds children's files).
+Result<std::string> temporary_workbook_path() {
+  std::string path = (std::filesystem::temp_directory_path() / "tongdang-export-XXXXXX").string();
+  const int fd = ::mkstemp(path.data());
+  if (fd < 0) return Status::internal(tr("不能创建临时文件", "cannot create a temporary file"));
+  ::close(fd);
+  return path;
+}
+
+std::string_view format_name(ExportFormat format) {
+  switch (format) {
+    case ExportFormat::Csv: return "csv";
+    case ExportFormat::Json: return "json";
+    case ExportFormat::Xlsx: return "xlsx";
+  }
+  return "csv";
 }
 
 }  // namespace
 
-Result<ExportResult> export_children(Station& station, const ExportOptions& options) {
+Result<int> export_children_to(Station& station, const ExportOptions& options, std::ostream& out) {
   ChildFilter filter;
   filter.include_closed = options.include_closed;
-  auto children = list_children(station, filter, options.full_id);
-  if (!children) return children.status();
-  ExportResult result;
-  result.children = static_cast<int>(children->size());
-  if (options.format == ExportFormat::Json)
-    result.content = json(children.value()).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-  else
-    result.content = ledger_csv(children.value());
+  // The writer starts (a CSV header, a temporary workbook) only once for_each_child has passed its checks, so a
+  // refused export writes nothing at all.
+  std::unique_ptr<ExportWriter> writer;
+  Status started = Status::ok();
+  auto start = [&]() {
+    if (writer || !started) return;
+    if (options.format == ExportFormat::Xlsx) {
+      auto path = temporary_workbook_path();
+      if (!path) started = path.status();
+      else writer = std::make_unique<XlsxWriter>(path.value(), out);
+    } else if (options.format == ExportFormat::Json) {
+      writer = std::make_unique<JsonWriter>(out);
+    } else {
+      writer = std::make_unique<CsvWriter>(out);
+    }
+  };
+  int children = 0;
+  Status listed = for_each_child(station, filter, options.full_id, [&](const json& child) {
+    start();
+    if (writer) writer->child(child);
+    ++children;
+  });
+  if (!listed) return listed;
+  start();
+  if (!started) return started;
+  if (Status finished = writer->finish(); !finished) return finished;
+  if (!out) return Status::internal(tr("写出导出文件失败", "writing the export failed"));
 
   Status audited = station.write([&](WriteContext& w) {
     w.audit("ledger.export", "station", station.station_id(), json(),
-            json{{"format", options.format == ExportFormat::Csv ? "csv" : "json"},
-                 {"children", result.children},
+            json{{"format", format_name(options.format)},
+                 {"children", children},
                  {"full_id", options.full_id},
                  {"include_closed", options.include_closed}});
     return Status::ok();
   });
   if (!audited) return audited;
-  return result;
+  return children;
+}
+
+Result<ExportResult> export_children(Station& station, const ExportOptions& options) {
+  std::ostringstream out;
+  auto children = export_children_to(station, options, out);
+  if (!children) return children.status();
+  return ExportResult{std::move(out).str(), children.value()};
 }
 
 }  // namespace tongdang

@@ -1,11 +1,14 @@
-// Ledger import (ledger.h). The import checks every row before writing any, and then writes the whole ledger in
-// one transaction; the checks run inside that transaction so that a child registered by another process in the
-// meantime is still caught as a duplicate.
+// Ledger import (ledger.h). The whole ledger is checked and written in one transaction, row by row: a row that
+// passes every check is written at once and dropped, so a 100,000-row ledger never holds its prepared files in
+// memory (docs/benchmarks.md); if any row is bad (and the import is not partial) the transaction is rolled back and
+// nothing stays written. The checks run inside that transaction so that a child registered by another process in
+// the meantime is still caught as a duplicate; a dry run writes nothing at all.
 #include "core/ledger/ledger.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -19,6 +22,7 @@
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/store/profile.h"
+#include "core/store/projection.h"
 #include "core/workflow/children.h"
 
 namespace tongdang {
@@ -71,6 +75,19 @@ struct ChildUpdate {
 struct PreparedRow {
   PreparedChild child;
   std::vector<std::pair<std::string, json>> relatives;  // (id, normalised fields)
+};
+
+// The import refreshes the derived rows (workflow state, report rows) of the children written so far every this many
+// children, inside its one transaction, instead of once for all at commit: the batch's list of touched children and
+// what a refresh reads for them stay small (a 100,000-row ledger peaked at 335 MB with a single refresh at commit).
+// Each row's child is complete when its row is written, so the rows left are the same.
+constexpr std::size_t kRefreshEveryChildren = 1000;
+
+// Where the rows that passed go, as each is checked: written at once (or only counted, on a dry run or once an
+// all-or-nothing import has a bad row and will be rolled back).
+struct RowSink {
+  std::function<void(PreparedRow&&)> child;
+  std::function<void(ChildUpdate&&)> update;
 };
 
 // Splits a categories cell on 、 ; ； | ， and commas.
@@ -390,8 +407,11 @@ void prepare_family(Station& station, const RowCheck& row,
 }
 
 // prepare_child stops at the first fault, so a failing row is checked cell by cell to report every bad cell at
-// once; its own reason is reported when no cell is at fault.
-void report_child_problems(const RowCheck& row, const RowCells& cells, const Status& refused, Date today) {
+// once; its own reason is reported when no cell is at fault. `repeated`: the row repeats an earlier row's ID number,
+// already reported; the earlier row may have been written by now, and prepare_child's own reason ("already
+// registered") would only say the same again.
+void report_child_problems(const RowCheck& row, const RowCells& cells, const Status& refused, Date today,
+                           bool repeated) {
   const std::size_t before_cells = row.report.problems.size();
   for (const auto& [name, value] : cells.input.fields) {
     if (name == "id_number") {
@@ -406,13 +426,13 @@ void report_child_problems(const RowCheck& row, const RowCells& cells, const Sta
     if (!parse_category(category)) row.problem("categories", trf("“{}”不是已知类别", "'{}' is not a category", category));
   // A cell already reported while it was read (a village name, an ID number in scientific notation) is the
   // reason; prepare_child's own (e.g. "required") would only repeat it.
+  if (repeated) return;  // the row is bad already; its cells were checked above
   if (row.report.problems.size() == before_cells && !cells.reported.count(refused.field())) {
     std::string field = refused.field();
     row.problem(field == "category" ? "categories" : field, refused.message());
   }
 }
 
-// Checks one data row; appends it to `prepared` if it passed. `line_of_id`: ID number -> first line it appears on.
 // The file a row of an update names: by its ID number, else by the export's 编号; "" when none (a new child).
 std::string matching_file(Station& station, const RowCells& cells, Date today) {
   if (auto cell = cells.input.fields.find("id_number"); cell != cells.input.fields.end())
@@ -439,7 +459,7 @@ constexpr std::array<std::string_view, 5> kIdentityColumns = {"id", "id_number",
 // An update's row for a file already held: its own columns compared with the file, through child_changes (the
 // checks of `child edit`); what differs is kept for the write, an unchanged row only counted.
 void check_update(Station& station, const RowCheck& row, const std::string& child_id, const RowCells& cells,
-                  std::vector<ChildUpdate>& updates) {
+                  const RowSink& sink) {
   std::map<std::string, std::string> sets;
   for (const auto& [name, value] : cells.input.fields)
     if (std::find(kIdentityColumns.begin(), kIdentityColumns.end(), name) == kIdentityColumns.end()) sets[name] = value;
@@ -455,12 +475,12 @@ void check_update(Station& station, const RowCheck& row, const std::string& chil
     return;
   }
   ++row.report.updated;
-  updates.push_back({child_id, std::move(changed).value()});
+  sink.update({child_id, std::move(changed).value()});
 }
 
+// Checks one data row; hands it to `sink` if it passed. `line_of_id`: ID number -> first line it appears on.
 void check_row(Station& station, const Header& header, const SheetRow& record, const ImportOptions& options,
-               LedgerReport& report, std::unordered_map<std::string, int>& line_of_id,
-               std::vector<PreparedRow>& prepared, std::vector<ChildUpdate>& updates) {
+               LedgerReport& report, std::unordered_map<std::string, int>& line_of_id, const RowSink& sink) {
   const bool partial = options.partial;
   const RowCheck row{header, record, report};
   const Date today = station.clock().today();
@@ -474,17 +494,21 @@ void check_row(Station& station, const Header& header, const SheetRow& record, c
   RowCells cells = split_cells(station, row);
   cells.input.aged_out_as_warning = partial;
   // Duplicates within the file, even when the first row with that ID number has problems of its own.
+  bool repeated = false;
   if (auto cell = cells.input.fields.find("id_number"); cell != cells.input.fields.end()) {
     if (auto id = parse_id_number(cell->second, today)) {
       auto [it, fresh] = line_of_id.emplace(id->text, record.line);
-      if (!fresh)
+      if (!fresh) {
+        repeated = true;
         row.problem("id_number", trf("与第 {} 行的身份证号重复；同一儿童只建一个档案",
                                      "same ID number as line {}; one file per child", it->second));
+      }
     }
   }
-  if (options.update)
+  // A repeated row is checked as a new child: the file it matches may be the one its first row has just written.
+  if (options.update && !repeated)
     if (const std::string existing = matching_file(station, cells, today); !existing.empty()) {
-      check_update(station, row, existing, cells, updates);
+      check_update(station, row, existing, cells, sink);
       return;
     }
   cells.input.fields.erase("id");  // an export's 编号 that matches no file: a new child gets its own
@@ -494,7 +518,7 @@ void check_row(Station& station, const Header& header, const SheetRow& record, c
   // station) is prepare_child's, exactly as for `child add`.
   auto child = prepare_child(station, cells.input);
   if (!child) {
-    report_child_problems(row, cells, child.status(), today);
+    report_child_problems(row, cells, child.status(), today, repeated);
     return;
   }
   if (report.problems.size() > problems_before) return;
@@ -510,20 +534,20 @@ void check_row(Station& station, const Header& header, const SheetRow& record, c
   }
   for (const auto& warning : child->category_warnings) row.warning("categories", warning);
   prepared_row.child = std::move(child).value();
-  prepared.push_back(std::move(prepared_row));
+  sink.child(std::move(prepared_row));
 }
 
-// Checks ledger rows; fills `prepared`, `bad_rows` and the report's problems and warnings. Writes nothing.
+// Checks ledger rows; hands the good ones to `sink`, fills `bad_rows` and the report's problems and warnings.
 void check_rows(Station& station, const Header& header, const std::vector<SheetRow>& records, std::size_t first,
-                const ImportOptions& options, LedgerReport& report, std::vector<PreparedRow>& prepared,
-                std::vector<ChildUpdate>& updates, std::vector<const SheetRow*>& bad_rows) {
+                const ImportOptions& options, LedgerReport& report, const RowSink& sink,
+                std::vector<const SheetRow*>& bad_rows) {
   std::unordered_map<std::string, int> line_of_id;
   for (std::size_t r = first; r < records.size(); ++r) {
     const SheetRow& record = records[r];
     if (blank_row(record)) continue;  // blank rows (Excel leaves ",,,," lines at the end)
     ++report.rows;
     const std::size_t problems_before = report.problems.size();
-    check_row(station, header, record, options, report, line_of_id, prepared, updates);
+    check_row(station, header, record, options, report, line_of_id, sink);
     if (report.problems.size() > problems_before) bad_rows.push_back(&record);
   }
   // In file order: by line, then by the column's position in the header.
@@ -583,16 +607,32 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
 
   report.dry_run = options.dry_run;
   report.partial = options.partial;
-  std::vector<PreparedRow> prepared;
   std::vector<const SheetRow*> bad_rows;
-  std::vector<ChildUpdate> updates;
-  // Checks every row and fills the counts; false when the ledger has no data rows.
-  auto check = [&]() -> Status {
-    check_rows(station, header.value(), records, first + 1, options, report, prepared, updates, bad_rows);
+  int updates = 0;
+  // Checks every row, handing each good one to `write` (none on a dry run), and fills the counts; an error when
+  // the ledger has no data rows.
+  auto check = [&](WriteContext* w) -> Status {
+    RowSink sink;
+    sink.child = [&](PreparedRow&& row) {
+      ++report.children;
+      report.relatives += static_cast<int>(row.relatives.size());
+      // All or nothing: once a row is bad the transaction will be rolled back, so the rest are only checked.
+      if (!w || (!report.problems.empty() && !options.partial)) return;
+      // Each child's derived rows (workflow state, then report rows) are refreshed once, after all its rows and
+      // events are in: every kRefreshEveryChildren children, and the rest when the write commits
+      // (core/store/projection.h).
+      insert_child(*w, row.child);
+      for (const auto& [id, relative] : row.relatives) insert_relative(*w, id, row.child.id, relative);
+      report.child_ids.push_back(row.child.id);
+      if (report.child_ids.size() % kRefreshEveryChildren == 0) refresh_now(w->db());
+    };
+    sink.update = [&](ChildUpdate&& update) {
+      ++updates;
+      if (!w || (!report.problems.empty() && !options.partial)) return;
+      write_child_changes(*w, update.child_id, update.changed);
+    };
+    check_rows(station, header.value(), records, first + 1, options, report, sink, bad_rows);
     if (report.rows == 0) return Status::invalid("file", tr("台账只有表头，没有数据行", "the ledger has a header but no rows"));
-    report.children = static_cast<int>(prepared.size());
-    report.relatives = 0;
-    for (const auto& row : prepared) report.relatives += static_cast<int>(row.relatives.size());
     if (options.partial) {
       report.rows_left_out = static_cast<int>(bad_rows.size());
       report.corrections = corrections_csv(header.value(), bad_rows, report.problems);
@@ -600,7 +640,7 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
     return Status::ok();
   };
   if (options.dry_run) {
-    if (Status checked = check(); !checked) return checked;
+    if (Status checked = check(nullptr); !checked) return checked;
     return report;
   }
   // A bigger page cache for the one large transaction (tuning.h), back to the default afterwards.
@@ -622,20 +662,13 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
   } cache_size(station.db());
   bool rows_bad = false;
   Status written = station.write([&](WriteContext& w) {
-    if (Status checked = check(); !checked) return checked;
-    // All or nothing; a partial import writes the good rows, if there are any.
-    if ((!report.problems.empty() && !options.partial) || (prepared.empty() && updates.empty())) {
+    if (Status checked = check(&w); !checked) return checked;
+    // All or nothing; a partial import keeps the good rows, if there are any.
+    if ((!report.problems.empty() && !options.partial) || (report.children == 0 && updates == 0)) {
       rows_bad = true;
+      report.child_ids.clear();  // rolled back
       return Status::invalid("file", "");  // rolls back; the report says why
     }
-    // Each child's derived rows (workflow state, then report rows) are refreshed once, when the write commits
-    // (core/store/projection.h), after all its rows and events are in.
-    for (const auto& row : prepared) {
-      insert_child(w, row.child);
-      for (const auto& [id, relative] : row.relatives) insert_relative(w, id, row.child.id, relative);
-      report.child_ids.push_back(row.child.id);
-    }
-    for (const auto& update : updates) write_child_changes(w, update.child_id, update.changed);
     w.audit("ledger.import", "ledger", options.source, json(),
             json{{"source", options.source}, {"rows", report.rows}, {"children", report.children},
                  {"relatives", report.relatives}, {"rows_left_out", report.rows_left_out},

@@ -1,5 +1,6 @@
 // The ledger (台账): the spreadsheets stations already keep, imported from an Excel workbook (.xlsx) or CSV
-// (RFC 4180; UTF-8 with or without a BOM, or GB18030/GBK; Chinese or English column names), and the export of a user's children back to CSV or JSON.
+// (RFC 4180; UTF-8 with or without a BOM, or GB18030/GBK; Chinese or English column names), and the export of a
+// user's children back to CSV, an Excel workbook or JSON.
 //
 // Import is all or nothing unless asked for partial: every row is checked first (the same rules as `child add`, through prepare_child and
 // the field table of profile.h, plus duplicates within the file); if any row is bad nothing is written and the
@@ -12,6 +13,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -105,7 +107,7 @@ Result<LedgerReport> import_ledger(Station& station, std::string_view bytes, con
 
 // ---- export ----
 
-enum class ExportFormat { Csv, Json };
+enum class ExportFormat { Csv, Json, Xlsx };
 
 struct ExportOptions {
   ExportFormat format = ExportFormat::Csv;
@@ -114,12 +116,17 @@ struct ExportOptions {
 };
 
 struct ExportResult {
-  std::string content;   // the CSV (UTF-8 with a BOM, headers in the current language) or the JSON array
+  std::string content;   // the CSV (UTF-8 with a BOM, headers in the current language), the workbook or the JSON array
   int children = 0;
 };
 
-// Every child in the acting user's scope with categories, colour and relatives; ID numbers masked unless
-// full_id (refused for a director). Audited as one "ledger.export" row.
+// Every child in the acting user's scope with categories, colour and relatives, written to `out` as each is read
+// (a few tens of MB at most, whatever the number of children); ID numbers masked unless full_id (refused for a
+// director, before anything is written). CSV for Excel writes full ID numbers as ="…" text; the workbook (.xlsx,
+// one sheet 台账) has Chinese headers in a frozen first row, every cell a text cell, columns as wide as their cells.
+// Both import again with --update. Audited as one "ledger.export" row. Returns the number of children.
+Result<int> export_children_to(Station& station, const ExportOptions& options, std::ostream& out);
+// The same, into memory (tests, small exports).
 Result<ExportResult> export_children(Station& station, const ExportOptions& options);
 
 }  // namespace tongdang

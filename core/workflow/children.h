@@ -3,6 +3,7 @@
 // Every write is one transaction with its audit and outbox rows; bad input changes nothing.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -65,6 +66,10 @@ struct ChildFilter {
 Result<nlohmann::json> show_child(Station& station, std::string_view ref, bool full_id);
 // The children the acting user may see, by village then name.
 Result<std::vector<nlohmann::json>> list_children(Station& station, const ChildFilter& filter, bool full_id);
+// list_children one child at a time, for a caller that writes each as it comes (an export of 100,000 files holds
+// one child's view in memory, not all of them): the same checks, order and audit.
+Status for_each_child(Station& station, const ChildFilter& filter, bool full_id,
+                      const std::function<void(const nlohmann::json&)>& each);
 
 // Sets profile fields ("name=张小明"). Only editable fields; the ID number, sex and date of birth are fixed by
 // the ID number and change only through a correction.

@@ -196,3 +196,39 @@ TEST_CASE("CLI: export masks ID numbers, and full numbers for a supervisor only"
   // Never overwritten.
   CHECK(tongdang({"export", "--out", "children.csv"}).exit_code == 3);
 }
+
+TEST_CASE("CLI: export --format xlsx writes a private workbook that import --update reads back unchanged", "[cli][ledger][xlsx]") {
+  ScratchDir dir;
+  Tongdang tongdang(dir);
+  init_station(tongdang);
+  REQUIRE(tongdang({"child", "add", "--name", "张小明", "--id-number", "32032420140315012X", "--village",
+                    "320324102203", "--category", "LEFT_BEHIND"})
+              .exit_code == 0);
+
+  auto exported = tongdang({"export", "--format", "xlsx", "--full-id", "--out", "children.xlsx"});
+  REQUIRE(exported.exit_code == 0);
+  CHECK(exported.out == "已导出 1 名儿童到 children.xlsx\n");
+  struct stat info{};
+  REQUIRE(::stat(dir.file("children.xlsx").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  std::ifstream file(dir.file("children.xlsx"), std::ios::binary);
+  std::stringstream bytes;
+  bytes << file.rdbuf();
+  CHECK(bytes.str().substr(0, 2) == "PK");  // a zip: the workbook, not text
+
+  auto again = tongdang({"--json", "import", dir.file("children.xlsx"), "--update"});
+  INFO(again.out << again.err);
+  REQUIRE(again.exit_code == 0);
+  json report = json::parse(again.out);
+  CHECK(report["unchanged"] == 1);
+  CHECK(report["updated"] == 0);
+  CHECK(report["children"] == 0);
+  CHECK(report["problems"].empty());
+
+  // To standard output as well (piped into a file by the user); a refused one leaves no file behind.
+  auto piped = tongdang({"export", "--format", "xlsx"});
+  REQUIRE(piped.exit_code == 0);
+  CHECK(piped.out.substr(0, 2) == "PK");
+  CHECK(tongdang({"--as", "王强", "export", "--format", "xlsx", "--full-id", "--out", "refused.xlsx"}).exit_code == 3);
+  CHECK_FALSE(std::ifstream(dir.file("refused.xlsx")).good());
+}

@@ -117,3 +117,67 @@ TEST_CASE("Web import: a GBK ledger with a title and a village by name is read, 
   CHECK(contains(checked.body, "<li>跳过表头上方第 1 行：王集镇台账</li>"));
   CHECK(contains(checked.body, "<li>忽略不属于台账的列：备注</li>"));
 }
+
+TEST_CASE("Web import: again as an update, and partial with a corrections file to download", "[web]") {
+  Fixture f;
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  const std::string csrf = browser.csrf();
+  web::Response form = browser.get("/import");
+  CHECK(contains(form.body, R"(name="update" value="1")"));
+  CHECK(contains(form.body, R"(name="partial" value="1")"));
+
+  const std::string zhang = test::make_id_number("20140315", 12), li = test::make_id_number("20150601", 22);
+  const std::string first = kHeader + "张小明," + zhang + ",320324102203,留守儿童,王奶奶,祖母,13800000000\n";
+  REQUIRE(browser.post("/import", {{"csrf", csrf}, {"step", "import"}}, {ledger(first)}).status == 303);
+  REQUIRE(f.count("SELECT count(*) FROM children") == 1);
+
+  // A month later: 张小明's row unchanged, 李小红 new. Without 再次导入 the held file is refused row by row.
+  const std::string again = first + "李小红," + li + ",320324102203,留守儿童,,,\n";
+  web::Response plain = browser.post("/import", {{"csrf", csrf}, {"step", "check"}}, {ledger(again)});
+  CHECK(plain.status == 400);
+  web::Response checked =
+      browser.post("/import", {{"csrf", csrf}, {"step", "check"}, {"update", "1"}}, {ledger(again)});
+  INFO(checked.body);
+  REQUIRE(checked.status == 200);
+  CHECK(contains(checked.body, "再次导入：0 份已有档案有改动，1 份未改动，1 名新儿童。"));
+  CHECK(f.count("SELECT count(*) FROM children") == 1);
+  // The held ledger keeps its options: importing it is an update too.
+  web::Response imported =
+      browser.post("/import", {{"csrf", csrf}, {"step", "import"}, {"held", held_of(checked.body)}});
+  REQUIRE(imported.status == 303);
+  CHECK(location_of(imported) == "/import?saved=1&children=1&relatives=0&updated=0&unchanged=1");
+  CHECK(contains(browser.get(location_of(imported)).body, "已有档案：0 份已更新，1 份未改动。"));
+  CHECK(f.count("SELECT count(*) FROM children") == 2);
+
+  // Partial: one good row imported, the bad one (a wrong check character) offered as a corrections file.
+  std::string wrong = test::make_id_number("20160101", 31);
+  wrong.back() = wrong.back() == '1' ? '2' : '1';
+  const std::string mixed = kHeader + "王小五," + test::make_id_number("20130909", 41) +
+                            ",320324102203,留守儿童,,,\n" + "赵小六," + wrong + ",320324102203,留守儿童,,,\n";
+  web::Response partial_check =
+      browser.post("/import", {{"csrf", csrf}, {"step", "check"}, {"partial", "1"}}, {ledger(mixed)});
+  REQUIRE(partial_check.status == 200);
+  CHECK(contains(partial_check.body, "2 行中 1 行有问题"));
+  CHECK(contains(partial_check.body, R"(<tr><td class="line">3</td><td class="column">身份证号</td>)"));
+  web::Response partial =
+      browser.post("/import", {{"csrf", csrf}, {"step", "import"}, {"held", held_of(partial_check.body)}});
+  REQUIRE(partial.status == 303);
+  CHECK(f.count("SELECT count(*) FROM children") == 3);
+  CHECK(f.count("SELECT count(*) FROM children WHERE name = '赵小六'") == 0);
+  web::Response saved = browser.get(location_of(partial));
+  CHECK(contains(saved.body, "1 行有问题，未导入。"));
+  std::smatch m;
+  REQUIRE(std::regex_search(saved.body, m, std::regex(R"re(href="(/import/corrections\?key=[0-9a-f]{64})")re")));
+  // Only the user who imported may download it, once.
+  Browser other{*f.app};
+  REQUIRE(other.sign_in("王强", kDirectorPassword).status == 303);
+  CHECK(other.get(m[1]).status == 404);
+  web::Response corrections = browser.get(m[1]);
+  REQUIRE(corrections.status == 200);
+  CHECK(corrections.content_type == "text/csv; charset=utf-8");
+  CHECK(contains(corrections.body, "赵小六," + wrong));
+  CHECK(contains(corrections.body, ",问题\r\n"));
+  CHECK_FALSE(contains(corrections.body, "王小五"));
+  CHECK(browser.get(m[1]).status == 404);
+}

@@ -1,9 +1,13 @@
 // `/import` — 台账导入: upload a ledger (multipart, field `ledger`), check it first (core/ledger's import_ledger with
 // dry_run, the same as `tongdang import --dry-run`), see each problem by row and column, fix the file, upload again,
 // then import (all or nothing, one transaction). A ledger that passed its check is kept in memory for a while, so
-// 导入 does not need the file chosen again; importing re-checks every row anyway.
+// 导入 does not need the file chosen again; importing re-checks every row anyway. The two options of `tongdang
+// import`: 再次导入 (update: rows matched to files by ID number, changed cells become edits) and 部分导入 (partial:
+// the good rows imported, the bad ones offered as a corrections file to download, held like a checked ledger).
 #include <chrono>
 #include <deque>
+
+#include <fmt/format.h>
 
 #include "core/base/i18n.h"
 #include "core/ledger/ledger.h"
@@ -23,6 +27,7 @@ struct HeldLedgers {
   struct Held {
     std::string key, user, filename, bytes;
     std::chrono::steady_clock::time_point at;
+    bool update = false, partial = false;  // the options it was checked with
   };
   std::deque<Held> held;
 };
@@ -40,11 +45,22 @@ HeldLedgers& held_ledgers(Page& page) {
   return all;
 }
 
-std::string hold(Page& page, const std::string& filename, const std::string& bytes) {
+// The import options a form asked for (the two checkboxes, or the hidden fields of a checked ledger's form).
+struct AskedOptions {
+  bool update = false, partial = false;
+};
+
+AskedOptions asked_options(Page& page) {
+  return {page.request.param("update") == "1", page.request.param("partial") == "1"};
+}
+
+// Holds a checked ledger (or a partial import's corrections file, for download) for the user, for a while.
+std::string hold(Page& page, const std::string& filename, const std::string& bytes, AskedOptions asked = {}) {
   HeldLedgers& all = held_ledgers(page);
   while (all.held.size() >= kHeldLedgersMax) all.held.pop_front();
   std::string key = sign_in::new_secret();
-  all.held.push_back({key, page.station.actor().name, filename, bytes, std::chrono::steady_clock::now()});
+  all.held.push_back({key, page.station.actor().name, filename, bytes, std::chrono::steady_clock::now(),
+                      asked.update, asked.partial});
   return key;
 }
 
@@ -83,7 +99,15 @@ Markup upload_form(Page& page, const FormErrors& errors) {
        "import when every row passes."));
   if (const std::string* message = errors.of("ledger"))
     h(R"(<p class="field-error" role="alert">{}</p>)", *message);
-  h(R"(</div><div class="actions"><button type="submit" name="step" value="check" id="check">{}</button>)"
+  h(R"(</div><fieldset class="field"><legend>{}</legend>)", tr("导入方式", "How to import"));
+  h(R"(<label><input type="checkbox" name="update" value="1" id="f-update"> {}</label>)",
+    tr("再次导入：按身份证号（或导出的“编号”）对应已有档案，改动的单元格作为修改写入，未改动的行跳过",
+       "Import again: rows matched to files by ID number (or an export's 编号); changed cells become edits, unchanged "
+       "rows are skipped"));
+  h(R"(<label><input type="checkbox" name="partial" value="1" id="f-partial"> {}</label></fieldset>)",
+    tr("部分导入：导入通过检查的行，有问题的行放进改正文件供下载",
+       "Partial: import the rows that pass; the others go into a corrections file to download"));
+  h(R"(<div class="actions"><button type="submit" name="step" value="check" id="check">{}</button>)"
     R"(<button type="submit" name="step" value="import" class="secondary" id="import-now">{}</button></div></form>)",
     tr("检查（不写入）", "Check (writes nothing)"), tr("直接导入", "Import at once"));
   return std::move(h).markup();
@@ -129,14 +153,33 @@ Response show_import(Page& page, const std::vector<std::string>&) {
   if (page.request.param("saved") == "1")
     h(R"(<p id="imported">{}</p>)", trf("已导入 {} 名儿童、{} 名家庭成员。", "Imported {} children and {} relatives.",
                                         page.request.param("children"), page.request.param("relatives")));
+  if (const std::string updated = page.request.param("updated"); !updated.empty())
+    h(R"(<p id="updated">{}</p>)", trf("已有档案：{} 份已更新，{} 份未改动。", "Files held already: {} updated, {} unchanged.",
+                                       updated, page.request.param("unchanged")));
+  if (const std::string left_out = page.request.param("left_out"); !left_out.empty() && left_out != "0")
+    h(R"(<p id="left-out">{} <a href="{}" id="corrections">{}</a></p>)",
+      trf("{} 行有问题，未导入。", "{} rows had problems and were not imported.", left_out),
+      url("/import/corrections?key={}", page.request.param("corrections")), tr("下载改正文件", "Download the corrections file"));
   h("{}", upload_form(page, {}));
   return import_page(page, std::move(h).markup(), 200);
 }
 
+// The summary of an update's matched files, when the ledger was imported as an update.
+Markup update_counts(const LedgerReport& report, bool update) {
+  Html h;
+  if (!update) return {};
+  h(R"(<p id="update-counts">{}</p>)",
+    trf("再次导入：{} 份已有档案有改动，{} 份未改动，{} 名新儿童。", "Import again: {} files held change, {} unchanged, {} new children.",
+        report.updated, report.unchanged, report.children));
+  return std::move(h).markup();
+}
+
 // The answer to a check or an import of `bytes`.
-Response checked(Page& page, const std::string& filename, const std::string& bytes, bool dry_run) {
+Response checked(Page& page, const std::string& filename, const std::string& bytes, bool dry_run, AskedOptions asked) {
   ImportOptions options;
   options.dry_run = dry_run;
+  options.update = asked.update;
+  options.partial = asked.partial;
   options.source = filename.empty() ? "ledger" : filename;
   auto result = import_ledger(page.station, bytes, options);
   Html h;
@@ -150,7 +193,9 @@ Response checked(Page& page, const std::string& filename, const std::string& byt
     return import_page(page, std::move(h).markup(), 400);
   }
   const LedgerReport& report = result.value();
-  if (!report.problems.empty()) {
+  // Partial: the good rows are (or would be) imported even when others have problems, unless none passes.
+  const bool some_pass = report.children > 0 || report.updated > 0 || report.unchanged > 0;
+  if (!report.problems.empty() && (!asked.partial || !some_pass)) {
     h(R"(<div class="alert error" role="alert">{}</div>)",
       trf("台账 {}：{} 行中有 {} 处问题，未导入任何数据。请在文件中改正下列各处后重新上传：",
           "ledger {}: {} rows, {} problems; nothing was imported. Correct these in the file and upload it again:",
@@ -158,17 +203,35 @@ Response checked(Page& page, const std::string& filename, const std::string& byt
     h("{}{}{}", reading_notes(report), problems_table(report), upload_form(page, {}));
     return import_page(page, std::move(h).markup(), 400);
   }
-  if (!dry_run)
-    return Response::redirect(url("/import?saved=1&children={}&relatives={}", report.children, report.relatives));
-  h(R"(<div class="alert ok" role="status" id="check-passed">{}</div>{}{})",
-    trf("台账 {}：{} 行全部通过检查，可导入 {} 名儿童、{} 名家庭成员（尚未写入）。",
-        "ledger {}: all {} rows pass; {} children and {} relatives would be imported (nothing written yet).", filename,
-        report.rows, report.children, report.relatives),
-    reading_notes(report), warnings_list(report));
+  if (!dry_run) {
+    std::string saved = url("/import?saved=1&children={}&relatives={}", report.children, report.relatives);
+    if (asked.update) saved += url("&updated={}&unchanged={}", report.updated, report.unchanged);
+    if (asked.partial && report.rows_left_out > 0)
+      saved += url("&left_out={}&corrections={}", report.rows_left_out,
+                   hold(page, filename, report.corrections));
+    return Response::redirect(saved);
+  }
+  if (report.problems.empty())
+    h(R"(<div class="alert ok" role="status" id="check-passed">{}</div>)",
+      trf("台账 {}：{} 行全部通过检查，可导入 {} 名儿童、{} 名家庭成员（尚未写入）。",
+          "ledger {}: all {} rows pass; {} children and {} relatives would be imported (nothing written yet).", filename,
+          report.rows, report.children, report.relatives));
+  else
+    h(R"(<div class="alert warn" role="status" id="check-partial">{}</div>)",
+      trf("台账 {}：{} 行中 {} 行有问题，部分导入时不导入这些行（导入后可下载改正文件）；可导入 {} 名儿童、{} 名家庭成员"
+          "（尚未写入）。",
+          "ledger {}: {} rows, {} with problems, which a partial import leaves out (a corrections file to download "
+          "afterwards); {} children and {} relatives would be imported (nothing written yet).",
+          filename, report.rows, report.rows_left_out, report.children, report.relatives));
+  h("{}{}{}", update_counts(report, asked.update), reading_notes(report), warnings_list(report));
+  if (!report.problems.empty()) h("{}", problems_table(report));
   h(R"(<form class="card" method="post" action="/import">{}<input type="hidden" name="held" value="{}">)"
     R"(<input type="hidden" name="step" value="import"><div class="actions"><button type="submit" id="save">{}</button>)"
     R"(<a href="/import">{}</a></div></form>)",
-    csrf_field(page.csrf), hold(page, filename, bytes), trf("导入 {} 名儿童", "Import {} children", report.children),
+    csrf_field(page.csrf), hold(page, filename, bytes, asked),
+    asked.update ? trf("导入（{} 名新儿童，{} 份档案有改动）", "Import ({} new children, {} files changed)", report.children,
+                       report.updated)
+                 : trf("导入 {} 名儿童", "Import {} children", report.children),
     tr("换一个文件", "Choose another file"));
   return import_page(page, std::move(h).markup(), 200);
 }
@@ -185,10 +248,10 @@ Response post_import(Page& page, const std::vector<std::string>&) {
       h(R"(<h1>{}</h1>{}{})", tr("台账导入", "Import a ledger"), form_errors(errors), upload_form(page, errors));
       return import_page(page, std::move(h).markup(), 400);
     }
-    return checked(page, held->filename, held->bytes, dry_run);
+    return checked(page, held->filename, held->bytes, dry_run, {held->update, held->partial});
   }
   for (const Upload& file : page.request.files)
-    if (file.field == "ledger") return checked(page, file.filename, file.content, dry_run);
+    if (file.field == "ledger") return checked(page, file.filename, file.content, dry_run, asked_options(page));
   FormErrors errors;
   errors.add(Status::invalid("ledger", i18n::tr("请选择台账文件", "choose the ledger file")), {"ledger"});
   Html h;
@@ -196,9 +259,28 @@ Response post_import(Page& page, const std::vector<std::string>&) {
   return import_page(page, std::move(h).markup(), 400);
 }
 
+// A partial import's corrections file (the rows left out, with a 问题 column), for the user who imported it: a CSV
+// for Excel, held for a while like a checked ledger and downloadable once.
+Response download_corrections(Page& page, const std::vector<std::string>&) {
+  auto held = take_held(page, page.request.param("key"));
+  if (!held) return status_page(page, Status::not_found(i18n::tr("改正文件已过期或已下载；请重新部分导入原台账以再次生成",
+                                                                  "the corrections file has expired or was downloaded; "
+                                                                  "a partial import of the ledger makes it again")));
+  Response response = Response::plain(200, std::move(held->bytes));
+  response.content_type = "text/csv; charset=utf-8";
+  // An ASCII name for every browser, and the Chinese one (RFC 6266 filename*) for those that read it.
+  std::string base = held->filename;
+  if (const auto dot = base.rfind('.'); dot != std::string::npos) base.resize(dot);
+  const std::string name = base + "-待改正.csv";
+  response.header("Content-Disposition",
+                  fmt::format(R"(attachment; filename="corrections.csv"; filename*=UTF-8''{})", percent_encode(name)));
+  return response;
+}
+
 }  // namespace
 
 void add_import_routes(Routes& routes) {
+  routes.get("/import/corrections", download_corrections);
   routes.get("/import", show_import);
   routes.post("/import", post_import);
 }
