@@ -39,16 +39,6 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
   return items;
 }
 
-// The rows of the due list with an escalated item, each with only those items.
-std::vector<DueRow> escalations(std::vector<DueRow> overdue) {
-  std::vector<DueRow> out;
-  for (DueRow& row : overdue) {
-    std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
-    if (!row.items.empty()) out.push_back(std::move(row));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<ReviewQueue> review_queue(Station& station, Date as_of) {
@@ -65,12 +55,9 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of) {
   // and what was returned to a director after one.
   for (auto& row : screenings.value())
     if (row["step"] != "verify" || row["state"] == "returned") queue.screenings.push_back(std::move(row));
-  DueOptions options;
-  options.as_of = as_of;
-  options.overdue_only = true;
-  auto overdue = due_list(station, options);
-  if (!overdue) return overdue.status();
-  queue.escalations = escalations(std::move(overdue).value());
+  auto escalations = due_escalations(station, as_of);
+  if (!escalations) return escalations.status();
+  queue.escalations = std::move(escalations).value();
   return queue;
 }
 
