@@ -4,9 +4,10 @@
 #include "arguments.h"
 #include "command_line.h"
 #include "context.h"
-#include "core/model/division.h"
+#include "file_commands.h"
 #include "core/base/i18n.h"
 #include "core/model/choices.h"
+#include "core/model/division.h"
 #include "core/model/labels.h"
 #include "core/store/profile.h"
 #include "core/store/record_ref.h"
@@ -65,7 +66,8 @@ void print_child_card(const json& child) {
   for (const auto& spec : child_fields()) {
     std::string name(spec.name);
     if (!child.contains(name) || child[name].is_null()) continue;
-    std::string value = spec.kind == FieldKind::Choice || name == "status" ? text_of(child[name])
+    std::string value = spec.kind == FieldKind::Choice || name == "status" || name == "closed_reason"
+                            ? text_of(child[name])
                         : child[name].is_string()                          ? child[name].get<std::string>()
                                                                            : text_of(child[name]);
     // A village by its name, with the code beside it (大吴村（320324102203）).
@@ -90,10 +92,11 @@ void print_child_card(const json& child) {
     std::vector<std::vector<std::string>> table;
     for (const auto& r : child["relatives"])
       table.push_back({short_record_id(r["id"].get<std::string>()), text_of(r["relation"]), r["name"], text_of(r["status"]),
-                       text_of(r["place"]), text_of(r["since"]), text_of(r["id_number"]), text_of(r["capacity"]),
-                       label(r["is_guardian"].get<bool>() ? "yes" : "no")});
+                       text_of(r["place"]), text_of(r["since"]), text_of(r["id_number"]),
+                       r.contains("phone") && r["phone"].is_string() ? r["phone"].get<std::string>() : "",
+                       text_of(r["capacity"]), label(r["is_guardian"].get<bool>() ? "yes" : "no")});
     print_table(std::cout, {label("id"), label("relation"), label("name"), label("status"), label("place"),
-                            label("since"), label("id_number"), label("capacity"), label("is_guardian")},
+                            label("since"), label("id_number"), label("phone"), label("capacity"), label("is_guardian")},
                 table);
   }
 }
@@ -124,19 +127,11 @@ void add_child_show(CLI::App& child, Context& context) {
   auto* show = child.add_subcommand("show", tr("查看一名儿童的档案", "show one child's file"));
   auto show_ref = std::make_shared<std::string>();
   auto show_full = std::make_shared<bool>(false);
-  show->add_option("child", *show_ref,
-                   tr("档案编号（UUID）或其唯一前缀、身份证号或临时编号",
-                      "UUID, a unique prefix of it, the ID number or temporary key"))
-      ->required();
+  show->add_option("child", *show_ref, child_or_name_help())->required();
   show->add_flag(
       "--full-id", *show_full,
       tr("显示完整身份证号（仅督导员和县级；记入审计）", "show full ID numbers (supervisor and county only; audited)"));
-  show->callback([&context, show_ref, show_full] {
-    Station& station = context.open();
-    json view = context.take(show_child(station, *show_ref, *show_full));
-    if (context.json) context.print_json(view);
-    else print_child_card(view);
-  });
+  show->callback([&context, show_ref, show_full] { show_child_file(context, *show_ref, *show_full, print_child_card); });
 }
 
 void print_child_list(const std::vector<json>& rows) {
@@ -263,13 +258,29 @@ void add_child_close(CLI::App& child, Context& context) {
   auto* close = child.add_subcommand("close", tr("结案（写明原因；档案不删除）", "close a file with a reason"));
   auto close_ref = std::make_shared<std::string>();
   auto close_reason = std::make_shared<std::string>();
+  auto close_note = std::make_shared<std::string>();
   close->add_option("child", *close_ref, child_help())->required();
-  close->add_option("--reason", *close_reason, tr("结案原因", "why the file closes"))->required();
-  close->callback([&context, close_ref, close_reason] {
+  choice_option(close->add_option("--reason", *close_reason, tr("结案原因", "why the file closes"))->required(),
+                Vocabulary::CloseReason);
+  close->add_option("--note", *close_note,
+                    tr("说明（误录作废时必填）", "a note (needed when the file was entered in error)"));
+  close->callback([&context, close_ref, close_reason, close_note] {
     Station& station = context.open();
-    context.check(close_child(station, *close_ref, *close_reason));
+    context.check(close_child(station, *close_ref, *close_reason, *close_note));
     if (context.json) context.print_json({{"id", context.take(resolve_child(station, *close_ref))}, {"status", "closed"}});
     else std::cout << tr("已结案\n", "file closed\n");
+  });
+
+  auto* reopen = child.add_subcommand("reopen", tr("重新开案（督导员或县级）", "reopen a closed file (supervisor or county)"));
+  auto reopen_ref = std::make_shared<std::string>();
+  auto reopen_reason = std::make_shared<std::string>();
+  reopen->add_option("child", *reopen_ref, child_help())->required();
+  reopen->add_option("--reason", *reopen_reason, tr("重新开案的原因", "why the file reopens"))->required();
+  reopen->callback([&context, reopen_ref, reopen_reason] {
+    Station& station = context.open();
+    context.check(reopen_child(station, *reopen_ref, *reopen_reason));
+    if (context.json) context.print_json({{"id", context.take(resolve_child(station, *reopen_ref))}, {"status", "open"}});
+    else std::cout << tr("已重新开案\n", "file reopened\n");
   });
 }
 

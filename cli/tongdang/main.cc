@@ -8,6 +8,7 @@
 
 #include "command_line.h"
 #include "context.h"
+#include "file_commands.h"
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/db/sqlite.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   cli::register_ledger_commands(app, context);
   cli::register_workflow_commands(app, context);
   cli::register_sync_commands(app, context);
+  cli::register_file_commands(app, context);
   cli::register_report_commands(app, context);
   cli::register_audit_commands(app, context);
   cli::register_choices_commands(app, context);

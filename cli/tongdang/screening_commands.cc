@@ -122,7 +122,7 @@ void add_screen_review(CLI::App& screen, Context& context) {
   auto child = std::make_shared<std::string>();
   auto approve = std::make_shared<bool>(false);
   auto returned = std::make_shared<std::string>();
-  review->add_option("child", *child, child_help())->required();
+  review->add_option("child", *child, screened_help())->required();
   auto* approve_flag = review->add_flag("--approve", *approve, tr("审核通过", "approve"));
   auto* return_option = review->add_option(
       "--return", *returned, tr("退回儿童主任重新核查，写明原因", "return to the director with this reason"));
@@ -147,7 +147,7 @@ void add_screen_confirm(CLI::App& screen, Context& context) {
   auto child = std::make_shared<std::string>();
   auto confirmation = std::make_shared<Confirmation>();
   auto colour = std::make_shared<std::string>();
-  confirm->add_option("child", *child, child_help())->required();
+  confirm->add_option("child", *child, screened_help())->required();
   choice_option(
       confirm->add_option("--category", confirmation->categories,
                           tr("认定的类别，可重复（默认全部有效类别）", "categories confirmed (default: all active)")),

@@ -1,4 +1,5 @@
 // tongdang sync [status], tongdang conflicts [list|resolve], tongdang duplicates [list|merge|unmerge].
+#include <filesystem>
 #include <iostream>
 
 #include "command_line.h"
@@ -41,16 +42,26 @@ void run_sync_command(Context& context, const std::string& server, const std::st
   sync::SyncSettings settings = sync::load_sync_settings(station);
   bool changed = false;
   if (!server.empty() && server != settings.server_url) settings.server_url = server, changed = true;
-  if (!token.empty() && token != settings.token) settings.token = token, changed = true;
-  if (!ca_cert.empty() && ca_cert != settings.ca_cert) settings.ca_cert = ca_cert, changed = true;
+  // The certificate is remembered as an absolute path: the next sync may run from another folder.
+  if (!ca_cert.empty()) {
+    std::error_code error;
+    const std::string absolute = std::filesystem::absolute(ca_cert, error).lexically_normal().string();
+    if (error || !std::filesystem::is_regular_file(absolute, error))
+      context.check(Status::invalid("ca-cert", trf("找不到证书文件 {}", "no certificate file {}", ca_cert)));
+    if (absolute != settings.ca_cert) settings.ca_cert = absolute, changed = true;
+  }
   if (settings.server_url.empty())
     context.check(Status::invalid("server", tr("第一次同步需要 --server（服务器地址）", "the first sync needs --server URL")));
-  if (settings.token.empty())
+  if (settings.token.empty() && token.empty())
     context.check(Status::invalid("token", tr("第一次同步需要 --token（县中心发放的令牌）",
                                               "the first sync needs --token (issued by the county)")));
   if (changed) sync::save_sync_settings(station, settings);
+  // A new token is used for this sync and remembered only once a sync with it has worked: a mistyped one never
+  // replaces the good one.
+  const bool new_token = !token.empty() && token != settings.token;
+  const std::string token_in_use = new_token ? token : settings.token;
 
-  auto transport = sync::make_curl_transport({settings.server_url, settings.token, station.station_id(), settings.ca_cert});
+  auto transport = sync::make_curl_transport({settings.server_url, token_in_use, station.station_id(), settings.ca_cert});
   sync::SyncOptions options;
   const bool quiet = context.json;
   options.progress = [quiet](const sync::SyncProgress& p) {
@@ -70,7 +81,13 @@ void run_sync_command(Context& context, const std::string& server, const std::st
                      "the sync did not finish; local changes stay queued ({}) and the next sync resumes",
                      status.outbox));
   }
+  if (!result && new_token && !settings.token.empty())
+    context.warn(tr("新令牌未能完成同步，仍记住原来的令牌", "the new token did not complete a sync; the old one is kept"));
   sync::SyncSummary summary = context.take(std::move(result));
+  if (new_token) {
+    settings.token = token;
+    sync::save_sync_settings(station, settings);
+  }
   if (context.json) {
     context.print_json(summary.to_json());
     return;
@@ -196,8 +213,8 @@ CLI::App* add_conflicts_resolve(CLI::App& conflicts, Context& context) {
   resolve->add_option("id", *id, tr("冲突编号（或其前 8 位）", "conflict id (or its first 8 characters)"))->required();
   resolve
       ->add_option("--keep", *keep,
-                   tr("保留哪一个：mine（本站的值）、theirs（另一方的值），或直接写要保留的值",
-                      "mine, theirs, or the value to keep"))
+                   tr("保留哪一个：本站（mine，本站的值）、他站（theirs，另一方的值），或直接写要保留的值",
+                      "mine (本站), theirs (他站), or the value to keep"))
       ->required();
   resolve->callback([&context, id, keep] {
     Station& station = context.open();

@@ -38,12 +38,25 @@ bool may(Role role, Action action) {
     case Action::ResolveConflict:
     case Action::SeeSupervision:
     case Action::ConfigureSync:
+    case Action::ReopenFile:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
     case Action::MergeDuplicates:
       return role == Role::County;
   }
   return false;
+}
+
+std::optional<Action> field_action(std::string_view entity, std::string_view field) {
+  if (entity == "child" && field == "case_worker") return Action::AssignCaseWorker;
+  return std::nullopt;
+}
+
+std::optional<Action> event_action(std::string_view kind) {
+  if (kind == "conflict.resolve") return Action::ResolveConflict;
+  if (kind == "case_worker.assign") return Action::AssignCaseWorker;
+  if (kind == "file.reopen") return Action::ReopenFile;
+  return std::nullopt;
 }
 
 bool within(Role claimed, Role ceiling) { return rank(claimed) <= rank(ceiling); }

@@ -29,11 +29,21 @@ enum class Action {
   ResolveConflict,    // choose the value of a field two stations edited concurrently
   SeeSupervision,     // supervisor visits and colour review items in `due`
   ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
+  ReopenFile,         // reopen a closed file (docs/domain.md "Closure")
   MergeDuplicates,    // merge two files of one child (a duplicate candidate) and undo a merge: the county only
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).
 bool may(Role role, Action action);
+
+// The action that writing `field` of a record of `entity` ("child", "relative") performs when it needs more than
+// WriteFiles: the child's case_worker is named by a supervisor or the county (AssignCaseWorker), whether through
+// `case-worker`, `child edit` or a synced profile change. nullopt for an ordinary field.
+std::optional<Action> field_action(std::string_view entity, std::string_view field);
+// The action that recording an event of `kind` performs when it needs more than WriteFiles (the station refuses
+// it before writing, the server's merge refuses it when pushed): conflict.resolve, case_worker.assign, file.reopen.
+// The colour events are not here: who may lower is the colour rule's (core/rules/colour.h).
+std::optional<Action> event_action(std::string_view kind);
 
 // Roles ordered by authority: viewer < director < supervisor < county. `claimed` is within `ceiling` when it is
 // not above it (a change's author may claim at most the role of the credential that carries it).

@@ -119,6 +119,8 @@ const std::vector<PayloadTextRule>& event_text_rules() {
       {"source", kShort},        // lead.add: how the lead came in
       {"name", kPersonName},     // case_worker.assign
       {"with", kPersonName},     // visit: each person met
+      {"summary", kNotes},       // referral.add: what was reported or referred
+      {"note", kReason},         // file.close: what a void (entered in error) or another closing adds
   };
   return rules;
 }

@@ -83,6 +83,12 @@ inline constexpr int kReportOverdueRowsShown = 100;
 // a number read off a masked list finds its child; fewer would match a large share of the station.
 inline constexpr int kSearchMinDigits = 4;
 // Newest audit rows shown in a child's change history (the file page); older ones stay in `tongdang audit list`.
+// How long before a category ends at its age limit (16 or 18) the review queue shows it, and with it the file that
+// closes itself then: a month leaves time to close the file by hand with another reason or register a new category.
+inline constexpr int kAgeLimitNoticeDays = 30;
+// How many of the latest colour changes, visits and changes `tongdang child show` prints (the whole lists are
+// `colour history`, `visit list` and `child history`): enough to see where a file stands on one screen.
+inline constexpr std::size_t kFileRecentRows = 5;
 inline constexpr int kChildHistoryRows = 200;
 
 // ---- signing in (core/store/sign_in.h) ----

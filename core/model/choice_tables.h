@@ -189,4 +189,40 @@ inline constexpr std::array<Choice, 2> kScreeningDecisions = {{
     {"return", "退回", "return to the director", "退回重查|不通过"},
 }};
 
+// The conflict list labels the two values 本站/他站 (this station's, the other's): those words, typed back, must mean
+// mine and theirs, never be kept as the value (issue 12's first bug).
+inline constexpr std::array<Choice, 2> kConflictSides = {{
+    {"mine", "本站的值", "this station's value", "本站|本站值|我的|我方"},
+    {"theirs", "他站的值", "the other station's value", "他站|他站值|对方|另一方|另一方的值"},
+}};
+
+// Closing a file is never a delete; entered_in_error is a void with a reason.
+inline constexpr std::array<Choice, 5> kCloseReasons = {{
+    {"aged_out", "超龄（最后一个类别到龄）", "aged out", "超龄|到龄|满18岁|年满18周岁"},
+    {"death", "死亡", "death", "去世|已故|死亡销档"},
+    {"moved_out_of_county", "迁出本县", "moved out of county", "迁出|迁出县外|外迁"},
+    {"no_longer_eligible", "不再符合条件", "no longer eligible", "不符合条件|不再困境"},
+    {"entered_in_error", "误录作废", "entered in error", "误录|录入错误|作废"},
+}};
+
+inline constexpr std::array<Choice, 6> kReferralTos = {{
+    {"police", "公安机关", "police", "公安|派出所|警察"},
+    {"hospital", "医院", "hospital", "医疗机构|卫生院"},
+    {"school", "学校", "school", "教育部门"},
+    {"court", "法院", "court", "人民法院"},
+    {"civil_affairs", "民政部门", "civil affairs", "民政|民政局"},
+    {"other", "其他", "other", "其它"},
+}};
+
+inline constexpr std::array<Choice, 2> kReferralKinds = {{
+    {"mandatory_report", "强制报告", "mandatory report", "报告|强制报告(疑似侵害)"},
+    {"referral", "转介", "referral", "转介服务"},
+}};
+
+inline constexpr std::array<Choice, 3> kReferralStatuses = {{
+    {"handed_over", "已移交", "handed over", "移交"},
+    {"accepted", "已受理", "accepted", "受理"},
+    {"closed", "已办结", "closed", "办结|结束"},
+}};
+
 }  // namespace tongdang::choice_tables

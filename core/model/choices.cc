@@ -18,7 +18,7 @@ struct Table {
 };
 
 // In the order of Vocabulary.
-constexpr std::array<Table, 22> kTables = {{
+constexpr std::array<Table, 27> kTables = {{
     {{Vocabulary::Role, "role", "角色", "role"}, kRoles},
     {{Vocabulary::Category, "category", "类别", "category"}, kCategories},
     {{Vocabulary::Colour, "colour", "风险等级", "colour"}, kColours},
@@ -41,6 +41,11 @@ constexpr std::array<Table, 22> kTables = {{
     {{Vocabulary::Income, "income", "家庭收入", "household income"}, kIncomes},
     {{Vocabulary::School, "school", "上学情况", "school attendance"}, kSchools},
     {{Vocabulary::ScreeningDecision, "screening_decision", "审核决定", "review decision"}, kScreeningDecisions},
+    {{Vocabulary::ConflictSide, "conflict_side", "保留哪一方", "side to keep"}, kConflictSides},
+    {{Vocabulary::CloseReason, "close_reason", "结案原因", "closing reason"}, kCloseReasons},
+    {{Vocabulary::ReferralTo, "referral_to", "报告/转介对象", "reported or referred to"}, kReferralTos},
+    {{Vocabulary::ReferralKind, "referral_kind", "报告类型", "kind of report"}, kReferralKinds},
+    {{Vocabulary::ReferralStatus, "referral_status", "转介状态", "referral status"}, kReferralStatuses},
 }};
 
 const Table& table_of(Vocabulary vocabulary) {

@@ -47,6 +47,11 @@ enum class Vocabulary {
   Income,             // the instrument: household income
   School,             // the instrument: school attendance
   ScreeningDecision,  // the township review: approve, or return to the director
+  ConflictSide,       // which value of a sync conflict to keep: mine (this station's) or theirs
+  CloseReason,        // why a file closed (docs/domain.md "Moves, duplicates, corrections, closure")
+  ReferralTo,         // where a mandatory report or a referral went (docs/domain.md "Mandatory reporting")
+  ReferralKind,       // mandatory_report referral
+  ReferralStatus,     // handed_over accepted closed
 };
 
 // One choice of a vocabulary.

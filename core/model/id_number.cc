@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/base/i18n.h"
+#include "core/base/text_limits.h"
 #include "core/base/tuning.h"
 #include "core/model/division.h"
 
@@ -22,15 +23,44 @@ char id_number_check_character(std::string_view first17) {
   return kCheckCharacters[static_cast<std::size_t>(sum % 11)];
 }
 
-Result<IdNumber> parse_id_number(std::string_view text, Date today) {
-  if (text.size() != 18)
-    return Status::invalid(std::string(kField), i18n::trf("应为18位，实际为{}位", "must be 18 characters, got {}", text.size()));
-  std::string id(text);
-  if (id[17] == 'x') id[17] = 'X';
+std::string normalize_id_number_text(std::string_view text) {
+  // Chinese input methods type full-width digits (U+FF10–U+FF19, bytes EF BC 90–99), a full-width X or x (U+FF38
+  // EF BC B8, U+FF58 EF BD 98) and the ideographic space (U+3000, E3 80 80); documents paste the no-break space
+  // (U+00A0, C2 A0). None of them can be part of a number, so each is read as what the person meant.
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::string_view rest = text.substr(i);
+    if (rest.size() >= 3 && rest.substr(0, 2) == "\xEF\xBC" && rest[2] >= '\x90' && rest[2] <= '\x99') {
+      out += static_cast<char>('0' + (rest[2] - '\x90'));
+      i += 3;
+    } else if (rest.starts_with("\xEF\xBC\xB8") || rest.starts_with("\xEF\xBD\x98")) {
+      out += 'X';
+      i += 3;
+    } else if (rest.starts_with("\xE3\x80\x80")) {
+      i += 3;
+    } else if (rest.starts_with("\xC2\xA0")) {
+      i += 2;
+    } else if (rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\r' || rest[0] == '\n') {
+      i += 1;
+    } else {
+      out += rest[0] == 'x' ? 'X' : rest[0];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+Result<IdNumber> parse_id_number(std::string_view typed, Date today) {
+  const std::string id = normalize_id_number_text(typed);
+  // Lengths and positions are counted in characters, never bytes: a Chinese character left in the text is one.
+  const std::size_t length = count_code_points(id);
+  if (length != 18)
+    return Status::invalid(std::string(kField), i18n::trf("应为18位，实际为{}位", "must be 18 characters, got {}", length));
   for (std::size_t i = 0; i < 17; ++i)
     if (id[i] < '0' || id[i] > '9')
       return Status::invalid(std::string(kField), i18n::trf("第{}位应为数字", "character {} must be a digit", i + 1));
-  if (!(id[17] == 'X' || (id[17] >= '0' && id[17] <= '9')))
+  if (id.size() != 18 || !(id[17] == 'X' || (id[17] >= '0' && id[17] <= '9')))
     return Status::invalid(std::string(kField), i18n::tr("第18位应为数字或X", "the 18th character must be a digit or X"));
   char expected = id_number_check_character(id);
   if (id[17] != expected)

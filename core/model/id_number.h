@@ -24,9 +24,13 @@ struct IdNumber {
 // The check character for the first 17 digits ('0'–'9' or 'X').
 char id_number_check_character(std::string_view first17);
 
-// Validates `text` as of `today`: length, digits, check character, a real and not-future date of birth, a known
+// What a person meant by `text`: full-width digits and X read as ASCII, a lower-case x as X, spaces (ASCII, the
+// ideographic U+3000, the no-break U+00A0) anywhere removed. Anything else is kept as typed.
+std::string normalize_id_number_text(std::string_view text);
+
+// Validates `text` (normalised first, normalize_id_number_text) as of `today`: length, digits, check character, a real and not-future date of birth, a known
 // province. An unknown county code only warns. A lower-case x is accepted and stored as X. The field name in
-// errors is "id_number".
+// errors is "id_number"; lengths and positions in its messages count characters.
 Result<IdNumber> parse_id_number(std::string_view text, Date today);
 
 // "320324********012X": first 6 and last 4 characters shown (docs/domain.md "ID numbers"), the rest masked.

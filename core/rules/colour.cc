@@ -11,6 +11,7 @@ std::string_view to_string(NotApplied why) {
     case NotApplied::Stale: return "stale";
     case NotApplied::Role: return "role_may_not_lower";
     case NotApplied::RedNeedsClearReassessment: return "red_needs_clear_reassessment";
+    case NotApplied::NoEvidence: return "lowering_needs_assessment";
   }
   return "";
 }
@@ -36,6 +37,10 @@ ColourState derive_colour(std::vector<ColourEvent> events) {
   // Whether an assessment with no trigger has been made since the colour was last set (the county's condition
   // for lowering red).
   bool clear_since_set = false;
+  // Whether an assessment was made since the colour was last raised, and the lowest colour one scored: the
+  // evidence a lowering by hand needs. (Two plain values: GCC 12 misreads an optional here as uninitialised.)
+  bool assessed_since_raise = false;
+  Colour lowest_since_raise = Colour::Red;
   auto close_reviews = [&state](const std::string& by, const std::vector<std::string>& which) {
     std::vector<std::string> still_open;
     for (const auto& id : state.open_reviews) {
@@ -65,14 +70,22 @@ ColourState derive_colour(std::vector<ColourEvent> events) {
     }
     const Colour to = *e.colour;
     bool is_clear_assessment = e.kind == ColourEventKind::Assessment && !e.has_triggers;
+    const bool raises = !state.colour || to > *state.colour;
     if (!state.colour || to >= *state.colour) {
       step.applied = true;
     } else if (e.supersedes != state.set_by) {
       step.why = NotApplied::Stale;
     } else if (!role_may_lower(e.actor_role, *state.colour, to, clear_since_set || is_clear_assessment)) {
       step.why = e.actor_role == Role::County ? NotApplied::RedNeedsClearReassessment : NotApplied::Role;
+    } else if (e.kind == ColourEventKind::Lower && !(assessed_since_raise && lowest_since_raise <= to)) {
+      step.why = NotApplied::NoEvidence;
     } else {
       step.applied = true;
+    }
+    if (step.applied && raises) assessed_since_raise = false;
+    if (e.kind == ColourEventKind::Assessment && (!assessed_since_raise || to < lowest_since_raise)) {
+      assessed_since_raise = true;
+      lowest_since_raise = to;
     }
     if (step.applied) {
       if (!state.colour || *state.colour != to) state.since = e.occurred_on;

@@ -7,6 +7,11 @@
 // only if it supersedes the event currently setting the colour (its author saw the latest grading) and the
 // author's role may lower (role_may_lower). Otherwise the colour stays higher and a review item opens. An
 // assessment whose colour is lower than the current one is a lowering.
+//
+// A lowering needs evidence (docs/domain.md "Lowering needs evidence"): a colour lowered by hand (Lower) applies
+// only when an assessment made after the colour's last raise scored at or below the new colour; without one it
+// waits as a review item (NotApplied::NoEvidence) until a reassessment or a person's decision. An assessment is its
+// own evidence.
 #pragma once
 
 #include <optional>
@@ -36,8 +41,9 @@ struct ColourEvent {
 // (colour_event_of in timeline.h reads one from an event.)
 
 // Why a lowering did not apply.
-enum class NotApplied { None, Stale, Role, RedNeedsClearReassessment };
-std::string_view to_string(NotApplied why);  // "", "stale", "role_may_not_lower", "red_needs_clear_reassessment"
+enum class NotApplied { None, Stale, Role, RedNeedsClearReassessment, NoEvidence };
+// "", "stale", "role_may_not_lower", "red_needs_clear_reassessment", "lowering_needs_assessment"
+std::string_view to_string(NotApplied why);
 
 // One colour event as derived.
 struct ColourStep {

@@ -12,10 +12,10 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kStateKinds = {
+constexpr std::array<std::string_view, 17> kStateKinds = {
     "assessment", "colour.raise", "colour.lower", "colour.resolve", "visit", "care.add", "care.update",
     "case_worker.assign", "membership.add", "membership.end", "screen.verify", "screen.review", "screen.return",
-    "screen.confirm", "screen.close_lead", "file.reopen"};
+    "screen.confirm", "screen.close_lead", "file.reopen", "referral.add"};
 
 std::optional<std::string> opt_text(const json& payload, const char* key) {
   if (payload.contains(key) && payload[key].is_string()) return payload[key].get<std::string>();
@@ -147,12 +147,17 @@ const json& TimelineEvent::data() const {
   return payload && payload->is_object() ? *payload : kEmpty;
 }
 
+bool is_mandatory_report(const TimelineEvent& event) {
+  return event.kind == "referral.add" && event.data().value("kind", "") == "mandatory_report";
+}
+
 std::optional<ColourEvent> colour_event_of(const TimelineEvent& event) {
   ColourEvent out;
   if (event.kind == "assessment") out.kind = ColourEventKind::Assessment;
   else if (event.kind == "colour.raise") out.kind = ColourEventKind::Raise;
   else if (event.kind == "colour.lower") out.kind = ColourEventKind::Lower;
   else if (event.kind == "colour.resolve") out.kind = ColourEventKind::Resolve;
+  else if (is_mandatory_report(event)) out.kind = ColourEventKind::Raise;
   else return std::nullopt;
   out.id = std::string(event.id);
   out.hlc = std::string(event.hlc);
@@ -160,6 +165,13 @@ std::optional<ColourEvent> colour_event_of(const TimelineEvent& event) {
   // An unknown role (a newer program's) is treated as the least privileged: it can raise, never lower.
   out.actor_role = parse_role(event.actor_role).value_or(Role::Viewer);
   const json& p = event.data();
+  if (event.kind == "referral.add") {
+    // A mandatory report of suspected harm is red trigger R1 (docs/domain.md "Mandatory reporting"): a raise to
+    // red with a trigger, which always applies, and which only a clear reassessment lets the county lower.
+    out.colour = Colour::Red;
+    out.has_triggers = true;
+    return out;
+  }
   if (out.kind == ColourEventKind::Assessment) {
     out.colour = parse_colour(p.value("colour", ""));
     out.has_triggers = p.contains("triggers") && p["triggers"].is_array() && !p["triggers"].empty();

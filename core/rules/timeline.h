@@ -41,8 +41,11 @@ struct TimelineEvent {
   const nlohmann::json& data() const;
 };
 
-// The colour part of an event; nullopt for kinds that do not set colours, or a malformed one (never guessed).
+// The colour part of an event; nullopt for kinds that do not set colours, or a malformed one (never guessed). A
+// mandatory report (referral.add of kind mandatory_report) is red trigger R1: a raise to red.
 std::optional<ColourEvent> colour_event_of(const TimelineEvent& event);
+// Whether `event` is a mandatory report (强制报告), which makes the child red at once.
+bool is_mandatory_report(const TimelineEvent& event);
 
 // The event kinds a child's workflow state is folded from: a child with none of them has no state yet.
 bool is_state_event(std::string_view kind);

@@ -1,5 +1,8 @@
 #include "core/workflow/child_file.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/base/tuning.h"
 #include "core/workflow/care.h"
 #include "core/workflow/children.h"
@@ -104,8 +107,69 @@ Result<ChildFile> open_child_file(Station& station, std::string_view ref, bool f
                          "SELECT event_id, from_colour, proposed_colour, why, opened_on, opened_by FROM colour_reviews"
                          " WHERE child_id = ?1 AND resolved_by IS NULL ORDER BY opened_on, event_id",
                          id);
+  file.referrals = child_referrals(db, id);
   file.history = history_of(db, id);
   return file;
+}
+
+Result<std::vector<HistoryEntry>> child_history(Station& station, std::string_view ref) {
+  auto child = show_child(station, ref, false);  // resolves, checks scope, audits a red file
+  if (!child) return child.status();
+  const std::string id = child.value()["id"].get<std::string>();
+  auto& db = station.db();
+  std::vector<HistoryEntry> entries;
+  // The child's events and those of the leads it came from (a lead's discovery precedes the file).
+  // The local audit row's sequence orders what was recorded in the same second (a fixed clock, a bulk import);
+  // an event pulled from another station has none and sorts by its time alone.
+  auto events = db.prepare(
+      "SELECT e.id, e.kind, e.occurred_on, e.recorded_at, e.actor, e.actor_role, e.payload,"
+      " (SELECT max(a.seq) FROM audit a WHERE a.entity = 'event' AND a.entity_id = e.id) FROM events e"
+      " WHERE e.child_id = ?1 OR e.lead_id IN (SELECT id FROM leads WHERE child_id = ?1)");
+  events.bind(1, id);
+  while (events.step()) {
+    HistoryEntry e;
+    e.id = events.get_text(0);
+    e.what = events.get_text(1);
+    e.on = events.get_text(2);
+    e.at = events.get_text(3);
+    e.actor = events.get_text(4);
+    e.role = events.get_text(5);
+    e.entity = "event";
+    e.seq = events.is_null(7) ? 0 : events.get_int(7);
+    const json payload = json::parse(events.get_text(6), nullptr, false);
+    if (payload.is_object())
+      for (const char* key : {"note", "reason", "outcome", "summary"})
+        if (payload.contains(key) && payload[key].is_string() && !payload[key].get<std::string>().empty()) {
+          e.note = payload[key].get<std::string>();
+          break;
+        }
+    entries.push_back(std::move(e));
+  }
+  // Profile changes: the audit rows of the child and its relatives (an event's own audit row is the event above).
+  auto changes = db.prepare(
+      "SELECT at, actor, action, entity, entity_id, after, seq FROM audit WHERE (entity = 'child' AND entity_id = ?1)"
+      " OR (entity = 'relative' AND entity_id IN (SELECT id FROM relatives WHERE child_id = ?1))");
+  changes.bind(1, id);
+  while (changes.step()) {
+    HistoryEntry e;
+    e.at = changes.get_text(0);
+    e.actor = changes.get_text(1);
+    e.what = changes.get_text(2);
+    e.entity = changes.get_text(3);
+    e.id = changes.get_text(4);
+    e.seq = changes.get_int(6);
+    if (auto after = changes.get_optional_text(5)) {
+      json changed = json::parse(*after, nullptr, false);
+      if (changed.is_object())
+        for (const auto& [field, value] : changed.items()) e.fields.push_back(field);
+    }
+    if (e.what.starts_with("file.open")) continue;  // openings are the audit log's, not the file's history
+    entries.push_back(std::move(e));
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
+    return std::tie(a.at, a.seq, a.id) > std::tie(b.at, b.seq, b.id);
+  });
+  return entries;
 }
 
 }  // namespace tongdang

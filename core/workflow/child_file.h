@@ -3,6 +3,8 @@
 // review items and the change history. One call, one access check, one audit row when a red file is opened.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +12,7 @@
 
 #include "core/base/status.h"
 #include "core/store/station.h"
+#include "core/workflow/referrals.h"
 
 namespace tongdang {
 
@@ -22,6 +25,7 @@ struct ChildFile {
   std::vector<nlohmann::json> visits;    // newest first: visit_on, kind, with, notes, key_event, actor
   std::vector<nlohmann::json> care;      // list_care_measures's rows, oldest first
   std::vector<nlohmann::json> reviews;   // open colour review items: from, proposed, why, opened_on, opened_by
+  std::vector<Referral> referrals;       // mandatory reports and referrals, oldest first (referrals.h)
   std::vector<nlohmann::json> history;   // audit rows of the child, its relatives and its events, newest first
                                          // (tuning::kChildHistoryRows at most): at, actor, action, entity, fields
 };
@@ -30,5 +34,24 @@ struct ChildFile {
 // opening audited once). The history names the fields a change touched, never their values (they hold names and
 // full ID numbers).
 Result<ChildFile> open_child_file(Station& station, std::string_view ref, bool full_id);
+
+// One line of a file's history (`tongdang child history`): an event of the child (its kind, the business date, who
+// with which role, the reason or outcome it gave) or a change of its profile or a relative's (the fields touched,
+// never their values), newest first.
+struct HistoryEntry {
+  std::string at;          // when it was recorded on a station (ISO-8601)
+  std::string on;          // the business date of an event; empty for a profile change
+  std::string actor, role; // role empty for a profile change (the audit row names the person only)
+  std::string what;        // the event's kind (visit, assessment, referral.add …) or the audit action (child.update …)
+  std::string entity;      // event, child or relative
+  std::string id;          // the event's or the record's id
+  std::vector<std::string> fields;  // a profile change: the fields it touched
+  std::string note;        // an event's reason, outcome or summary, if it gave one
+  std::int64_t seq = 0;    // the station's audit sequence (0 for an event pulled from another station)
+};
+
+// Every event and change of a child's file the acting user may open (the checks and audit of open_child_file's
+// show_child), newest first, without a limit.
+Result<std::vector<HistoryEntry>> child_history(Station& station, std::string_view ref);
 
 }  // namespace tongdang

@@ -65,13 +65,23 @@ Event membership_event(const std::string& child_id, Category category, Date from
 
 namespace {
 
+// A field some roles may not write (access::field_action: the case worker) refused for them, by name.
+Status check_field_authority(Station& station, const std::string& name) {
+  const User& actor = station.actor();
+  if (auto action = access::field_action("child", name); action && !access::may(actor.role, *action))
+    return Status::refused(trf("{}（{}）不能填写{}；需要督导员或县级用户", "{} ({}) may not set {}; a supervisor or "
+                               "county user must", actor.name, i18n::term(to_string(actor.role)), i18n::term(name)));
+  return Status::ok();
+}
+
 // Only editable fields, plus the identity fields set once at registration, may be entered for a new child.
-Status check_enterable_fields(const NewChild& input) {
+Status check_enterable_fields(Station& station, const NewChild& input) {
   for (const auto& [name, value] : input.fields) {
     const FieldSpec* spec = find_field(child_fields(), name);
     bool allowed = spec && (spec->editable || name == "sex" || name == "birth_date" || name == "id_number" ||
                             name == "hukou_status");
     if (!allowed) return Status::invalid(name, tr("不是可登记的字段", "is not a field that can be entered"));
+    if (auto authority = check_field_authority(station, name); !authority) return authority;
   }
   return Status::ok();
 }
@@ -168,7 +178,7 @@ Result<PreparedChild> prepare_child(Station& station, const NewChild& input) {
   if (!access::may(actor.role, access::Action::WriteFiles))
     return Status::refused(
         trf("{} 是查看者，不能登记儿童", "{} is a viewer and may not register children", actor.name));
-  if (auto enterable = check_enterable_fields(input); !enterable) return enterable;
+  if (auto enterable = check_enterable_fields(station, input); !enterable) return enterable;
   const Date today = station.clock().today();
   PreparedChild child;
   json& profile = child.profile;
@@ -258,8 +268,9 @@ Result<std::string> resolve_child(Station& station, std::string_view ref) {
     // A file of another township merged into one held here: only its merge event is here, and it finds the survivor.
     if (file_merge::standing_merge(db, ref)) return follow_merges(db, std::string(ref));
   }
-  std::string upper(ref);
-  if (upper.size() == 18 && upper.back() == 'x') upper.back() = 'X';
+  // An ID number typed with full-width digits or spaces finds the file as the same number typed plainly.
+  std::string upper = normalize_id_number_text(ref);
+  if (upper.size() != 18) upper = std::string(ref);
   auto by_key = db.cached("SELECT id FROM children WHERE id_number = ?1 OR temp_key = ?1");
   by_key->bind(1, upper);
   // Two files of one number are one child once merged: the number finds the survivor.
@@ -426,6 +437,7 @@ Result<json> child_changes(Station& station, std::string_view child_id, const st
       return Status::invalid(name, tr("不能直接修改（身份证号、性别、出生日期由身份证号确定；结案用 child close）",
                                       "cannot be changed directly (ID number, sex and date of birth come from the ID "
                                       "number; use child close to close)"));
+    if (auto allowed = check_field_authority(station, name); !allowed) return allowed;
     auto value = normalize_field(*spec, raw);
     if (!value) return value.status();
     if (auto kept = check_not_emptied("child", json{{name, value.value()}}); !kept) return kept;
@@ -465,18 +477,46 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
   });
 }
 
-Status close_child(Station& station, std::string_view ref, std::string_view reason) {
+Status close_child(Station& station, std::string_view ref, std::string_view reason, std::string_view note) {
   auto id = resolve_child(station, ref);
   if (!id) return id.status();
   if (auto access = check_child_access(station, id.value(), true); !access) return access;
   if (reason.empty()) return Status::invalid("reason", tr("结案必须写明原因", "closing a file needs a reason"));
+  auto key = parse_choice(Vocabulary::CloseReason, reason);
+  if (!key) return Status::invalid("reason", not_a_choice(Vocabulary::CloseReason, reason));
+  // A void is never a silent delete: whoever voids a file says why it was wrong.
+  if (*key == "entered_in_error" && note.empty())
+    return Status::invalid("note", tr("误录作废必须写明说明（哪里录错了）", "a file entered in error needs a note saying "
+                                      "what was wrong"));
   auto status = read_profile(station.db(), "child", id.value(), {"status"});
   if (status["status"] == "closed") return Status::refused(tr("该档案已结案", "the file is already closed"));
   return station.write([&](WriteContext& w) {
     Event event;
     event.child_id = id.value();
     event.kind = "file.close";
-    event.payload = {{"reason", reason}};
+    event.payload = {{"reason", std::string(*key)}};
+    if (!note.empty()) event.payload["note"] = std::string(note);
+    record_event(w, event);
+    return Status::ok();
+  });
+}
+
+Status reopen_child(Station& station, std::string_view ref, std::string_view reason) {
+  const User& actor = station.actor();
+  if (!access::may(actor.role, access::Action::ReopenFile))
+    return Status::refused(trf("{}（{}）不能重新开案；需要督导员或县级用户", "{} ({}) may not reopen a file; a supervisor "
+                               "or county user must", actor.name, i18n::term(to_string(actor.role))));
+  auto id = resolve_child(station, ref);
+  if (!id) return id.status();
+  if (auto access = check_child_access(station, id.value(), true); !access) return access;
+  if (reason.empty()) return Status::invalid("reason", tr("重新开案必须写明原因", "reopening a file needs a reason"));
+  auto status = read_profile(station.db(), "child", id.value(), {"status"});
+  if (status["status"] != "closed") return Status::refused(tr("该档案没有结案", "the file is not closed"));
+  return station.write([&](WriteContext& w) {
+    Event event;
+    event.child_id = id.value();
+    event.kind = "file.reopen";
+    event.payload = {{"reason", std::string(reason)}};
     record_event(w, event);
     return Status::ok();
   });

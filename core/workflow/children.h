@@ -76,8 +76,11 @@ Status edit_child(Station& station, std::string_view ref, const std::map<std::st
 Result<nlohmann::json> child_changes(Station& station, std::string_view child_id,
                                      const std::map<std::string, std::string>& sets);
 void write_child_changes(WriteContext& w, std::string_view child_id, const nlohmann::json& changed);
-// Closes a file with a reason (never deletes it).
-Status close_child(Station& station, std::string_view ref, std::string_view reason);
+// Closes a file (never deletes it) for a reason of Vocabulary::CloseReason — aged_out, death, moved_out_of_county,
+// no_longer_eligible, entered_in_error (a void, which needs a `note` saying what was wrong) — or its words.
+Status close_child(Station& station, std::string_view ref, std::string_view reason, std::string_view note = {});
+// Reopens a closed file (file.reopen) with a reason: supervisors and the county (access::Action::ReopenFile).
+Status reopen_child(Station& station, std::string_view ref, std::string_view reason);
 
 // Adds a category membership from `from` (default today). Refused at or past the category's age limit; the
 // membership ends by itself at the birthday of that limit.

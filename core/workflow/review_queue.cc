@@ -1,9 +1,11 @@
 #include "core/workflow/review_queue.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/base/tuning.h"
 #include "core/model/labels.h"
 #include "core/workflow/screening.h"
 
@@ -39,6 +41,59 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
   return items;
 }
 
+// Open files of the acting user's scope with a category ending at its age limit in (as_of, as_of + notice].
+std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
+  const std::string from = as_of.to_string();
+  const std::string until = as_of.plus_days(tuning::kAgeLimitNoticeDays).to_string();
+  auto query = station.db().prepare(
+      "SELECT c.id, c.name, c.village, c.birth_date, m.category, m.to_date FROM children c"
+      " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND m.from_date <= ?1 AND ?1 < m.to_date"
+      " ORDER BY c.id, m.to_date, m.category");
+  query.bind(1, from);
+  std::vector<AgeLimitItem> items;
+  // Rows come grouped by child, each child's memberships by end date.
+  std::string last_child;
+  AgeLimitItem item;
+  bool holds_later = false;
+  auto finish = [&] {
+    if (!item.categories.empty()) {
+      item.file_closes = !holds_later;
+      items.push_back(item);
+    }
+  };
+  while (query.step()) {
+    const std::string child = query.get_text(0);
+    if (child != last_child) {
+      if (!last_child.empty()) finish();
+      last_child = child;
+      item = AgeLimitItem{child, query.get_text(1), query.get_text(2), "", 0, {}, false, ""};
+      holds_later = false;
+    }
+    if (!station.actor().covers_village(item.village)) continue;
+    const std::string ends = query.get_text(5);
+    auto birth = Date::parse(query.get_text(3));
+    auto end = Date::parse(ends);
+    // Only an end at the category's age limit (its birthday) is a notice; an explicit end date is a person's.
+    const bool at_limit = birth && end && parse_category(query.get_text(4)) &&
+                          birth->plus_years(category_age_limit(*parse_category(query.get_text(4)))) == *end;
+    if (ends > until) {
+      holds_later = true;
+      continue;
+    }
+    if (!at_limit) continue;
+    if (item.ends_on.empty() || item.ends_on == ends) {
+      item.ends_on = ends;
+      item.age = birth->age_on(*end);
+      item.categories.push_back(query.get_text(4));
+    }
+    item.closes_on = ends;
+  }
+  if (!last_child.empty()) finish();
+  std::sort(items.begin(), items.end(),
+            [](const AgeLimitItem& a, const AgeLimitItem& b) { return std::tie(a.ends_on, a.name) < std::tie(b.ends_on, b.name); });
+  return items;
+}
+
 }  // namespace
 
 Result<ReviewQueue> review_queue(Station& station, Date as_of) {
@@ -58,6 +113,8 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of) {
   auto escalations = due_escalations(station, as_of);
   if (!escalations) return escalations.status();
   queue.escalations = std::move(escalations).value();
+  queue.referrals = open_referrals(station);
+  queue.age_limits = age_limits(station, as_of);
   return queue;
 }
 

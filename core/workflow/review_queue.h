@@ -1,6 +1,8 @@
-// What waits for a supervisor's or the county's decision, in one place (the web's /review): the colour review items
-// (lowerings that did not apply), the screenings waiting at the township's review, returned to a director or waiting
-// for the county's confirmation, and the escalations (items overdue past the colour's limit). Each list is read
+// What waits for a supervisor's or the county's decision, in one place (the web's /review, `tongdang review`): the
+// colour review items (lowerings that did not apply), the screenings waiting at the township's review, returned to
+// a director or waiting for the county's confirmation, the escalations (items overdue past the colour's limit), the
+// open mandatory reports and referrals, and the children whose categories end at 16 or 18 within the notice (a
+// file whose last category ends closes itself then). Each list is read
 // through the rule that owns it — colour_reviews as the colour rule derived it, pending_screenings, due_list — so
 // the queue counts what `due` and `screen pending` count. Sync conflicts and duplicate candidates live in
 // sync/station (conflicts.h, status.h) and are added by the caller.
@@ -15,6 +17,7 @@
 #include "core/base/date.h"
 #include "core/base/status.h"
 #include "core/store/station.h"
+#include "core/workflow/referrals.h"
 #include "core/workflow/workflow.h"
 
 namespace tongdang {
@@ -26,14 +29,28 @@ struct ColourReviewItem {
   std::optional<Colour> colour;        // the child's colour now
   std::optional<Colour> from;          // the colour the proposer saw
   Colour proposed = Colour::Green;
-  std::string why;                     // stale | role_may_not_lower | red_needs_clear_reassessment
+  std::string why;                     // stale | role_may_not_lower | red_needs_clear_reassessment |
+                                       // lowering_needs_assessment
   std::string opened_on, opened_by;
+};
+
+// A child whose category ends at its age limit (16 or 18) within tuning::kAgeLimitNoticeDays: the categories
+// that end then, and whether the file closes itself because no category is left (docs/domain.md "Closure").
+struct AgeLimitItem {
+  std::string child_id, name, village;
+  std::string ends_on;                   // the birthday the first of them ends on
+  int age = 0;                           // the age reached that day
+  std::vector<std::string> categories;   // the categories ending that day (machine keys)
+  bool file_closes = false;              // every category the child holds ends within the notice
+  std::string closes_on;                 // when the last one ends (file_closes only)
 };
 
 struct ReviewQueue {
   std::vector<ColourReviewItem> colour_reviews;  // oldest first
   std::vector<nlohmann::json> screenings;        // pending_screenings rows at review, returned, or confirmation
   std::vector<DueRow> escalations;               // children with an escalated item (only those items kept)
+  std::vector<Referral> referrals;               // open mandatory reports and referrals, oldest first
+  std::vector<AgeLimitItem> age_limits;          // categories ending at 16 or 18 soon, soonest first
 };
 
 // The acting user's queue as of `as_of`, within their scope. Refused for a director or a viewer: deciding review

@@ -103,6 +103,24 @@ Result<std::string> resolve_lead(Station& station, std::string_view ref) {
   return resolve_record_ref(station.db(), "leads", ref, "lead", "线索", "lead");
 }
 
+namespace {
+
+// The child a screening decision is about: the child (resolve_child), or the lead `screen pending` lists (its id or
+// a unique prefix or suffix), once verified into a file.
+Result<std::string> screened_child(Station& station, std::string_view ref) {
+  auto child = resolve_child(station, ref);
+  if (child || child.status().code() != Code::NotFound) return child;
+  auto lead = resolve_lead(station, ref);
+  if (!lead) return child.status();
+  auto query = station.db().cached("SELECT child_id FROM leads WHERE id = ?1");
+  query->bind(1, lead.value());
+  if (query->step())
+    if (auto id = query->get_optional_text(0)) return *id;
+  return Status::refused(trf("线索 {} 尚未入户核查，还没有儿童档案", "lead {} has not been verified into a file yet", ref));
+}
+
+}  // namespace
+
 Result<json> show_lead(Station& station, std::string_view ref) {
   auto id = resolve_lead(station, ref);
   if (!id) return id.status();
@@ -262,7 +280,7 @@ Status review_screening(Station& station, std::string_view child_ref, bool appro
   if (!access::may(station.actor().role, access::Action::ReviewScreening))
     return refuse_role(station, "{}（{}）不能审核排查；审核由乡镇儿童督导员办理",
                        "{} ({}) may not review screenings; the township supervisor does");
-  auto child = resolve_child(station, child_ref);
+  auto child = screened_child(station, child_ref);
   if (!child) return child.status();
   auto lead = lead_of_child(station, child.value(), "verified", "该儿童没有待审核的排查（须先入户核查）",
                             "the child has no screening waiting for review (verify it first)");
@@ -284,7 +302,7 @@ Status confirm_screening(Station& station, std::string_view child_ref, const Con
   if (!access::may(station.actor().role, access::Action::ConfirmScreening))
     return refuse_role(station, "{}（{}）不能认定；类别和风险等级由县级未保中心认定",
                        "{} ({}) may not confirm; the county centre confirms categories and colour");
-  auto child = resolve_child(station, child_ref);
+  auto child = screened_child(station, child_ref);
   if (!child) return child.status();
   auto lead = lead_of_child(station, child.value(), "reviewed", "该儿童没有待认定的排查（须先经乡镇审核）",
                             "the child has no screening waiting for confirmation (the township must review it first)");

@@ -68,6 +68,7 @@ struct Verified {
 Result<Verified> verify_lead(Station& station, const Verification& verification);
 
 // Step 3a (supervisor or county): approve, or return to the director with a reason. Directors are refused.
+// `child_ref` names the child (resolve_child) or the lead `screen pending` lists; so does confirm_screening's.
 Status review_screening(Station& station, std::string_view child_ref, bool approve, std::string_view reason);
 // Step 3b (county only): confirms the child's categories (all active ones if none are named) and colour (the
 // current one if none is given; a different colour is recorded as a county raise or lowering).

@@ -4,6 +4,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/base/ids.h"
 #include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/model/labels.h"
@@ -137,6 +138,34 @@ Result<ChildSearchPage> search_children(Station& station, const ChildSearch& sea
     result.rows.push_back(std::move(row));
   }
   return result;
+}
+
+Result<ChildPick> pick_child(Station& station, std::string_view typed) {
+  ChildPick pick;
+  auto direct = resolve_child(station, typed);
+  if (direct) {
+    pick.id = std::move(direct).value();
+    pick.total = 1;
+    return pick;
+  }
+  // An id, a number or a key that names no file stays "not found"; only words are names.
+  const std::string text = trimmed(typed);
+  if (direct.status().code() != Code::NotFound || text.empty() || is_number_text(text) || looks_like_uuid(text))
+    return direct.status();
+  ChildSearch search;
+  search.text = text;
+  search.include_closed = true;
+  auto found = search_children(station, search);
+  if (!found) return found.status();
+  pick.total = found.value().total;
+  pick.matches = std::move(found.value().rows);
+  std::vector<const ChildListRow*> whole;
+  for (const auto& row : pick.matches)
+    if (row.name == text) whole.push_back(&row);
+  if (whole.size() == 1 && pick.total == static_cast<std::int64_t>(pick.matches.size())) pick.id = whole.front()->id;
+  else if (pick.total == 1) pick.id = pick.matches.front().id;
+  if (pick.total == 0) return Status::not_found(trf("找不到儿童 {}", "no child {}", text));
+  return pick;
 }
 
 }  // namespace tongdang

@@ -55,4 +55,16 @@ struct ChildSearchPage {
 // "village", "page").
 Result<ChildSearchPage> search_children(Station& station, const ChildSearch& search);
 
+// The one child a person means by what they typed where one child is asked for (`child show`, `child history`,
+// `visit list`): a file id, a unique prefix of it, an ID number or temporary key (resolve_child); otherwise a name,
+// searched within the acting user's scope (search_children, closed files too). `id` is set when exactly one file
+// bears that whole name, or when the text matches one file only; otherwise `matches` lists the files it matches
+// (tuning::kSearchPageSize at most) and `total` counts them all.
+struct ChildPick {
+  std::optional<std::string> id;
+  std::vector<ChildListRow> matches;
+  std::int64_t total = 0;
+};
+Result<ChildPick> pick_child(Station& station, std::string_view typed);
+
 }  // namespace tongdang

@@ -6,12 +6,13 @@
 namespace tongdang::sync::messages {
 
 std::span<const MessageText* const> all() {
-  static constexpr std::array<const MessageText*, 25> kAll = {
+  static constexpr std::array<const MessageText*, 27> kAll = {
       &kRecordIdNotUuid,   &kRoleMayNotWrite,         &kRoleAboveToken,     &kAuthorMismatch,
       &kEventClaimMismatch, &kEventIdMismatch,        &kChildUnknown,       &kEventTownshipNotChilds,
       &kLeadVillageOutside, &kLeadUnknown,            &kEventTownshipNotLeads, &kResolveNeedsSupervisor,
       &kConflictUnknown,   &kConflictOtherTownship,   &kCountyTransfer,     &kRecordUnknown,
-      &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint,  &kMergeNeedsCounty,
+      &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint,
+      &kEventNeedsRole,    &kFieldNeedsRole,          &kMergeNeedsCounty,
       &kMergeNotCandidate, &kMergeAlreadyMerged,      &kMergeSurvivorLower, &kMergeFieldNotTakeable,
       &kMergeUnknown,
   };

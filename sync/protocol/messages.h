@@ -40,6 +40,11 @@ inline constexpr MessageText kEventTownshipNotLeads{"event.township_not_leads", 
 inline constexpr MessageText kResolveNeedsSupervisor{"conflict.resolve_needs_supervisor",
                                                      "只有督导员或县级用户可以处理冲突",
                                                      "only a supervisor or the county may resolve a conflict"};
+// {0}: the event's kind or the field's name, {1}: the author's role.
+inline constexpr MessageText kEventNeedsRole{"event.needs_role", "角色 {1} 不能记录 {0}（需要督导员或县级）",
+                                             "role {1} may not record {0} (a supervisor or the county must)"};
+inline constexpr MessageText kFieldNeedsRole{"profile.field_needs_role", "角色 {1} 不能填写字段 {0}（需要督导员或县级）",
+                                             "role {1} may not set the field {0} (a supervisor or the county must)"};
 inline constexpr MessageText kConflictUnknown{"conflict.unknown", "没有这个冲突记录", "no such conflict"};
 inline constexpr MessageText kConflictOtherTownship{"conflict.other_township", "冲突不属于该乡镇",
                                                     "the conflict is in another township"};

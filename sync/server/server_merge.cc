@@ -59,7 +59,7 @@ class ChangeApplier {
   ChangeResult apply() {
     const Role role = vouched_role();
     if (!looks_like_uuid(change_.entity_id)) throw Rejected{msg(messages::kRecordIdNotUuid)};
-    return change_.op == "event" ? apply_event(role) : apply_profile();
+    return change_.op == "event" ? apply_event(role) : apply_profile(role);
   }
 
  private:
@@ -124,9 +124,12 @@ class ChangeApplier {
     if (auto scope = check_scope(ctx_.principal, event.township, villages); !scope) throw Rejected{scope.text()};
 
     std::optional<json> resolved;
+    // The events some roles may not record (access::event_action), refused as the station refuses them.
+    if (auto action = access::event_action(event.kind); action && !access::may(role, *action)) {
+      if (event.kind == "conflict.resolve") throw Rejected{msg(messages::kResolveNeedsSupervisor)};
+      throw Rejected{msg(messages::kEventNeedsRole, event.kind, to_string(role))};
+    }
     if (event.kind == "conflict.resolve") {
-      if (!access::may(role, access::Action::ResolveConflict))
-        throw Rejected{msg(messages::kResolveNeedsSupervisor)};
       auto record = tx_.conflict(event.payload.value("conflict_id", ""));
       if (!record) throw Rejected{msg(messages::kConflictUnknown)};
       if ((*record)["township"] != event.township) throw Rejected{msg(messages::kConflictOtherTownship)};
@@ -340,7 +343,7 @@ class ChangeApplier {
     return where;
   }
 
-  ChangeResult apply_profile() {
+  ChangeResult apply_profile(Role role) {
     const std::string& entity = change_.entity;
     const std::string& id = change_.entity_id;
     auto existing = tx_.locate(entity, id);
@@ -348,6 +351,9 @@ class ChangeApplier {
     if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.text()};
     const bool creating = !existing;
     if (auto valid = check_stored_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.reason()};
+    for (const auto& [name, value] : change_.fields.items())
+      if (auto action = access::field_action(entity, name); action && !access::may(role, *action) && !value.is_null())
+        throw Rejected{msg(messages::kFieldNeedsRole, name, to_string(role))};
 
     std::vector<std::string> names;
     for (const auto& [name, value] : change_.fields.items()) names.push_back(name);

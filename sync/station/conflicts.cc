@@ -2,6 +2,7 @@
 
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/store/events.h"
 #include "core/store/profile.h"
@@ -48,14 +49,16 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
   const std::string field = record.value("field", "");
   const json values = record.value("values", json::array());
   json chosen;
-  if (keep == "mine" || keep == "theirs") {
+  // 本站/他站 as the list shows them, or mine/theirs: a side, never a value to store.
+  const std::optional<std::string_view> side = parse_choice(Vocabulary::ConflictSide, keep);
+  if (side) {
     int mine = -1;
     for (int i = 0; i < static_cast<int>(values.size()); ++i)
       if (values[i].value("station_id", "") == station.station_id()) mine = i;
     if (mine < 0 || values.size() != 2 || values[0].value("station_id", "") == values[1].value("station_id", ""))
       return Status::invalid("keep", tr("两个值都不是（或都是）本站写的；请直接给出要保留的值",
                                         "neither value (or both) came from this station; give the value to keep"));
-    chosen = values[keep == "mine" ? mine : 1 - mine].value("value", json());
+    chosen = values[*side == "mine" ? mine : 1 - mine].value("value", json());
   } else {
     const auto& specs = entity == "child" ? child_fields() : relative_fields();
     const FieldSpec* spec = find_field(specs, field);

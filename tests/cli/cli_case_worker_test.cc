@@ -52,3 +52,31 @@ TEST_CASE("CLI: child edit --set case_worker refreshes the child's derived state
   CHECK(derived_case_worker(tongdang) == std::make_pair(std::optional<std::string>(), std::int64_t{0}));
   CHECK(care_totals(tongdang)["minimum_plan_met"] == 0);
 }
+
+// Bug (issue 12): `case-worker` refused a director, but `child edit --set case_worker=…` let one name the case worker.
+// The field needs the same authority as the command (access::field_action), on the station and at the server.
+TEST_CASE("Bug: a director could set case_worker through child edit", "[cli][case-worker][bug]") {
+  ScratchDir dir;
+  Tongdang tongdang(dir);
+  REQUIRE(tongdang({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
+  REQUIRE(tongdang({"user", "add", "王强", "--role", "director", "--villages", "320324102201"}).exit_code == 0);
+  const std::string child = "320412201007010045";
+  REQUIRE(tongdang({"child", "add", "--name", "乙", "--id-number", child, "--village", "320324102201"}).exit_code == 0);
+
+  auto by_command = tongdang({"--as", "王强", "case-worker", child, "周社工"});
+  CHECK(by_command.exit_code != 0);
+  auto by_edit = tongdang({"--as", "王强", "child", "edit", child, "--set", "case_worker=周社工"});
+  CHECK(by_edit.exit_code == by_command.exit_code);
+  CHECK(by_edit.err.find("不能填写个案负责人") != std::string::npos);
+  // Nor at registration.
+  auto at_add = tongdang({"--as", "王强", "child", "add", "--name", "丙", "--id-number", "32032420140315012X",
+                          "--village", "320324102201", "--case-worker", "周社工"});
+  CHECK(at_add.exit_code != 0);
+  CHECK(at_add.err.find("个案负责人") != std::string::npos);
+  // Nothing was written: the profile still names no case worker; the director's other edits still work.
+  CHECK(json::parse(tongdang({"--json", "child", "show", child}).out).value("case_worker", json()).is_null());
+  CHECK(tongdang({"--as", "王强", "child", "edit", child, "--set", "school=王集中心小学"}).exit_code == 0);
+  // The supervisor may.
+  CHECK(tongdang({"child", "edit", child, "--set", "case_worker=周社工"}).exit_code == 0);
+  CHECK(json::parse(tongdang({"--json", "child", "show", child}).out)["case_worker"] == "周社工");
+}

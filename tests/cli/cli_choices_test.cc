@@ -309,7 +309,7 @@ TEST_CASE("CLI choices: tongdang choices lists the words each vocabulary accepts
       v[0]["choices"][0] ==
       json(
           {{"key", "home"}, {"zh", "入户走访"}, {"en", "home visit"}, {"synonyms", {"入户", "上门", "家访", "走访"}}}));
-  CHECK(json::parse(tongdang({"--json", "choices"}).out).size() == 22);
+  CHECK(json::parse(tongdang({"--json", "choices"}).out).size() == 27);
   auto unknown = tongdang({"choices", "颜色"});
   CHECK(unknown.exit_code == 4);
   CHECK(has(unknown.err, "没有叫“颜色”的词表"));

@@ -121,3 +121,44 @@ TEST_CASE("CLI sync: two stations and a county server over TLS with a self-signe
   CHECK(log.find("\"msg\":\"stopped\"") != std::string::npos);
   CHECK(log.find("\"endpoint\":\"POST /v1/sync/push\"") != std::string::npos);
 }
+
+// Bug (issue 12): `--ca-cert cert.pem` was remembered as typed, so `tongdang sync` from another folder could not find
+// it; and a mistyped `--token` replaced the remembered good one. The certificate is remembered as an absolute path,
+// and a new token only once a sync with it has worked.
+TEST_CASE("Bug: --ca-cert was remembered as a relative path and a mistyped --token replaced the good one",
+          "[sync][cli][bug]") {
+  ScratchDir dir;
+  auto cert = tongdang::test::run_program(
+      "/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", "key.pem", "-out",
+                           "cert.pem", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"},
+      dir.path());
+  REQUIRE(cert.exit_code == 0);
+  REQUIRE(server_cli(dir, {"init", "--county", "320324", "--name", "睢宁县未保中心"}).exit_code == 0);
+  const std::string token = issue_token(dir, {"station", "add", "--township", "320324102"});
+  ServerProcess server(dir, {"--listen", "127.0.0.1:0", "--tls-cert", dir.file("cert.pem"), "--tls-key", dir.file("key.pem")});
+  const std::string url = "https://localhost:" + std::to_string(server.port);
+
+  Tongdang here(dir);  // runs in the folder holding cert.pem
+  REQUIRE(here({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
+  auto first = here({"sync", "--server", url, "--token", token, "--ca-cert", "cert.pem"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  // A certificate that does not exist is refused by name before anything is remembered.
+  auto missing = here({"sync", "--ca-cert", "no-such.pem"});
+  CHECK(missing.exit_code != 0);
+  CHECK(missing.err.find("no-such.pem") != std::string::npos);
+
+  ScratchDir elsewhere_dir;
+  Tongdang elsewhere(elsewhere_dir);
+  auto from_elsewhere = elsewhere({"--db", dir.file("tongdang.db"), "sync"});
+  INFO(from_elsewhere.err);
+  CHECK(from_elsewhere.exit_code == 0);
+
+  // A mistyped token fails (refused by the server) and the good one stays remembered.
+  auto mistyped = here({"sync", "--token", token + "x"});
+  CHECK(mistyped.exit_code == 3);
+  CHECK(mistyped.err.find("原来的令牌") != std::string::npos);
+  auto again = here({"--json", "sync"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+}

@@ -30,6 +30,7 @@ const std::map<Action, std::array<bool, 4>> kMay = {
     {Action::ResolveConflict,     {false, false, true,  true}},  // conflicts resolve
     {Action::SeeSupervision,      {false, false, true,  true}},  // supervisor visits and reviews in `due`
     {Action::ConfigureSync,       {false, false, true,  true}},  // the web's sync settings
+    {Action::ReopenFile,          {false, false, true,  true}},  // child reopen
     {Action::MergeDuplicates,     {false, false, false, true}},  // duplicates merge / unmerge
 };
 
@@ -41,6 +42,17 @@ TEST_CASE("Access: each role may do what the roles table says, and nothing else"
       INFO("action " << static_cast<int>(action) << ", role " << to_string(kRoles[r]));
       CHECK(access::may(kRoles[r], action) == allowed[r]);
     }
+}
+
+TEST_CASE("Access: the events and fields that need more than writing files name their action", "[access]") {
+  CHECK(access::event_action("conflict.resolve") == Action::ResolveConflict);
+  CHECK(access::event_action("case_worker.assign") == Action::AssignCaseWorker);
+  CHECK(access::event_action("file.reopen") == Action::ReopenFile);
+  CHECK(access::event_action("visit") == std::nullopt);
+  CHECK(access::event_action("referral.add") == std::nullopt);  // a director reports and refers
+  CHECK(access::field_action("child", "case_worker") == Action::AssignCaseWorker);
+  CHECK(access::field_action("child", "school") == std::nullopt);
+  CHECK(access::field_action("relative", "case_worker") == std::nullopt);
 }
 
 TEST_CASE("Access: roles are ordered viewer < director < supervisor < county", "[access]") {

@@ -86,3 +86,31 @@ TEST_CASE("ID number: an unknown county code only warns", "[id_number]") {
 TEST_CASE("ID number: masking keeps the first 6 and last 4", "[id_number]") {
   CHECK(mask_id_number("32032420140315012X") == "320324********012X");
 }
+
+// Bug (issue 12): "３２０３２４２０１４０３１５０１２Ｘ" typed with a Chinese input method was refused as "实际为54位"
+// (bytes counted). Full-width digits and X are read as ASCII, spaces are dropped, and every message counts characters.
+TEST_CASE("Bug: full-width digits and spaces in an ID number were reported with a wrong length", "[id_number][bug]") {
+  // Full-width 32032420140315012X (U+FF10… and U+FF38), then with ideographic and ASCII spaces around and inside.
+  const std::string full_width = "\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC\x94"
+                                 "\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x94\xEF\xBC\x90\xEF\xBC\x93"
+                                 "\xEF\xBC\x91\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\xB8";
+  REQUIRE(full_width.size() == 54);  // the length the old message gave
+  auto parsed = parse_id_number(full_width, kToday);
+  INFO(parsed.status().to_string());
+  REQUIRE(parsed.is_ok());
+  CHECK(parsed->text == "32032420140315012X");
+  auto spaced = parse_id_number("\xE3\x80\x80 320324 20140315 012x\xC2\xA0", kToday);
+  REQUIRE(spaced.is_ok());
+  CHECK(spaced->text == "32032420140315012X");
+
+  // Too short with full-width digits: 17 characters, not 51 bytes.
+  i18n::set_language(i18n::Lang::Zh);
+  auto short_one = parse_id_number(full_width.substr(0, 51), kToday);
+  REQUIRE_FALSE(short_one.is_ok());
+  CHECK(short_one.status().message().find("实际为17位") != std::string::npos);
+  // A Chinese character among the digits is one character: 18 of them, the 5th not a digit.
+  auto with_han = parse_id_number("3203\xE4\xBA\x8C" "420140315012X", kToday);
+  REQUIRE_FALSE(with_han.is_ok());
+  CHECK(with_han.status().message().find("第5位应为数字") != std::string::npos);
+  CHECK(normalize_id_number_text("\xEF\xBC\x91 2\xE3\x80\x80\xEF\xBD\x98") == "12X");
+}

@@ -8,7 +8,7 @@
 // no home visit has been made since the colour was set, due no later than that day + 1 (red) or + 3 (yellow) days;
 // reassessment every 30/90/180/365 days from the last assessment; escalated after more than 3 overdue days for red, 7
 // for the others; a lowering applies only when the role may make it (a supervisor lowers yellow or blue one step; a
-// director never).
+// director never) and, when made by hand, an assessment since the last raise scored at or below the new colour.
 //   under monitoring: A B C D E G = 6 (F closed 11-15);  village 1: A B E = 3, village 2: C D G = 3
 //   colour: red C G = 2, yellow B = 1 (the director's lowering did not apply), blue A = 1, green D = 1
 //     (lowered 11-05), not graded E = 1; graded 5
@@ -20,7 +20,7 @@
 //     due min(11-15 + 7, 11-20 + 1) = 11-21, 7 days (1–7, escalated: > 3); G red 11-27, due 11-28, overdue only
 //     from 11-29  => red 1, yellow 1, escalations 2
 //   reassessment overdue: A (blue, 01-10 + 180 = 07-09), C (red now, 01-10 + 30); B was reassessed 10-01
-//     (due 12-30), D green (01-10 + 365), G assessed 11-27  => 2
+//     (due 12-30), D reassessed 11-04 (green now: due 11-04 + 365), G assessed 11-27  => 2
 //   colour raised in period: C (11-20) = 1; lowered: D (11-05) = 1; pending reviews: B's = 1
 //   care: red and yellow B C G = 3; minimum plan (GUARDIANSHIP or SAFETY + a named case worker) met by G only
 //     (B has only EDUCATION; C has no case worker) = 1; measures EDUCATION/done 1, GUARDIANSHIP/in_progress 1,

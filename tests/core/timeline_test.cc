@@ -134,7 +134,10 @@ TEST_CASE("Timeline: a director's lowering opens a review item, and the colour h
   REQUIRE(t.history.colours.size() == 2);
   CHECK(t.history.colours[0] == std::pair(day("2026-09-01").days_since_epoch(), Colour::Blue));
   CHECK(t.history.colours[1] == std::pair(day("2026-09-10").days_since_epoch(), Colour::Yellow));
-  // The supervisor lowers yellow to blue by one step: it applies and closes the review item.
+  // A lowering by hand needs an assessment since the raise scoring that low (the blue one came before it): the
+  // director reassesses blue (a proposal too), then the supervisor lowers yellow to blue by one step: it applies and
+  // closes the review items.
+  events.add("assessment", "2026-09-22", assessment("blue"));
   events.add("colour.lower", "2026-09-25", {{"to", "blue"}, {"supersedes", yellow}}, "supervisor");
   t = fold_child(events.views(), {}, default_policy());
   CHECK(t.state.colour.colour == Colour::Blue);

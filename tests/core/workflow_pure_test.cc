@@ -190,9 +190,11 @@ TEST_CASE("Colour: the first grading always applies, a raise always applies", "[
 }
 
 TEST_CASE("Colour: lowering rules for each role and colour", "[colour]") {
-  auto lowered = [](Colour from, Colour to, Role role, bool clear_reassessment = false) {
+  // `reassessed`: a director's reassessment at the new colour comes first (it opens a review, and it is the
+  // evidence a lowering by hand needs); without it the lowering has no evidence.
+  auto lowered = [](Colour from, Colour to, Role role, bool reassessed = true) {
     std::vector<ColourEvent> events = {ev("a", "10", A, from, Role::Supervisor)};
-    if (clear_reassessment) events.push_back(ev("r", "11", A, to, Role::Director, "a"));  // director: review opens
+    if (reassessed) events.push_back(ev("r", "11", A, to, Role::Director, "a"));
     events.push_back(ev("z", "12", Lower, to, role, "a"));
     return derive_colour(events).colour == to;
   };
@@ -203,12 +205,12 @@ TEST_CASE("Colour: lowering rules for each role and colour", "[colour]") {
   CHECK(lowered(Colour::Yellow, Colour::Blue, Role::Supervisor));
   CHECK(lowered(Colour::Blue, Colour::Green, Role::Supervisor));
   CHECK_FALSE(lowered(Colour::Yellow, Colour::Green, Role::Supervisor));
+  CHECK_FALSE(lowered(Colour::Red, Colour::Yellow, Role::Supervisor, false));
   CHECK_FALSE(lowered(Colour::Red, Colour::Yellow, Role::Supervisor));
-  CHECK_FALSE(lowered(Colour::Red, Colour::Yellow, Role::Supervisor, true));
   // County: anything, red only after a reassessment in which no trigger remains.
   CHECK(lowered(Colour::Yellow, Colour::Green, Role::County));
-  CHECK_FALSE(lowered(Colour::Red, Colour::Yellow, Role::County));
-  CHECK(lowered(Colour::Red, Colour::Yellow, Role::County, true));
+  CHECK_FALSE(lowered(Colour::Red, Colour::Yellow, Role::County, false));
+  CHECK(lowered(Colour::Red, Colour::Yellow, Role::County));
   // A reassessment that still has a trigger does not clear the way.
   auto still_triggered = derive_colour({ev("a", "10", A, Colour::Red, Role::Supervisor, std::nullopt, true),
                                         ev("r", "11", A, Colour::Red, Role::Director, "a", true),
@@ -218,6 +220,54 @@ TEST_CASE("Colour: lowering rules for each role and colour", "[colour]") {
   auto county_reassessed = derive_colour({ev("a", "10", A, Colour::Red, Role::Supervisor, std::nullopt, true),
                                           ev("r", "11", A, Colour::Yellow, Role::County, "a")});
   CHECK(county_reassessed.colour == Colour::Yellow);
+}
+
+// docs/domain.md "Lowering needs evidence": issue 12 found a supervisor taking a yellow child to green with two
+// `colour lower` commands and no reassessment.
+TEST_CASE("Colour: a lowering by hand needs an assessment since the last raise scoring at or below the new colour",
+          "[colour]") {
+  SECTION("no assessment since the grading: the lowering waits for review") {
+    auto s = derive_colour({ev("a", "10", A, Colour::Yellow, Role::Supervisor),
+                            ev("z", "11", Lower, Colour::Blue, Role::Supervisor, "a")});
+    CHECK(s.colour == Colour::Yellow);
+    CHECK(s.steps[1].why == NotApplied::NoEvidence);
+    CHECK(to_string(s.steps[1].why) == "lowering_needs_assessment");
+    CHECK(s.open_reviews == std::vector<std::string>{"z"});
+  }
+  SECTION("an assessment scoring above the new colour is not evidence for it") {
+    // Reassessed blue, then asked to go two steps to green by the county: blue > green.
+    auto s = derive_colour({ev("a", "10", A, Colour::Yellow, Role::Supervisor),
+                            ev("r", "11", A, Colour::Blue, Role::Director, "a"),
+                            ev("z", "12", Lower, Colour::Green, Role::County, "a")});
+    CHECK(s.colour == Colour::Yellow);
+    CHECK(s.steps[2].why == NotApplied::NoEvidence);
+  }
+  SECTION("an assessment before the last raise does not count") {
+    // Assessed blue, raised to yellow by hand, lowered back without a new assessment: waits.
+    auto s = derive_colour({ev("a", "10", A, Colour::Blue, Role::Supervisor),
+                            ev("b", "11", Raise, Colour::Yellow, Role::Director, "a"),
+                            ev("z", "12", Lower, Colour::Blue, Role::Supervisor, "b")});
+    CHECK(s.colour == Colour::Yellow);
+    CHECK(s.steps[2].why == NotApplied::NoEvidence);
+    // Reassessed blue after the raise (a director's: a proposal, and evidence): the same lowering applies.
+    auto evidenced = derive_colour({ev("a", "10", A, Colour::Blue, Role::Supervisor),
+                                    ev("b", "11", Raise, Colour::Yellow, Role::Director, "a"),
+                                    ev("r", "12", A, Colour::Blue, Role::Director, "b"),
+                                    ev("z", "13", Lower, Colour::Blue, Role::Supervisor, "b")});
+    CHECK(evidenced.colour == Colour::Blue);
+    CHECK(evidenced.open_reviews.empty());  // the applied lowering closed the director's proposal
+  }
+  SECTION("yellow to green takes two lowerings, each with its evidence") {
+    auto s = derive_colour({ev("a", "10", A, Colour::Yellow, Role::Supervisor),
+                            ev("z1", "11", Lower, Colour::Blue, Role::Supervisor, "a"),
+                            ev("z2", "12", Lower, Colour::Green, Role::Supervisor, "a")});
+    CHECK(s.colour == Colour::Yellow);
+    auto assessed = derive_colour({ev("a", "10", A, Colour::Yellow, Role::Supervisor),
+                                   ev("r", "11", A, Colour::Green, Role::Director, "a"),
+                                   ev("z1", "12", Lower, Colour::Blue, Role::Supervisor, "a"),
+                                   ev("z2", "13", Lower, Colour::Green, Role::Supervisor, "z1")});
+    CHECK(assessed.colour == Colour::Green);  // a green score is evidence for blue and for green
+  }
 }
 
 TEST_CASE("Colour: a lowering that did not apply opens a review item, and a supervisor's grading closes it", "[colour]") {

@@ -142,7 +142,7 @@ class ReportFixture {
   }
   void close(const std::string& day, const std::string& key) {
     on(day);
-    REQUIRE(close_child(*station_, ids_.at(key), "moved out of the county").is_ok());
+    REQUIRE(close_child(*station_, ids_.at(key), "moved_out_of_county").is_ok());
   }
 
   const std::string& id(const std::string& key) const { return ids_.at(key); }
@@ -180,10 +180,15 @@ class ReportFixture {
     update.status = "in_progress";
     update.on = *Date::parse("2026-11-22");
     REQUIRE(update_care_measure(*station_, measure_c, update).is_ok());
-    // D: village 2, orphan, blue; home visit 09-15; lowered to green by the supervisor (one step) on 11-05.
+    // D: village 2, orphan, blue; home visit 09-15; the director's reassessment on 11-04 scores green, which a
+    // director may not decide (a review item opens, D stays blue); on 11-05 the supervisor lowers D to green (one
+    // step), with that reassessment as the evidence a lowering needs, and the review item closes.
     child("2026-01-10", "D", kVillage2, "ORPHAN", make_id_number("20110101", "044"));
     grade("2026-01-10", "D", "blue");
     home_visit("2026-09-15", "D");
+    REQUIRE(station_->act_as("王强").is_ok());
+    grade("2026-11-04", "D", "green");
+    REQUIRE(station_->act_as("李芳").is_ok());
     change("2026-11-05", "D", false, Colour::Green);
     // E: village 1, migrant, registered 11-10, not graded yet.
     child("2026-11-10", "E", kVillage1, "MIGRANT", make_id_number("20150505", "055"));

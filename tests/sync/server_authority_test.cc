@@ -127,6 +127,26 @@ TEST_CASE("Finding 1: a director cannot lower a red child by an event that claim
                    "SELECT count(*) FROM server_rejections WHERE principal = '王强' AND reason LIKE '%county%'") == 1);
 }
 
+// Bug (issue 12): `case-worker` refused a director but the case_worker field did not. A director's station now
+// refuses the edit (cli_case_worker_test.cc); the server refuses it too, from a station whose queue was edited.
+TEST_CASE("Bug: a director could set case_worker through child edit (the server refuses the field)",
+          "[sync][cli][security][bug]") {
+  RedChildCounty county;
+  auto& director = county.director_station;
+  REQUIRE(director({"init", "--township", kTownship, "--name", "王强的电脑", "--user", "王强", "--role", "director",
+                    "--villages", kVillage}).exit_code == 0);
+  REQUIRE(director({"sync", "--server", county.url, "--token", county.director_token}).exit_code == 0);
+  REQUIRE(director({"child", "edit", county.child, "--set", "school=王集中心小学"}).exit_code == 0);
+  exec(county.dir.file("director.db"),
+       "UPDATE outbox SET fields = json_set(fields, '$.case_worker', '王强') WHERE op = 'update'");
+  REQUIRE(director({"--json", "sync"}).exit_code == 0);
+  auto status = rejected_of(director);
+  REQUIRE(status["rejected"].size() == 1);
+  CHECK(status["rejected"][0]["reason"].get<std::string>().find("case_worker") != std::string::npos);
+  CHECK(count_rows(county.dir.file("central.db"),
+                   "SELECT count(*) FROM server_rejections WHERE principal = '王强'") == 1);
+}
+
 TEST_CASE("Finding 1: a station token cannot lower a red child by an event that claims the county's role",
           "[sync][cli][security]") {
   RedChildCounty county;

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/workflow/referrals.h"
+
 #include "sync/protocol/tuning.h"
 #include "core/store/events.h"
 #include "core/store/file_merge.h"
@@ -264,6 +266,39 @@ TEST_CASE("Sync: concurrent edits of one field open a conflict on both stations,
   CHECK(township_digest(b.station->db(), kWangji) == server_digest(county, kWangji));
 }
 
+// Bug (issue 12): the conflict list labels the values 本站/他站, and `conflicts resolve ID --keep 本站` stored the word
+// 本站 into the record on every station. The words the list shows mean mine and theirs.
+TEST_CASE("Bug: conflicts resolve --keep 本站 wrote the word 本站 into the record", "[sync][bug]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county);
+  TestStation b(dir, "b", kWangji, county);
+  std::string child = a.add_child("张小明", "32032420140315012X");
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+  for (const char* keep : {"本站", "他站"}) {
+    INFO(keep);
+    a.edit(child, "school", std::string("王集中心小学") + keep);
+    county.clock.advance_ms(60'000);
+    b.edit(child, "school", std::string("睢宁县实验小学") + keep);
+    county.clock.advance_ms(60'000);
+    REQUIRE(a.sync().is_ok());
+    REQUIRE(b.sync().is_ok());
+    REQUIRE(a.sync().is_ok());
+    auto open = sync::list_conflicts(*a.station, false);
+    REQUIRE(open.size() == 1);
+    REQUIRE(sync::resolve_conflict(*a.station, open[0]["id"].get<std::string>(), keep).is_ok());
+    // 本站 on A is A's own value; 他站 is B's.
+    const std::string expected = std::string(keep) == "本站" ? std::string("王集中心小学") + keep
+                                                             : std::string("睢宁县实验小学") + keep;
+    CHECK(a.field(child, "school") == expected);
+    county.clock.advance_ms(60'000);
+    REQUIRE(a.sync().is_ok());
+    REQUIRE(b.sync().is_ok());
+    CHECK(b.field(child, "school") == expected);
+  }
+}
+
 TEST_CASE("Sync: concurrent edits of different fields both apply, with no conflict", "[sync]") {
   ScratchDir dir;
   TestCounty county(dir, false);
@@ -377,7 +412,7 @@ TEST_CASE("Sync: tokens are confined to their scope, and a revoked token is refu
     REQUIRE_FALSE(refused.is_ok());
     CHECK(refused.status().code() == Code::Refused);
   }
-  SECTION("a director's token writes only their villages; the refusal never blocks the queue") {
+  SECTION("a director's token writes only their villages, the refusal never blocks the queue") {
     // Locally the director covers 201 and 202; the county's token for them covers only 201.
     REQUIRE(wangji.station->add_user({"王强", Role::Director, {"320324102203", "320324102204"}}).is_ok());
     REQUIRE(wangji.station->act_as("王强").is_ok());
@@ -571,11 +606,14 @@ TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station 
   REQUIRE(b.sync().is_ok());
   REQUIRE(current_colour(b.station->db(), child) == Colour::Yellow);
 
-  // Offline: B's supervisor lowers yellow to blue (allowed: one step, and B saw the yellow grading) while A's
-  // supervisor raises to red.
+  // Offline: B's supervisor reassesses blue (a lowering: allowed, one step, and B saw the yellow grading; an
+  // assessment is its own evidence) while A's supervisor raises to red.
   county.clock.advance_ms(60'000);
   b.clock.set(county.clock.now_ms());
-  auto lowered = change_colour(*b.station, child, false, Colour::Blue, "情况好转", std::nullopt);
+  Answers better;
+  better.carer = "both_away_capable_relative";
+  better.income = "below_1x_or_dibao";  // 8 + 6 = 14: blue
+  auto lowered = assess(*b.station, child, better, std::nullopt, "情况好转");
   REQUIRE(lowered.is_ok());
   CHECK(current_colour(b.station->db(), child) == Colour::Blue);  // locally, B's lowering took effect
   county.clock.advance_ms(60'000);
@@ -596,6 +634,39 @@ TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station 
   CHECK(current_colour(server, child) == Colour::Red);
   CHECK(current_colour(a.station->db(), child) == Colour::Red);
   CHECK(current_colour(b.station->db(), child) == Colour::Red);
+  CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
+  CHECK(township_digest(b.station->db(), kWangji) == server_digest(county, kWangji));
+}
+
+// Issue 12: a mandatory report syncs like every other event, and the server's colour rule reads it as R1 too.
+TEST_CASE("Sync: a mandatory report made offline makes the child red on the server and every station", "[sync][casework]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county);
+  TestStation b(dir, "b", kWangji, county);
+  std::string child = a.add_child("张小明", "32032420140315012X");
+  Answers answers;
+  answers.carer = "both_away_capable_relative";
+  answers.income = "below_1x_or_dibao";
+  REQUIRE(assess(*a.station, child, answers, std::nullopt, "入户评估").is_ok());
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+  auto report = add_referral(*a.station, child, {"police", "mandatory_report", std::nullopt, "疑似遭受家庭暴力"});
+  REQUIRE(report.is_ok());
+  CHECK(current_colour(a.station->db(), child) == Colour::Red);
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+  db::Database server(county.db_path, db::Database::Mode::ReadOnly);
+  CHECK(current_colour(server, child) == Colour::Red);
+  CHECK(current_colour(b.station->db(), child) == Colour::Red);
+  // B moves it on; A sees the outcome.
+  REQUIRE(update_referral(*b.station, report.value(), "accepted", "公安已受理").is_ok());
+  REQUIRE(b.sync().is_ok());
+  REQUIRE(a.sync().is_ok());
+  auto on_a = child_referrals(a.station->db(), child);
+  REQUIRE(on_a.size() == 1);
+  CHECK(on_a[0].status == "accepted");
+  CHECK(on_a[0].outcome == "公安已受理");
   CHECK(township_digest(a.station->db(), kWangji) == server_digest(county, kWangji));
   CHECK(township_digest(b.station->db(), kWangji) == server_digest(county, kWangji));
 }

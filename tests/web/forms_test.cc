@@ -424,9 +424,13 @@ TEST_CASE("Web forms: categories are added and ended with dates, and a file clos
   Response no_close_reason = b.post("/children/" + f.child + "/close", {{"reason", ""}});
   CHECK(no_close_reason.status == 400);
   CHECK(f.count("SELECT count(*) FROM children WHERE status = 'closed'") == 0);
+  // A void needs its note; the reason is a choice of the closing reasons, typed in Chinese here.
+  Response void_without_note = b.post("/children/" + f.child + "/close", {{"reason", "entered_in_error"}});
+  CHECK(void_without_note.status == 400);
+  CHECK(has(void_without_note, R"(id="note-error")"));
   Response closed = b.post("/children/" + f.child + "/close", {{"reason", "迁出本县"}});
   REQUIRE(closed.status == 303);
-  CHECK(f.count("SELECT count(*) FROM children WHERE status = 'closed' AND closed_reason = '迁出本县'") == 1);
+  CHECK(f.count("SELECT count(*) FROM children WHERE status = 'closed' AND closed_reason = 'moved_out_of_county'") == 1);
 }
 
 // ---- leads and screening ----

@@ -2,7 +2,10 @@
 // decisions taken from it through the CLI's use cases; a director is refused.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/workflow/children.h"
+#include "core/workflow/referrals.h"
 #include "core/workflow/review_queue.h"
 #include "core/workflow/screening.h"
 #include "core/workflow/workflow.h"
@@ -18,7 +21,7 @@ namespace {
 
 constexpr const char* kHostile = "<img src=x onerror=alert(1)>";
 
-// A child of the director's village, raised to yellow by the supervisor, then lowered to blue by the director: a
+// A child of the director's village, raised to yellow by the supervisor, then reassessed blue by the director: a
 // director may not lower, so the lowering waits as a colour review item.
 std::string child_with_waiting_lowering(Fixture& f, const std::string& name, int seq) {
   REQUIRE(f.setup->act_as("李芳"));
@@ -30,7 +33,12 @@ std::string child_with_waiting_lowering(Fixture& f, const std::string& name, int
   const std::string child = added.value().id;
   REQUIRE(change_colour(*f.setup, child, true, Colour::Yellow, "父母均外出，祖母年迈", std::nullopt));
   REQUIRE(f.setup->act_as("王强"));
-  auto lowered = change_colour(*f.setup, child, false, Colour::Blue, "祖母身体好转", std::nullopt);
+  // The director reassesses: 8 + 6 = 14, blue. A director may not lower, so it waits; and it is the assessment a
+  // lowering needs as evidence (core/rules/colour.h), so the supervisor may then lower to blue.
+  Answers answers;
+  answers.carer = "both_away_capable_relative";
+  answers.income = "below_1x_or_dibao";
+  auto lowered = assess(*f.setup, child, answers, std::nullopt, "祖母身体好转");
   REQUIRE(lowered);
   REQUIRE_FALSE(lowered.value().applied);
   REQUIRE(lowered.value().pending_review);
@@ -215,4 +223,67 @@ TEST_CASE("Web review: a sync conflict is resolved from /review, keeping this st
   auto shown = show_child(*f.setup, child, false);
   REQUIRE(shown);
   CHECK(shown.value()["school"] == "王集中心小学");
+}
+
+// Issue 12: open mandatory reports and referrals, and categories ending at 16 or 18 within 30 days, wait in the one
+// review queue; the file shows its referrals; a closed file is reopened from its page by a supervisor.
+TEST_CASE("Web review: referrals and age limits in the queue, referrals in the file, reopening a closed file",
+          "[web][casework]") {
+  Fixture f;
+  REQUIRE(f.setup->act_as("李芳"));
+  auto added = add_child(*f.setup, {{{"name", "张小明"}, {"id_number", test::make_id_number("20140315", 12)},
+                                     {"village", kVillage}},
+                                    {"LEFT_BEHIND"}});
+  REQUIRE(added);
+  const std::string child = added.value().id;
+  auto report = add_referral(*f.setup, child, {"police", "mandatory_report", std::nullopt, "疑似遭受家庭暴力"});
+  REQUIRE(report);
+  CHECK(current_colour(f.setup->db(), child) == Colour::Red);  // R1 at once
+  // 16 on the 10th of the month after the fixture's today: a LEFT_BEHIND membership ending then, the file with it.
+  const Date today = f.clock.today();
+  const Date sixteenth = today.plus_days(12);
+  const Date birth = sixteenth.plus_years(-16);
+  std::string birth_digits = birth.to_string();
+  birth_digits.erase(std::remove(birth_digits.begin(), birth_digits.end(), '-'), birth_digits.end());
+  auto turning = add_child(*f.setup, {{{"name", "赵十六"}, {"id_number", test::make_id_number(birth_digits, 21)},
+                                       {"village", kVillage}},
+                                      {"LEFT_BEHIND"}});
+  REQUIRE(turning);
+
+  Browser browser{*f.app};
+  REQUIRE(browser.sign_in("李芳", kSupervisorPassword).status == 303);
+  web::Response queue = browser.get("/review");
+  REQUIRE(queue.status == 200);
+  CHECK(contains(queue.body, "未办结的强制报告与转介 <span class=\"muted\">(1)</span>"));
+  CHECK(contains(queue.body, "公安机关"));
+  CHECK(contains(queue.body, "30 天内到龄（满 16 或 18 岁） <span class=\"muted\">(1)</span>"));
+  CHECK(contains(queue.body, "赵十六"));
+  CHECK(contains(queue.body, sixteenth.to_string() + " 自动结案"));
+
+  web::Response file = browser.get("/children/" + child);
+  REQUIRE(file.status == 200);
+  CHECK(contains(file.body, "强制报告与转介"));
+  CHECK(contains(file.body, "疑似遭受家庭暴力"));
+  CHECK(contains(file.body, "已移交"));
+
+  // Closed, then reopened from the file's page; a reopen without a reason writes nothing.
+  REQUIRE(close_child(*f.setup, child, "no_longer_eligible"));
+  web::Response closed = browser.get("/children/" + child);
+  CHECK(contains(closed.body, "不再符合条件"));
+  CHECK(contains(closed.body, "/children/" + child + "/reopen"));
+  const std::string csrf = browser.csrf();
+  const std::int64_t events = f.count("SELECT count(*) FROM events");
+  web::Response no_reason = browser.post("/children/" + child + "/reopen", {{"csrf", csrf}, {"reason", ""}});
+  CHECK(no_reason.status == 400);
+  CHECK(f.count("SELECT count(*) FROM events") == events);
+  web::Response reopened = browser.post("/children/" + child + "/reopen", {{"csrf", csrf}, {"reason", "复核后仍符合"}});
+  CHECK(reopened.status == 303);
+  CHECK(f.count("SELECT count(*) FROM children WHERE status = 'open'") == 2);
+
+  // A director may not reopen.
+  REQUIRE(close_child(*f.setup, child, "death"));
+  Browser director{*f.app};
+  REQUIRE(director.sign_in("王强", kDirectorPassword).status == 303);
+  web::Response refused = director.post("/children/" + child + "/reopen", {{"csrf", director.csrf()}, {"reason", "x"}});
+  CHECK(refused.status == 403);
 }

@@ -5,6 +5,7 @@
 #include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/id_number.h"
 #include "core/model/labels.h"
 #include "core/store/profile.h"
@@ -70,6 +71,8 @@ Markup file_actions(const std::string& id, const json& child) {
   h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/categories", id), tr("类别", "Categories"));
   if (child.value("status", "") == "open")
     h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/close", id), tr("结案", "Close the file"));
+  else
+    h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/reopen", id), tr("重新开案", "Reopen"));
   h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/print", id), tr("打印", "Print"));
   h("</p>");
   return std::move(h).markup();
@@ -339,6 +342,25 @@ Markup reviews_section(const ChildFile& file, const std::vector<json>& conflicts
   return std::move(h).markup();
 }
 
+Markup referrals_section(const ChildFile& file) {
+  Html h;
+  h(R"(<section class="card"><h2>{}</h2>)", tr("强制报告与转介", "Mandatory reports and referrals"));
+  if (file.referrals.empty()) {
+    h(R"(<p class="muted">{}</p></section>)", tr("没有报告或转介。", "No report or referral."));
+    return std::move(h).markup();
+  }
+  h("<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+    tr("日期", "Date"), tr("类型", "Kind"), tr("对象", "To"), tr("内容", "Summary"), tr("状态", "Status"),
+    tr("结果", "Outcome"));
+  for (const Referral& r : file.referrals)
+    h(R"(<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
+      r.open() ? "open" : "closed", r.made_on, i18n::label(Vocabulary::ReferralKind, r.kind),
+      i18n::label(Vocabulary::ReferralTo, r.to), r.summary, i18n::label(Vocabulary::ReferralStatus, r.status),
+      r.outcome.empty() ? "—" : r.outcome);
+  h("</tbody></table></section>");
+  return std::move(h).markup();
+}
+
 Markup history_section(const ChildFile& file) {
   Html h;
   h(R"(<section class="card" id="history"><h2>{}</h2>)", tr("变更记录", "Change history"));
@@ -383,6 +405,7 @@ Markup file_sections(Page& page, const Opened& opened, bool print) {
   h("{}", screening_section(opened.file));
   h("{}", visits_section(opened.file));
   h("{}", care_section(opened.file));
+  h("{}", referrals_section(opened.file));
   h("{}", reviews_section(opened.file, opened.conflicts, print));
   h("{}", history_section(opened.file));
   return std::move(h).markup();
@@ -393,7 +416,8 @@ Markup file_title(const json& child) {
   h("{} {}", child.value("name", ""),
     colour_badge(child["colour"].is_string() ? child["colour"].get<std::string>() : std::string()));
   if (child.value("status", "") == "closed")
-    h(R"( <span class="muted">（{}：{}）</span>)", tr("已结案", "closed"), text_of(child, "closed_reason"));
+    h(R"( <span class="muted">（{}：{}）</span>)", tr("已结案", "closed"),
+      child.value("closed_reason", json()).is_string() ? i18n::label(child.value("closed_reason", "")) : "—");
   return std::move(h).markup();
 }
 

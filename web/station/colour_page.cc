@@ -1,7 +1,8 @@
 // `/children/{id}/colour` — 提级/降级 with a reason (change_colour, as `tongdang colour raise|lower`); a lowering the
 // role may not make is kept as a proposal and opens a review item (the rule of core/rules/colour.h), and the form
 // says so before it is sent. `/children/{id}/categories` — adding and ending a category membership with its dates
-// (add_membership / end_membership); `/children/{id}/close` — 结案 with a reason (close_child).
+// (add_membership / end_membership); `/children/{id}/close` — 结案 for a closing reason, a void with its note
+// (close_child); `/children/{id}/reopen` — 重新开案 with a reason (reopen_child, supervisor or county).
 #include "core/base/i18n.h"
 #include "core/rules/colour.h"
 #include "core/workflow/children.h"
@@ -168,9 +169,46 @@ Response close_form(Page& page, const json& child, const FormErrors& errors) {
   h("{}{}", child_heading(child, tr("结案", "Close the file")), form_errors(errors));
   h(R"(<form method="post" action="{}" class="card">{}<p>{}</p>)", url("/children/{}/close", id), csrf_field(page.csrf),
     tr("结案后档案保留、不再列入待办；结案不删除任何记录。", "A closed file is kept and leaves the work list; nothing is deleted."));
-  h("{}", textarea_field("reason", tr("结案原因", "Why the file closes"), typed(page, "reason"), errors, 3, true));
+  h("{}", select_field("reason", tr("结案原因", "Why the file closes"), choice_options("close_reason"),
+                       typed(page, "reason"), errors, tr("请选择", "choose"), true));
+  h("{}", textarea_field("note", tr("说明（误录作废时必填）", "Note (needed for a file entered in error)"),
+                         typed(page, "note"), errors, 3));
   h("{}</form>", save_actions(tr("结案", "Close the file"), url("/children/{}", id)));
   return form_page(page, tr("结案", "Close the file"), std::move(h), errors, Nav::Children);
+}
+
+// ---- reopening (supervisor or county; reopen_child says who may) ----
+
+Response reopen_form(Page& page, const json& child, const FormErrors& errors) {
+  const std::string id = child["id"];
+  Html h;
+  h("{}{}", child_heading(child, tr("重新开案", "Reopen the file")), form_errors(errors));
+  h(R"(<form method="post" action="{}" class="card">{}<p>{}</p>)", url("/children/{}/reopen", id), csrf_field(page.csrf),
+    tr("由督导员或县级重新开案，写明原因；档案的全部记录保留。", "A supervisor or the county reopens a file, with a reason; "
+       "its whole record is kept."));
+  h("{}", textarea_field("reason", tr("重新开案的原因", "Why the file reopens"), typed(page, "reason"), errors, 3, true));
+  h("{}</form>", save_actions(tr("重新开案", "Reopen the file"), url("/children/{}", id)));
+  return form_page(page, tr("重新开案", "Reopen the file"), std::move(h), errors, Nav::Children);
+}
+
+Response reopen_get(Page& page, const std::vector<std::string>& params) {
+  auto child = form_child(page, params[0]);
+  if (!child) return status_page(page, child.status());
+  return reopen_form(page, child.value(), {});
+}
+
+Response reopen_post(Page& page, const std::vector<std::string>& params) {
+  auto child = form_child(page, params[0]);
+  if (!child) return status_page(page, child.status());
+  const std::string id = child.value()["id"];
+  FormErrors errors;
+  const Status saved = reopen_child(page.station, id, page.request.param("reason"));
+  if (!saved) {
+    if (is_page_failure(saved) && saved.field().empty()) return status_page(page, saved);
+    errors.add(saved, {"reason"});
+    return reopen_form(page, child.value(), errors);
+  }
+  return Response::redirect(url("/children/{}", id) + "?saved=1");
 }
 
 Response close_get(Page& page, const std::vector<std::string>& params) {
@@ -186,13 +224,13 @@ Response close_post(Page& page, const std::vector<std::string>& params) {
   FormErrors errors;
   const std::string reason = page.request.param("reason");
   if (reason.empty()) {
-    errors.fields["reason"] = tr("需要写明结案原因", "a reason for closing is needed");
+    errors.fields["reason"] = tr("需要选择结案原因", "choose why the file closes");
     return close_form(page, child.value(), errors);
   }
-  const Status saved = close_child(page.station, id, reason);
+  const Status saved = close_child(page.station, id, reason, page.request.param("note"));
   if (!saved) {
     if (is_page_failure(saved) && saved.field().empty()) return status_page(page, saved);
-    errors.add(saved, {"reason"});
+    errors.add(saved, {"reason", "note"});
     return close_form(page, child.value(), errors);
   }
   return Response::redirect(url("/children/{}", id) + "?saved=1");
@@ -207,6 +245,8 @@ void add_colour_routes(Routes& routes) {
   routes.post("/children/{}/categories", categories_post);
   routes.get("/children/{}/close", close_get);
   routes.post("/children/{}/close", close_post);
+  routes.get("/children/{}/reopen", reopen_get);
+  routes.post("/children/{}/reopen", reopen_post);
 }
 
 }  // namespace tongdang::web::station

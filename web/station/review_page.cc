@@ -9,6 +9,7 @@
 #include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/model/id_number.h"
 #include "core/model/labels.h"
 #include "core/model/vocabulary.h"
@@ -287,6 +288,52 @@ void escalation_section(Html& h, const std::vector<DueRow>& rows) {
   h("</tbody></table>{}", more_rows(rows.size()));
 }
 
+// ---- mandatory reports and referrals, age limits ----
+
+void referral_section(Html& h, const std::vector<Referral>& referrals) {
+  h(R"(<h2 id="referrals">{} <span class="muted">({})</span></h2>)", tr("未办结的强制报告与转介", "Open reports and referrals"),
+    referrals.size());
+  if (referrals.empty()) {
+    h(R"(<p class="muted">{}</p>)", tr("没有未办结的报告或转介。", "No report or referral is open."));
+    return;
+  }
+  h(R"(<table class="review referrals"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>)"
+    R"(</thead><tbody>)",
+    tr("儿童", "Child"), tr("日期", "Date"), tr("类型", "Kind"), tr("对象", "To"), tr("状态", "Status"),
+    tr("处理", "To act"));
+  std::size_t shown = 0;
+  for (const Referral& r : referrals) {
+    if (shown++ == kRowsPerList) break;
+    h(R"(<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>)",
+      url("/children/{}", r.child_id), r.name, r.made_on, label(Vocabulary::ReferralKind, r.kind),
+      label(Vocabulary::ReferralTo, r.to), label(Vocabulary::ReferralStatus, r.status),
+      "tongdang referral update " + short_record_id(r.id) + " --status …");
+  }
+  h("</tbody></table>{}", more_rows(referrals.size()));
+}
+
+void age_limit_section(Html& h, const std::vector<AgeLimitItem>& items) {
+  h(R"(<h2 id="age-limits">{} <span class="muted">({})</span></h2>)",
+    tr("30 天内到龄（满 16 或 18 岁）", "Age limits within 30 days (16 or 18)"), items.size());
+  if (items.empty()) {
+    h(R"(<p class="muted">{}</p>)", tr("30 天内没有到龄的类别。", "No category reaches its age limit within 30 days."));
+    return;
+  }
+  h(R"(<table class="review age-limits"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
+    tr("儿童", "Child"), tr("到龄日", "On"), tr("到龄类别", "Categories ending"), tr("档案", "File"));
+  std::size_t shown = 0;
+  for (const AgeLimitItem& a : items) {
+    if (shown++ == kRowsPerList) break;
+    std::string categories;
+    for (const auto& c : a.categories) categories += (categories.empty() ? "" : "、") + label(Vocabulary::Category, c);
+    h(R"(<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)", url("/children/{}", a.child_id),
+      a.name, a.ends_on, categories,
+      a.file_closes ? trf("{} 自动结案（到龄）", "closes itself on {} (aged out)", a.closes_on)
+                    : tr("仍有其他类别", "other categories remain"));
+  }
+  h("</tbody></table>{}", more_rows(items.size()));
+}
+
 // Only the people who decide see the queue or post to it (access::Action::SeeSupervision).
 std::optional<Status> refused_here(Page& page) {
   const User& actor = page.station.actor();
@@ -311,15 +358,19 @@ Response queue_page(Page& page, const Failed* failed) {
       tr("降级已记录，但按降级规则未生效，已转县级复核。", "The lowering is recorded but did not apply under the "
          "lowering rule: it waits for the county."));
   h(R"(<p class="actions no-print"><a href="#colour-reviews">{} {}</a> · <a href="#screenings">{} {}</a> · )"
-    R"(<a href="#conflicts">{} {}</a> · <a href="#escalations">{} {}</a></p>)",
+    R"(<a href="#conflicts">{} {}</a> · <a href="#escalations">{} {}</a> · <a href="#referrals">{} {}</a> · )"
+    R"(<a href="#age-limits">{} {}</a></p>)",
     tr("等级复核", "Colour reviews"), queue.value().colour_reviews.size(), tr("排查", "Screenings"),
     queue.value().screenings.size(), tr("冲突", "Conflicts"), conflicts.size(), tr("逾期上报", "Escalations"),
-    queue.value().escalations.size());
+    queue.value().escalations.size(), tr("报告与转介", "Referrals"), queue.value().referrals.size(),
+    tr("到龄", "Age limits"), queue.value().age_limits.size());
   colour_section(h, state, queue.value().colour_reviews);
   screening_section(h, state, queue.value().screenings, county);
   conflict_section(h, state, conflicts);
   duplicate_section(h, duplicates, page.station.township());
   escalation_section(h, queue.value().escalations);
+  referral_section(h, queue.value().referrals);
+  age_limit_section(h, queue.value().age_limits);
   return render(page, tr("审核", "Review"), std::move(h).markup(), Nav::Review, failed ? 400 : 200);
 }
 

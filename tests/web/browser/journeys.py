@@ -290,6 +290,11 @@ class T4LowerAndApprove(Journey):
         child = register_by_cli("郑可欣", "32032420140505006", VILLAGE_WANG)
         world.tongdang("assess", child, "--carer", "both_away_capable_relative", "--guardianship", "fair",
                        "--warning-signs", "1", "--behaviour-problems", "1", "--income", "below_1x_or_dibao")
+        # The director's reassessment scores 14 (blue): the evidence a lowering needs. A director may not lower, so
+        # it waits for the supervisor like the lowering asked for below.
+        world.tongdang("assess", child, "--carer", "both_away_capable_relative", "--income", "below_1x_or_dibao",
+                       user=DIRECTOR)
+        self.assertEqual(colour_of(child), "yellow")
         self.sign_in(DIRECTOR)
         self.go(f"/children/{child}/colour")
         self.fill("direction", "lower")
