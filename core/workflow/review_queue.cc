@@ -96,7 +96,7 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
 
 }  // namespace
 
-Result<ReviewQueue> review_queue(Station& station, Date as_of) {
+Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown) {
   const User& actor = station.actor();
   if (!access::may(actor.role, access::Action::SeeSupervision))
     return Status::refused(trf("{}（{}）不能查看审核事项；审核由督导员或县级办理",
@@ -110,9 +110,10 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of) {
   // and what was returned to a director after one.
   for (auto& row : screenings.value())
     if (row["step"] != "verify" || row["state"] == "returned") queue.screenings.push_back(std::move(row));
-  auto escalations = due_escalations(station, as_of);
+  auto escalations = due_escalations(station, as_of, escalations_shown);
   if (!escalations) return escalations.status();
-  queue.escalations = std::move(escalations).value();
+  queue.escalations = std::move(escalations.value().rows);
+  queue.escalations_total = escalations.value().total;
   queue.referrals = open_referrals(station);
   queue.age_limits = age_limits(station, as_of);
   return queue;

@@ -688,7 +688,14 @@ struct Ranked {
   std::size_t total = 0;     // rows of the whole list
 };
 
-// The list's first `want` rows (all with want = 0) and its length, from the keys.
+// Keeps only a row's escalated items, and says whether any is left (the escalations' list).
+bool escalated_items_only(DueRow& row) {
+  std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
+  return !row.items.empty();
+}
+
+// The list's first `want` rows (all with want = 0) and its length, from the keys; with Keep::MaybeEscalated, the
+// escalations' list (escalated_items_only on the overdue list).
 Ranked ranked_from_keys(Station& station, const DueContext& ctx, Keep keep, std::size_t want) {
   auto& db = station.db();
   const User& actor = station.actor();
@@ -716,6 +723,9 @@ Ranked ranked_from_keys(Station& station, const DueContext& ctx, Keep keep, std:
   add_screening_steps(db, actor, ctx, rows, row_of_child);
   Ranked out;
   out.rows = ranked(std::move(rows), ctx.options);
+  // The query's filter is exact for a child without a lead (its earliest item decides), so only the built rows
+  // are filtered here.
+  if (keep == Keep::MaybeEscalated) std::erase_if(out.rows, [](DueRow& row) { return !escalated_items_only(row); });
   // The counted children, and the built rows the count left out: the leads' children and the leads' own rows.
   std::unordered_map<std::string, bool> with_lead;
   for (const auto& id : leads) with_lead[id.get<std::string>()] = true;
@@ -751,21 +761,26 @@ Result<DuePage> due_page(Station& station, const DueOptions& options, std::size_
   return page;
 }
 
-Result<std::vector<DueRow>> due_escalations(Station& station, Date as_of) {
+Result<DuePage> due_escalations(Station& station, Date as_of, std::size_t limit) {
   if (auto refused = may_read_due(station.actor()); !refused) return refused;
   DueOptions options;
   options.as_of = as_of;
   options.overdue_only = true;
   const DueContext ctx = due_context(station, options);
-  std::vector<DueRow> overdue = due_rank_complete(station.db())
-                                    ? ranked_from_keys(station, ctx, Keep::MaybeEscalated, 0).rows
-                                    : full_due_list(station, ctx);
-  std::vector<DueRow> out;
-  for (DueRow& row : overdue) {
-    std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
-    if (!row.items.empty()) out.push_back(std::move(row));
+  DuePage page;
+  std::vector<DueRow> rows;
+  if (due_rank_complete(station.db())) {
+    Ranked first = ranked_from_keys(station, ctx, Keep::MaybeEscalated, limit);
+    rows = std::move(first.rows);
+    page.total = first.total;
+  } else {
+    rows = full_due_list(station, ctx);
+    std::erase_if(rows, [](DueRow& row) { return !escalated_items_only(row); });
+    page.total = rows.size();
   }
-  return out;
+  if (limit > 0 && rows.size() > limit) rows.resize(limit);
+  page.rows = std::move(rows);
+  return page;
 }
 
 }  // namespace tongdang

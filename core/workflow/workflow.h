@@ -141,7 +141,8 @@ struct DuePage {
 Result<DuePage> due_page(Station& station, const DueOptions& options, std::size_t offset, std::size_t limit);
 
 // The rows of the overdue list (due_list with overdue_only) that have an escalated item, each with only those
-// items, in the list's order: the review queue's escalations, chosen by the same keys.
-Result<std::vector<DueRow>> due_escalations(Station& station, Date as_of);
+// items, in the list's order — the first `limit` of them (0: all) and how many there are: the review queue's
+// escalations, chosen by the same keys.
+Result<DuePage> due_escalations(Station& station, Date as_of, std::size_t limit = 0);
 
 }  // namespace tongdang

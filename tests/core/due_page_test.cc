@@ -65,10 +65,19 @@ void check_lists_agree(Station& station, const std::string& as_of) {
   }
   auto overdue = due_list(station, {*Date::parse(as_of), true, 0});
   REQUIRE(overdue.is_ok());
+  const json expected = escalated_of(std::move(overdue).value());
   auto escalations = due_escalations(station, *Date::parse(as_of));
   REQUIRE(escalations.is_ok());
   INFO("escalations as of " << as_of << " as " << station.actor().name);
-  CHECK(rows_json(escalations.value()) == escalated_of(std::move(overdue).value()));
+  CHECK(rows_json(escalations.value().rows) == expected);
+  CHECK(escalations.value().total == expected.size());
+  // The first two only (the review page's first rows), with the count of all.
+  auto first = due_escalations(station, *Date::parse(as_of), 2);
+  REQUIRE(first.is_ok());
+  json expected_first = json::array();
+  for (std::size_t i = 0; i < std::min<std::size_t>(2, expected.size()); ++i) expected_first.push_back(expected[i]);
+  CHECK(rows_json(first.value().rows) == expected_first);
+  CHECK(first.value().total == expected.size());
 }
 
 }  // namespace
@@ -139,8 +148,14 @@ TEST_CASE("Due: every page of the fast work list equals the whole computation on
   REQUIRE(queue.is_ok());
   auto overdue = due_list(fixture.station(), {*Date::parse("2026-11-28"), true, 0});
   REQUIRE(overdue.is_ok());
-  CHECK(rows_json(queue->escalations) == escalated_of(std::move(overdue).value()));
+  const json escalated = escalated_of(std::move(overdue).value());
+  CHECK(rows_json(queue->escalations) == escalated);
+  CHECK(queue->escalations_total == escalated.size());
   CHECK_FALSE(queue->escalations.empty());
+  auto shown = review_queue(fixture.station(), *Date::parse("2026-11-28"), 1);
+  REQUIRE(shown.is_ok());
+  CHECK(shown->escalations.size() == 1);
+  CHECK(shown->escalations_total == escalated.size());
 }
 
 TEST_CASE("Due: a station without its due_rank rows (migrated) still lists every child, the slow way", "[due]") {
