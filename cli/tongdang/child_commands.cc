@@ -1,6 +1,8 @@
 // tongdang child add|show|list|edit|close|category, tongdang relative add|edit.
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "arguments.h"
 #include "command_line.h"
 #include "context.h"
@@ -78,6 +80,18 @@ void print_child_card(const json& child) {
   if (child.contains("age")) rows.push_back({label("age"), std::to_string(child["age"].get<int>())});
   rows.push_back({label("categories"), categories_text(child["categories"])});
   rows.push_back({label("colour"), colour_text(child["colour"])});
+  if (child.contains("previous_id_numbers"))
+    for (const auto& number : child["previous_id_numbers"]) rows.push_back({tr("原身份证号", "former ID number"), number});
+  if (child.contains("transferred"))
+    rows.push_back({tr("转移", "transferred"),
+                    fmt::format("{} {} → {}（{}）", child["transferred"]["on"].get<std::string>(),
+                                child["transferred"]["from_village"].get<std::string>(),
+                                child["transferred"]["to_village"].get<std::string>(),
+                                tr("本站只读", "read-only here"))});
+  if (child.contains("moved_out"))
+    rows.push_back({tr("迁出本县", "moved out of the county"),
+                    fmt::format("{} {}", child["moved_out"]["on"].get<std::string>(),
+                                child["moved_out"]["destination"].get<std::string>())});
   for (const auto& row : rows) std::cout << row[0] << "：" << row[1] << "\n";
   if (!child["memberships"].empty()) {
     std::cout << "\n" << tr("类别记录", "Category memberships") << "\n";

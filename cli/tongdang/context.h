@@ -77,6 +77,7 @@ std::map<std::string, std::string> parse_assignments(const std::vector<std::stri
 // Each command group registers its subcommands (one file each).
 void register_station_commands(CLI::App& app, Context& context);   // init, user
 void register_child_commands(CLI::App& app, Context& context);     // child, relative
+void register_transfer_commands(CLI::App& app, Context& context);  // child set-id, transfer (after child)
 void register_ledger_commands(CLI::App& app, Context& context);    // import, export
 void register_workflow_commands(CLI::App& app, Context& context);  // policy … case-worker (workflow_commands.h)
 void register_sync_commands(CLI::App& app, Context& context);      // sync, conflicts

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   cli::register_station_commands(app, context);
   cli::register_sign_in_commands(app, context);
   cli::register_child_commands(app, context);
+  cli::register_transfer_commands(app, context);
   cli::register_ledger_commands(app, context);
   cli::register_workflow_commands(app, context);
   cli::register_sync_commands(app, context);

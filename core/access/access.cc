@@ -39,6 +39,8 @@ bool may(Role role, Action action) {
     case Action::SeeSupervision:
     case Action::ConfigureSync:
     case Action::ReopenFile:
+    case Action::TransferFile:
+    case Action::CorrectIdNumber:
       return rank(role) >= rank(Role::Supervisor);
     case Action::ConfirmScreening:
     case Action::MergeDuplicates:
@@ -56,6 +58,9 @@ std::optional<Action> event_action(std::string_view kind) {
   if (kind == "conflict.resolve") return Action::ResolveConflict;
   if (kind == "case_worker.assign") return Action::AssignCaseWorker;
   if (kind == "file.reopen") return Action::ReopenFile;
+  if (kind == "file.merge" || kind == "file.unmerge") return Action::MergeDuplicates;
+  if (kind == "file.transfer") return Action::TransferFile;
+  if (kind == "child.set_id") return Action::CorrectIdNumber;
   return std::nullopt;
 }
 

@@ -31,6 +31,8 @@ enum class Action {
   ConfigureSync,      // the station's county server, token and certificate (where its files are sent)
   ReopenFile,         // reopen a closed file (docs/domain.md "Closure")
   MergeDuplicates,    // merge two files of one child (a duplicate candidate) and undo a merge: the county only
+  TransferFile,       // move a file to another township of the county, or close it as moved out of the county
+  CorrectIdNumber,    // correct a file's ID number, or give a child without household registration its number
 };
 
 // Whether `role` may perform `action` (anywhere in its scope).
@@ -41,7 +43,8 @@ bool may(Role role, Action action);
 // `case-worker`, `child edit` or a synced profile change. nullopt for an ordinary field.
 std::optional<Action> field_action(std::string_view entity, std::string_view field);
 // The action that recording an event of `kind` performs when it needs more than WriteFiles (the station refuses
-// it before writing, the server's merge refuses it when pushed): conflict.resolve, case_worker.assign, file.reopen.
+// it before writing, the server's merge refuses it when pushed): conflict.resolve, case_worker.assign, file.reopen,
+// file.merge and file.unmerge, file.transfer, child.set_id.
 // The colour events are not here: who may lower is the colour rule's (core/rules/colour.h).
 std::optional<Action> event_action(std::string_view kind);
 

@@ -202,7 +202,7 @@ inline constexpr std::array<Choice, 5> kCloseReasons = {{
     {"death", "死亡", "death", "去世|已故|死亡销档"},
     {"moved_out_of_county", "迁出本县", "moved out of county", "迁出|迁出县外|外迁"},
     {"no_longer_eligible", "不再符合条件", "no longer eligible", "不符合条件|不再困境"},
-    {"entered_in_error", "误录作废", "entered in error", "误录|录入错误|作废"},
+    {"entered_in_error", "误录作废", "entered in error", "误录|误登记|录入错误|作废"},
 }};
 
 inline constexpr std::array<Choice, 6> kReferralTos = {{

@@ -122,6 +122,8 @@ const std::map<std::string, Text, std::less<>>& labels() {
         {"membership.confirm", {"类别认定", "category confirmed"}},
         {"file.close", {"结案", "file closed"}},
         {"file.reopen", {"重新开案", "file reopened"}},
+        {"file.transfer", {"转移到其他乡镇", "transferred to another township"}},
+        {"child.set_id", {"更正身份证号", "ID number corrected"}},
         {"file.open_red", {"查看红色档案", "red file opened"}},
         {"file.open_full_id", {"查看完整身份证号", "full ID number shown"}},
         {"care.add", {"添加关爱措施", "care measure added"}},

@@ -185,11 +185,81 @@ void project_visits(db::Database& db, std::string_view child_id) {
     if (e.kind == "visit") refresh_visit(db, e);
 }
 
+// The latest event of `kind` of a child, by (hlc, id): a child's place (file.transfer) and its ID number
+// (child.set_id) are those of its latest such event, whatever order the events arrived in.
+std::optional<json> latest_payload(db::Database& db, std::string_view child_id, std::string_view kind) {
+  auto query = db.cached("SELECT payload FROM events WHERE child_id = ?1 AND kind = ?2 ORDER BY hlc DESC, id DESC LIMIT 1");
+  query->bind_all(child_id, kind);
+  if (!query->step()) return std::nullopt;
+  json payload = json::parse(query->get_text(0), nullptr, false);
+  query->reset();
+  if (payload.is_discarded() || !payload.is_object()) return std::nullopt;
+  return payload;
+}
+
+// A transfer moves the file: the child's township and village become the latest transfer's destination — unless the
+// row is already in that township, whose village is then its own (an edit there, or a later profile op, set it).
+void move_to_latest_transfer(db::Database& db, std::string_view child_id) {
+  auto payload = latest_payload(db, child_id, "file.transfer");
+  if (!payload) return;
+  auto update = db.cached("UPDATE children SET township = ?2, village = ?3 WHERE id = ?1 AND township != ?2");
+  update->bind_all(child_id, payload->value("to_township", ""), payload->value("to_village", ""));
+  update->run();
+}
+
+// An ID number correction (or a first number for a child without household registration): the number, and the sex
+// and date of birth it gives, are the latest correction's; the temporary key stays as an alias.
+void take_latest_id_number(db::Database& db, std::string_view child_id) {
+  auto payload = latest_payload(db, child_id, "child.set_id");
+  if (!payload) return;
+  auto update = db.cached(
+      "UPDATE children SET id_number = ?2, sex = ?3, birth_date = ?4, hukou_status = 'registered' WHERE id = ?1"
+      " AND (id_number IS NOT ?2 OR sex != ?3 OR birth_date != ?4 OR hukou_status != 'registered')");
+  update->bind_all(child_id, payload->value("id_number", ""), payload->value("sex", ""),
+                   payload->value("birth_date", ""));
+  update->run();
+}
+
+// Whether the file is open: its latest closing or reopening decides (a profile written after them, such as the answer
+// to the push of the file's creation, carries the status it was made with).
+void settle_status(db::Database& db, std::string_view child_id) {
+  auto query = db.cached(
+      "SELECT kind, payload, occurred_on FROM events WHERE child_id = ?1 AND kind IN ('file.close', 'file.reopen')"
+      " ORDER BY hlc DESC, id DESC LIMIT 1");
+  query->bind(1, child_id);
+  if (!query->step()) return;
+  const bool closed = query->get_text(0) == "file.close";
+  json payload = json::parse(query->get_text(1), nullptr, false);
+  const std::string on = query->get_text(2);
+  query->reset();
+  if (!closed) {
+    auto reopen = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL"
+                            " WHERE id = ?1 AND status != 'open'");
+    reopen->bind_all(child_id);
+    reopen->run();
+    return;
+  }
+  const std::string reason = payload.is_object() ? payload.value("reason", "") : std::string();
+  auto close = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1"
+                         " AND (status != 'closed' OR closed_reason IS NOT ?2 OR closed_on IS NOT ?3)");
+  close->bind_all(child_id, reason, on);
+  close->run();
+}
+
 class ChildFileProjection final : public Projection {
  public:
   std::string_view name() const override { return "child_file"; }
   void apply(db::Database& db, const Event& event) override;
-  std::any refresh(db::Database&, const Touched&) override { return {}; }
+  // A profile written after the events (a created file's answer, a pulled op, a loaded row) carries the values it
+  // was made with; the file's place, number and status stay those its transfers, corrections and closings give.
+  std::any refresh(db::Database& db, const Touched& touched) override {
+    for (const TouchedChild& child : touched.children()) {
+      move_to_latest_transfer(db, child.id);
+      take_latest_id_number(db, child.id);
+      settle_status(db, child.id);
+    }
+    return {};
+  }
 };
 
 void ChildFileProjection::apply(db::Database& db, const Event& event) {
@@ -223,9 +293,14 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
   } else if (event.kind == "file.reopen") {
     auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
     update->bind_all(child);
-    update->run();  } else if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) {
+    update->run();
+  } else if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) {
     // A merge closes the merged-away file as "merged"; an unmerge gives back the status it had before.
     file_merge::refresh_file_status(db, child);
+  } else if (event.kind == "file.transfer") {
+    move_to_latest_transfer(db, child);
+  } else if (event.kind == "child.set_id") {
+    take_latest_id_number(db, child);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "core/store/profile.h"
 #include "core/store/profile_edit.h"
 #include "core/store/record_ref.h"
+#include "core/workflow/transfer.h"
 
 namespace tongdang {
 
@@ -278,6 +279,9 @@ Result<std::string> resolve_child(Station& station, std::string_view ref) {
   while (by_key->step()) found.insert(file_merge::survivor_of(db, by_key->get_text(0)));
   by_key->reset();
   if (found.size() == 1) return follow_merges(db, *found.begin());
+  // A number corrected since still finds its file (child set-id).
+  if (upper.size() == 18)
+    if (auto corrected = child_by_previous_id_number(db, upper)) return follow_merges(db, *corrected);
   if (ref.size() >= 4 && ref.size() < 36) {
     auto id = resolve_record_ref(db, "children", ref, "child", "儿童", "child");
     if (!id) return id;
@@ -307,11 +311,20 @@ Status check_child_access(Station& station, std::string_view child_id, bool for_
   const User& actor = station.actor();
   if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  if (!access::bounded_by_villages(actor.role)) return Status::ok();
-  auto query = station.db().cached("SELECT village FROM children WHERE id = ?1");
+  auto query = station.db().cached("SELECT village, township FROM children WHERE id = ?1");
   query->bind(1, child_id);
   if (!query->step()) return Status::not_found(trf("找不到儿童 {}", "no child {}", child_id));
   std::string village = query->get_text(0);
+  const bool here = query->get_text(1) == station.township();
+  query->reset();
+  // A file transferred to another township stays here as a read-only record (docs/design.md "Transfers").
+  if (for_write && !here) {
+    auto transfer = latest_transfer(station.db(), child_id);
+    return Status::refused(trf("该档案已于 {} 转移至村(居) {}，本站只保留只读记录", "the file was transferred to "
+                               "village {1} on {0}; this station keeps a read-only record",
+                               transfer ? transfer->on : std::string("?"), village));
+  }
+  if (!access::bounded_by_villages(actor.role)) return Status::ok();
   if (!actor.covers_village(village))
     return Status::refused(trf("{} 不负责村(居) {}，不能{}该儿童档案", "{} is not responsible for village {} and may "
                                "not {} this file", actor.name, village,
@@ -373,6 +386,21 @@ json child_view(Station& station, const std::string& id, bool full_id, bool with
   auto colour = current_colour(db, id);
   view["colour"] = colour ? json(std::string(to_string(*colour))) : json(nullptr);
   if (with_relatives) view["relatives"] = relative_rows(db, id, full_id);
+  if (view.value("township", "") != station.township()) {
+    if (auto transfer = latest_transfer(db, id))
+      view["transferred"] = {{"on", transfer->on}, {"to_village", transfer->to_village},
+                             {"from_village", transfer->from_village}, {"reason", transfer->reason},
+                             {"by", transfer->by}};
+  }
+  json previous = json::array();
+  for (const auto& number : previous_id_numbers(db, id)) previous.push_back(full_id ? number : mask_id_number(number));
+  if (!previous.empty()) view["previous_id_numbers"] = previous;
+  if (view.value("status", "") == "closed") {
+    auto closing = child_events(db, id, "file.close");
+    if (!closing.empty() && closing.back().payload.value("kind", "") == kMovedOutOfCounty)
+      view["moved_out"] = {{"destination", closing.back().payload.value("destination", "")},
+                           {"on", closing.back().occurred_on}};
+  }
   return view;
 }
 
@@ -404,7 +432,8 @@ Result<std::vector<json>> list_children(Station& station, const ChildFilter& fil
   if (filter.village) {
     if (auto checked = check_village_code(*filter.village, "village"); !checked) return checked.status();
   }
-  std::string sql = "SELECT id, village FROM children c WHERE 1 = 1";
+  // Files transferred to another township stay here read-only and leave the lists.
+  std::string sql = "SELECT id, village FROM children c WHERE township = ?4";
   if (!filter.include_closed) sql += " AND status = 'open'";
   if (filter.village) sql += " AND village = ?1";
   if (filter.category)
@@ -414,6 +443,7 @@ Result<std::vector<json>> list_children(Station& station, const ChildFilter& fil
   auto query = station.db().prepare(sql);
   if (filter.village) query.bind(1, *filter.village);
   if (filter.category) query.bind(2, to_string(*filter.category)).bind(3, station.clock().today().to_string());
+  query.bind(4, station.township());
   std::vector<std::string> ids;
   while (query.step())
     if (actor.covers_village(query.get_text(1))) ids.push_back(query.get_text(0));
@@ -444,8 +474,10 @@ Result<json> child_changes(Station& station, std::string_view child_id, const st
     if (name == "village") {
       std::string village = value.value();
       if (village.substr(0, 9) != station.township())
-        return Status::refused(trf("村(居) {} 不属于本乡镇；跨乡镇迁移由县级办理转移", "village {} is outside this "
-                                   "township; moving to another township is a county transfer", village));
+        return Status::refused(trf("村(居) {0} 不属于本乡镇；跨乡镇迁移请由督导员或县级办理：tongdang transfer 儿童 "
+                                   "--to-village {0} --reason 原因", "village {0} is outside this township; a move to "
+                                   "another township is a transfer by a supervisor or the county: tongdang transfer "
+                                   "CHILD --to-village {0} --reason WHY", village));
       if (!station.actor().covers_village(village))
         return Status::refused(trf("{} 不负责村(居) {}", "{} is not responsible for village {}", station.actor().name, village));
     }

@@ -133,7 +133,9 @@ std::vector<Referral> open_referrals(Station& station) {
   auto& db = station.db();
   auto query = db.prepare(std::string(kReferralColumns) +
                           " FROM events e JOIN children c ON c.id = e.child_id WHERE c.status = 'open'"
-                          " AND (e.kind = 'referral.add' OR e.kind = 'referral.update') ORDER BY e.hlc, e.id");
+                          " AND c.township = ?1 AND (e.kind = 'referral.add' OR e.kind = 'referral.update')"
+                          " ORDER BY e.hlc, e.id");
+  query.bind(1, station.township());  // a file transferred away: its referrals follow it
   std::vector<Referral> open;
   for (Referral& r : fold_referrals(query)) {
     if (!r.open()) continue;

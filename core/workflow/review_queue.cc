@@ -21,7 +21,8 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
       "SELECT r.event_id, r.child_id, c.name, c.village, s.colour, r.from_colour, r.proposed_colour, r.why,"
       " r.opened_on, r.opened_by FROM colour_reviews r JOIN children c ON c.id = r.child_id"
       " LEFT JOIN child_state s ON s.child_id = r.child_id"
-      " WHERE r.resolved_by IS NULL AND c.status = 'open' ORDER BY r.opened_on, r.event_id");
+      " WHERE r.resolved_by IS NULL AND c.status = 'open' AND c.township = ?1 ORDER BY r.opened_on, r.event_id");
+  query.bind(1, station.township());  // a file transferred away is the receiving township's to review
   std::vector<ColourReviewItem> items;
   while (query.step()) {
     if (!actor.covers_village(query.get_text(3))) continue;
@@ -47,9 +48,10 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
   const std::string until = as_of.plus_days(tuning::kAgeLimitNoticeDays).to_string();
   auto query = station.db().prepare(
       "SELECT c.id, c.name, c.village, c.birth_date, m.category, m.to_date FROM children c"
-      " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND m.from_date <= ?1 AND ?1 < m.to_date"
-      " ORDER BY c.id, m.to_date, m.category");
+      " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND c.township = ?2 AND m.from_date <= ?1"
+      " AND ?1 < m.to_date ORDER BY c.id, m.to_date, m.category");
   query.bind(1, from);
+  query.bind(2, station.township());  // a file transferred away is the receiving township's to close
   std::vector<AgeLimitItem> items;
   // Rows come grouped by child, each child's memberships by end date.
   std::string last_child;

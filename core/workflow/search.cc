@@ -61,7 +61,8 @@ struct Where {
 Result<Where> where_of(Station& station, const ChildSearch& search) {
   Where where;
   const User& actor = station.actor();
-  if (!search.include_closed) where.sql += " AND c.status = 'open'";
+  // Files transferred to another township stay here as read-only records, found only with the closed ones.
+  if (!search.include_closed) where.sql += " AND c.status = 'open' AND c.township = " + where.param(station.township());
   if (access::bounded_by_villages(actor.role)) {
     // A director's scope in SQL, so the count and the page hold only their villages.
     where.sql += " AND c.village IN (''";

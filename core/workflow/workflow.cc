@@ -499,11 +499,11 @@ std::vector<DueItem> child_items(db::Database& db, const DueContext& ctx, db::St
   return items;
 }
 
-// One row per open child in the actor's scope (in no particular order: `ranked` orders every row), with the items
-// the list keeps; `row_of_child` maps each child to its row.
-// With `only` (a JSON array of child ids), only those children's rows (a page's candidates, due_page).
-std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueContext& ctx,
-                               std::unordered_map<std::string, std::size_t>& row_of_child,
+// One row per open child of the station's township in the actor's scope (in no particular order: `ranked` orders
+// every row), with the items the list keeps; `row_of_child` maps each child to its row. With `only` (a JSON array
+// of child ids), only those children's rows (a page's candidates, due_page).
+std::vector<DueRow> child_rows(db::Database& db, const User& actor, const std::string& township,
+                               const DueContext& ctx, std::unordered_map<std::string, std::size_t>& row_of_child,
                                const std::optional<std::string>& only = std::nullopt) {
   std::vector<DueRow> rows;
   auto query = db.prepare(std::string(
@@ -511,9 +511,11 @@ std::vector<DueRow> child_rows(db::Database& db, const User& actor, const DueCon
       " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
       " s.key_event, s.key_event_on, s.pending_review, s.review_since, s.care_plan_due,"
       " coalesce(s.case_worker, c.case_worker), s.care_plan_met"
-      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open'") +
-                          (only ? " AND c.id IN (SELECT value FROM json_each(?1))" : ""));
-  if (only) query.bind(1, *only);
+      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open' AND c.township = ?1") +
+                          (only ? " AND c.id IN (SELECT value FROM json_each(?2))" : ""));
+  // (a file transferred to another township stays here read-only, off the work list)
+  query.bind(1, township);
+  if (only) query.bind(2, *only);
   while (query.step()) {
     if (!actor.covers_village(query.get_text(child_column::village))) continue;
     DueRow row;
@@ -613,7 +615,7 @@ Status may_read_due(const User& actor) {
 std::vector<DueRow> full_due_list(Station& station, const DueContext& ctx) {
   auto& db = station.db();
   std::unordered_map<std::string, std::size_t> row_of_child;
-  std::vector<DueRow> rows = child_rows(db, station.actor(), ctx, row_of_child);
+  std::vector<DueRow> rows = child_rows(db, station.actor(), station.township(), ctx, row_of_child);
   add_screening_steps(db, station.actor(), ctx, rows, row_of_child);
   return ranked(std::move(rows), ctx.options);
 }
@@ -702,24 +704,25 @@ Ranked ranked_from_keys(Station& station, const DueContext& ctx, Keep keep, std:
   const std::string key = rank_key_sql(ctx);
   const std::string villages = villages_in_scope(db, actor);
   const json leads = lead_children(db);
+  // (the station's own township: a file transferred away stays here read-only, off the work list)
   const std::string from = " FROM children c JOIN due_rank d ON d.child_id = c.id WHERE c.status = 'open'"
-                           " AND c.village IN (SELECT value FROM json_each(?1))" +
+                           " AND c.township = ?3 AND c.village IN (SELECT value FROM json_each(?1))" +
                            keep_sql(ctx, keep, key);
   json candidates = leads;
   {
     auto query = db.prepare(fmt::format("SELECT c.id{} ORDER BY d.colour IS 'red' DESC, {}, c.village, c.name, c.id{}",
                                         from, key, want > 0 ? fmt::format(" LIMIT {}", want) : ""));
-    query.bind(1, villages);
+    query.bind(1, villages).bind(3, station.township());
     while (query.step()) candidates.push_back(query.get_text(0));
   }
   std::size_t others = 0;  // the list's children without a lead, counted by the query
   {
     auto count = db.prepare("SELECT count(*)" + from + " AND c.id NOT IN (SELECT value FROM json_each(?2))");
-    count.bind(1, villages).bind(2, leads.dump());
+    count.bind(1, villages).bind(2, leads.dump()).bind(3, station.township());
     if (count.step()) others = static_cast<std::size_t>(count.get_int(0));
   }
   std::unordered_map<std::string, std::size_t> row_of_child;
-  std::vector<DueRow> rows = child_rows(db, actor, ctx, row_of_child, candidates.dump());
+  std::vector<DueRow> rows = child_rows(db, actor, station.township(), ctx, row_of_child, candidates.dump());
   add_screening_steps(db, actor, ctx, rows, row_of_child);
   Ranked out;
   out.rows = ranked(std::move(rows), ctx.options);

@@ -6,7 +6,7 @@
 namespace tongdang::sync::messages {
 
 std::span<const MessageText* const> all() {
-  static constexpr std::array<const MessageText*, 27> kAll = {
+  static constexpr std::array<const MessageText*, 31> kAll = {
       &kRecordIdNotUuid,   &kRoleMayNotWrite,         &kRoleAboveToken,     &kAuthorMismatch,
       &kEventClaimMismatch, &kEventIdMismatch,        &kChildUnknown,       &kEventTownshipNotChilds,
       &kLeadVillageOutside, &kLeadUnknown,            &kEventTownshipNotLeads, &kResolveNeedsSupervisor,
@@ -14,7 +14,8 @@ std::span<const MessageText* const> all() {
       &kNewChildNeedsPlace, &kVillageOutsideTownship, &kBreaksConstraint,
       &kEventNeedsRole,    &kFieldNeedsRole,          &kMergeNeedsCounty,
       &kMergeNotCandidate, &kMergeAlreadyMerged,      &kMergeSurvivorLower, &kMergeFieldNotTakeable,
-      &kMergeUnknown,
+      &kMergeUnknown,      &kTransferNeedsSupervisor, &kTransferDestination, &kAlreadyTransferred,
+      &kSetIdInvalid,
   };
   return kAll;
 }

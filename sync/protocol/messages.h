@@ -48,8 +48,10 @@ inline constexpr MessageText kFieldNeedsRole{"profile.field_needs_role", "角色
 inline constexpr MessageText kConflictUnknown{"conflict.unknown", "没有这个冲突记录", "no such conflict"};
 inline constexpr MessageText kConflictOtherTownship{"conflict.other_township", "冲突不属于该乡镇",
                                                     "the conflict is in another township"};
-inline constexpr MessageText kCountyTransfer{"profile.county_transfer", "跨乡镇迁移由县级办理转移",
-                                             "moving a child to another township is a county transfer"};
+inline constexpr MessageText kCountyTransfer{"profile.county_transfer",
+                                             "跨乡镇迁移须办理转移（tongdang transfer），不能直接修改村(居)",
+                                             "moving a child to another township is a transfer (tongdang "
+                                             "transfer), not an edit of the village"};
 inline constexpr MessageText kRecordUnknown{"profile.record_unknown", "服务器上没有该记录（其新建未被接受）",
                                             "the server has no such record (its creation was not accepted)"};
 inline constexpr MessageText kNewChildNeedsPlace{"profile.new_child_needs_place", "新建儿童档案需要乡镇和村(居)",
@@ -74,6 +76,22 @@ inline constexpr MessageText kMergeFieldNotTakeable{"duplicate.field_not_takeabl
                                                     "field {} cannot be taken in a merge"};
 inline constexpr MessageText kMergeUnknown{"duplicate.merge_unknown", "没有这次合并，或它已经撤销",
                                            "no such merge, or it was already undone"};
+// Transfers and ID corrections (issue 12; docs/sync-protocol.md "Transfers").
+inline constexpr MessageText kTransferNeedsSupervisor{"transfer.needs_supervisor",
+                                                      "只有督导员或县级用户可以办理转移或更正身份证号",
+                                                      "only a supervisor or the county may transfer a file or correct "
+                                                      "an ID number"};
+inline constexpr MessageText kTransferDestination{"transfer.destination",
+                                                  "转移的目的村(居)须在本县另一个乡镇，原乡镇须是档案所在乡镇",
+                                                  "a transfer goes to a village of another township of the county, "
+                                                  "from the township that holds the file"};
+inline constexpr MessageText kAlreadyTransferred{"transfer.already_transferred",
+                                                 "该儿童已转移到其他乡镇，本次转移未执行",
+                                                 "the child was already transferred to another township; this "
+                                                 "transfer was not applied"};
+// {}: why the number is refused.
+inline constexpr MessageText kSetIdInvalid{"set_id.invalid", "身份证号更正无效：{}",
+                                           "the ID number correction is invalid: {}"};
 // {}: SQLite's own words.
 inline constexpr MessageText kBreaksConstraint{"change.breaks_constraint", "数据不合规则：{}",
                                                "the data breaks a rule: {}"};

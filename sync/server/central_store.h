@@ -164,6 +164,15 @@ class StoreTransaction {
   virtual std::vector<EntityLocation> children_with_id_number(std::string_view id_number,
                                                               std::string_view except_child, int limit) = 0;
 
+  // A child's events in (hlc, id) order, optionally only those whose kind starts with `kind_prefix`.
+  virtual std::vector<Event> child_events(std::string_view child_id, std::string_view kind_prefix) = 0;
+  // The ids of a child's relatives, and the records of its open conflicts: with its profile and events, the whole
+  // file a transfer sends to the receiving township.
+  virtual std::vector<std::string> relatives_of(std::string_view child_id) = 0;
+  // Who registered a child (its profile ops carry it when they create the file on a station).
+  virtual std::string created_by(std::string_view child_id) = 0;
+  virtual std::vector<nlohmann::json> open_conflicts_of(std::string_view child_id) = 0;
+
   // Change logs: appends an op to a township's log, bumping its counter in this transaction (so sequence order is
   // commit order); returns the op's sequence number.
   virtual std::int64_t append_op(std::string_view township, const nlohmann::json& op) = 0;
@@ -189,6 +198,9 @@ class StoreTransaction {
   virtual snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
                                            bool derived) = 0;
   virtual std::string policy_fingerprint() = 0;
+  // Whether a file of `township` came from another township (a transfer): its history then holds rows of that
+  // township, which a station from before transfers refuses in a snapshot page (it replays the log instead).
+  virtual bool holds_transferred_files(std::string_view township) = 0;
 
   // Clock trouble: the station's stamp was this far ahead of the server's clock.
   virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;

@@ -411,6 +411,12 @@ SyncService::Outcome SyncService::snapshot(const Principal& principal, const Ser
     auto tx = store_.begin();  // one read: every child of the page is consistent with its rows
     if (param("position").empty()) position.seq = tx->last_seq(township);
     derived = !param("policy").empty() && param("policy") == tx->policy_fingerprint();
+    // A station from before transfers does not ask with history=1 and would refuse a transferred file's history
+    // (rows of the township it came from): it replays the log, which it reads without refusing anything.
+    if (param("history") != "1" && tx->holds_transferred_files(township))
+      return error_outcome(409, "snapshot_unavailable",
+                           tr("本乡镇有从其他乡镇转入的档案，改为逐条同步", "the township holds files transferred "
+                              "from another township; replay the change log instead"));
     rows = tx->snapshot_rows(township, position.after_child, limit, derived);
   }  // rolled back: nothing was written
   Cursor cursor{identity_.server_id, {}};

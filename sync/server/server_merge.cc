@@ -12,6 +12,7 @@
 #include "sync/protocol/tuning.h"
 #include "sync/server/tuning.h"
 #include "core/db/sqlite.h"
+#include "core/model/division.h"
 #include "core/model/id_number.h"
 #include "core/store/file_merge.h"
 #include "core/store/profile.h"
@@ -100,12 +101,26 @@ class ChangeApplier {
     const Event& event = parsed.value();
     check_event_claims(event);
     std::vector<std::string> villages;
+    // The log the event goes to: its township's, or — a late fact from a township the child has since left — the
+    // township that holds the file now.
+    std::string log_township = event.township;
+    std::optional<EntityLocation> child;
     if (event.child_id) {
-      auto child = tx_.locate("child", *event.child_id);
+      child = tx_.locate("child", *event.child_id);
       if (!child) throw Rejected{msg(messages::kChildUnknown)};
-      if (child->township != event.township)
-        throw Rejected{msg(messages::kEventTownshipNotChilds)};
-      villages.push_back(child->village);
+      if (child->township != event.township) {
+        // A visit (or any fact) recorded at a station of the township the child was transferred out of, before it
+        // learnt of the transfer, is accepted: nothing recorded on the ground is lost. Not another transfer.
+        auto former = former_village(*event.child_id, [&](const std::string& township) {
+          return township == event.township;
+        });
+        if (!former) throw Rejected{msg(messages::kEventTownshipNotChilds)};
+        if (event.kind == "file.transfer") throw Rejected{msg(messages::kAlreadyTransferred)};
+        villages.push_back(*former);
+        log_township = child->township;
+      } else {
+        villages.push_back(child->village);
+      }
     }
     if (event.lead_id && event.lead_id == event.id) {
       // A new lead: reported in a village of the event's township, which a director's token must cover.
@@ -127,6 +142,9 @@ class ChangeApplier {
     // The events some roles may not record (access::event_action), refused as the station refuses them.
     if (auto action = access::event_action(event.kind); action && !access::may(role, *action)) {
       if (event.kind == "conflict.resolve") throw Rejected{msg(messages::kResolveNeedsSupervisor)};
+      if (*action == access::Action::MergeDuplicates) throw Rejected{msg(messages::kMergeNeedsCounty)};
+      if (*action == access::Action::TransferFile || *action == access::Action::CorrectIdNumber)
+        throw Rejected{msg(messages::kTransferNeedsSupervisor)};
       throw Rejected{msg(messages::kEventNeedsRole, event.kind, to_string(role))};
     }
     if (event.kind == "conflict.resolve") {
@@ -138,14 +156,21 @@ class ChangeApplier {
 
     std::optional<MergePlan> merge;
     if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) merge = plan_merge(role, event);
+    if (event.kind == "file.transfer") check_transfer(role, event, *child);
+    if (event.kind == "child.set_id") check_id_correction(role, event);
 
     ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
     if (!tx_.apply_event(event)) {
       result.status = ChangeStatus::Duplicate;
       return result;
     }
-    tx_.append_op(event.township, {{"type", "event"}, {"township", event.township}, {"event", event.to_json()}});
+    tx_.append_op(log_township, {{"type", "event"}, {"township", log_township}, {"event", event.to_json()}});
     if (merge) carry_out(*merge, event);
+    if (event.kind == "file.transfer") send_file(event, *child);
+    if (event.kind == "child.set_id") {
+      auto place = tx_.locate("child", *event.child_id);
+      join_duplicate_group(place->township, place->village, event.payload.value("id_number", ""), *event.child_id);
+    }
     if (resolved && (*resolved)["status"] == "open") {
       json& record = *resolved;
       record["status"] = "resolved";
@@ -348,8 +373,17 @@ class ChangeApplier {
     const std::string& id = change_.entity_id;
     auto existing = tx_.locate(entity, id);
     auto [township, child_id, villages] = locate_profile(existing);
-    if (auto scope = check_scope(ctx_.principal, township, villages); !scope) throw Rejected{scope.text()};
     const bool creating = !existing;
+    if (auto scope = check_scope(ctx_.principal, township, villages); !scope) {
+      // A late write from a station of the township the child has left: a new relative is kept (new facts are
+      // never lost), an edit becomes a conflict for the receiving township, which decides.
+      auto former = child_id.empty() ? std::nullopt : former_village(child_id, [&](const std::string& from) {
+        return check_scope(ctx_.principal, from, {}).is_ok();
+      });
+      if (!former || !check_scope(ctx_.principal, former->substr(0, 9), {*former})) throw Rejected{scope.text()};
+      if (auto valid = check_stored_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.reason()};
+      if (!creating) return late_edit(township, child_id);
+    }
     if (auto valid = check_stored_fields(entity, change_.fields, creating); !valid) throw Rejected{valid.reason()};
     for (const auto& [name, value] : change_.fields.items())
       if (auto action = access::field_action(entity, name); action && !access::may(role, *action) && !value.is_null())
@@ -404,7 +438,121 @@ class ChangeApplier {
       result.status = ChangeStatus::Conflict;
     }
     if (creating && entity == "child" && change_.fields.value("id_number", json()).is_string())
-      join_duplicate_group(township, villages.front(), change_.fields["id_number"]);
+      join_duplicate_group(township, villages.front(), change_.fields["id_number"], change_.entity_id);
+    return result;
+  }
+
+  // The village a child was transferred out of, from the latest of its transfers whose township `from` accepts.
+  template <typename Accept>
+  std::optional<std::string> former_village(const std::string& child_id, Accept&& from) {
+    std::optional<std::string> village;
+    for (const Event& transfer : tx_.child_events(child_id, "file.transfer"))
+      if (transfer.kind == "file.transfer" && from(transfer.payload.value("from_township", "")))
+        village = transfer.payload.value("from_village", "");
+    return village;
+  }
+
+  // A transfer: by a supervisor or the county (the token's township is the sending one: check_scope), from the
+  // township that holds the file, to a village of another township of the county.
+  void check_transfer(Role role, const Event& event, const EntityLocation& child) const {
+    if (!access::may(role, access::Action::TransferFile)) throw Rejected{msg(messages::kTransferNeedsSupervisor)};
+    const std::string from = event.payload.value("from_township", "");
+    const std::string to = event.payload.value("to_township", "");
+    const std::string village = event.payload.value("to_village", "");
+    // (from_village is what the station saw; a move within the township synced meanwhile does not void it)
+    const bool valid = from == child.township && check_village_code(village, "to_village").is_ok() && village.substr(0, 9) == to &&
+                       to != from && to.substr(0, 6) == ctx_.principal.county;
+    if (!valid) throw Rejected{msg(messages::kTransferDestination)};
+  }
+
+  // An ID number correction: by a supervisor or the county, with a valid number whose sex and date of birth are
+  // the ones the event sets (the projection writes them into the file as they are).
+  void check_id_correction(Role role, const Event& event) const {
+    if (!access::may(role, access::Action::CorrectIdNumber)) throw Rejected{msg(messages::kTransferNeedsSupervisor)};
+    const auto today = Date::parse(ctx_.now_iso.substr(0, 10)).value_or(Date{});
+    auto number = parse_id_number(event.payload.value("id_number", ""), today.plus_days(1));
+    if (!number) throw Rejected{msg(messages::kSetIdInvalid, number.status().message())};
+    if (number->text != event.payload.value("id_number", "") ||
+        std::string(to_string(number->sex)) != event.payload.value("sex", "") ||
+        number->birth_date.to_string() != event.payload.value("birth_date", ""))
+      throw Rejected{msg(messages::kSetIdInvalid, tr("性别或出生日期与身份证号不符",
+                                                     "sex or date of birth does not match the number"))};
+  }
+
+  // The profile op that gives a township's stations a record as the server holds it: every field with a register,
+  // with its value now (a field an event sets, such as the status, as the event left it) and its version.
+  json record_op(const std::string& township, const std::string& entity, const std::string& id,
+                 const std::string& child_id) {
+    const auto registers = tx_.field_registers(entity, id);
+    std::vector<std::string> names;
+    for (const auto& [name, reg] : registers) names.push_back(name);
+    const json values = tx_.read_fields(entity, id, names);
+    json fields = json::object();
+    for (const auto& [name, reg] : registers) fields[name] = {{"value", values.value(name, json())}, {"version", reg.version}};
+    json op = {{"type", "profile"}, {"township", township}, {"entity", entity}, {"entity_id", id},
+               {"child_id", child_id}, {"create", true}, {"fields", fields}};
+    if (entity == "child") op["created_by"] = tx_.created_by(id);
+    return op;
+  }
+
+  // After a transfer is applied (the projection has moved the child): the township and village take new versions,
+  // which the sending township's stations are sent (a late edit of the village there loses to the transfer); the
+  // receiving township's log gets the whole file — profile, relatives, every event, the open conflicts (now the
+  // receiving township's to decide) — so its stations hold it after their next pull, old stations included.
+  void send_file(const Event& event, const EntityLocation& before) {
+    const std::string& child_id = *event.child_id;
+    auto now = tx_.locate("child", child_id);
+    const std::string to = now->township;
+    const auto registers = tx_.field_registers("child", child_id);
+    std::vector<std::pair<std::string, FieldRegister>> next;
+    json moved = json::object();
+    const json place = {{"township", now->township}, {"village", now->village}};
+    for (const auto& [name, value] : place.items()) {
+      auto found = registers.find(name);
+      FieldRegister reg{(found == registers.end() ? 0 : found->second.version) + 1, stamp_, ctx_.station_id,
+                        change_.actor, change_.change_id};
+      moved[name] = {{"value", value}, {"version", reg.version}};
+      next.emplace_back(name, reg);
+    }
+    tx_.set_field_registers("child", child_id, next);
+    tx_.append_op(before.township, {{"type", "profile"}, {"township", before.township}, {"entity", "child"},
+                                    {"entity_id", child_id}, {"child_id", child_id}, {"fields", moved}});
+    tx_.append_op(to, record_op(to, "child", child_id, child_id));
+    for (const auto& relative : tx_.relatives_of(child_id))
+      tx_.append_op(to, record_op(to, "relative", relative, child_id));
+    for (const Event& e : tx_.child_events(child_id, ""))
+      tx_.append_op(to, {{"type", "event"}, {"township", to}, {"event", e.to_json()}});
+    for (json record : tx_.open_conflicts_of(child_id)) {
+      record["township"] = to;
+      record["revision"] = record.value("revision", 1) + 1;
+      tx_.save_conflict(record);
+      for (const auto& t : {before.township, to})
+        tx_.append_op(t, {{"type", "conflict"}, {"township", t}, {"conflict", record}});
+    }
+  }
+
+  // A late edit from the township the child left: nothing is overwritten; each differing field opens a conflict in
+  // the township that holds the file (the value shown stays the server's), and the station is answered with the
+  // server's state.
+  ChangeResult late_edit(const std::string& township, const std::string& child_id) {
+    const std::string& entity = change_.entity;
+    const std::string& id = change_.entity_id;
+    std::vector<std::string> names;
+    for (const auto& [name, value] : change_.fields.items()) names.push_back(name);
+    const json current = tx_.read_fields(entity, id, names);
+    const auto registers = tx_.field_registers(entity, id);
+    ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
+    for (const auto& [name, value] : change_.fields.items()) {
+      auto found = registers.find(name);
+      const FieldRegister reg = found == registers.end() ? FieldRegister{} : found->second;
+      result.state[name] = {{"value", current.value(name, json())}, {"version", reg.version}};
+      if (current.value(name, json()) == value) continue;
+      json record = conflict_record(township, child_id, name, reg, current.value(name, json()), value, false);
+      tx_.save_conflict(record);
+      tx_.append_op(township, {{"type", "conflict"}, {"township", township}, {"conflict", record}});
+      result.conflicts.push_back(record["id"]);
+      result.status = ChangeStatus::Conflict;
+    }
     return result;
   }
 
@@ -431,11 +579,17 @@ class ChangeApplier {
   // a new file with the number joins the open group, or opens it with the files already registered. A group lists
   // at most tuning::kDuplicateGroupMaxFiles files and counts the rest, so mass registration of one number costs one
   // bounded write per file; past the cap only the registering township's stations are sent the new count.
-  void join_duplicate_group(const std::string& township, const std::string& village, const std::string& id_number) {
+  void join_duplicate_group(const std::string& township, const std::string& village, const std::string& id_number,
+                            const std::string& child_id) {
     const auto max_files = static_cast<std::size_t>(tuning::kDuplicateGroupMaxFiles);
     std::optional<json> group = tx_.duplicate_group(id_number);
+    if (group) {
+      // A file already listed (an ID number corrected back to one it held) joins nothing new.
+      for (const auto& file : (*group)["files"])
+        if (file.value("child_id", "") == child_id) return;
+    }
     if (!group) {
-      auto others = tx_.children_with_id_number(id_number, change_.entity_id, tuning::kDuplicateGroupMaxFiles);
+      auto others = tx_.children_with_id_number(id_number, child_id, tuning::kDuplicateGroupMaxFiles);
       if (others.empty()) return;
       json files = json::array();
       for (const auto& other : others)
@@ -447,7 +601,7 @@ class ChangeApplier {
     json& record = *group;
     json& files = record["files"];
     const bool listed = files.size() < max_files;
-    if (listed) files.push_back({{"child_id", change_.entity_id}, {"township", township}, {"village", village}});
+    if (listed) files.push_back({{"child_id", child_id}, {"township", township}, {"village", village}});
     record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
     record["revision"] = record.value("revision", 0) + 1;
     tx_.save_duplicate(record, id_number);

@@ -236,7 +236,10 @@ class Session {
     const int children = options_.snapshot_page > 0 ? options_.snapshot_page : tuning::kSnapshotPageChildren;
     auto fetch = [this, policy, children](const std::string& at) {
       HttpCall request{"GET", std::string(kSnapshotPath),
-                       fmt::format("township={}&schema={}&policy={}&children={}&position={}", station_.township(),
+                       // history=1: this station takes a transferred file's history (rows of the township it
+                       // came from) in a page.
+                       fmt::format("township={}&schema={}&policy={}&children={}&position={}&history=1",
+                                   station_.township(),
                                    schema::latest_version(), policy, children, at),
                        ""};
       return exchange(request, [](const std::string& body) { return snapshot::decode_page(body).is_ok(); });

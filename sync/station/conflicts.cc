@@ -43,6 +43,10 @@ Status resolve_conflict(Station& station, std::string_view id, std::string_view 
   std::string status = query.get_text(1);
   query.reset();
   if (status != "open") return Status::refused(tr("该冲突已处理", "the conflict is already resolved"));
+  // A conflict of a file transferred away is the receiving township's to decide (docs/design.md "Transfers").
+  if (record.value("township", station.township()) != station.township())
+    return Status::refused(trf("该冲突属于乡镇 {}（档案已转移），由该乡镇处理", "the conflict belongs to township {} "
+                               "(the file was transferred there), which decides it", record.value("township", "")));
 
   const std::string entity = record.value("entity", "");
   const std::string entity_id = record.value("entity_id", "");

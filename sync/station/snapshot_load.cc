@@ -119,7 +119,11 @@ class TableLoader {
   }
 
   Status check_scope(const std::vector<Value>& row) {
-    if (township_column_ >= 0 && row[township_column_].text != township_) return out_of_scope(row[township_column_].text);
+    // A child's own rows must be this township's; the rest of its file (events, visits, care) may name the township
+    // it was recorded in before a transfer brought the file here, and is bounded by the page's child range below.
+    const bool history = spec_.scope == Scope::Child && spec_.name != "children";
+    if (township_column_ >= 0 && !history && row[township_column_].text != township_)
+      return out_of_scope(row[township_column_].text);
     if (spec_.scope == Scope::Child) {
       if (spec_.name == "field_versions") {
         std::string_view entity = entity_column_ >= 0 ? row[entity_column_].text : std::string_view();

@@ -159,7 +159,11 @@ std::string township_digest(db::Database& db, const std::string& township) {
   std::vector<std::string> lines;
   dump_rows(db, "children", "township = ?1", township, lines);
   dump_rows(db, "relatives", "child_id IN (SELECT id FROM children WHERE township = ?1)", township, lines);
-  dump_rows(db, "events", "township = ?1", township, lines);
+  // A child's events wherever they were recorded (a transferred file brings its history along), and the
+  // township's events of no child (leads).
+  dump_rows(db, "events",
+            "child_id IN (SELECT id FROM children WHERE township = ?1) OR (child_id IS NULL AND township = ?1)",
+            township, lines);
   dump_rows(db, "memberships", "child_id IN (SELECT id FROM children WHERE township = ?1)", township, lines);
   dump_rows(db, "child_state", "child_id IN (SELECT id FROM children WHERE township = ?1)", township, lines);
   dump_rows(db, "conflicts", "township = ?1", township, lines);

@@ -15,6 +15,7 @@
 #include "core/store/events.h"
 #include "core/store/file_merge.h"
 #include "core/workflow/merge.h"
+#include "core/workflow/transfer.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/protocol/merge.h"
@@ -74,6 +75,45 @@ class FaultyTransport : public sync::Transport {
  private:
   sync::Transport& inner_;
 };
+
+
+// The random convergence tests below share these steps.
+const char* const kEditedFields[] = {"school", "phone", "grade", "health"};
+
+// The files a station holds, by id: every open one, or (own_township) every one of its township — a file
+// transferred away stays on the station, read-only, with the receiving township in its row.
+std::vector<std::string> files_held(TestStation& s, bool own_township) {
+  std::vector<std::string> ids;
+  auto query = s.station->db().prepare(own_township ? "SELECT id FROM children WHERE township = ?1 ORDER BY id"
+                                                    : "SELECT id FROM children WHERE status = 'open' ORDER BY id");
+  if (own_township) query.bind(1, s.station->township());
+  while (query.step()) ids.push_back(query.get_text(0));
+  return ids;
+}
+
+// The station's person decides its first open conflict of its own township: theirs, or a value of their own.
+template <class Pick>
+void resolve_first_conflict(TestStation& s, TestCounty& county, Pick& pick) {
+  auto open = sync::list_conflicts(*s.station, false);
+  std::erase_if(open, [&](const json& c) { return c.value("township", "") != s.station->township(); });
+  if (open.empty()) return;
+  s.clock.set(county.clock.now_ms() + s.offset_ms);
+  std::string keep = pick(2) ? "theirs" : fmt::format("裁定{}", pick(3));
+  Status resolved = sync::resolve_conflict(*s.station, open[0]["id"].get<std::string>(), keep);
+  if (!resolved) REQUIRE(resolved.code() == Code::InvalidInput);  // "theirs" needs a side from this station
+}
+
+// Everyone syncs until quiet — twice round, so each station sees what the others pushed last — and then every
+// station holds exactly its township's part of the server.
+void settle_and_compare(std::vector<std::unique_ptr<TestStation>>& stations, TestCounty& county) {
+  for (int round = 0; round < 2; ++round)
+    for (auto& s : stations) REQUIRE(s->sync().is_ok());
+  for (auto& s : stations) {
+    CHECK(s->outbox() == 0);
+    std::string township = s->station->township();
+    CHECK(township_digest(s->station->db(), township) == server_digest(county, township));
+  }
+}
 
 }  // namespace
 
@@ -485,7 +525,6 @@ TEST_CASE("Sync: one ID number registered at two townships opens a duplicate can
 
 TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations, synced in random orders, end equal",
           "[sync]") {
-  const char* fields[] = {"school", "phone", "grade", "health"};
   int merges = 0, unmerges = 0;  // over every seed: the random operations must include both
   for (std::uint32_t seed = 1; seed <= 25; ++seed) {
     INFO("seed " << seed);
@@ -511,12 +550,7 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
     for (int step = 0; step < 40; ++step) {
       county.clock.advance_ms(1000 + pick(60'000));
       TestStation& s = *stations[pick(4)];
-      auto children = [&] {
-        std::vector<std::string> ids;
-        auto query = s.station->db().prepare("SELECT id FROM children WHERE status = 'open' ORDER BY id");
-        while (query.step()) ids.push_back(query.get_text(0));
-        return ids;
-      }();
+      const std::vector<std::string> children = files_held(s, false);
       int action = pick(14);
       if (action < 2 || children.empty()) {
         numbers.push_back(make_id_number("20150101", id_seq % 1000));
@@ -528,15 +562,9 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
         if (!holds_number(s, number))
           s.add_child(fmt::format("儿童{}再登记", id_seq++), number, s.station->township() + (pick(2) ? "201" : "202"));
       } else if (action < 6) {
-        s.edit(children[pick(static_cast<int>(children.size()))], fields[pick(4)], fmt::format("值{}", pick(5)));
+        s.edit(children[pick(static_cast<int>(children.size()))], kEditedFields[pick(4)], fmt::format("值{}", pick(5)));
       } else if (action < 7) {
-        auto open = sync::list_conflicts(*s.station, false);
-        if (!open.empty()) {
-          s.clock.set(county.clock.now_ms() + s.offset_ms);
-          std::string keep = pick(2) ? "theirs" : fmt::format("裁定{}", pick(3));
-          Status resolved = sync::resolve_conflict(*s.station, open[0]["id"].get<std::string>(), keep);
-          if (!resolved) REQUIRE(resolved.code() == Code::InvalidInput);  // "theirs" needs a side from this station
-        }
+        resolve_first_conflict(s, county, pick);
       } else if (action < 9) {
         // The county merges two files of a candidate it has seen, taking some fields from the merged-away file.
         office.clock.set(county.clock.now_ms());
@@ -548,7 +576,7 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
           if (files.size() < 2) continue;
           const int keep = pick(static_cast<int>(files.size()));
           MergeRequest request{candidate["id"], files[keep], files[(keep + 1) % files.size()], "重复登记", {}};
-          for (const char* field : fields)
+          for (const char* field : kEditedFields)
             if (pick(3) == 0) request.take[field] = "other";
           (void)merge_duplicates(*office.station, request);  // refused locally when a file is graded higher
           break;
@@ -569,20 +597,70 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
         REQUIRE(synced.is_ok());
       }
     }
-    // Everyone syncs until quiet: twice round, so each station sees what the others pushed last.
-    for (int round = 0; round < 2; ++round)
-      for (auto& s : stations) REQUIRE(s->sync().is_ok());
-    for (auto& s : stations) {
-      CHECK(s->outbox() == 0);
-      std::string township = s->station->township();
-      CHECK(township_digest(s->station->db(), township) == server_digest(county, township));
-    }
+    settle_and_compare(stations, county);
     // What the server accepted, not what was tried.
     merges += static_cast<int>(server_count(county, "SELECT count(*) FROM events WHERE kind = 'file.merge'"));
     unmerges += static_cast<int>(server_count(county, "SELECT count(*) FROM events WHERE kind = 'file.unmerge'"));
   }
   CHECK(merges > 0);
   CHECK(unmerges > 0);
+}
+
+TEST_CASE("Sync convergence: random edits, transfers and ID corrections on three stations, synced in random "
+          "orders, end equal", "[sync]") {
+  for (std::uint32_t seed = 1; seed <= 25; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937 random(seed);
+    ScratchDir dir;
+    TestCounty county(dir, false);
+    std::vector<std::unique_ptr<TestStation>> stations;
+    stations.push_back(std::make_unique<TestStation>(dir, "a", kWangji, county));
+    stations.push_back(std::make_unique<TestStation>(dir, "b", kWangji, county, (seed % 3 == 0) ? kYearMs : 0));
+    stations.push_back(std::make_unique<TestStation>(dir, "c", kShuanggou, county));
+    int id_seq = 100;
+    auto pick = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
+    for (int step = 0; step < 40; ++step) {
+      county.clock.advance_ms(1000 + pick(60'000));
+      const int which = pick(3);
+      TestStation& s = *stations[which];
+      // The files this station may change: its township's (one transferred away stays here read-only).
+      const std::vector<std::string> children = files_held(s, true);
+      int action = pick(12);
+      if (action < 2 || children.empty()) {
+        s.add_child(fmt::format("儿童{}", id_seq), make_id_number("20150101", id_seq % 1000),
+                    s.station->township() + (pick(2) ? "201" : "202"));
+        ++id_seq;
+      } else if (action < 6) {
+        s.edit(children[pick(static_cast<int>(children.size()))], kEditedFields[pick(4)], fmt::format("值{}", pick(5)));
+      } else if (action >= 10) {
+        const std::string& child = children[pick(static_cast<int>(children.size()))];
+        s.clock.set(county.clock.now_ms() + s.offset_ms);
+        auto transferred = s.station->db().prepare("SELECT 1 FROM events WHERE child_id = ?1 AND kind = 'file.transfer'");
+        transferred.bind(1, child);
+        if (action == 10 && which != 1 && !transferred.step()) {
+          // A transfer to the other township, of a file never transferred, by one station per township: a second
+          // transfer of one file made offline is refused, and a rejected event stays on its station, which the
+          // digest would show once the file came back (tests/sync/transfer_test.cc has those cases).
+          const std::string other = s.station->township() == kWangji ? kShuanggou : kWangji;
+          Status moved = transfer_child(*s.station, child, other + (pick(2) ? "201" : "202"), "迁居");
+          INFO(moved.to_string());
+          REQUIRE(moved.is_ok());
+        } else {
+          // An ID number correction, to a number no file holds.
+          auto corrected = set_id_number(*s.station, child, make_id_number("20150101", id_seq++ % 1000), "录错");
+          INFO(corrected.status().to_string());
+          REQUIRE(corrected.is_ok());
+        }
+      } else if (action < 7) {
+        resolve_first_conflict(s, county, pick);
+      } else {
+        auto synced = s.sync();
+        INFO(synced.status().to_string());
+        REQUIRE(synced.is_ok());
+      }
+    }
+    settle_and_compare(stations, county);
+  }
 }
 
 TEST_CASE("Sync: an offline lowering never wins over a raise, whichever station syncs first", "[sync]") {

@@ -374,6 +374,34 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
+  std::vector<Event> child_events(std::string_view child_id, std::string_view kind_prefix) override {
+    return tongdang::child_events(db_, child_id, kind_prefix);
+  }
+
+  std::vector<std::string> relatives_of(std::string_view child_id) override {
+    auto query = db_.cached("SELECT id FROM relatives WHERE child_id = ?1 ORDER BY id");
+    query->bind(1, child_id);
+    std::vector<std::string> out;
+    while (query->step()) out.push_back(query->get_text(0));
+    return out;
+  }
+
+  std::string created_by(std::string_view child_id) override {
+    auto query = db_.cached("SELECT created_by FROM children WHERE id = ?1");
+    query->bind(1, child_id);
+    std::string by = query->step() ? query->get_text(0) : std::string();
+    query->reset();
+    return by;
+  }
+
+  std::vector<json> open_conflicts_of(std::string_view child_id) override {
+    auto query = db_.cached("SELECT body FROM conflicts WHERE child_id = ?1 AND status = 'open' ORDER BY id");
+    query->bind(1, child_id);
+    std::vector<json> out;
+    while (query->step()) out.push_back(json::parse(query->get_text(0)));
+    return out;
+  }
+
   std::int64_t append_op(std::string_view township, const json& op) override {
     auto bump = db_.cached(
         "INSERT INTO township_seq(township, seq) VALUES(?1, 1)"
@@ -468,6 +496,16 @@ class SqliteTransaction final : public StoreTransaction {
   }
 
   std::string policy_fingerprint() override { return snapshot::policy_fingerprint(db_); }
+
+  bool holds_transferred_files(std::string_view township) override {
+    auto query = db_.cached(
+        "SELECT 1 FROM events e JOIN children c ON c.id = e.child_id WHERE e.kind = 'file.transfer'"
+        " AND c.township = ?1 LIMIT 1");
+    query->bind(1, township);
+    const bool found = query->step();
+    query->reset();
+    return found;
+  }
 
   void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) override {
     auto update = db_.cached(
