@@ -8,6 +8,7 @@
 //   ./build/bench_web [--children 10000] [--runs 20] [--dir /tmp] [--reuse]
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <regex>
@@ -36,6 +37,14 @@ constexpr const char* kPassword = "督导员的密码123";
 constexpr double kPageMs = 50;
 constexpr double kSearchMs = 30;
 constexpr double kPageKb = 150;
+
+// CPU time of this process, in ms (as bench_search): on a shared machine wall time also measures the neighbours,
+// so the targets are judged on the median CPU time when the load is high (docs/benchmarks.md).
+double cpu_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
 
 double ms_since(Stopwatch::time_point start) {
   return std::chrono::duration<double, std::milli>(Stopwatch::now() - start).count();
@@ -158,19 +167,38 @@ int main(int argc, char** argv) {
 
   if (std::getenv("CACHE_KIB")) station->db().exec(fmt::format("PRAGMA cache_size = -{}", std::getenv("CACHE_KIB")));
   if (std::getenv("MMAP")) station->db().exec(fmt::format("PRAGMA mmap_size = {}", std::getenv("MMAP")));
-  // The work list's use case alone (core/workflow due_list, what `tongdang due` prints), to tell its cost from the
-  // page's.
+  // The work list's use cases alone (core/workflow: due_list, the whole list `tongdang due` prints; due_page, the
+  // web's first page of 50), to tell their cost from the page's.
   {
-    std::vector<double> ms;
-    std::size_t rows = 0;
+    std::vector<double> ms, ms_page, cpu, cpu_page;
+    std::size_t rows = 0, total = 0;
     for (int i = 0; i < std::min(runs, 5); ++i) {
       auto start = Stopwatch::now();
+      double cpu_start = cpu_ms();
       auto due = due_list(*station, {Date(2026, 11, 28), false, 7});
+      cpu.push_back(cpu_ms() - cpu_start);
       ms.push_back(ms_since(start));
       rows = due ? due->size() : 0;
+      start = Stopwatch::now();
+      cpu_start = cpu_ms();
+      auto page = due_page(*station, {Date(2026, 11, 28), false, 7}, 0, 50);
+      cpu_page.push_back(cpu_ms() - cpu_start);
+      ms_page.push_back(ms_since(start));
+      total = page ? page->total : 0;
     }
-    std::sort(ms.begin(), ms.end());
-    std::cout << fmt::format("due_list use case alone: median {:.1f} ms, {} rows\n", ms[ms.size() / 2], rows);
+    for (auto* v : {&ms, &ms_page, &cpu, &cpu_page}) std::sort(v->begin(), v->end());
+    std::cout << fmt::format("due_list use case alone: median {:.1f} ms (CPU {:.1f} ms), {} rows\n", ms[ms.size() / 2],
+                             cpu[cpu.size() / 2], rows);
+    // The fast page must be the whole list's first 50 rows (tests/core/due_page_test.cc checks it on random
+    // stations; here on this one).
+    auto whole = due_list(*station, {Date(2026, 11, 28), false, 7});
+    auto first = due_page(*station, {Date(2026, 11, 28), false, 7}, 0, 50);
+    bool same = whole && first && first->total == whole->size();
+    for (std::size_t i = 0; same && i < first->rows.size(); ++i)
+      same = first->rows[i].to_json() == (*whole)[i].to_json();
+    std::cout << fmt::format(
+        "due_page (first 50 rows): median {:.1f} ms (CPU {:.1f} ms), {} rows in all, {} due_list's first 50\n",
+        ms_page[ms_page.size() / 2], cpu_page[cpu_page.size() / 2], total, same ? "equal to" : "DIFFERENT FROM");
   }
 
   web::station::StationApp station_app(std::move(station), {path});
@@ -191,23 +219,27 @@ int main(int argc, char** argv) {
       {"  its report.html (iframe)", "/reports/coverage/report.html?as_of=2026-11-28", kPageMs},
   };
   std::cout << fmt::format("{} children, {} requests per page, in process (StationApp::handle)\n\n", children, runs);
-  std::cout << fmt::format("{:<34} {:>6} {:>10} {:>9} {:>9}  {}\n", "page", "status", "median ms", "max ms", "KB",
-                           "target");
+  std::cout << fmt::format("{:<34} {:>6} {:>10} {:>9} {:>8} {:>9}  {}\n", "page", "status", "median ms", "max ms",
+                           "cpu ms", "KB", "target (judged on CPU time)");
   bool all_met = true;
   for (const Probe& probe : probes) {
-    std::vector<double> ms;
+    std::vector<double> ms, cpu;
     web::Response response;
     for (int i = 0; i < runs; ++i) {
       auto start = Stopwatch::now();
+      const double cpu_start = cpu_ms();
       response = client.get(probe.target);
+      cpu.push_back(cpu_ms() - cpu_start);
       ms.push_back(ms_since(start));
     }
     std::sort(ms.begin(), ms.end());
-    const double median = ms[ms.size() / 2], kb = static_cast<double>(response.body.size()) / 1024;
-    const bool met = response.status == 200 && median < probe.target_ms && kb < kPageKb;
+    std::sort(cpu.begin(), cpu.end());
+    const double median = ms[ms.size() / 2], cpu_median = cpu[cpu.size() / 2];
+    const double kb = static_cast<double>(response.body.size()) / 1024;
+    const bool met = response.status == 200 && cpu_median < probe.target_ms && kb < kPageKb;
     all_met = all_met && met;
-    std::cout << fmt::format("{:<34} {:>6} {:>10.1f} {:>9.1f} {:>9.1f}  < {:.0f} ms, < {:.0f} KB: {}\n", probe.label,
-                             response.status, median, ms.back(), kb, probe.target_ms, kPageKb,
+    std::cout << fmt::format("{:<34} {:>6} {:>10.1f} {:>9.1f} {:>8.1f} {:>9.1f}  < {:.0f} ms, < {:.0f} KB: {}\n",
+                             probe.label, response.status, median, ms.back(), cpu_median, kb, probe.target_ms, kPageKb,
                              response.status != 200 ? "NO PAGE" : met ? "met" : "NOT met");
   }
   std::cout << "\n" << (all_met ? "every target met" : "some target NOT met") << "\n";

@@ -75,6 +75,10 @@ inline constexpr int kAuditListDefault = 50;
 // Children on one page of a search (the web list, `tongdang child find`). 50 rows keep a page under 150 KB and
 // render in a few milliseconds on a 10,000-child station; more would need scrolling past what anyone reads.
 inline constexpr int kSearchPageSize = 50;
+// Rows of the overdue list in the coverage report's HTML page as the web frames it: the most urgent first, with the
+// count; the whole list stays in the CSV and in the whole report (?overdue=all). A 10,000-child township can have
+// thousands overdue, and every row is ~80 bytes of page (docs/benchmarks.md "Web pages").
+inline constexpr int kReportOverdueRowsShown = 100;
 // Fewest trailing digits of an ID number a search matches on: 4 is what is printed unmasked (kIdMaskKeepTail), so
 // a number read off a masked list finds its child; fewer would match a large share of the station.
 inline constexpr int kSearchMinDigits = 4;

@@ -16,6 +16,7 @@ extern const std::string_view kAuditChainSchema; // schema_audit.cc
 void chain_audit_rows(db::Database& db);         // schema_audit.cc
 extern const std::string_view kSignInSchema;     // schema_sign_in.cc
 extern const std::string_view kPagesSchema;      // schema_pages.cc
+extern const std::string_view kDueSchema;        // schema_due.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -26,6 +27,7 @@ std::span<const Migration> migrations() {
       {5, "tamper-evident audit: each audit row hash-chained to the one before", kAuditChainSchema, chain_audit_rows},
       {6, "signing in: password hashes, sessions, failed attempts", kSignInSchema},
       {7, "indexes for the station's pages: audit rows by record", kPagesSchema},
+      {8, "the work list's ranking keys (due_rank)", kDueSchema},
   };
   return all;
 }

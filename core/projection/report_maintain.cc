@@ -16,6 +16,7 @@
 #include "core/projection/report_tally.h"
 #include "core/projection/report_rows.h"
 #include "core/projection/timeline_events.h"
+#include "core/rules/due_items.h"
 #include "core/rules/timeline.h"
 
 namespace tongdang::report {
@@ -82,6 +83,7 @@ struct ChildRecord {
   std::string village;
   std::int64_t registered = 0;     // the day registered
   std::int64_t end = kForeverDays;  // the day closed (never before registered), else kForeverDays
+  std::string created_on;           // YYYY-MM-DD of created_at, as the work list reads it
   ChildFacts facts;
 };
 
@@ -94,6 +96,7 @@ std::optional<ChildRecord> read_child(db::Database& db, std::string_view child_i
   record.township = child->get_text(0);
   record.village = child->get_text(1);
   record.registered = day_of(child->get_text(2));
+  record.created_on = child->get_text(2).substr(0, 10);
   if (child->get_text(3) == "closed")
     record.end = std::max(record.registered, day_of(child->get_optional_text(4).value_or("")));
   record.facts = ChildFacts{child->get_optional_text(5)};
@@ -272,6 +275,39 @@ void write_child_row(db::Database& db, std::string_view child_id, const ChildRec
   upsert->run();
 }
 
+// The child's work-list keys (due_rank, core/rules/due_items.h) from the same fold as its child_state row: the facts
+// the work list reads from that row, here taken from the state itself.
+void write_due_rank(db::Database& db, std::string_view child_id, const ChildRecord& child,
+                    const ChildTimeline& timeline, const Policy& policy) {
+  auto text = [](const std::optional<Date>& date) { return date ? date->to_string() : std::string(); };
+  const ChildState& s = timeline.state;
+  DueFacts facts;
+  if (timeline.has_state) facts.colour = s.colour.colour;
+  facts.created_on = child.created_on;
+  if (facts.colour) {
+    facts.next_visit_due = text(s.next_visit_due);
+    facts.next_supervisor_visit_due = text(s.next_supervisor_visit_due);
+    facts.next_reassessment_due = text(s.next_reassessment_due);
+    facts.key_event = s.key_event.value_or("");
+    facts.care_plan_met = s.care_plan_met.value_or(false);
+    facts.care_plan_due = s.care_plan_due ? s.care_plan_due->to_string() : s.colour.since;
+    facts.pending_review = static_cast<std::int64_t>(s.colour.open_reviews.size());
+    facts.review_since = s.review_since.value_or("");
+  }
+  const DueKeys keys = due_keys(standing_due_items(facts, policy));
+  auto upsert = db.cached(
+      "INSERT INTO due_rank(child_id, colour, director_due, supervisor_due, last_home_visit)"
+      " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(child_id) DO UPDATE SET colour = excluded.colour,"
+      " director_due = excluded.director_due, supervisor_due = excluded.supervisor_due,"
+      " last_home_visit = excluded.last_home_visit");
+  upsert->bind_all(child_id);
+  upsert->bind(2, facts.colour ? std::optional<std::string>(std::string(to_string(*facts.colour))) : std::nullopt);
+  upsert->bind(3, keys.director).bind(4, keys.supervisor);
+  upsert->bind(5, timeline.has_state && s.last_home_visit ? std::optional(s.last_home_visit->to_string())
+                                                          : std::nullopt);
+  upsert->run();
+}
+
 // Rewrites the child's report rows; with `delta`, also collects how the tallies change (rows before and after).
 void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delta* delta) {
   if (delta) tally::collect_child(db, child_id, -1, *delta);
@@ -285,6 +321,8 @@ void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delt
   if (!child) {
     auto drop = db.cached("DELETE FROM report_child WHERE child_id = ?1");
     drop->bind(1, child_id).run();
+    auto drop_rank = db.cached("DELETE FROM due_rank WHERE child_id = ?1");
+    drop_rank->bind(1, child_id).run();
     return;
   }
   const std::vector<Event> events = child_events(db, child_id);
@@ -302,6 +340,7 @@ void refresh_child_rows(db::Database& db, std::string_view child_id, tally::Delt
   write_spans(db, child_id, *child, spans);
   write_measures(db, child_id, *child, timeline.state.measures);
   write_child_row(db, child_id, *child, h, schedule, present, policy);
+  write_due_rank(db, child_id, *child, timeline, policy);
   if (delta) tally::collect_child(db, child_id, 1, *delta);
 }
 
@@ -354,7 +393,8 @@ class ReportProjection final : public Projection {
 std::unique_ptr<Projection> report_projection() { return std::make_unique<ReportProjection>(); }
 
 void refresh_all(db::Database& db) {
-  db.exec("DELETE FROM report_span; DELETE FROM report_measure; DELETE FROM report_child; DELETE FROM report_step;");
+  db.exec("DELETE FROM report_span; DELETE FROM report_measure; DELETE FROM report_child; DELETE FROM report_step;"
+          " DELETE FROM due_rank;");
   // (the tallies are recomputed from these rows at the end)
   std::vector<std::string> ids;
   {
@@ -396,7 +436,7 @@ bool Verification::consistent() const {
 
 Verification verify(db::Database& db) {
   static constexpr std::string_view kTables[] = {"report_child", "report_span", "report_measure", "report_step",
-                                                 "report_tally"};
+                                                 "report_tally", "due_rank"};
   Verification result;
   db::Transaction tx(db);  // never committed: the check changes nothing
   for (std::string_view table : kTables)

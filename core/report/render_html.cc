@@ -257,8 +257,19 @@ std::string stations_section(const Report& r) {
 
 std::string overdue_section(const Report& r) {
   Rows rows;
-  for (const auto& c : r.overdue_children) rows.push_back(overdue_child_cells(c));
-  return h2(tr("走访逾期名单（身份证号已脱敏）", "Overdue visits (ID numbers masked)")) +
+  const std::size_t total = r.overdue_children.size();
+  const std::size_t shown = r.options.overdue_html_rows > 0 ? std::min(total, r.options.overdue_html_rows) : total;
+  for (std::size_t i = 0; i < shown; ++i) rows.push_back(overdue_child_cells(r.overdue_children[i]));
+  // A capped list says so, with where the rest is: the page stays light on a township with thousands overdue.
+  const std::string note =
+      shown < total ? "<p class=\"meta\" id=\"overdue-shown\">" +
+                          esc(trf("共 {} 名儿童走访逾期，此处列出最紧急的前 {} 名；完整名单见 CSV 下载或完整报表。",
+                                  "{} children are overdue; the {} most urgent are listed here, the whole list is in "
+                                  "the CSV and in the whole report.",
+                                  total, shown)) +
+                          "</p>\n"
+                    : std::string();
+  return h2(tr("走访逾期名单（身份证号已脱敏）", "Overdue visits (ID numbers masked)")) + note +
          html_table({tr("身份证号", "ID number"), tr("村(居)", "village"), tr("风险等级", "colour"), tr("应访日期", "due"),
                      tr("逾期天数", "days overdue"), tr("已升级督办", "escalated")},
                     rows) +

@@ -98,6 +98,7 @@ struct Options {
   std::optional<Date> period_from;  // default: the first day of the as-of month
   int trend_points = tuning::kReportTrendPoints;  // weekly points ending on as_of
   bool overdue_list = false;        // the supervisor's list (station only)
+  std::size_t overdue_html_rows = 0;  // the HTML shows only the first this many rows of it, with the count (0: all)
   std::string generated_at;         // ISO time the report was made
   std::string source;               // "station" or "server"
 };

@@ -7,7 +7,7 @@
 
 namespace tongdang::report {
 
-Report station_report(Station& station, Date as_of, std::optional<Date> period_from) {
+Report station_report(Station& station, Date as_of, std::optional<Date> period_from, ReportParts parts) {
   Options options;
   options.level = ScopeLevel::Township;
   options.scope_code = station.township();
@@ -18,7 +18,9 @@ Report station_report(Station& station, Date as_of, std::optional<Date> period_f
   options.generated_at = station.clock().now_iso();
   options.source = "station";
   const User& actor = station.actor();
-  options.overdue_list = actor.role != Role::Viewer;
+  options.overdue_list = parts.overdue_list && actor.role != Role::Viewer;
+  options.overdue_html_rows = parts.overdue_html_rows;
+  if (!parts.villages) options.method = Method::Tallies;
   Report built = build(station.db(), options, {station_health(station)});
   if (actor.role == Role::Director)
     std::erase_if(built.overdue_children,

@@ -30,21 +30,28 @@ bool escalated(Colour colour, int overdue_days, const SchedulePolicy& policy) {
   return overdue_days > policy[colour].escalate_after_days;
 }
 
-std::optional<HolidayVisit> pre_holiday_visit_due(Date as_of, std::optional<Date> last_home_visit,
-                                                  const SchedulePolicy& policy) {
-  std::optional<HolidayVisit> earliest;
+std::vector<HolidayWindow> holiday_windows(Date as_of, const SchedulePolicy& policy) {
+  std::vector<HolidayWindow> windows;
   for (int year : {as_of.year(), as_of.year() + 1}) {
     for (const auto& holiday : policy.holidays) {
       Date starts(year, holiday.month, holiday.day);
       if (!starts.valid()) starts = Date(year, 3, 1);  // a 29 February start in a common year
       Date window_opens = starts.plus_days(-policy.pre_holiday_window_days);
       if (as_of < window_opens || as_of >= starts) continue;
-      if (last_home_visit && *last_home_visit >= window_opens) continue;
-      HolidayVisit visit{starts.plus_days(-1), holiday.name};
-      if (!earliest || visit.due < earliest->due) earliest = visit;
+      windows.push_back({window_opens, HolidayVisit{starts.plus_days(-1), holiday.name}});
     }
   }
-  return earliest;
+  // Stable: of two windows due the same day, the one found first wins, as it always has.
+  std::stable_sort(windows.begin(), windows.end(),
+                   [](const HolidayWindow& a, const HolidayWindow& b) { return a.visit.due < b.visit.due; });
+  return windows;
+}
+
+std::optional<HolidayVisit> pre_holiday_visit_due(Date as_of, std::optional<Date> last_home_visit,
+                                                  const SchedulePolicy& policy) {
+  for (const HolidayWindow& window : holiday_windows(as_of, policy))
+    if (!last_home_visit || *last_home_visit < window.opens) return window.visit;
+  return std::nullopt;
 }
 
 }  // namespace tongdang

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/base/date.h"
 #include "core/model/model.h"
@@ -47,5 +48,13 @@ struct HolidayVisit {
 };
 std::optional<HolidayVisit> pre_holiday_visit_due(Date as_of, std::optional<Date> last_home_visit,
                                                   const SchedulePolicy& policy);
+// The holiday windows `as_of` falls in, earliest due first: a child whose last home visit is before a window's
+// opening day (or who was never visited) has that window's visit due — pre_holiday_visit_due is the first such
+// window. A work list ranks every child by it at once (core/workflow due_list) without asking child by child.
+struct HolidayWindow {
+  Date opens;
+  HolidayVisit visit;
+};
+std::vector<HolidayWindow> holiday_windows(Date as_of, const SchedulePolicy& policy);
 
 }  // namespace tongdang

@@ -42,16 +42,6 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
   return items;
 }
 
-// The rows of the due list with an escalated item, each with only those items.
-std::vector<DueRow> escalations(std::vector<DueRow> overdue) {
-  std::vector<DueRow> out;
-  for (DueRow& row : overdue) {
-    std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
-    if (!row.items.empty()) out.push_back(std::move(row));
-  }
-  return out;
-}
-
 // Open files of the acting user's scope with a category ending at its age limit in (as_of, as_of + notice].
 std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
   const std::string from = as_of.to_string();
@@ -108,7 +98,7 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
 
 }  // namespace
 
-Result<ReviewQueue> review_queue(Station& station, Date as_of) {
+Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown) {
   const User& actor = station.actor();
   if (!access::may(actor.role, access::Action::SeeSupervision))
     return Status::refused(trf("{}（{}）不能查看审核事项；审核由督导员或县级办理",
@@ -122,12 +112,10 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of) {
   // and what was returned to a director after one.
   for (auto& row : screenings.value())
     if (row["step"] != "verify" || row["state"] == "returned") queue.screenings.push_back(std::move(row));
-  DueOptions options;
-  options.as_of = as_of;
-  options.overdue_only = true;
-  auto overdue = due_list(station, options);
-  if (!overdue) return overdue.status();
-  queue.escalations = escalations(std::move(overdue).value());
+  auto escalations = due_escalations(station, as_of, escalations_shown);
+  if (!escalations) return escalations.status();
+  queue.escalations = std::move(escalations.value().rows);
+  queue.escalations_total = escalations.value().total;
   queue.referrals = open_referrals(station);
   queue.age_limits = age_limits(station, as_of);
   return queue;

@@ -49,12 +49,14 @@ struct ReviewQueue {
   std::vector<ColourReviewItem> colour_reviews;  // oldest first
   std::vector<nlohmann::json> screenings;        // pending_screenings rows at review, returned, or confirmation
   std::vector<DueRow> escalations;               // children with an escalated item (only those items kept)
+  std::size_t escalations_total = 0;             // all of them (escalations may hold only the first)
   std::vector<Referral> referrals;               // open mandatory reports and referrals, oldest first
   std::vector<AgeLimitItem> age_limits;          // categories ending at 16 or 18 soon, soonest first
 };
 
 // The acting user's queue as of `as_of`, within their scope. Refused for a director or a viewer: deciding review
 // items is the supervisor's and the county's (access::Action::SeeSupervision).
-Result<ReviewQueue> review_queue(Station& station, Date as_of);
+// `escalations_shown` keeps only the most urgent escalations (0: all; the web shows a page of them, the count of all).
+Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown = 0);
 
 }  // namespace tongdang

@@ -5,6 +5,8 @@
 #include <tuple>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/choices.h"
@@ -13,6 +15,7 @@
 #include "core/projection/report_rows.h"
 #include "core/projection/timeline_events.h"
 #include "core/projection/workflow_state.h"
+#include "core/rules/due_items.h"
 #include "core/rules/schedule.h"
 #include "core/store/events.h"
 #include "core/workflow/care.h"
@@ -436,14 +439,30 @@ namespace child_column {
     care_plan_met = 17;
 }  // namespace child_column
 
-// The care-plan item when the child's minimum plan is not met, naming the missing parts. The plan is checked live,
-// so a case worker typed into the profile counts at once.
-std::optional<DueItem> care_plan_item(db::Database& db, const DueContext& ctx, db::Statement& child,
-                                      const DueRow& row) {
+// The child's derived facts as its query row holds them (the child_state columns; an ungraded child has none).
+DueFacts due_facts(db::Statement& child, const DueRow& row, const DueContext& ctx) {
+  DueFacts facts;
+  facts.colour = row.colour;
+  facts.created_on = child.get_text(child_column::created_on);
+  if (!row.colour) return facts;
+  facts.next_visit_due = child.get_text(child_column::next_visit_due);
+  facts.next_supervisor_visit_due = child.get_text(child_column::next_supervisor_visit_due);
+  facts.next_reassessment_due = child.get_text(child_column::next_reassessment_due);
+  facts.key_event = child.get_optional_text(child_column::key_event).value_or("");
   // The projection keeps whether the plan is met (core/rules/timeline.cc, the same check_minimum_plan over the same
-  // events, refreshed in the writing transaction): a met plan needs no query. Only an unmet one is checked again
-  // here, for the parts it lacks.
-  if (child.get_optional_int(child_column::care_plan_met).value_or(0) == 1) return std::nullopt;
+  // events, refreshed in the writing transaction): a met plan needs no query.
+  facts.care_plan_met = child.get_optional_int(child_column::care_plan_met).value_or(0) == 1;
+  facts.care_plan_due =
+      child.get_optional_text(child_column::care_plan_due).value_or(child.get_text(child_column::colour_since));
+  facts.pending_review = child.get_int(child_column::pending_review);
+  facts.review_since = child.get_optional_text(child_column::review_since).value_or(ctx.as_of.to_string());
+  return facts;
+}
+
+// The parts an unmet minimum care plan lacks, checked live (a case worker typed into the profile counts at once),
+// or nullopt if the plan is met after all.
+std::optional<std::string> care_plan_missing(db::Database& db, const DueContext& ctx, db::Statement& child,
+                                             const DueRow& row) {
   std::vector<MeasureSummary> measures;
   auto m = db.cached("SELECT area, status FROM care_measures WHERE child_id = ?1");
   m->bind(1, row.child_id);
@@ -454,52 +473,49 @@ std::optional<DueItem> care_plan_item(db::Database& db, const DueContext& ctx, d
   if (plan.met) return std::nullopt;
   std::string missing;
   for (const auto& part : plan.missing) missing += (missing.empty() ? "" : ",") + part;
-  std::string due =
-      child.get_optional_text(child_column::care_plan_due).value_or(child.get_text(child_column::colour_since));
-  return ctx.item("care_plan", due, row.colour, missing);
+  return missing;
 }
 
-// Everything due for one open child, kept or not: the first assessment while ungraded, otherwise visits,
-// reassessment, the pre-holiday visit, the care plan and (for supervisors) the colour review.
+// Everything due for one open child, kept or not: its standing items (core/rules/due_items.h: the first assessment
+// while ungraded, otherwise visits, reassessment, the care plan and, for supervisors, the supervisor's visit and the
+// colour review) with the pre-holiday visit of the day after the reassessment.
 std::vector<DueItem> child_items(db::Database& db, const DueContext& ctx, db::Statement& child, const DueRow& row) {
   std::vector<DueItem> items;
-  if (!row.colour) {
-    Date created = Date::parse(child.get_text(child_column::created_on)).value_or(ctx.as_of);
-    items.push_back(ctx.item("first_assessment", created.plus_days(ctx.policy.screening.verify_days).to_string(),
-                             std::nullopt, ""));
-    return items;
+  for (StandingDue& standing : standing_due_items(due_facts(child, row, ctx), ctx.policy)) {
+    if (standing.supervision && !ctx.supervises) continue;
+    if (standing.what == "care_plan") {
+      auto missing = care_plan_missing(db, ctx, child, row);
+      if (!missing) continue;
+      standing.detail = std::move(*missing);
+    }
+    const bool reassessment = standing.what == "reassessment";
+    items.push_back(ctx.item(std::move(standing.what), standing.due, row.colour, std::move(standing.detail)));
+    if (!reassessment) continue;
+    std::optional<Date> last_home;
+    if (row.last_home_visit) last_home = Date::parse(*row.last_home_visit);
+    if (auto holiday = pre_holiday_visit_due(ctx.as_of, last_home, ctx.policy.schedule))
+      items.push_back(ctx.item("pre_holiday_visit", holiday->due.to_string(), row.colour, holiday->holiday));
   }
-  items.push_back(ctx.item("visit", child.get_text(child_column::next_visit_due), row.colour, ""));
-  if (ctx.supervises)
-    items.push_back(
-        ctx.item("supervisor_visit", child.get_text(child_column::next_supervisor_visit_due), row.colour, ""));
-  items.push_back(ctx.item("reassessment", child.get_text(child_column::next_reassessment_due), row.colour,
-                           child.get_optional_text(child_column::key_event).value_or("")));
-  std::optional<Date> last_home;
-  if (row.last_home_visit) last_home = Date::parse(*row.last_home_visit);
-  if (auto holiday = pre_holiday_visit_due(ctx.as_of, last_home, ctx.policy.schedule))
-    items.push_back(ctx.item("pre_holiday_visit", holiday->due.to_string(), row.colour, holiday->holiday));
-  if (auto plan = care_plan_item(db, ctx, child, row)) items.push_back(std::move(*plan));
-  if (child.get_int(child_column::pending_review) > 0 && ctx.supervises)
-    items.push_back(ctx.item("colour_review",
-                             child.get_optional_text(child_column::review_since).value_or(ctx.as_of.to_string()),
-                             row.colour, std::to_string(child.get_int(child_column::pending_review))));
   return items;
 }
 
 // One row per open child of the station's township in the actor's scope (in no particular order: `ranked` orders
-// every row), with the items the list keeps; `row_of_child` maps each child to its row.
+// every row), with the items the list keeps; `row_of_child` maps each child to its row. With `only` (a JSON array
+// of child ids), only those children's rows (a page's candidates, due_page).
 std::vector<DueRow> child_rows(db::Database& db, const User& actor, const std::string& township,
-                               const DueContext& ctx, std::unordered_map<std::string, std::size_t>& row_of_child) {
+                               const DueContext& ctx, std::unordered_map<std::string, std::size_t>& row_of_child,
+                               const std::optional<std::string>& only = std::nullopt) {
   std::vector<DueRow> rows;
-  auto query = db.prepare(
+  auto query = db.prepare(std::string(
       "SELECT c.id, c.name, c.village, substr(c.created_at, 1, 10), s.colour, s.colour_since, s.last_home_visit,"
       " s.last_supervisor_visit, s.next_visit_due, s.next_supervisor_visit_due, s.next_reassessment_due,"
       " s.key_event, s.key_event_on, s.pending_review, s.review_since, s.care_plan_due,"
       " coalesce(s.case_worker, c.case_worker), s.care_plan_met"
-      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open' AND c.township = ?1");
+      " FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.status = 'open' AND c.township = ?1") +
+                          (only ? " AND c.id IN (SELECT value FROM json_each(?2))" : ""));
   // (a file transferred to another township stays here read-only, off the work list)
   query.bind(1, township);
+  if (only) query.bind(2, *only);
   while (query.step()) {
     if (!actor.covers_village(query.get_text(child_column::village))) continue;
     DueRow row;
@@ -584,19 +600,190 @@ std::vector<DueRow> ranked(std::vector<DueRow> rows, const DueOptions& options) 
   return out;
 }
 
+DueContext due_context(Station& station, const DueOptions& options) {
+  return DueContext{options, stored_policy(station.db()), options.as_of, options.as_of.plus_days(options.horizon_days),
+                    access::may(station.actor().role, access::Action::SeeSupervision)};
+}
+
+Status may_read_due(const User& actor) {
+  if (!access::may(actor.role, access::Action::ReadFiles))
+    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  return Status::ok();
+}
+
+// The whole list: every open child's items built and ranked (due_list).
+std::vector<DueRow> full_due_list(Station& station, const DueContext& ctx) {
+  auto& db = station.db();
+  std::unordered_map<std::string, std::size_t> row_of_child;
+  std::vector<DueRow> rows = child_rows(db, station.actor(), station.township(), ctx, row_of_child);
+  add_screening_steps(db, station.actor(), ctx, rows, row_of_child);
+  return ranked(std::move(rows), ctx.options);
+}
+
+// ---- the fast path: a page chosen by the due_rank keys (core/rules/due_items.h) ----
+//
+// A child's rank is (red first, then its earliest due date, then village, name, id): its days overdue are those of
+// its earliest item, since every overdue item is kept. The due_rank row holds the earliest standing due date; the
+// query adds the pre-holiday visit of the day (holiday_windows). Only a lead's screening step is not in it, so every
+// child with an open lead is a candidate too, built exactly. Then the candidates — the first `want` children by the
+// key, those children and the leads' own rows — are built by child_items and ranked by `ranked`, as in the full list:
+// any child left out has `want` children before it whatever its own items are.
+
+// The rank key of the list's audience as SQL over due_rank d: the stored key, or the day's pre-holiday visit when
+// the child has one (graded, not home-visited since the window opened) and it is earlier.
+std::string rank_key_sql(const DueContext& ctx) {
+  const std::string key = ctx.supervises ? "d.supervisor_due" : "d.director_due";
+  const std::vector<HolidayWindow> windows = holiday_windows(ctx.as_of, ctx.policy.schedule);
+  if (windows.empty()) return key;
+  std::string holiday = "CASE";
+  for (const HolidayWindow& window : windows)  // dates from Date::to_string: digits and dashes only
+    holiday += fmt::format(" WHEN d.last_home_visit IS NULL OR d.last_home_visit < '{}' THEN '{}'",
+                           window.opens.to_string(), window.visit.due.to_string());
+  holiday += " END";
+  return fmt::format("(CASE WHEN d.colour IS NOT NULL AND ({0}) < {1} THEN ({0}) ELSE {1} END)", holiday, key);
+}
+
+// Which children the query keeps: all (the list shows every open child), those with an overdue item, or those
+// whose earliest item may be escalated (a superset: `escalations` checks each item).
+enum class Keep { All, Overdue, MaybeEscalated };
+
+std::string keep_sql(const DueContext& ctx, Keep keep, const std::string& key) {
+  if (keep == Keep::All) return "";
+  if (keep == Keep::Overdue) return fmt::format(" AND {} < '{}'", key, ctx.as_of.to_string());
+  // escalated(): more than the colour's escalate_after_days overdue, i.e. due before as_of - that many days.
+  auto bound = [&](Colour colour) {
+    return ctx.as_of.plus_days(-ctx.policy.schedule[colour].escalate_after_days).to_string();
+  };
+  return fmt::format(" AND {} < CASE d.colour WHEN 'red' THEN '{}' WHEN 'yellow' THEN '{}' WHEN 'blue' THEN '{}'"
+                     " ELSE '{}' END",
+                     key, bound(Colour::Red), bound(Colour::Yellow), bound(Colour::Blue), bound(Colour::Green));
+}
+
+// The villages of the station the actor covers, as a JSON array (the queries' scope).
+std::string villages_in_scope(db::Database& db, const User& actor) {
+  json villages = json::array();
+  auto query = db.prepare("SELECT DISTINCT village FROM children WHERE status = 'open'");
+  while (query.step())
+    if (actor.covers_village(query.get_text_view(0))) villages.push_back(query.get_text(0));
+  return villages.dump();
+}
+
+// Whether every child has its due_rank row (a station migrated from before the table has none until `report
+// rebuild`; until then the list is built the slow way).
+bool due_rank_complete(db::Database& db) {
+  auto query = db.prepare("SELECT (SELECT count(*) FROM children) = (SELECT count(*) FROM due_rank)");
+  return query.step() && query.get_int(0) == 1;
+}
+
+// The children with a lead in a state that has a step due (their screening items are not in the key).
+json lead_children(db::Database& db) {
+  json ids = json::array();
+  auto query = db.prepare(
+      "SELECT DISTINCT child_id FROM leads WHERE child_id IS NOT NULL"
+      " AND state IN ('discovered', 'returned', 'verified', 'reviewed')");
+  while (query.step()) ids.push_back(query.get_text(0));
+  return ids;
+}
+
+struct Ranked {
+  std::vector<DueRow> rows;  // the first rows of the list, ranked
+  std::size_t total = 0;     // rows of the whole list
+};
+
+// Keeps only a row's escalated items, and says whether any is left (the escalations' list).
+bool escalated_items_only(DueRow& row) {
+  std::erase_if(row.items, [](const DueItem& item) { return !item.escalated; });
+  return !row.items.empty();
+}
+
+// The list's first `want` rows (all with want = 0) and its length, from the keys; with Keep::MaybeEscalated, the
+// escalations' list (escalated_items_only on the overdue list).
+Ranked ranked_from_keys(Station& station, const DueContext& ctx, Keep keep, std::size_t want) {
+  auto& db = station.db();
+  const User& actor = station.actor();
+  const std::string key = rank_key_sql(ctx);
+  const std::string villages = villages_in_scope(db, actor);
+  const json leads = lead_children(db);
+  // (the station's own township: a file transferred away stays here read-only, off the work list)
+  const std::string from = " FROM children c JOIN due_rank d ON d.child_id = c.id WHERE c.status = 'open'"
+                           " AND c.township = ?3 AND c.village IN (SELECT value FROM json_each(?1))" +
+                           keep_sql(ctx, keep, key);
+  json candidates = leads;
+  {
+    auto query = db.prepare(fmt::format("SELECT c.id{} ORDER BY d.colour IS 'red' DESC, {}, c.village, c.name, c.id{}",
+                                        from, key, want > 0 ? fmt::format(" LIMIT {}", want) : ""));
+    query.bind(1, villages).bind(3, station.township());
+    while (query.step()) candidates.push_back(query.get_text(0));
+  }
+  std::size_t others = 0;  // the list's children without a lead, counted by the query
+  {
+    auto count = db.prepare("SELECT count(*)" + from + " AND c.id NOT IN (SELECT value FROM json_each(?2))");
+    count.bind(1, villages).bind(2, leads.dump()).bind(3, station.township());
+    if (count.step()) others = static_cast<std::size_t>(count.get_int(0));
+  }
+  std::unordered_map<std::string, std::size_t> row_of_child;
+  std::vector<DueRow> rows = child_rows(db, actor, station.township(), ctx, row_of_child, candidates.dump());
+  add_screening_steps(db, actor, ctx, rows, row_of_child);
+  Ranked out;
+  out.rows = ranked(std::move(rows), ctx.options);
+  // The query's filter is exact for a child without a lead (its earliest item decides), so only the built rows
+  // are filtered here.
+  if (keep == Keep::MaybeEscalated) std::erase_if(out.rows, [](DueRow& row) { return !escalated_items_only(row); });
+  // The counted children, and the built rows the count left out: the leads' children and the leads' own rows.
+  std::unordered_map<std::string, bool> with_lead;
+  for (const auto& id : leads) with_lead[id.get<std::string>()] = true;
+  out.total = others;
+  for (const DueRow& row : out.rows)
+    if (row.child_id.empty() || with_lead.contains(row.child_id)) ++out.total;
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options) {
-  const User& actor = station.actor();
-  if (!access::may(actor.role, access::Action::ReadFiles))
-    return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  auto& db = station.db();
-  const DueContext ctx{options, stored_policy(db), options.as_of, options.as_of.plus_days(options.horizon_days),
-                       access::may(actor.role, access::Action::SeeSupervision)};
-  std::unordered_map<std::string, std::size_t> row_of_child;
-  std::vector<DueRow> rows = child_rows(db, actor, station.township(), ctx, row_of_child);
-  add_screening_steps(db, actor, ctx, rows, row_of_child);
-  return ranked(std::move(rows), options);
+  if (auto refused = may_read_due(station.actor()); !refused) return refused;
+  return full_due_list(station, due_context(station, options));
+}
+
+Result<DuePage> due_page(Station& station, const DueOptions& options, std::size_t offset, std::size_t limit) {
+  if (auto refused = may_read_due(station.actor()); !refused) return refused;
+  const DueContext ctx = due_context(station, options);
+  DuePage page;
+  std::vector<DueRow> rows;
+  if (due_rank_complete(station.db())) {
+    Ranked first = ranked_from_keys(station, ctx, options.overdue_only ? Keep::Overdue : Keep::All, offset + limit);
+    rows = std::move(first.rows);
+    page.total = first.total;
+  } else {
+    rows = full_due_list(station, ctx);
+    page.total = rows.size();
+  }
+  const std::size_t begin = std::min(offset, rows.size()), end = std::min(offset + limit, rows.size());
+  page.rows.assign(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(begin)),
+                   std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(end)));
+  return page;
+}
+
+Result<DuePage> due_escalations(Station& station, Date as_of, std::size_t limit) {
+  if (auto refused = may_read_due(station.actor()); !refused) return refused;
+  DueOptions options;
+  options.as_of = as_of;
+  options.overdue_only = true;
+  const DueContext ctx = due_context(station, options);
+  DuePage page;
+  std::vector<DueRow> rows;
+  if (due_rank_complete(station.db())) {
+    Ranked first = ranked_from_keys(station, ctx, Keep::MaybeEscalated, limit);
+    rows = std::move(first.rows);
+    page.total = first.total;
+  } else {
+    rows = full_due_list(station, ctx);
+    std::erase_if(rows, [](DueRow& row) { return !escalated_items_only(row); });
+    page.total = rows.size();
+  }
+  if (limit > 0 && rows.size() > limit) rows.resize(limit);
+  page.rows = std::move(rows);
+  return page;
 }
 
 }  // namespace tongdang

@@ -129,4 +129,20 @@ struct DueOptions {
 // days overdue. Supervisors and the county also get review items and escalations.
 Result<std::vector<DueRow>> due_list(Station& station, const DueOptions& options);
 
+// One page of that list — its rows [offset, offset + limit) — and how many rows the whole list has: the web's
+// 今日待办. The same rows as due_list, without building every child's items: the page is chosen by the due_rank
+// keys (core/rules/due_items.h, maintained with the report rows) and only its candidates are built (workflow.cc;
+// docs/design.md "The work list on a large station"). On a station whose due_rank is not filled yet (migrated,
+// before `report rebuild`) it builds the whole list, as due_list.
+struct DuePage {
+  std::vector<DueRow> rows;
+  std::size_t total = 0;
+};
+Result<DuePage> due_page(Station& station, const DueOptions& options, std::size_t offset, std::size_t limit);
+
+// The rows of the overdue list (due_list with overdue_only) that have an escalated item, each with only those
+// items, in the list's order — the first `limit` of them (0: all) and how many there are: the review queue's
+// escalations, chosen by the same keys.
+Result<DuePage> due_escalations(Station& station, Date as_of, std::size_t limit = 0);
+
 }  // namespace tongdang

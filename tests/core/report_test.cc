@@ -42,6 +42,8 @@
 #include <random>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "core/base/i18n.h"
 #include "core/projection/report_rows.h"
 #include "core/projection/workflow_state.h"
@@ -433,4 +435,46 @@ TEST_CASE("Report: a township's tallies recomputed from its rows equal the maint
   REQUIRE(report_rows(db) != maintained);
   report::refresh_tallies(db, fixture.station().township());
   CHECK(report_rows(db) == maintained);
+}
+
+TEST_CASE("Report: the HTML page lists the first rows of a long overdue list with the count, the CSV every row",
+          "[report]") {
+  ScratchDir dir;
+  ReportFixture fixture(dir.file("station.db"));
+  fixture.build_township();
+  report::Report r = township_report(fixture.station(), "2026-11-28");
+  const json figures = report::to_json(r)["totals"];
+  // 150 overdue children (made up: the list as a large township has it), the most urgent first as build() sorts.
+  r.overdue_children.clear();
+  for (int i = 0; i < 150; ++i)
+    r.overdue_children.push_back({fmt::format("320324********{:04}", i), test::kVillage1, Colour::Red, "2026-11-01",
+                                  150 - i, true});
+  auto rows_in = [](const std::string& html) {
+    const std::size_t section = html.find("走访逾期名单");
+    REQUIRE(section != std::string::npos);
+    std::size_t rows = 0;
+    for (std::size_t at = html.find("<tr><td>", section); at != std::string::npos; at = html.find("<tr><td>", at + 1))
+      ++rows;
+    return rows;
+  };
+  i18n::set_language(i18n::Lang::Zh);
+  const std::string whole = report::to_html(r);
+  CHECK(rows_in(whole) == 150);
+  CHECK(whole.find("id=\"overdue-shown\"") == std::string::npos);
+  r.options.overdue_html_rows = 100;
+  const std::string capped = report::to_html(r);
+  CHECK(rows_in(capped) == 100);
+  CHECK(capped.find("共 150 名儿童走访逾期，此处列出最紧急的前 100 名") != std::string::npos);
+  CHECK(capped.find("320324********0099") != std::string::npos);  // the 100 most urgent
+  CHECK(capped.find("320324********0100") == std::string::npos);
+  CHECK(capped.size() < whole.size());
+  // The CSV and the JSON keep every row; the figures do not move.
+  const std::string csv = *report::render(r, "csv");
+  CHECK(csv.find("320324********0149") != std::string::npos);
+  CHECK(report::to_json(r)["overdue_children"].size() == 150);
+  CHECK(report::to_json(r)["totals"] == figures);
+  // A list shorter than the cap is whole, with no note.
+  r.overdue_children.resize(40);
+  CHECK(rows_in(report::to_html(r)) == 40);
+  CHECK(report::to_html(r).find("id=\"overdue-shown\"") == std::string::npos);
 }

@@ -53,7 +53,10 @@ inline std::string report_rows(db::Database& db) {
         " ORDER BY lead_id, step, started_on",
         // The tallies are canonical (no row repeats the one before it), so maintained equals rebuilt byte for byte.
         "SELECT t.township || '|' || t.day || '|' || hex(t.counts) FROM report_tally t ORDER BY t.township, t.day",
-        "SELECT id || '|' || kind || '|' || value FROM report_counter ORDER BY id"}) {
+        "SELECT id || '|' || kind || '|' || value FROM report_counter ORDER BY id",
+        // The work list's keys, maintained with the report rows (core/rules/due_items.h).
+        "SELECT child_id || '|' || ifnull(colour, '') || '|' || director_due || '|' || supervisor_due || '|' ||"
+        " ifnull(last_home_visit, '') FROM due_rank ORDER BY child_id"}) {
     auto query = db.prepare(sql);
     while (query.step()) out += query.get_text(0) + "\n";
     out += "--\n";

@@ -1,5 +1,5 @@
-// `/` — 今日待办: the signed-in user's work list (core/workflow due_list, the same as `tongdang due`), red first,
-// then by days overdue, each item with the button that does it.
+// `/` — 今日待办: the signed-in user's work list (core/workflow due_page: due_list's rows, the same as `tongdang due`,
+// only one page of them built), red first, then by days overdue, each item with the button that does it.
 #include <algorithm>
 
 #include "core/model/division.h"
@@ -45,38 +45,41 @@ Response due_page(Page& page, const std::vector<std::string>&) {
   options.as_of = today;
   options.overdue_only = page.request.param("overdue") == "1";
   options.horizon_days = tuning::kDueHorizonDays;  // the week ahead, as `tongdang due`
-  auto rows = due_list(page.station, options);
-  if (!rows) return status_page(page, rows.status());
-
-  Html h;
-  h(R"(<h1>{}</h1>)", tr("今日待办", "Today's work"));
-  h(R"(<p class="muted">{}</p>)",
-    i18n::edge::trf("截至 {}，共 {} 名儿童有待办事项（红色在前，其次按逾期天数）。",
-                    "As of {}, {} children have something due (red first, then by days overdue).", today.to_string(),
-                    rows.value().size()));
-  h(R"(<p class="actions no-print"><a class="button secondary" href="/?overdue={}">{}</a></p>)",
-    options.overdue_only ? "0" : "1",
-    options.overdue_only ? tr("显示全部", "Show everything") : tr("只看逾期", "Overdue only"));
-  if (rows.value().empty()) {
-    h(R"(<section class="card"><p>{}</p></section>)", tr("今天没有待办事项。", "Nothing is due today."));
-    return render(page, tr("今日待办", "Today's work"), std::move(h).markup(), Nav::Due);
-  }
-  const std::size_t total = rows.value().size();
   std::size_t page_number = 1;
   try {
     page_number = std::max<std::size_t>(1, std::stoul(page.request.param("page").empty() ? "1" : page.request.param("page")));
   } catch (const std::exception&) {
     page_number = 1;
   }
+  // Only the page's rows are built (due_page); a page past the end shows the last one.
+  auto due = due_page(page.station, options, (page_number - 1) * kRowsPerPage, kRowsPerPage);
+  if (!due) return status_page(page, due.status());
+  const std::size_t total = due.value().total;
   const std::size_t pages = (total + kRowsPerPage - 1) / kRowsPerPage;
-  page_number = std::min(page_number, std::max<std::size_t>(pages, 1));
-  const std::size_t first = (page_number - 1) * kRowsPerPage;
-  const std::size_t last = std::min(total, first + kRowsPerPage);
+  if (total > 0 && page_number > pages) {
+    page_number = pages;
+    due = due_page(page.station, options, (page_number - 1) * kRowsPerPage, kRowsPerPage);
+    if (!due) return status_page(page, due.status());
+  }
+  const std::vector<DueRow>& rows = due.value().rows;
+
+  Html h;
+  h(R"(<h1>{}</h1>)", tr("今日待办", "Today's work"));
+  h(R"(<p class="muted">{}</p>)",
+    i18n::edge::trf("截至 {}，共 {} 名儿童有待办事项（红色在前，其次按逾期天数）。",
+                    "As of {}, {} children have something due (red first, then by days overdue).", today.to_string(),
+                    total));
+  h(R"(<p class="actions no-print"><a class="button secondary" href="/?overdue={}">{}</a></p>)",
+    options.overdue_only ? "0" : "1",
+    options.overdue_only ? tr("显示全部", "Show everything") : tr("只看逾期", "Overdue only"));
+  if (rows.empty()) {
+    h(R"(<section class="card"><p>{}</p></section>)", tr("今天没有待办事项。", "Nothing is due today."));
+    return render(page, tr("今日待办", "Today's work"), std::move(h).markup(), Nav::Due);
+  }
   h(R"(<table class="due"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
     tr("风险", "Risk"), tr("儿童", "Child"), tr("村（居）", "Village"), tr("待办事项", "What is due"),
     tr("操作", "Action"));
-  for (std::size_t i = first; i < last; ++i) {
-    const DueRow& row = rows.value()[i];
+  for (const DueRow& row : rows) {
     h(R"(<tr class="{}"><td>{}</td><td>)", row.days_overdue > 0 ? "overdue" : "", colour_badge(row.colour));
     if (!row.child_id.empty())
       h(R"(<a href="{}">{}</a>)", url("/children/{}", row.child_id), row.name);

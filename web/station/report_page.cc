@@ -6,6 +6,7 @@
 // Content-Security-Policy refuses (style-src 'self'). Its response carries a policy of its own instead — inline
 // style and nothing else: no script, no fetch, no form, framed only by this application.
 #include "core/base/i18n.h"
+#include "core/base/tuning.h"
 #include "core/model/labels.h"
 #include "core/report/render.h"
 #include "core/report/station_report.h"
@@ -102,12 +103,18 @@ Response coverage_page(Page& page, const std::vector<std::string>&) {
     h("{}{}", form_errors(errors), date_form(page, errors));
     return render(page, tr("报表", "Reports"), std::move(h).markup(), Nav::Reports, 400);
   }
-  const report::Report report = report::station_report(page.station, dates.value().as_of, dates.value().from);
+  // The page shows the township's headline figures, from the tallies; the villages and the overdue list are the
+  // framed report's (the CSV and the whole report have all of it).
+  const report::Report report = report::station_report(page.station, dates.value().as_of, dates.value().from,
+                                                       {.villages = false, .overdue_list = false});
   const std::string query = query_of(dates.value());
   h("{}{}", date_form(page, {}), headline(report));
   h(R"(<p class="actions no-print"><a class="button secondary" id="csv" href="/reports/coverage.csv{}">{}</a>)"
-    R"(<a class="button secondary" href="/reports/coverage/report.html{}" target="_blank" rel="noopener">{}</a></p>)",
-    query, tr("下载 CSV", "Download CSV"), query, tr("在新窗口打开（打印）", "Open in a new window (print)"));
+    R"(<a class="button secondary" href="/reports/coverage/report.html{}" target="_blank" rel="noopener">{}</a>)"
+    R"(<a class="button secondary" id="whole-report" href="/reports/coverage/report.html{}&amp;overdue=all")"
+    R"( target="_blank" rel="noopener">{}</a></p>)",
+    query, tr("下载 CSV", "Download CSV"), query, tr("在新窗口打开（打印）", "Open in a new window (print)"), query,
+    tr("完整报表（含全部逾期名单）", "Whole report (every overdue child)"));
   h(R"(<iframe class="report" id="report" title="{}" src="/reports/coverage/report.html{}")"
     R"(></iframe>)",
     tr("覆盖情况报表", "Coverage report"), query);
@@ -118,7 +125,12 @@ Response coverage_page(Page& page, const std::vector<std::string>&) {
 Response rendered(Page& page, std::string_view format) {
   auto dates = dates_of(page);
   if (!dates) return status_page(page, dates.status());
-  const report::Report report = report::station_report(page.station, dates.value().as_of, dates.value().from);
+  // The HTML page lists the most urgent overdue children with the count; ?overdue=all and the CSV list every one.
+  report::ReportParts parts;
+  if (format == "html" && page.request.param("overdue") != "all")
+    parts.overdue_html_rows = static_cast<std::size_t>(tuning::kReportOverdueRowsShown);
+  const report::Report report =
+      report::station_report(page.station, dates.value().as_of, dates.value().from, parts);
   Response response = Response::plain(200, *report::render(report, format));
   if (format == "html") {
     response.content_type = "text/html; charset=utf-8";

@@ -264,8 +264,9 @@ void duplicate_section(Html& h, const std::vector<json>& duplicates, const std::
 
 // ---- escalations ----
 
-void escalation_section(Html& h, const std::vector<DueRow>& rows) {
-  h(R"(<h2 id="escalations">{} <span class="muted">({})</span></h2>)", tr("逾期上报", "Escalations"), rows.size());
+// `rows` are the most urgent `total` (review_queue keeps only a page of them).
+void escalation_section(Html& h, const std::vector<DueRow>& rows, std::size_t total) {
+  h(R"(<h2 id="escalations">{} <span class="muted">({})</span></h2>)", tr("逾期上报", "Escalations"), total);
   if (rows.empty()) {
     h(R"(<p class="muted">{}</p>)", tr("没有超过上报期限的逾期事项。", "Nothing is overdue past its escalation limit."));
     return;
@@ -285,7 +286,7 @@ void escalation_section(Html& h, const std::vector<DueRow>& rows) {
         item.due, trf("逾期 {} 天", "{} days overdue", item.days_overdue));
     h("</ul></td></tr>");
   }
-  h("</tbody></table>{}", more_rows(rows.size()));
+  h("</tbody></table>{}", more_rows(total));
 }
 
 // ---- mandatory reports and referrals, age limits ----
@@ -344,7 +345,8 @@ std::optional<Status> refused_here(Page& page) {
 }
 
 Response queue_page(Page& page, const Failed* failed) {
-  auto queue = review_queue(page.station, page.station.clock().today());
+  // Only the escalations the page shows are built (core/workflow due_escalations), with the count of all.
+  auto queue = review_queue(page.station, page.station.clock().today(), kRowsPerList);
   if (!queue) return status_page(page, queue.status());
   const std::vector<json> conflicts = sync::list_conflicts(page.station, false);
   const std::vector<json> duplicates = sync::list_duplicates(page.station);
@@ -362,13 +364,13 @@ Response queue_page(Page& page, const Failed* failed) {
     R"(<a href="#age-limits">{} {}</a></p>)",
     tr("等级复核", "Colour reviews"), queue.value().colour_reviews.size(), tr("排查", "Screenings"),
     queue.value().screenings.size(), tr("冲突", "Conflicts"), conflicts.size(), tr("逾期上报", "Escalations"),
-    queue.value().escalations.size(), tr("报告与转介", "Referrals"), queue.value().referrals.size(),
+    queue.value().escalations_total, tr("报告与转介", "Referrals"), queue.value().referrals.size(),
     tr("到龄", "Age limits"), queue.value().age_limits.size());
   colour_section(h, state, queue.value().colour_reviews);
   screening_section(h, state, queue.value().screenings, county);
   conflict_section(h, state, conflicts);
   duplicate_section(h, duplicates, page.station.township());
-  escalation_section(h, queue.value().escalations);
+  escalation_section(h, queue.value().escalations, queue.value().escalations_total);
   referral_section(h, queue.value().referrals);
   age_limit_section(h, queue.value().age_limits);
   return render(page, tr("审核", "Review"), std::move(h).markup(), Nav::Review, failed ? 400 : 200);
