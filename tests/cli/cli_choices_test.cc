@@ -259,7 +259,7 @@ TEST_CASE("CLI errors: a missing or unknown argument is told in the reader's lan
   CHECK(has(limit.err, "--limit：应为 1 到 1000000 的整数"));
   auto format = tongdang({"--lang", "en", "export", "--format", "xls"});
   CHECK(format.exit_code == 2);
-  CHECK(has(format.err, "--format: 'xls' is not one of: csv, json"));
+  CHECK(has(format.err, "--format: 'xls' is not one of: csv, xlsx, json"));
 }
 
 TEST_CASE("CLI help and errors of tongdang-server follow the language too", "[cli][help][server]") {

@@ -127,9 +127,10 @@ TEST_CASE("Audit chain: a station database written before the chain is chained i
                       {"village", "320324102203"}};
       REQUIRE(add_child(station, child).is_ok());
     }
-    // What a version-4 database looks like: the audit table without its hash column (and nothing of 6, sign-in, or 7, the pages' index).
+    // What a version-4 database looks like: the audit table without its hash column (and nothing of 6, sign-in, 7, the
+    // pages' index, or 8, the work list's keys).
     station.db().exec(
-        "DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures;"
+        "DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures; DROP TABLE due_rank;"
         "ALTER TABLE users DROP COLUMN password_hash;"
         "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;"
         "ALTER TABLE audit DROP COLUMN hash;"
