@@ -103,6 +103,16 @@ void resolve_first_conflict(TestStation& s, TestCounty& county, Pick& pick) {
   if (!resolved) REQUIRE(resolved.code() == Code::InvalidInput);  // "theirs" needs a side from this station
 }
 
+// The stations of a random convergence test: two of 王集 (every third seed, b's clock a year ahead) and one of 双沟.
+std::vector<std::unique_ptr<TestStation>> random_world_stations(ScratchDir& dir, TestCounty& county,
+                                                                std::uint32_t seed) {
+  std::vector<std::unique_ptr<TestStation>> stations;
+  stations.push_back(std::make_unique<TestStation>(dir, "a", kWangji, county));
+  stations.push_back(std::make_unique<TestStation>(dir, "b", kWangji, county, (seed % 3 == 0) ? kYearMs : 0));
+  stations.push_back(std::make_unique<TestStation>(dir, "c", kShuanggou, county));
+  return stations;
+}
+
 // Everyone syncs until quiet — twice round, so each station sees what the others pushed last — and then every
 // station holds exactly its township's part of the server.
 void settle_and_compare(std::vector<std::unique_ptr<TestStation>>& stations, TestCounty& county) {
@@ -531,10 +541,7 @@ TEST_CASE("Sync convergence: random edits, merges and unmerges on four stations,
     std::mt19937 random(seed);
     ScratchDir dir;
     TestCounty county(dir, false);
-    std::vector<std::unique_ptr<TestStation>> stations;
-    stations.push_back(std::make_unique<TestStation>(dir, "a", kWangji, county));
-    stations.push_back(std::make_unique<TestStation>(dir, "b", kWangji, county, (seed % 3 == 0) ? kYearMs : 0));
-    stations.push_back(std::make_unique<TestStation>(dir, "c", kShuanggou, county));
+    std::vector<std::unique_ptr<TestStation>> stations = random_world_stations(dir, county, seed);
     // The county's user works at a station of 王集 and merges and unmerges the duplicates the others register.
     stations.push_back(std::make_unique<TestStation>(dir, "d", kWangji, county));
     stations.back()->act_as_county("县级d");
@@ -613,10 +620,7 @@ TEST_CASE("Sync convergence: random edits, transfers and ID corrections on three
     std::mt19937 random(seed);
     ScratchDir dir;
     TestCounty county(dir, false);
-    std::vector<std::unique_ptr<TestStation>> stations;
-    stations.push_back(std::make_unique<TestStation>(dir, "a", kWangji, county));
-    stations.push_back(std::make_unique<TestStation>(dir, "b", kWangji, county, (seed % 3 == 0) ? kYearMs : 0));
-    stations.push_back(std::make_unique<TestStation>(dir, "c", kShuanggou, county));
+    std::vector<std::unique_ptr<TestStation>> stations = random_world_stations(dir, county, seed);
     int id_seq = 100;
     auto pick = [&random](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
     for (int step = 0; step < 40; ++step) {
