@@ -4,6 +4,7 @@
 
 #include "core/base/i18n.h"
 #include "core/store/sign_in.h"
+#include "core/workflow/children.h"
 #include "password_input.h"
 #include "session_file.h"
 
@@ -45,6 +46,7 @@ Station& Context::open() {
     auto resumed = sign_in::resume_session(opened, kept->token, sign_in::SessionKind::Cli);
     if (resumed && resumed->user == kept->user) {
       signed_in = true;
+      settle_day();
       return opened;
     }
     // Lapsed, ended elsewhere (a reset password ends sessions) or not this file's: the file opens nothing more.
@@ -80,7 +82,16 @@ Station& Context::open_with_password() {
         user)));
   check(sign_in::authenticate(opened, user, *password));
   signed_in = true;
+  settle_day();
   return opened;
+}
+
+void Context::settle_day() {
+  auto closed = take(settle_aged_out(*station));
+  if (!closed.empty())
+    warn(trf("{} 份档案的最后一个类别已到龄，已自动以“超龄”结案（tongdang child list --closed 可查看）",
+             "{} files whose last category reached its age limit closed themselves as aged out (tongdang child "
+             "list --closed shows them)", closed.size()));
 }
 
 std::string Context::new_password(const std::string& user) {

@@ -54,6 +54,9 @@ struct Context {
   // --password-stdin, else typed twice on the terminal. Checked by sign_in::check_new_password; fails the command
   // (InvalidInput on "password", nothing written) when it is missing, refused or the two do not match.
   std::string new_password(const std::string& user);
+  // The settle step of the station's day, once someone has signed in: closes the files of their scope whose last
+  // category ended at its age limit (settle_aged_out), and says so on stderr.
+  void settle_day();
   // Fails the command unless `status` is ok.
   void check(const Status& status) const;
   template <typename T>

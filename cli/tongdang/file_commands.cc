@@ -372,6 +372,12 @@ std::vector<ReviewLine> review_lines(Station& station, const ReviewQueue& queue)
                                          "tongdang child category add " + ref_of(a.child_id) + " --category …"
                                    : "tongdang child show " + ref_of(a.child_id)});
   }
+  for (const auto& m : queue.moved_out)
+    lines.push_back({"moved_out", m.child_id, m.name,
+                     trf("{} 迁往 {}（{} 办理）", "{} moved to {} (by {})", m.on, m.destination, m.by), m.on,
+                     trf("向迁入地移交档案：tongdang child show {0} --full-id；如儿童并未迁出：tongdang child reopen {0} "
+                         "--reason …", "hand the file to the receiving county: tongdang child show {0} --full-id; if "
+                         "the child did not leave: tongdang child reopen {0} --reason …", ref_of(m.child_id))});
   for (const auto& c : sync::list_conflicts(station, false))
     lines.push_back({"conflict", c.value("child_id", ""), "", label(c.value("field", "")), c.value("opened_at", ""),
                      "tongdang conflicts resolve " + c.value("id", "") + tr(" --keep 本站|他站|值", " --keep mine|theirs|VALUE")});

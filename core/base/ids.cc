@@ -1,5 +1,6 @@
 #include "core/base/ids.h"
 
+#include <boost/uuid/name_generator_sha1.hpp>
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -17,6 +18,14 @@ std::string new_record_id(std::int64_t now_ms) {
   id.data[6] = static_cast<std::uint8_t>((id.data[6] & 0x0F) | 0x70);  // version 7
   id.data[8] = static_cast<std::uint8_t>((id.data[8] & 0x3F) | 0x80);  // RFC 4122 variant
   return boost::uuids::to_string(id);
+}
+
+std::string name_based_record_id(std::string_view name) {
+  // tongdang's namespace for name-based ids: a fixed random UUID, never to change (it would change every such id).
+  static const boost::uuids::uuid kNamespace = {{0x6f, 0x2c, 0x1e, 0x5a, 0x93, 0x4b, 0x4d, 0x27,
+                                                 0xa8, 0x61, 0x0c, 0x7e, 0x3f, 0xd5, 0x92, 0x14}};
+  boost::uuids::name_generator_sha1 generator(kNamespace);
+  return boost::uuids::to_string(generator(name.data(), name.size()));
 }
 
 bool looks_like_uuid(std::string_view text) {

@@ -12,6 +12,11 @@ namespace tongdang {
 // A new id for a record made at `now_ms`. Thread-safe (one generator per thread).
 std::string new_record_id(std::int64_t now_ms);
 
+// The id of a fact that several devices may record independently and must record once (a file closing itself when
+// its last category ends): a name-based UUID (version 5, SHA-1, in tongdang's own namespace) of `name`, so every
+// station that notices the fact gives it the same id and the server's idempotent push keeps the first.
+std::string name_based_record_id(std::string_view name);
+
 // True for a 36-character UUID text.
 bool looks_like_uuid(std::string_view text);
 

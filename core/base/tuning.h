@@ -86,6 +86,9 @@ inline constexpr int kSearchMinDigits = 4;
 // How long before a category ends at its age limit (16 or 18) the review queue shows it, and with it the file that
 // closes itself then: a month leaves time to close the file by hand with another reason or register a new category.
 inline constexpr int kAgeLimitNoticeDays = 30;
+// How long the county's review queue lists a file closed as moved out of the county: three months, the time the
+// county has to hand the file to the receiving county (or reopen it if the child never left).
+inline constexpr int kMovedOutShownDays = 90;
 // How many of the latest colour changes, visits and changes `tongdang child show` prints (the whole lists are
 // `colour history`, `visit list` and `child history`): enough to see where a file stands on one screen.
 inline constexpr std::size_t kFileRecentRows = 5;

@@ -153,6 +153,7 @@ const std::map<std::string, Text, std::less<>>& labels() {
         {"review_kind.age_limit", {"类别即将到龄", "category reaching its age limit"}},
         {"review_kind.conflict", {"同步冲突", "sync conflict"}},
         {"review_kind.duplicate", {"疑似重复档案", "duplicate candidate"}},
+        {"review_kind.moved_out", {"迁出本县", "moved out of the county"}},
         // ---- the instrument's questions (docs/domain.md "The instrument"); their answers are the choices, below ----
         {"carer", {"照料情况", "carer"}},
         {"guardianship", {"监护状况", "guardianship"}},

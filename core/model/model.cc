@@ -82,4 +82,21 @@ int category_age_limit(Category category) {
   }
 }
 
+std::optional<Date> aged_out_on(const std::vector<MembershipSpan>& memberships, Date birth, Date as_of) {
+  std::optional<Date> last;
+  bool at_limit = false;
+  for (const MembershipSpan& m : memberships) {
+    if (m.to <= m.from) continue;  // ended before it began: never held
+    const bool ends_at_limit = m.to == birth.plus_years(category_age_limit(m.category));
+    if (!last || m.to > *last) {
+      last = m.to;
+      at_limit = ends_at_limit;
+    } else if (m.to == *last) {
+      at_limit = at_limit || ends_at_limit;
+    }
+  }
+  if (!last || *last > as_of || !at_limit) return std::nullopt;
+  return last;
+}
+
 }  // namespace tongdang

@@ -90,4 +90,17 @@ std::vector<Colour> all_colours_high_first();  // red, yellow, blue, green
 // (docs/domain.md "Categories": LEFT_BEHIND and MIGRANT < 16, every other < 18).
 int category_age_limit(Category category);
 
+// One category membership of a child: from `from` up to, not including, `to` (the birthday at the category's age
+// limit, or an earlier explicit end).
+struct MembershipSpan {
+  Category category;
+  Date from;
+  Date to;
+};
+// The day a file closes itself as aged out (docs/domain.md "Closure"), if it has come by `as_of`: the child holds
+// no membership on or after `as_of` (none open, none starting later) and the last to end ended at its category's
+// age limit. nullopt while a category runs, when the last one was ended by a person, and for no memberships. The
+// station's settle step and the server's check of a pushed aged_out close both ask here.
+std::optional<Date> aged_out_on(const std::vector<MembershipSpan>& memberships, Date birth, Date as_of);
+
 }  // namespace tongdang

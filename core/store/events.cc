@@ -74,6 +74,25 @@ bool apply_event(db::Database& db, const Event& event) {
   return true;
 }
 
+bool take_server_copy(db::Database& db, const Event& event) {
+  auto update = db.cached(
+      "UPDATE events SET township = ?3, payload = ?4, occurred_on = ?5, hlc = ?6, actor = ?7, actor_role = ?8,"
+      " station_id = ?9, recorded_at = ?10 WHERE id = ?1 AND kind = ?2 AND (hlc != ?6 OR station_id != ?9"
+      " OR actor != ?7 OR actor_role != ?8 OR township != ?3 OR payload != ?4 OR occurred_on != ?5)");
+  update->bind(1, event.id).bind(2, event.kind).bind(3, event.township).bind(4, event.payload.dump());
+  update->bind(5, event.occurred_on).bind(6, event.hlc).bind(7, event.actor).bind(8, event.actor_role);
+  update->bind(9, event.station_id).bind(10, event.recorded_at);
+  update->run();
+  if (db.changes() == 0) return false;
+  auto refresh = [&](ProjectionBatch& batch) {
+    if (event.child_id) batch.rows_loaded(*event.child_id);
+    if (event.lead_id) batch.lead_rows_loaded(*event.lead_id);
+  };
+  if (ProjectionBatch* batch = ProjectionBatch::open_on(db)) refresh(*batch);
+  else with_batch(db, refresh);
+  return true;
+}
+
 namespace {
 
 // The events a query (bound, not stepped) selects, in the column order of kEventColumns.

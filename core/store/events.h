@@ -47,6 +47,12 @@ void record_event(WriteContext& w, Event& event);
 // false (and changes nothing) for an event already stored. Used for local events and for events pulled from the server.
 bool apply_event(db::Database& db, const Event& event);
 
+// Takes the server's copy of an event this database already holds under the same id but recorded itself: a fact
+// several stations record with one id (a file closing itself, ids.h name_based_record_id) is kept once by the
+// server, the first to arrive, and every station takes that copy — its stamp, author and station — so all agree.
+// Refreshes what is derived from the event's child and lead. False (nothing changed) when the copies are the same.
+bool take_server_copy(db::Database& db, const Event& event);
+
 // A child's events in HLC order (optionally only those whose kind starts with `kind_prefix`).
 std::vector<Event> child_events(db::Database& db, std::string_view child_id, std::string_view kind_prefix = "");
 // A lead's events in HLC order.

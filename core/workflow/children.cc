@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/access/access.h"
 #include "core/base/i18n.h"
 #include "core/model/choices.h"
@@ -527,8 +529,16 @@ Status close_child(Station& station, std::string_view ref, std::string_view reas
   if (*key == "entered_in_error" && note.empty())
     return Status::invalid("note", tr("误录作废必须写明说明（哪里录错了）", "a file entered in error needs a note saying "
                                       "what was wrong"));
-  auto status = read_profile(station.db(), "child", id.value(), {"status"});
+  auto status = read_profile(station.db(), "child", id.value(), {"status", "birth_date"});
   if (status["status"] == "closed") return Status::refused(tr("该档案已结案", "the file is already closed"));
+  // Aged out is a fact of the rule, which the server checks again: every category has ended at its age limit.
+  if (*key == kAgedOut) {
+    auto birth = Date::parse(status.value("birth_date", ""));
+    if (!birth || !aged_out_on(membership_spans(station.db(), id.value()), *birth, station.clock().today()))
+      return Status::refused(tr("该儿童仍有未到龄的类别（或最后的类别是人工结束的），不能以“超龄”结案；请选择其他原因",
+                                "the child still holds a category before its age limit (or the last one was ended "
+                                "by hand): the file cannot close as aged out; choose another reason"));
+  }
   return station.write([&](WriteContext& w) {
     Event event;
     event.child_id = id.value();
@@ -538,6 +548,79 @@ Status close_child(Station& station, std::string_view ref, std::string_view reas
     record_event(w, event);
     return Status::ok();
   });
+}
+
+std::string aged_out_close_id(std::string_view child_id, Date ends_on) {
+  return name_based_record_id(fmt::format("file.close/{}/{}/{}", kAgedOut, child_id, ends_on.to_string()));
+}
+
+std::vector<MembershipSpan> membership_spans(db::Database& db, std::string_view child_id) {
+  auto query = db.cached("SELECT category, from_date, to_date FROM memberships WHERE child_id = ?1");
+  query->bind(1, child_id);
+  std::vector<MembershipSpan> spans;
+  while (query->step()) {
+    auto category = parse_category(query->get_text(0));
+    auto from = Date::parse(query->get_text(1));
+    auto to = Date::parse(query->get_text(2));
+    if (category && from && to) spans.push_back({*category, *from, *to});
+  }
+  query->reset();
+  return spans;
+}
+
+Result<std::vector<std::string>> settle_aged_out(Station& station) {
+  const User& actor = station.actor();
+  std::vector<std::string> closed;
+  if (!access::may(actor.role, access::Action::WriteFiles)) return closed;
+  auto& db = station.db();
+  const Date today = station.clock().today();
+  // The events table grows with every fact that could change the answer (a membership, a reopening, a new or
+  // pulled file); unchanged since this user's settle today, the answer is the same.
+  auto newest = db.cached("SELECT coalesce(max(rowid), 0) FROM events");
+  newest->step();
+  const std::int64_t last_event = newest->get_int(0);
+  newest->reset();
+  const std::string mark_key = "settled_aged_out:" + actor.name;
+  if (station.meta(mark_key) == fmt::format("{} {}", today.to_string(), last_event)) return closed;
+
+  // Open files of this township with memberships, none of them running today or later.
+  auto query = db.prepare(
+      "SELECT c.id, c.village, c.birth_date FROM children c WHERE c.township = ?1 AND c.status = 'open'"
+      " AND EXISTS (SELECT 1 FROM memberships m WHERE m.child_id = c.id)"
+      " AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.child_id = c.id AND m.to_date > ?2) ORDER BY c.id");
+  query.bind(1, station.township()).bind(2, today.to_string());
+  std::vector<std::pair<std::string, Date>> due;
+  while (query.step()) {
+    if (!actor.covers_village(query.get_text(1))) continue;  // a director settles their own villages
+    auto birth = Date::parse(query.get_text(2));
+    if (!birth) continue;
+    const std::string child = query.get_text(0);
+    if (auto ends = aged_out_on(membership_spans(db, child), *birth, today)) due.emplace_back(child, *ends);
+  }
+  Status written = station.write([&](WriteContext& w) {
+    auto known = w.db().cached("SELECT 1 FROM events WHERE id = ?1");
+    for (const auto& [child, ends] : due) {
+      Event event;
+      event.id = aged_out_close_id(child, ends);
+      known->bind(1, event.id);
+      const bool seen = known->step();
+      known->reset();
+      if (seen) continue;  // closed for this end date once (here or elsewhere), and reopened since
+      event.child_id = child;
+      event.kind = "file.close";
+      event.occurred_on = ends.to_string();
+      event.payload = {{"reason", std::string(kAgedOut)}, {"automatic", true}};
+      record_event(w, event);
+      closed.push_back(child);
+    }
+    auto after = w.db().cached("SELECT coalesce(max(rowid), 0) FROM events");
+    after->step();
+    station.set_meta(mark_key, fmt::format("{} {}", today.to_string(), after->get_int(0)));
+    after->reset();
+    return Status::ok();
+  });
+  if (!written) return written;
+  return closed;
 }
 
 Status reopen_child(Station& station, std::string_view ref, std::string_view reason) {

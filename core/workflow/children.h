@@ -84,6 +84,20 @@ void write_child_changes(WriteContext& w, std::string_view child_id, const nlohm
 // Closes a file (never deletes it) for a reason of Vocabulary::CloseReason — aged_out, death, moved_out_of_county,
 // no_longer_eligible, entered_in_error (a void, which needs a `note` saying what was wrong) — or its words.
 Status close_child(Station& station, std::string_view ref, std::string_view reason, std::string_view note = {});
+// The closing reason of a file whose last category ended at its age limit (Vocabulary::CloseReason).
+inline constexpr std::string_view kAgedOut = "aged_out";
+// The id of the file.close a file's aging out records: the same on every station that notices it (ids.h), so the
+// server keeps one; `ends_on` is the day the last category ended (the event's date).
+std::string aged_out_close_id(std::string_view child_id, Date ends_on);
+// The memberships `child_id` holds or held (the memberships projection), for aged_out_on (model.h).
+std::vector<MembershipSpan> membership_spans(db::Database& db, std::string_view child_id);
+// The settle step of the station's day (docs/design.md "Transfers, duplicates, deletion"): closes, as aged_out, every
+// open file of the acting user's scope whose last category has ended at its age limit as of today, in one write,
+// each by a file.close of the acting user with the id aged_out_close_id gives — never twice for one end date, so a
+// file reopened after it stays open. Nothing for a user who may not write. Cheap when nothing changed since the
+// same user's last settle today. Returns the ids of the files closed. Called where a signed-in user opens the
+// station (the CLI's Context::open, the browser's session).
+Result<std::vector<std::string>> settle_aged_out(Station& station);
 // Reopens a closed file (file.reopen) with a reason: supervisors and the county (access::Action::ReopenFile).
 Status reopen_child(Station& station, std::string_view ref, std::string_view reason);
 

@@ -8,6 +8,7 @@
 #include "core/base/tuning.h"
 #include "core/model/labels.h"
 #include "core/workflow/screening.h"
+#include "core/workflow/transfer.h"
 
 namespace tongdang {
 
@@ -96,6 +97,23 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
   return items;
 }
 
+// Files of this township still closed as moved out of the county by a closing in (as_of - window, as_of]: the
+// county's to hand on. A file reopened since has left the list (it is open again).
+std::vector<MovedOutItem> moved_out_of_county(Station& station, Date as_of) {
+  auto query = station.db().prepare(
+      "SELECT c.id, c.name, c.village, e.occurred_on, json_extract(e.payload, '$.destination'), e.actor"
+      " FROM events e JOIN children c ON c.id = e.child_id WHERE e.kind = 'file.close' AND e.occurred_on > ?1"
+      " AND e.occurred_on <= ?2 AND json_extract(e.payload, '$.kind') = ?3 AND c.status = 'closed'"
+      " AND c.township = ?4 ORDER BY e.occurred_on DESC, c.name, c.id");
+  query.bind(1, as_of.plus_days(-tuning::kMovedOutShownDays).to_string()).bind(2, as_of.to_string());
+  query.bind(3, std::string(kMovedOutOfCounty)).bind(4, station.township());
+  std::vector<MovedOutItem> items;
+  while (query.step())
+    items.push_back({query.get_text(0), query.get_text(1), query.get_text(2), query.get_text(3),
+                     query.get_optional_text(4).value_or(""), query.get_text(5)});
+  return items;
+}
+
 }  // namespace
 
 Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown) {
@@ -118,6 +136,7 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escal
   queue.escalations_total = escalations.value().total;
   queue.referrals = open_referrals(station);
   queue.age_limits = age_limits(station, as_of);
+  if (actor.role == Role::County) queue.moved_out = moved_out_of_county(station, as_of);
   return queue;
 }
 

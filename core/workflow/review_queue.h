@@ -45,6 +45,15 @@ struct AgeLimitItem {
   std::string closes_on;                 // when the last one ends (file_closes only)
 };
 
+// A file closed as moved out of the county within tuning::kMovedOutShownDays (county users only): where the child
+// went and when, for the county to hand the file on (docs/domain.md "Moves, duplicates, corrections, closure").
+struct MovedOutItem {
+  std::string child_id, name, village;
+  std::string on;           // the closing's date
+  std::string destination;  // as the transfer recorded it
+  std::string by;           // who closed it
+};
+
 struct ReviewQueue {
   std::vector<ColourReviewItem> colour_reviews;  // oldest first
   std::vector<nlohmann::json> screenings;        // pending_screenings rows at review, returned, or confirmation
@@ -52,6 +61,7 @@ struct ReviewQueue {
   std::size_t escalations_total = 0;             // all of them (escalations may hold only the first)
   std::vector<Referral> referrals;               // open mandatory reports and referrals, oldest first
   std::vector<AgeLimitItem> age_limits;          // categories ending at 16 or 18 soon, soonest first
+  std::vector<MovedOutItem> moved_out;           // the county's: files moved out of the county lately, newest first
 };
 
 // The acting user's queue as of `as_of`, within their scope. Refused for a director or a viewer: deciding review

@@ -6,7 +6,7 @@
 namespace tongdang::sync::messages {
 
 std::span<const MessageText* const> all() {
-  static constexpr std::array<const MessageText*, 31> kAll = {
+  static constexpr std::array<const MessageText*, 32> kAll = {
       &kRecordIdNotUuid,   &kRoleMayNotWrite,         &kRoleAboveToken,     &kAuthorMismatch,
       &kEventClaimMismatch, &kEventIdMismatch,        &kChildUnknown,       &kEventTownshipNotChilds,
       &kLeadVillageOutside, &kLeadUnknown,            &kEventTownshipNotLeads, &kResolveNeedsSupervisor,
@@ -15,7 +15,7 @@ std::span<const MessageText* const> all() {
       &kEventNeedsRole,    &kFieldNeedsRole,          &kMergeNeedsCounty,
       &kMergeNotCandidate, &kMergeAlreadyMerged,      &kMergeSurvivorLower, &kMergeFieldNotTakeable,
       &kMergeUnknown,      &kTransferNeedsSupervisor, &kTransferDestination, &kAlreadyTransferred,
-      &kSetIdInvalid,
+      &kSetIdInvalid,      &kNotAgedOut,
   };
   return kAll;
 }

@@ -76,6 +76,11 @@ inline constexpr MessageText kMergeFieldNotTakeable{"duplicate.field_not_takeabl
                                                     "field {} cannot be taken in a merge"};
 inline constexpr MessageText kMergeUnknown{"duplicate.merge_unknown", "没有这次合并，或它已经撤销",
                                            "no such merge, or it was already undone"};
+// A file closing itself (docs/domain.md "Closure"): the server checks the rule again.
+inline constexpr MessageText kNotAgedOut{"close.not_aged_out",
+                                         "该儿童在结案日期仍有未到龄的类别（或最后的类别是人工结束的），不能以“超龄”结案",
+                                         "on the closing date the child still held a category before its age limit "
+                                         "(or the last one was ended by hand): the file cannot close as aged out"};
 // Transfers and ID corrections (issue 12; docs/sync-protocol.md "Transfers").
 inline constexpr MessageText kTransferNeedsSupervisor{"transfer.needs_supervisor",
                                                       "只有督导员或县级用户可以办理转移或更正身份证号",

@@ -166,6 +166,9 @@ class StoreTransaction {
 
   // A child's events in (hlc, id) order, optionally only those whose kind starts with `kind_prefix`.
   virtual std::vector<Event> child_events(std::string_view child_id, std::string_view kind_prefix) = 0;
+  // The category memberships a child holds or held (the core projection): the server checks a pushed aged_out
+  // close against them (aged_out_on, model.h) rather than trusting the station.
+  virtual std::vector<MembershipSpan> memberships_of(std::string_view child_id) = 0;
   // The ids of a child's relatives, and the records of its open conflicts: with its profile and events, the whole
   // file a transfer sends to the receiving township.
   virtual std::vector<std::string> relatives_of(std::string_view child_id) = 0;

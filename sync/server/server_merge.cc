@@ -17,6 +17,7 @@
 #include "core/store/file_merge.h"
 #include "core/store/profile.h"
 #include "core/store/record_ref.h"
+#include "core/workflow/children.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/messages.h"
 
@@ -159,6 +160,7 @@ class ChangeApplier {
     if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) merge = plan_merge(event);
     if (event.kind == "file.transfer") check_transfer(event, *child);
     if (event.kind == "child.set_id") check_id_correction(event);
+    if (event.kind == "file.close" && event.payload.value("reason", "") == kAgedOut) check_aged_out(event);
 
     ChangeResult result{change_.change_id, ChangeStatus::Applied, {}, json::object(), {}};
     if (!tx_.apply_event(event)) {
@@ -183,6 +185,23 @@ class ChangeApplier {
       tx_.append_op(event.township, {{"type", "conflict"}, {"township", event.township}, {"conflict", record}});
     }
     return result;
+  }
+
+  // An aged_out close is a fact of the rule, not the station's word: the child's memberships on the server must
+  // have ended at the age limit by the event's date. The second station's close of the same end date has the same
+  // id (aged_out_close_id) and is a duplicate, whatever happened to the file since the first.
+  void check_aged_out(const Event& event) {
+    if (!event.child_id) throw Rejected{msg(messages::kChildUnknown)};
+    for (const Event& known : tx_.child_events(*event.child_id, "file.close"))
+      if (known.id == event.id) return;
+    const json fields = tx_.read_fields("child", *event.child_id, {"birth_date"});
+    auto birth = Date::parse(fields.value("birth_date", json("")).is_string() ? fields["birth_date"].get<std::string>()
+                                                                               : std::string());
+    auto on = Date::parse(event.occurred_on);
+    // Not a day still to come (a day's slack for the stations' time zone): a category ending later is not over.
+    const auto today = Date::parse(ctx_.now_iso.substr(0, 10)).value_or(Date{});
+    if (!birth || !on || *on > today.plus_days(1) || !aged_out_on(tx_.memberships_of(*event.child_id), *birth, *on))
+      throw Rejected{msg(messages::kNotAgedOut)};
   }
 
   // ---- duplicate merges (core/store/file_merge.h): checked against the server's files, carried out here ----

@@ -4,6 +4,7 @@
 
 #include "core/store/file_merge.h"
 #include "core/store/projection.h"
+#include "core/workflow/children.h"
 #include "sync/protocol/messages.h"
 
 namespace tongdang::sync {
@@ -61,7 +62,11 @@ void keep_rejected(WriteContext& w, const WireChange& change, const Message& rea
     reopen->run();
   }
   const std::string kind = change.op == "event" ? change.event.value("kind", "") : "";
-  if (kind == file_merge::kMergeKind || kind == file_merge::kUnmergeKind) {
+  // An aged-out close is refused when the server's memberships say a category still ran (another station added one
+  // first): like a refused merge, it never happened.
+  const bool aged_out_close =
+      kind == "file.close" && change.event.value("payload", json::object()).value("reason", "") == kAgedOut;
+  if (kind == file_merge::kMergeKind || kind == file_merge::kUnmergeKind || aged_out_close) {
     // A merge or unmerge the county server refused never happened: the station drops its event (kept above in
     // rejected_changes) and gives the file back the status the server holds, so lists and lookups agree with it.
     auto drop = db.cached("DELETE FROM events WHERE id = ?1");

@@ -143,7 +143,9 @@ Status apply_op(Station& station, const json& op) {
   } else if (type == "event") {
     auto event = Event::from_json(op.value("event", json()));
     if (!event) return event.status();
-    apply_event(db, event.value());
+    // An event this station recorded too under the same id (a file closing itself, noticed here and elsewhere):
+    // the server kept the other station's copy, and so does this one.
+    if (!apply_event(db, event.value())) take_server_copy(db, event.value());
   } else if (type == "conflict") {
     save_conflict(db, op.value("conflict", json::object()));
   } else if (type == "duplicate") {

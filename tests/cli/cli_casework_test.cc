@@ -311,3 +311,42 @@ TEST_CASE("CLI casework: a lowering needs evidence — two commands no longer ta
   CHECK(tongdang({"colour", "lower", child, "--to", "green", "--reason", "稳定"}).exit_code == 0);
   CHECK(colour() == "blue");
 }
+
+TEST_CASE("CLI casework: a file closes itself on the day its last category reaches its age limit", "[cli][closing]") {
+  ScratchDir dir;
+  Tongdang before(dir, "2026-12-09");  // 赵十六 is 15 today and 16 tomorrow (born 2010-12-10)
+  init_station(before);
+  const std::string turning = add_child(before, "赵十六", kTurning16, {"LEFT_BEHIND"});
+  const std::string keeps = add_child(before, "钱十八", kTurning18, {"LOW_INCOME"});  // 18 only on 2026-12-15
+  auto shown = before({"--json", "child", "show", turning});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(json::parse(shown.out)["status"] == "open");
+  // Not yet aged out: refused by hand too.
+  auto early = before({"child", "close", turning, "--reason", "超龄"});
+  CHECK(early.exit_code != 0);
+  CHECK(early.err.find("不能以“超龄”结案") != std::string::npos);
+
+  // The birthday: the first command of the day settles it, says so, and the file is closed as aged out.
+  Tongdang birthday(dir, "2026-12-10");
+  auto due = birthday({"due"});
+  INFO(due.err);
+  REQUIRE(due.exit_code == 0);
+  CHECK(due.err.find("1 份档案的最后一个类别已到龄，已自动以“超龄”结案") != std::string::npos);
+  json closed = json::parse(birthday({"--json", "child", "show", turning}).out);
+  CHECK(closed["status"] == "closed");
+  CHECK(closed["closed_reason"] == "aged_out");
+  CHECK(closed["closed_on"] == "2026-12-10");
+  CHECK(json::parse(birthday({"--json", "child", "show", keeps}).out)["status"] == "open");
+  auto history = birthday({"child", "history", turning});
+  CHECK(history.out.find("结案") != std::string::npos);
+  CHECK(history.out.find("李芳") != std::string::npos);  // the signed-in supervisor is its author
+  CHECK(birthday({"due"}).err.find("自动") == std::string::npos);  // once
+
+  // Reopened, it stays open: that end date does not close it again.
+  auto reopened = birthday({"child", "reopen", turning, "--reason", "仍需关注，将登记新类别"});
+  INFO(reopened.err);
+  REQUIRE(reopened.exit_code == 0);
+  CHECK(json::parse(birthday({"--json", "child", "show", turning}).out)["status"] == "open");
+  Tongdang later(dir, "2026-12-11");
+  CHECK(json::parse(later({"--json", "child", "show", turning}).out)["status"] == "open");
+}

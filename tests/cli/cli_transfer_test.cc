@@ -113,3 +113,46 @@ TEST_CASE("CLI child set-id: the number is corrected, the old one still finds th
   CHECK(shown["birth_date"] == "2014-03-16");
   CHECK(shown["previous_id_numbers"] == json::array({"320324********012X"}));
 }
+
+TEST_CASE("CLI review: the county's queue lists files moved out of the county for 90 days, with what to run",
+          "[cli][transfer][review]") {
+  ScratchDir dir;
+  Tongdang station(dir);
+  REQUIRE(station({"init", "--township", "320324102", "--name", "王集镇未保站", "--user", "李芳"}).exit_code == 0);
+  REQUIRE(station.login().exit_code == 0);
+  REQUIRE(station({"user", "add", "县中心", "--role", "county"}).exit_code == 0);
+  auto added = station({"--json", "child", "add", "--name", "张小明", "--id-number", "32032420140315012X",
+                        "--village", "320324102201", "--category", "LEFT_BEHIND"});
+  REQUIRE(added.exit_code == 0);
+  const std::string child = json::parse(added.out)["id"];
+  auto out = station({"transfer", child, "--out-of-county", "--destination", "安徽省合肥市", "--reason", "随父母迁居"});
+  INFO(out.err);
+  REQUIRE(out.exit_code == 0);
+
+  auto moved = [&](const std::vector<std::string>& args) {
+    auto review = station(args);
+    INFO(review.err);
+    REQUIRE(review.exit_code == 0);
+    std::vector<json> items;
+    for (const auto& item : json::parse(review.out)["items"])
+      if (item["kind"] == "moved_out") items.push_back(item);
+    return items;
+  };
+  auto county = moved({"--as", "县中心", "--json", "review"});
+  REQUIRE(county.size() == 1);
+  CHECK(county[0]["name"] == "张小明");
+  CHECK(county[0]["since"] == "2026-11-28");
+  CHECK(county[0]["detail"].get<std::string>().find("安徽省合肥市") != std::string::npos);
+  CHECK(county[0]["detail"].get<std::string>().find("李芳") != std::string::npos);
+  CHECK(county[0]["command"].get<std::string>().find("tongdang child reopen " + child.substr(child.size() - 8)) !=
+        std::string::npos);
+  CHECK(moved({"--json", "review"}).empty());  // the supervisor's queue: the county hands files on
+  // 89 days later it is still listed; on the 90th day it has left the queue (2026-11-28 + 90 days = 2027-02-26).
+  CHECK(moved({"--as", "县中心", "--json", "review", "--as-of", "2027-02-25"}).size() == 1);
+  CHECK(moved({"--as", "县中心", "--json", "review", "--as-of", "2027-02-26"}).empty());
+  auto text = station({"--as", "县中心", "review"});
+  CHECK(text.out.find("迁出本县") != std::string::npos);
+  // Reopened (the child never left), it leaves the queue.
+  REQUIRE(station({"child", "reopen", child, "--reason", "并未迁出"}).exit_code == 0);
+  CHECK(moved({"--as", "县中心", "--json", "review"}).empty());
+}

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/i18n.h"
+#include "core/base/ids.h"
+#include "core/model/model.h"
 #include "core/model/policy.h"
 #include "core/rules/colour.h"
 #include "core/rules/instrument.h"
@@ -516,4 +518,38 @@ TEST_CASE("The work list's detail reads in words: a care plan's missing parts by
   i18n::set_language(i18n::Lang::En);
   CHECK(due_detail_text("measure,case_worker") == "at least one measure, case worker");
   i18n::set_language(i18n::Lang::Zh);
+}
+
+TEST_CASE("Closure: a file ages out when its last membership ended at its category's age limit", "[workflow][closing]") {
+  // Born 2010-11-27: 16 on 2026-11-27 (留守 ends), 18 on 2028-11-27 (低保 ends).
+  const Date birth = d("2010-11-27");
+  const MembershipSpan left_behind{Category::LeftBehind, d("2024-01-01"), d("2026-11-27")};
+  CHECK_FALSE(aged_out_on({left_behind}, birth, d("2026-11-26")));  // still held the day before
+  CHECK(aged_out_on({left_behind}, birth, d("2026-11-27")) == d("2026-11-27"));  // the birthday itself
+  CHECK(aged_out_on({left_behind}, birth, d("2026-12-10")) == d("2026-11-27"));  // noticed later: the same day
+  // A second category to 18 keeps the file open until it ends too.
+  const MembershipSpan low_income{Category::LowIncome, d("2024-01-01"), d("2028-11-27")};
+  CHECK_FALSE(aged_out_on({left_behind, low_income}, birth, d("2026-11-28")));
+  CHECK(aged_out_on({left_behind, low_income}, birth, d("2028-11-27")) == d("2028-11-27"));
+  // The last one ended by a person (not at its limit): a person closes the file.
+  const MembershipSpan ended_by_hand{Category::Other, d("2024-01-01"), d("2027-01-10")};
+  CHECK_FALSE(aged_out_on({left_behind, ended_by_hand}, birth, d("2027-02-01")));
+  CHECK_FALSE(aged_out_on({{Category::LeftBehind, d("2024-01-01"), d("2025-06-01")}}, birth, d("2026-12-01")));
+  // One ended by hand earlier does not matter: the last to end is 留守 at 16.
+  CHECK(aged_out_on({{Category::LowIncome, d("2024-01-01"), d("2025-06-01")}, left_behind}, birth, d("2026-12-01")) ==
+        d("2026-11-27"));
+  // A category starting later keeps the file open.
+  CHECK_FALSE(aged_out_on({left_behind, {Category::Other, d("2026-12-05"), d("2028-11-27")}}, birth, d("2026-11-30")));
+  CHECK_FALSE(aged_out_on({}, birth, d("2030-01-01")));
+  // Born on 29 February: 18 on 1 March of the common year 2026.
+  CHECK(aged_out_on({{Category::Orphan, d("2020-01-01"), d("2026-03-01")}}, d("2008-02-29"), d("2026-03-01")) ==
+        d("2026-03-01"));
+}
+
+TEST_CASE("Ids: a name-based record id is the same for the same name and a version 5 UUID", "[ids][closing]") {
+  const std::string a = name_based_record_id("file.close/aged_out/child-1/2026-11-27");
+  CHECK(a == name_based_record_id("file.close/aged_out/child-1/2026-11-27"));
+  CHECK(a != name_based_record_id("file.close/aged_out/child-1/2028-11-27"));
+  CHECK(looks_like_uuid(a));
+  CHECK(a[14] == '5');
 }

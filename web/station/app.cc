@@ -5,6 +5,7 @@
 #include "core/base/i18n.h"
 #include "core/model/labels.h"
 #include "core/store/sign_in.h"
+#include "core/workflow/children.h"
 #include "web/base/assets.h"
 #include "web/station/app_impl.h"
 #include "web/station/page.h"
@@ -175,6 +176,10 @@ Response StationApp::Impl::handle(const Request& request) {
     return Response::redirect(to).header("Set-Cookie",
                                          set_cookie(kSessionCookie, "", {.secure = options.secure, .max_age_seconds = 0}));
   }
+
+  // The day settles before any page reads it: files whose last category ended at its age limit close themselves.
+  // A failure leaves them open for the next request; the page still shows.
+  (void)settle_aged_out(*station);
 
   Page page{request, *station, session.value(), sign_in::csrf_token(session.value().token), lang, options, *this};
   // A form posted without this session's token is refused before anything reads it (cross-site request forgery).

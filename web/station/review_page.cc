@@ -9,6 +9,7 @@
 #include "core/model/division.h"
 #include "core/access/access.h"
 #include "core/base/i18n.h"
+#include "core/base/tuning.h"
 #include "core/model/choices.h"
 #include "core/model/id_number.h"
 #include "core/model/labels.h"
@@ -335,6 +336,25 @@ void age_limit_section(Html& h, const std::vector<AgeLimitItem>& items) {
   h("</tbody></table>{}", more_rows(items.size()));
 }
 
+// The county's: files closed as moved out of the county lately (tuning::kMovedOutShownDays), to hand on.
+void moved_out_section(Html& h, const std::vector<MovedOutItem>& items) {
+  h(R"(<h2 id="moved-out">{} <span class="muted">({})</span></h2>)",
+    trf("近 {} 天迁出本县", "Moved out of the county in the last {} days", tuning::kMovedOutShownDays), items.size());
+  if (items.empty()) {
+    h(R"(<p class="muted">{}</p>)", tr("没有迁出本县的档案。", "No file moved out of the county."));
+    return;
+  }
+  h(R"(<table class="review moved-out"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
+    tr("儿童", "Child"), tr("日期", "On"), tr("迁往", "Moved to"), tr("办理人", "By"));
+  std::size_t shown = 0;
+  for (const MovedOutItem& m : items) {
+    if (shown++ == kRowsPerList) break;
+    h(R"(<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)", url("/children/{}", m.child_id),
+      m.name, m.on, m.destination, m.by);
+  }
+  h("</tbody></table>{}", more_rows(items.size()));
+}
+
 // Only the people who decide see the queue or post to it (access::Action::SeeSupervision).
 std::optional<Status> refused_here(Page& page) {
   const User& actor = page.station.actor();
@@ -373,6 +393,7 @@ Response queue_page(Page& page, const Failed* failed) {
   escalation_section(h, queue.value().escalations, queue.value().escalations_total);
   referral_section(h, queue.value().referrals);
   age_limit_section(h, queue.value().age_limits);
+  if (county) moved_out_section(h, queue.value().moved_out);
   return render(page, tr("审核", "Review"), std::move(h).markup(), Nav::Review, failed ? 400 : 200);
 }
 

@@ -16,6 +16,7 @@
 #include "core/report/report.h"
 #include "core/store/projection.h"
 #include "core/store/profile.h"
+#include "core/workflow/children.h"
 #include "sync/server/sqlite/snapshot_rows.h"
 
 #include <fmt/format.h>
@@ -376,6 +377,10 @@ class SqliteTransaction final : public StoreTransaction {
 
   std::vector<Event> child_events(std::string_view child_id, std::string_view kind_prefix) override {
     return tongdang::child_events(db_, child_id, kind_prefix);
+  }
+
+  std::vector<MembershipSpan> memberships_of(std::string_view child_id) override {
+    return membership_spans(db_, child_id);
   }
 
   std::vector<std::string> relatives_of(std::string_view child_id) override {
