@@ -5,7 +5,7 @@
 // StationApp::handle — the whole page as `tongdang serve` sends it, without the socket. Figures: docs/benchmarks.md
 // "Web pages".
 //
-//   ./build/bench_web [--children 10000] [--runs 20] [--dir /tmp] [--reuse]
+//   ./build/bench_web [--children 10000] [--runs 20] [--dir /tmp] [--reuse] [--only /review]
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -140,10 +140,13 @@ int main(int argc, char** argv) {
   int children = 10'000, runs = 20;
   std::string dir = std::filesystem::temp_directory_path().string();
   bool reuse = false;
+  std::string only;
   app.add_option("--children", children, "children on the station");
   app.add_option("--runs", runs, "requests per page (median and max printed)");
   app.add_option("--dir", dir, "where to build the station");
   app.add_flag("--reuse", reuse, "reuse the station a previous run left in --dir");
+  app.add_option("--only", only, "time only the pages whose label holds this text (with TONGDANG_SLOW_SQL_MS, "
+                                 "to see one page's statements)");
   CLI11_PARSE(app, argc, argv);
 
   // The station's day is fixed (the workload ends on it); sign-in keeps real time (core/store/sign_in.h).
@@ -169,7 +172,7 @@ int main(int argc, char** argv) {
   if (std::getenv("MMAP")) station->db().exec(fmt::format("PRAGMA mmap_size = {}", std::getenv("MMAP")));
   // The work list's use cases alone (core/workflow: due_list, the whole list `tongdang due` prints; due_page, the
   // web's first page of 50), to tell their cost from the page's.
-  {
+  if (only.empty()) {
     std::vector<double> ms, ms_page, cpu, cpu_page;
     std::size_t rows = 0, total = 0;
     for (int i = 0; i < std::min(runs, 5); ++i) {
@@ -223,6 +226,7 @@ int main(int argc, char** argv) {
                            "cpu ms", "KB", "target (judged on CPU time)");
   bool all_met = true;
   for (const Probe& probe : probes) {
+    if (probe.label.find(only) == std::string::npos) continue;
     std::vector<double> ms, cpu;
     web::Response response;
     for (int i = 0; i < runs; ++i) {

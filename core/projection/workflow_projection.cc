@@ -17,6 +17,15 @@ using nlohmann::json;
 
 namespace {
 
+// The closing reason a file.close gives its file (children.closed_reason, a Vocabulary::CloseReason code): a closing
+// by `tongdang child close` carries the code as its reason; a move out of the county carries the person's words as
+// its reason and the code as its kind (core/workflow/transfer.cc), so the kind wins when there is one.
+std::string closing_reason(const json& payload) {
+  if (!payload.is_object()) return {};
+  const std::string kind = payload.value("kind", "");
+  return kind.empty() ? payload.value("reason", "") : kind;
+}
+
 std::optional<std::string> opt_text(const json& payload, const char* key) {
   if (payload.contains(key) && payload[key].is_string()) return payload[key].get<std::string>();
   return std::nullopt;
@@ -239,7 +248,7 @@ void settle_status(db::Database& db, std::string_view child_id) {
     reopen->run();
     return;
   }
-  const std::string reason = payload.is_object() ? payload.value("reason", "") : std::string();
+  const std::string reason = closing_reason(payload);
   auto close = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1"
                          " AND (status != 'closed' OR closed_reason IS NOT ?2 OR closed_on IS NOT ?3)");
   close->bind_all(child_id, reason, on);
@@ -288,7 +297,7 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
     update->run();
   } else if (event.kind == "file.close") {
     auto update = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1");
-    update->bind_all(child, event.payload.value("reason", ""), event.occurred_on);
+    update->bind_all(child, closing_reason(event.payload), event.occurred_on);
     update->run();
   } else if (event.kind == "file.reopen") {
     auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");

@@ -18,9 +18,11 @@ namespace {
 
 std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
   const User& actor = station.actor();
+  // CROSS JOIN keeps the open reviews (a few hundred) as the outer loop; SQLite's own choice walked every child of
+  // the township to find them (4.5 ms against 1.4 on 10,000 children).
   auto query = station.db().prepare(
       "SELECT r.event_id, r.child_id, c.name, c.village, s.colour, r.from_colour, r.proposed_colour, r.why,"
-      " r.opened_on, r.opened_by FROM colour_reviews r JOIN children c ON c.id = r.child_id"
+      " r.opened_on, r.opened_by FROM colour_reviews r CROSS JOIN children c ON c.id = r.child_id"
       " LEFT JOIN child_state s ON s.child_id = r.child_id"
       " WHERE r.resolved_by IS NULL AND c.status = 'open' AND c.township = ?1 ORDER BY r.opened_on, r.event_id");
   query.bind(1, station.township());  // a file transferred away is the receiving township's to review
@@ -50,9 +52,14 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
   auto query = station.db().prepare(
       "SELECT c.id, c.name, c.village, c.birth_date, m.category, m.to_date FROM children c"
       " JOIN memberships m ON m.child_id = c.id WHERE c.status = 'open' AND c.township = ?2 AND m.from_date <= ?1"
-      " AND ?1 < m.to_date ORDER BY c.id, m.to_date, m.category");
+      " AND ?1 < m.to_date"
+      // Only the children with a category ending in the window are read whole (their other memberships decide
+      // whether the file closes): the others' rows would be sorted for nothing.
+      " AND c.id IN (SELECT child_id FROM memberships WHERE from_date <= ?1 AND ?1 < to_date AND to_date <= ?3)"
+      " ORDER BY c.id, m.to_date, m.category");
   query.bind(1, from);
   query.bind(2, station.township());  // a file transferred away is the receiving township's to close
+  query.bind(3, until);
   std::vector<AgeLimitItem> items;
   // Rows come grouped by child, each child's memberships by end date.
   std::string last_child;

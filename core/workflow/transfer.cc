@@ -56,11 +56,17 @@ std::optional<json> payload_of(const std::string& text) {
 
 // ---- correcting the ID number ----
 
-Result<IdCorrection> set_id_number(Station& station, std::string_view ref, std::string_view id_text,
-                                   std::string_view reason) {
-  if (auto allowed = check_may(station, access::Action::CorrectIdNumber, "更正身份证号", "correct an ID number");
-      !allowed)
-    return allowed;
+Status may_transfer(Station& station) {
+  return check_may(station, access::Action::TransferFile, "办理转移", "transfer a file");
+}
+
+Status may_correct_id_number(Station& station) {
+  return check_may(station, access::Action::CorrectIdNumber, "更正身份证号", "correct an ID number");
+}
+
+Result<IdCorrection> check_id_number_correction(Station& station, std::string_view ref, std::string_view id_text,
+                                                std::string_view reason) {
+  if (auto allowed = may_correct_id_number(station); !allowed) return allowed;
   auto id = open_file_to_change(station, ref);
   if (!id) return id.status();
   if (auto checked = check_reason(reason); !checked) return checked;
@@ -81,33 +87,41 @@ Result<IdCorrection> set_id_number(Station& station, std::string_view ref, std::
                                "merged by the county", mask_id_number(number->text), other->get_text(0)));
   other->reset();
 
-  IdCorrection out{id.value(), number->text, number->warnings};
-  const std::string sex(to_string(number->sex));
-  const std::string birth = number->birth_date.to_string();
+  IdCorrection out{id.value(), number->text, number->warnings, std::string(to_string(number->sex)),
+                   number->birth_date.to_string(), std::nullopt};
+  if (current["id_number"].is_string()) out.previous_id_number = current["id_number"].get<std::string>();
   // What was typed before (a child without household registration) or derived from the old number gives way to the
   // new number; the person is told, since a differing sex or date of birth may mean the wrong child's number.
-  if (current["sex"] != sex)
+  if (current["sex"] != out.sex)
     out.notices.push_back(trf("性别：档案为{}，新身份证号第17位表示{}，已按身份证号更正",
                               "sex: the file says {}, the new number's 17th digit says {}; taken from the number",
-                              i18n::term(current.value("sex", "")), i18n::term(sex)));
-  if (current["birth_date"] != birth)
+                              i18n::term(current.value("sex", "")), i18n::term(out.sex)));
+  if (current["birth_date"] != out.birth_date)
     out.notices.push_back(trf("出生日期：档案为 {}，新身份证号为 {}，已按身份证号更正",
                               "date of birth: the file says {}, the new number gives {}; taken from the number",
-                              current.value("birth_date", ""), birth));
+                              current.value("birth_date", ""), out.birth_date));
+  return out;
+}
+
+Result<IdCorrection> set_id_number(Station& station, std::string_view ref, std::string_view id_text,
+                                   std::string_view reason) {
+  auto checked = check_id_number_correction(station, ref, id_text, reason);
+  if (!checked) return checked.status();
+  const IdCorrection& out = checked.value();
   Status written = station.write([&](WriteContext& w) {
     Event event;
-    event.child_id = id.value();
+    event.child_id = out.child_id;
     event.kind = "child.set_id";
-    event.payload = {{"id_number", number->text},
-                     {"sex", sex},
-                     {"birth_date", birth},
-                     {"previous_id_number", current["id_number"]},
+    event.payload = {{"id_number", out.id_number},
+                     {"sex", out.sex},
+                     {"birth_date", out.birth_date},
+                     {"previous_id_number", out.previous_id_number ? json(*out.previous_id_number) : json()},
                      {"reason", reason}};
     record_event(w, event);
     return Status::ok();
   });
   if (!written) return written;
-  return out;
+  return checked;
 }
 
 std::optional<std::string> child_by_previous_id_number(db::Database& db, std::string_view id_number) {
@@ -135,8 +149,7 @@ std::vector<std::string> previous_id_numbers(db::Database& db, std::string_view 
 // ---- transfers ----
 
 Status transfer_child(Station& station, std::string_view ref, std::string_view to_village, std::string_view reason) {
-  if (auto allowed = check_may(station, access::Action::TransferFile, "办理转移", "transfer a file"); !allowed)
-    return allowed;
+  if (auto allowed = may_transfer(station); !allowed) return allowed;
   auto id = open_file_to_change(station, ref);
   if (!id) return id.status();
   if (auto checked = check_reason(reason); !checked) return checked;

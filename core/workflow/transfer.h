@@ -22,7 +22,19 @@ struct IdCorrection {
   std::string child_id;
   std::string id_number;                // the new number (full: the one who typed it may see it)
   std::vector<std::string> notices;     // sex or date of birth re-derived and differing from the file, warnings
+  std::string sex, birth_date;          // what the new number gives (sex's key, YYYY-MM-DD)
+  std::optional<std::string> previous_id_number;  // the number it replaces (none for a child without one)
 };
+
+// Whether the acting user may transfer files (and close them as moved out of the county) or correct ID numbers:
+// the refusal the use cases below give, for a page to say before it offers the form.
+Status may_transfer(Station& station);
+Status may_correct_id_number(Station& station);
+
+// Every check of `set_id_number`, and what the correction would do (the re-derived sex and date of birth and how they
+// differ from the file), with nothing written: the confirm step of the web form.
+Result<IdCorrection> check_id_number_correction(Station& station, std::string_view ref, std::string_view id_text,
+                                                std::string_view reason);
 
 // `child set-id`: validates `id_text` as a new registration would (check character, date of birth, under 18), refuses
 // a number another file of this station holds, and records the correction with its reason; the old number (or the

@@ -660,12 +660,11 @@ std::string keep_sql(const DueContext& ctx, Keep keep, const std::string& key) {
 }
 
 // The villages of the station the actor covers, as a JSON array (the queries' scope).
-std::string villages_in_scope(db::Database& db, const User& actor) {
-  json villages = json::array();
-  auto query = db.prepare("SELECT DISTINCT village FROM children WHERE status = 'open'");
-  while (query.step())
-    if (actor.covers_village(query.get_text_view(0))) villages.push_back(query.get_text(0));
-  return villages.dump();
+// The villages the list keeps to, as a JSON array for json_each: a director's own; NULL (no bound) for a role the
+// township bounds (access::covers_village), where the filter would only cost a scan of the children's villages.
+std::optional<std::string> villages_in_scope(const User& actor) {
+  if (!access::bounded_by_villages(actor.role)) return std::nullopt;
+  return json(actor.villages).dump();
 }
 
 // Whether every child has its due_rank row (a station migrated from before the table has none until `report
@@ -702,11 +701,11 @@ Ranked ranked_from_keys(Station& station, const DueContext& ctx, Keep keep, std:
   auto& db = station.db();
   const User& actor = station.actor();
   const std::string key = rank_key_sql(ctx);
-  const std::string villages = villages_in_scope(db, actor);
+  const std::optional<std::string> villages = villages_in_scope(actor);
   const json leads = lead_children(db);
   // (the station's own township: a file transferred away stays here read-only, off the work list)
   const std::string from = " FROM children c JOIN due_rank d ON d.child_id = c.id WHERE c.status = 'open'"
-                           " AND c.township = ?3 AND c.village IN (SELECT value FROM json_each(?1))" +
+                           " AND c.township = ?3 AND (?1 IS NULL OR c.village IN (SELECT value FROM json_each(?1)))" +
                            keep_sql(ctx, keep, key);
   json candidates = leads;
   {

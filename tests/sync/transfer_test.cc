@@ -319,6 +319,10 @@ TEST_CASE("Transfer: a child who leaves the county closes the file as moved out,
   REQUIRE(b.sync().is_ok());
   CHECK(server_text(county, "SELECT status FROM children") == "closed");
   CHECK(b.field(child, "status") == "closed");
+  // The closing reason is the code (shown as 迁出本县), not the person's words, which stay in the event.
+  CHECK(a.field(child, "closed_reason") == "moved_out_of_county");
+  CHECK(b.field(child, "closed_reason") == "moved_out_of_county");
+  CHECK(server_text(county, "SELECT closed_reason FROM children") == "moved_out_of_county");
   check_digests(county, {&a, &b});
 }
 

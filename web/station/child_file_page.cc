@@ -11,6 +11,7 @@
 #include "core/store/profile.h"
 #include "core/workflow/care.h"
 #include "core/workflow/child_file.h"
+#include "core/workflow/transfer.h"
 #include "sync/station/conflicts.h"
 #include "web/station/page.h"
 
@@ -54,10 +55,16 @@ Markup labels_of(const json& keys) {
   return std::move(h).markup();
 }
 
-// The buttons to the forms that write to this file (web/station/forms_page.cc).
-Markup file_actions(const std::string& id, const json& child) {
+// The buttons to the forms that write to this file (web/station/forms_page.cc). A file transferred to another
+// township is a read-only record here: it offers none (but the print view). Transfers and ID number corrections are
+// offered to those the use cases let make them.
+Markup file_actions(Page& page, const std::string& id, const json& child) {
   Html h;
   h(R"(<p class="actions no-print">)");
+  if (child.contains("transferred")) {
+    h(R"(<a class="button secondary" href="{}">{}</a></p>)", url("/children/{}/print", id), tr("打印", "Print"));
+    return std::move(h).markup();
+  }
   h(R"(<a class="button" href="{}">{}</a>)", url("/children/{}/visits", id), tr("记录走访", "Record a visit"));
   h(R"(<a class="button" href="{}">{}</a>)", url("/children/{}/assess", id), tr("评估", "Assess"));
   h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/care", id), tr("关爱措施", "Care"));
@@ -69,7 +76,18 @@ Markup file_actions(const std::string& id, const json& child) {
   h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/relatives/new", id),
     tr("添加家庭成员", "Add a relative"));
   h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/categories", id), tr("类别", "Categories"));
-  if (child.value("status", "") == "open")
+  const bool open = child.value("status", "") == "open";
+  if (open) {
+    h(R"(<a class="button secondary" href="{}" id="add-referral">{}</a>)", url("/children/{}/referrals/new", id),
+      tr("强制报告/转介", "Report or refer"));
+    if (may_correct_id_number(page.station))
+      h(R"(<a class="button secondary" href="{}" id="set-id">{}</a>)", url("/children/{}/id-number", id),
+        tr("更正身份证号", "Correct the ID number"));
+    if (may_transfer(page.station))
+      h(R"(<a class="button secondary" href="{}" id="transfer">{}</a>)", url("/children/{}/transfer", id),
+        tr("转移", "Transfer"));
+  }
+  if (open)
     h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/close", id), tr("结案", "Close the file"));
   else
     h(R"(<a class="button secondary" href="{}">{}</a>)", url("/children/{}/reopen", id), tr("重新开案", "Reopen"));
@@ -342,21 +360,33 @@ Markup reviews_section(const ChildFile& file, const std::vector<json>& conflicts
   return std::move(h).markup();
 }
 
-Markup referrals_section(const ChildFile& file) {
+Markup referrals_section(const ChildFile& file, bool print) {
   Html h;
-  h(R"(<section class="card"><h2>{}</h2>)", tr("强制报告与转介", "Mandatory reports and referrals"));
+  h(R"(<section class="card" id="referrals"><h2>{}</h2>)", tr("强制报告与转介", "Mandatory reports and referrals"));
   if (file.referrals.empty()) {
     h(R"(<p class="muted">{}</p></section>)", tr("没有报告或转介。", "No report or referral."));
     return std::move(h).markup();
   }
-  h("<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-    tr("日期", "Date"), tr("类型", "Kind"), tr("对象", "To"), tr("内容", "Summary"), tr("状态", "Status"),
-    tr("结果", "Outcome"));
-  for (const Referral& r : file.referrals)
-    h(R"(<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>)",
+  // Open ones are moved on from here, unless the file is a read-only record of this station.
+  const bool writable = !print && !file.child.contains("transferred") && file.child.value("status", "") == "open";
+  h("<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>", tr("日期", "Date"),
+    tr("类型", "Kind"), tr("对象", "To"), tr("内容", "Summary"), tr("状态", "Status"), tr("结果", "Outcome"));
+  if (writable) h(R"(<th class="no-print"></th>)");
+  h("</tr></thead><tbody>");
+  for (const Referral& r : file.referrals) {
+    h(R"(<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>)",
       r.open() ? "open" : "closed", r.made_on, i18n::label(Vocabulary::ReferralKind, r.kind),
       i18n::label(Vocabulary::ReferralTo, r.to), r.summary, i18n::label(Vocabulary::ReferralStatus, r.status),
       r.outcome.empty() ? "—" : r.outcome);
+    if (writable) {
+      h(R"(<td class="no-print">)");
+      if (r.open())
+        h(R"(<a href="{}">{}</a>)", url("/children/{}/referrals/{}", file.child["id"].get<std::string>(), r.id),
+          tr("更新", "update"));
+      h("</td>");
+    }
+    h("</tr>");
+  }
   h("</tbody></table></section>");
   return std::move(h).markup();
 }
@@ -405,7 +435,7 @@ Markup file_sections(Page& page, const Opened& opened, bool print) {
   h("{}", screening_section(opened.file));
   h("{}", visits_section(opened.file));
   h("{}", care_section(opened.file));
-  h("{}", referrals_section(opened.file));
+  h("{}", referrals_section(opened.file, print));
   h("{}", reviews_section(opened.file, opened.conflicts, print));
   h("{}", history_section(opened.file));
   return std::move(h).markup();
@@ -421,6 +451,24 @@ Markup file_title(const json& child) {
   return std::move(h).markup();
 }
 
+// Where the file went: transferred to another township (a read-only record here), or out of the county.
+Markup moved_notice(const json& child) {
+  Html h;
+  if (child.contains("transferred")) {
+    const json& t = child["transferred"];
+    h(R"(<div class="alert warn" id="transferred" role="status">{}</div>)",
+      i18n::edge::trf("已转移至 {}（{} 办理，{}）；本站只保留只读记录。", "Transferred to {} (on {}, {}); this station "
+                      "keeps a read-only record.", value_text(t["to_village"], FieldKind::Village), value_text(t["on"]),
+                      value_text(t["reason"])));
+  } else if (child.contains("moved_out")) {
+    const json& m = child["moved_out"];
+    h(R"(<div class="alert warn" id="moved-out" role="status">{}</div>)",
+      i18n::edge::trf("已于 {} 迁出本县，迁往：{}", "Moved out of the county on {}, to {}", value_text(m["on"]),
+                      value_text(m["destination"])));
+  }
+  return std::move(h).markup();
+}
+
 Response file_page(Page& page, const std::vector<std::string>& params) {
   auto opened = open_file(page, params.at(0));
   if (!opened) return status_page(page, opened.status());
@@ -429,7 +477,8 @@ Response file_page(Page& page, const std::vector<std::string>& params) {
   Html h;
   h(R"(<p class="muted no-print"><a href="/children">{}</a></p>)", tr("← 儿童档案", "← Children"));
   h(R"(<h1>{}</h1>)", file_title(child));
-  h("{}", file_actions(id, child));
+  h("{}", moved_notice(child));
+  h("{}", file_actions(page, id, child));
   h("{}", file_sections(page, opened.value(), false));
   return render(page, child.value("name", ""), std::move(h).markup(), Nav::Children);
 }
@@ -451,6 +500,7 @@ Response print_page(Page& page, const std::vector<std::string>& params) {
     i18n::edge::trf("{} · 打印日期 {} · 打印人 {}", "{} · printed {} by {}", page.station.name(),
                     page.station.clock().today().to_string(), page.station.actor().name));
   h(R"(<h2>{}</h2>)", file_title(child));
+  h("{}", moved_notice(child));
   h("{}", file_sections(page, opened.value(), true));
   h("</main></body></html>");
   return Response::html(std::move(h).take());

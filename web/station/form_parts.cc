@@ -5,6 +5,7 @@
 
 #include "core/model/division.h"
 #include "core/base/i18n.h"
+#include "core/model/choices.h"
 #include "core/workflow/children.h"
 
 namespace tongdang::web::station {
@@ -20,13 +21,16 @@ std::vector<Option> options_of_keys(const std::vector<std::string_view>& keys, s
 }
 
 std::vector<Option> choice_options(std::string_view vocabulary) {
-  if (vocabulary == "sex") return options_of(vocabulary::kSexes);
-  if (vocabulary == "schooling") return options_of(vocabulary::kSchoolings);
-  if (vocabulary == "relation") return options_of(vocabulary::kRelations);
-  if (vocabulary == "relative_status") return options_of(vocabulary::kRelativeStatuses);
-  if (vocabulary == "capacity") return options_of(vocabulary::kCapacities);
-  if (vocabulary == "hukou_status") return options_of(vocabulary::kHukouStatuses);
-  return {};
+  auto known = vocabulary_named(vocabulary);
+  if (!known) return {};
+  return choice_options(*known);
+}
+
+std::vector<Option> choice_options(Vocabulary vocabulary) {
+  std::vector<Option> out;
+  for (const Choice& choice : choices(vocabulary))
+    out.push_back({std::string(choice.key), std::string(i18n::language() == i18n::Lang::Zh ? choice.zh : choice.en)});
+  return out;
 }
 
 std::vector<Option> yes_no_options() {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/date.h"
+#include "core/model/choices.h"
 #include "core/model/labels.h"
 #include "core/model/vocabulary.h"
 #include "core/rules/instrument.h"
@@ -29,7 +30,9 @@ std::vector<Option> options_of(const std::array<Term<Enum>, N>& terms) {
 }
 // The options of a list of keys, labelled with i18n::label(prefix + key).
 std::vector<Option> options_of_keys(const std::vector<std::string_view>& keys, std::string_view label_prefix = {});
-// The options of a profile field's vocabulary (FieldSpec::choice: "sex", "schooling", "relation" …).
+// The options of a vocabulary (choices.h's table, in its order), by the vocabulary or by its name (FieldSpec::choice:
+// "sex", "schooling", "relation", "close_reason" …; none for another name).
+std::vector<Option> choice_options(Vocabulary vocabulary);
 std::vector<Option> choice_options(std::string_view vocabulary);
 // 是/否 for a yes/no field (values "true"/"false", as normalize_field reads them).
 std::vector<Option> yes_no_options();
@@ -78,5 +81,7 @@ void add_assess_routes(Routes& routes);     // /children/{id}/assess
 void add_care_routes(Routes& routes);       // /children/{id}/care
 void add_colour_routes(Routes& routes);     // /children/{id}/colour, /categories, /close
 void add_screening_routes(Routes& routes);  // /leads/new, /leads/{id}/verify, /children/{id}/screening/…
+void add_transfer_routes(Routes& routes);   // /children/{id}/transfer, /children/{id}/id-number
+void add_referral_routes(Routes& routes);   // /children/{id}/referrals/new, /children/{id}/referrals/{id}
 
 }  // namespace tongdang::web::station

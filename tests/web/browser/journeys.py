@@ -433,6 +433,26 @@ class T7SessionExpires(Journey):
         self.wait().until(lambda d: "/children" in d.current_url and "/login" not in d.current_url)
 
 
+class T8Transfer(Journey):
+    person = SUPERVISOR
+
+    def test_a_supervisor_transfers_a_file_to_another_township_and_it_becomes_read_only(self):
+        child = register_by_cli("陈思远", "32032420150808009", VILLAGE_WANG)
+        self.sign_in(SUPERVISOR)
+        self.go(f"/children/{child}")
+        self.css("#transfer").click()
+        self.wait().until(lambda d: f"/children/{child}/transfer" in d.current_url)
+        self.fill("mode", "county")
+        self.fill("to_village", "320324103204")  # 双沟镇 大白村, chosen by name from the division table
+        self.fill("reason", "随父母迁居双沟镇")
+        self.submit_button().click()
+        self.saved_page(f"/children/{child}")
+        self.assertIn("已转移至 大白村", self.css("#transferred").text)
+        self.assertFalse(self.all("#transfer"), "a transferred file offers no transfer")
+        self.assertFalse(self.all(f'a[href="/children/{child}/visits"]'), "a read-only record offers no visit form")
+        self.assertEqual(world.count("SELECT township FROM children WHERE id = ?", child), "320324103")
+
+
 def register_by_cli(name, body17, village):
     """A child registered by the supervisor with the CLI (the set-up of a journey, not what it tests)."""
     number = harness.id_number(body17)
