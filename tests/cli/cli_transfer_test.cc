@@ -134,7 +134,8 @@ TEST_CASE("CLI review: the county's queue lists files moved out of the county fo
     INFO(review.err);
     REQUIRE(review.exit_code == 0);
     std::vector<json> items;
-    for (const auto& item : json::parse(review.out)["items"])
+    const json parsed = json::parse(review.out);
+    for (const auto& item : parsed["items"])
       if (item["kind"] == "moved_out") items.push_back(item);
     return items;
   };
