@@ -3,6 +3,8 @@
 // (update_referral, as `tongdang referral update`): its status and outcome. The choices are the vocabularies'
 // (ReferralTo, ReferralKind, ReferralStatus); a mandatory report makes the child red at once (the colour rule reads
 // it), and the form says so before it is sent.
+#include <variant>
+
 #include "core/base/i18n.h"
 #include "core/workflow/children.h"
 #include "core/workflow/referrals.h"
@@ -87,38 +89,41 @@ Response update_form(Page& page, const json& child, const Referral& referral, co
   return form_page(page, tr("更新报告或转介", "Update a report or referral"), std::move(h), errors, Nav::Children);
 }
 
-// The referral of this child the URL names; a 404 for an id the file does not hold.
-const Referral* referral_of(const std::vector<Referral>& referrals, const std::string& referral_id) {
-  for (const Referral& r : referrals)
-    if (r.id == referral_id) return &r;
-  return nullptr;
+// The file and the referral of it the URL names (/children/{id}/referrals/{referral}), or the page that answers
+// instead: the file's status page, or a 404 for a referral the file does not hold.
+struct ReferralTarget {
+  json child;
+  Referral referral;
+};
+std::variant<ReferralTarget, Response> referral_target(Page& page, const std::vector<std::string>& params) {
+  auto child = form_child(page, params[0]);
+  if (!child) return status_page(page, child.status());
+  const std::string id = child.value()["id"];
+  if (Status access = check_child_access(page.station, id, true); !access) return status_page(page, access);
+  for (Referral& r : child_referrals(page.station.db(), id))
+    if (r.id == params[1]) return ReferralTarget{std::move(child.value()), std::move(r)};
+  return not_found_page(page, trf("找不到报告或转介 {}", "no report or referral {}", params[1]));
 }
 
 Response update_get(Page& page, const std::vector<std::string>& params) {
-  auto child = form_child(page, params[0]);
-  if (!child) return status_page(page, child.status());
-  const std::string id = child.value()["id"];
-  if (Status access = check_child_access(page.station, id, true); !access) return status_page(page, access);
-  const std::vector<Referral> referrals = child_referrals(page.station.db(), id);
-  const Referral* referral = referral_of(referrals, params[1]);
-  if (!referral) return not_found_page(page, trf("找不到报告或转介 {}", "no report or referral {}", params[1]));
-  return update_form(page, child.value(), *referral, {});
+  auto target = referral_target(page, params);
+  if (auto* answer = std::get_if<Response>(&target)) return std::move(*answer);
+  const auto& [child, referral] = std::get<ReferralTarget>(target);
+  return update_form(page, child, referral, {});
 }
 
 Response update_post(Page& page, const std::vector<std::string>& params) {
-  auto child = form_child(page, params[0]);
-  if (!child) return status_page(page, child.status());
-  const std::string id = child.value()["id"];
-  if (Status access = check_child_access(page.station, id, true); !access) return status_page(page, access);
-  const std::vector<Referral> referrals = child_referrals(page.station.db(), id);
-  const Referral* referral = referral_of(referrals, params[1]);
-  if (!referral) return not_found_page(page, trf("找不到报告或转介 {}", "no report or referral {}", params[1]));
+  auto target = referral_target(page, params);
+  if (auto* answer = std::get_if<Response>(&target)) return std::move(*answer);
+  const auto& [child, found] = std::get<ReferralTarget>(target);
+  const std::string id = child["id"];
+  const Referral* referral = &found;
   // An unchanged status is not a change; what is left empty is not given.
   const std::string status = page.request.param("status"), outcome = page.request.param("outcome");
   if ((status.empty() || status == referral->status) && outcome.empty()) {
     FormErrors errors;
     errors.fields["outcome"] = tr("请更改状态或填写结果", "change the status or give an outcome");
-    return update_form(page, child.value(), *referral, errors);
+    return update_form(page, child, *referral, errors);
   }
   const Status saved =
       update_referral(page.station, referral->id,
@@ -127,7 +132,7 @@ Response update_post(Page& page, const std::vector<std::string>& params) {
   if (!saved) {
     FormErrors errors;
     errors.add(saved, kUpdateFields);
-    return update_form(page, child.value(), *referral, errors);
+    return update_form(page, child, *referral, errors);
   }
   return Response::redirect(url("/children/{}", id) + "?saved=1#referrals");
 }
