@@ -122,7 +122,10 @@ void count_day_facts(const Query& q, Units& units) {
       " AND to_day > ?3 AND from_day <= ?3");
   query->bind_all(q.low, q.high, q.day);
   query->bind(9, q.by_village ? 1 : 0);
-  for (const auto& [group, n] : count_by(*query, 4)) {
+  for (const auto& counted : count_by(*query, 4)) {
+    // Named, not a structured binding: the lambda below captures them, which clang 14 does not allow.
+    const std::vector<std::string>& group = counted.first;
+    const int n = counted.second;
     const std::string& kind = group[2];
     const std::string& value = group[3];
     const int colour = colour_index(value);
@@ -143,7 +146,10 @@ void count_overdue(const Query& q, Units& units) {
       " WHERE kind IN ('overdue', 'reassess') AND township IN (SELECT township FROM temp.report_scope) AND to_day > ?3 AND from_day <= ?3");
   query->bind_all(q.low, q.high, q.day);
   query->bind(9, q.by_village ? 1 : 0);
-  for (const auto& [group, n] : count_by(*query, 5)) {
+  for (const auto& counted : count_by(*query, 5)) {
+    // Named, not a structured binding: the lambda below captures them, which clang 14 does not allow.
+    const std::vector<std::string>& group = counted.first;
+    const int n = counted.second;
     const std::string& kind = group[2];
     const int colour = colour_index(group[3]);
     const auto ref = Date::parse(group[4]);
@@ -206,7 +212,10 @@ void count_care_plans(const Query& q, Units& units) {
       "SELECT township, village, colour, minimum_plan_met != 0, pending_review FROM report_child"
       " WHERE township BETWEEN ?1 AND ?2 AND registered_on <= ?3 AND (closed_on IS NULL OR closed_on > ?3)");
   query->bind_all(q.low, q.high, q.day);
-  for (const auto& [group, n] : count_by(*query, 5)) {
+  for (const auto& counted : count_by(*query, 5)) {
+    // Named, not a structured binding: the lambda below captures them, which clang 14 does not allow.
+    const std::vector<std::string>& group = counted.first;
+    const int n = counted.second;
     const int colour = colour_index(group[2]);
     const bool met = group[3] == "1";
     const int pending = std::stoi(group[4]) * n;

@@ -37,11 +37,6 @@ std::int64_t count(db::Database& db, const std::string& sql) {
   return query.get_int(0);
 }
 
-std::int64_t server_count(TestCounty& county, const std::string& sql) {
-  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
-  return count(db, sql);
-}
-
 const FieldSpec& child_field(std::string_view name) { return *find_field(child_fields(), name); }
 
 // The outbox rows of a station as the changes it would push (newest last).

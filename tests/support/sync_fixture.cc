@@ -179,4 +179,11 @@ std::string server_digest(const TestCounty& county, const std::string& township)
   return township_digest(db, township);
 }
 
+std::int64_t server_count(const TestCounty& county, const std::string& sql) {
+  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
+  auto query = db.prepare(sql);
+  query.step();
+  return query.get_int(0);
+}
+
 }  // namespace tongdang::test

@@ -78,4 +78,7 @@ struct TestStation {
 std::string township_digest(db::Database& db, const std::string& township);
 std::string server_digest(const TestCounty& county, const std::string& township);
 
+// The first column of the first row `sql` gives on the county's database (a count), read as it is on disk.
+std::int64_t server_count(const TestCounty& county, const std::string& sql);
+
 }  // namespace tongdang::test

@@ -21,13 +21,6 @@ constexpr const char* kWangji = "320324102";
 constexpr const char* kWangjiVillage = "320324102201";
 constexpr std::int64_t kDayMs = 86'400'000;
 
-std::int64_t server_count(TestCounty& county, const std::string& sql) {
-  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
-  auto query = db.prepare(sql);
-  query.step();
-  return query.get_int(0);
-}
-
 std::string status_of(TestStation& s, const std::string& child) {
   json fields = read_profile(s.station->db(), "child", child, {"status", "closed_reason", "closed_on"});
   std::string out = fields["status"].get<std::string>();

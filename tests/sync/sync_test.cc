@@ -39,11 +39,6 @@ std::int64_t count(db::Database& db, const std::string& sql) {
   return query.get_int(0);
 }
 
-std::int64_t server_count(TestCounty& county, const std::string& sql) {
-  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
-  return count(db, sql);
-}
-
 // Forwards to another transport, but loses the reply of chosen calls after the server handled them (a link that
 // fails mid-page), or stops the server right after a chosen call (a server killed mid-push).
 class FaultyTransport : public sync::Transport {

@@ -28,13 +28,6 @@ constexpr const char* kWangjiVillage = "320324102201";
 constexpr const char* kShuanggou = "320324103";         // 双沟镇, the receiving one
 constexpr const char* kShuanggouVillage = "320324103201";
 
-std::int64_t server_count(TestCounty& county, const std::string& sql) {
-  db::Database db(county.db_path, db::Database::Mode::ReadOnly);
-  auto query = db.prepare(sql);
-  query.step();
-  return query.get_int(0);
-}
-
 std::string server_text(TestCounty& county, const std::string& sql) {
   db::Database db(county.db_path, db::Database::Mode::ReadOnly);
   auto query = db.prepare(sql);
