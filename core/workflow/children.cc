@@ -576,12 +576,16 @@ Result<std::vector<std::string>> settle_aged_out(Station& station) {
   const Date today = station.clock().today();
   // The events table grows with every fact that could change the answer (a membership, a reopening, a new or
   // pulled file); unchanged since this user's settle today, the answer is the same.
-  auto newest = db.cached("SELECT coalesce(max(rowid), 0) FROM events");
-  newest->step();
-  const std::int64_t last_event = newest->get_int(0);
-  newest->reset();
+  // The mark: today and the newest event row, when this user's settle last ran.
+  auto mark = [&](db::Database& on) {
+    auto newest = on.cached("SELECT coalesce(max(rowid), 0) FROM events");
+    newest->step();
+    const std::string value = fmt::format("{} {}", today.to_string(), newest->get_int(0));
+    newest->reset();
+    return value;
+  };
   const std::string mark_key = "settled_aged_out:" + actor.name;
-  if (station.meta(mark_key) == fmt::format("{} {}", today.to_string(), last_event)) return closed;
+  if (station.meta(mark_key) == mark(db)) return closed;
 
   // Open files of this township with memberships, none of them running today or later.
   auto query = db.prepare(
@@ -613,10 +617,7 @@ Result<std::vector<std::string>> settle_aged_out(Station& station) {
       record_event(w, event);
       closed.push_back(child);
     }
-    auto after = w.db().cached("SELECT coalesce(max(rowid), 0) FROM events");
-    after->step();
-    station.set_meta(mark_key, fmt::format("{} {}", today.to_string(), after->get_int(0)));
-    after->reset();
+    station.set_meta(mark_key, mark(w.db()));
     return Status::ok();
   });
   if (!written) return written;
