@@ -105,7 +105,12 @@ void print_child_card(const json& child) {
     std::cout << "\n" << label("relatives") << "\n";
     std::vector<std::vector<std::string>> table;
     for (const auto& r : child["relatives"])
-      table.push_back({short_record_id(r["id"].get<std::string>()), text_of(r["relation"]), r["name"], text_of(r["status"]),
+      // A relative of a file merged into this one is read through it and says which file it stays on.
+      table.push_back({short_record_id(r["id"].get<std::string>()), text_of(r["relation"]),
+                       r.contains("merged_from") ? i18n::trf("{}（合并自档案 {}）", "{} (of merged file {})",
+                                                             text_of(r["name"]), text_of(r["merged_from"])).str()
+                                                 : text_of(r["name"]),
+                       text_of(r["status"]),
                        text_of(r["place"]), text_of(r["since"]), text_of(r["id_number"]),
                        r.contains("phone") && r["phone"].is_string() ? r["phone"].get<std::string>() : "",
                        text_of(r["capacity"]), label(r["is_guardian"].get<bool>() ? "yes" : "no")});

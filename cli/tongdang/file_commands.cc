@@ -83,9 +83,10 @@ void print_history(const std::vector<HistoryEntry>& entries) {
   for (const auto& e : entries) {
     std::string fields;
     for (const auto& f : e.fields) fields += (fields.empty() ? "" : "、") + label(f);
-    rows.push_back({e.at.substr(0, 16), e.on, label(e.what), e.actor,
-                    e.role.empty() ? "" : word(Vocabulary::Role, e.role), e.note.empty() ? fields : e.note,
-                    short_record_id(e.id)});
+    std::string what = label(e.what);
+    if (!e.file.empty()) what += trf("（合并自档案 {}）", " (of merged file {})", short_record_id(e.file));
+    rows.push_back({e.at.substr(0, 16), e.on, what, e.actor, e.role.empty() ? "" : word(Vocabulary::Role, e.role),
+                    e.note.empty() ? fields : e.note, short_record_id(e.id)});
   }
   print_table(std::cout, {tr("记录时间", "recorded"), label("date"), tr("事项", "what"), tr("操作人", "who"),
                           label("role"), tr("内容/字段", "note or fields"), label("id")},
@@ -96,7 +97,8 @@ json history_json(const std::vector<HistoryEntry>& entries) {
   json out = json::array();
   for (const auto& e : entries)
     out.push_back({{"at", e.at}, {"on", e.on}, {"actor", e.actor}, {"role", e.role}, {"what", e.what},
-                   {"entity", e.entity}, {"id", e.id}, {"fields", e.fields}, {"note", e.note}});
+                   {"entity", e.entity}, {"id", e.id}, {"fields", e.fields}, {"note", e.note},
+                   {"merged_from", e.file.empty() ? json(nullptr) : json(e.file)}});
   return out;
 }
 
@@ -192,7 +194,9 @@ void print_file_sections(const ChildFile& file, const std::vector<Referral>& ref
     const json& h = file.history[i];
     std::string fields;
     for (const auto& f : h["fields"]) fields += (fields.empty() ? "" : "、") + label(text(f));
-    change_rows.push_back({text(h["at"]).substr(0, 16), label(text(h["action"])), text(h["actor"]), fields});
+    std::string what = label(text(h["action"]));
+    if (h.contains("merged_from")) what += trf("（合并自档案 {}）", " (of merged file {})", text(h["merged_from"]));
+    change_rows.push_back({text(h["at"]).substr(0, 16), what, text(h["actor"]), fields});
   }
   print_table(std::cout, {tr("时间", "at"), tr("事项", "what"), tr("操作人", "who"), tr("字段", "fields")}, change_rows);
 }

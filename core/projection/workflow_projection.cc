@@ -17,15 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-// The closing reason a file.close gives its file (children.closed_reason, a Vocabulary::CloseReason code): a closing
-// by `tongdang child close` carries the code as its reason; a move out of the county carries the person's words as
-// its reason and the code as its kind (core/workflow/transfer.cc), so the kind wins when there is one.
-std::string closing_reason(const json& payload) {
-  if (!payload.is_object()) return {};
-  const std::string kind = payload.value("kind", "");
-  return kind.empty() ? payload.value("reason", "") : kind;
-}
-
 std::optional<std::string> opt_text(const json& payload, const char* key) {
   if (payload.contains(key) && payload[key].is_string()) return payload[key].get<std::string>();
   return std::nullopt;
@@ -229,32 +220,6 @@ void take_latest_id_number(db::Database& db, std::string_view child_id) {
   update->run();
 }
 
-// Whether the file is open: its latest closing or reopening decides (a profile written after them, such as the answer
-// to the push of the file's creation, carries the status it was made with).
-void settle_status(db::Database& db, std::string_view child_id) {
-  auto query = db.cached(
-      "SELECT kind, payload, occurred_on FROM events WHERE child_id = ?1 AND kind IN ('file.close', 'file.reopen')"
-      " ORDER BY hlc DESC, id DESC LIMIT 1");
-  query->bind(1, child_id);
-  if (!query->step()) return;
-  const bool closed = query->get_text(0) == "file.close";
-  json payload = json::parse(query->get_text(1), nullptr, false);
-  const std::string on = query->get_text(2);
-  query->reset();
-  if (!closed) {
-    auto reopen = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL"
-                            " WHERE id = ?1 AND status != 'open'");
-    reopen->bind_all(child_id);
-    reopen->run();
-    return;
-  }
-  const std::string reason = closing_reason(payload);
-  auto close = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1"
-                         " AND (status != 'closed' OR closed_reason IS NOT ?2 OR closed_on IS NOT ?3)");
-  close->bind_all(child_id, reason, on);
-  close->run();
-}
-
 class ChildFileProjection final : public Projection {
  public:
   std::string_view name() const override { return "child_file"; }
@@ -265,7 +230,7 @@ class ChildFileProjection final : public Projection {
     for (const TouchedChild& child : touched.children()) {
       move_to_latest_transfer(db, child.id);
       take_latest_id_number(db, child.id);
-      settle_status(db, child.id);
+      file_merge::refresh_file_status(db, child.id);
     }
     return {};
   }
@@ -295,16 +260,11 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
         " AND confirmed_by IS NULL");
     update->bind_all(child, event.payload.value("category", ""), event.actor, event.occurred_on);
     update->run();
-  } else if (event.kind == "file.close") {
-    auto update = db.cached("UPDATE children SET status = 'closed', closed_reason = ?2, closed_on = ?3 WHERE id = ?1");
-    update->bind_all(child, closing_reason(event.payload), event.occurred_on);
-    update->run();
-  } else if (event.kind == "file.reopen") {
-    auto update = db.cached("UPDATE children SET status = 'open', closed_reason = NULL, closed_on = NULL WHERE id = ?1");
-    update->bind_all(child);
-    update->run();
-  } else if (event.kind == file_merge::kMergeKind || event.kind == file_merge::kUnmergeKind) {
-    // A merge closes the merged-away file as "merged"; an unmerge gives back the status it had before.
+  } else if (event.kind == "file.close" || event.kind == "file.reopen" || event.kind == file_merge::kMergeKind ||
+             event.kind == file_merge::kUnmergeKind) {
+    // The status is the fold of the file's close, reopen, merge and unmerge events (file_merge.h): a merge closes
+    // the merged-away file as "merged", an unmerge gives back the status it had before, a reopen undoes the close
+    // it names.
     file_merge::refresh_file_status(db, child);
   } else if (event.kind == "file.transfer") {
     move_to_latest_transfer(db, child);

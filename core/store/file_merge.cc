@@ -115,15 +115,28 @@ bool takeable_field(std::string_view field) {
   return spec && spec->editable && !kNotTaken.contains(field);
 }
 
+std::string closing_reason(const nlohmann::json& payload) {
+  if (!payload.is_object()) return {};
+  const std::string kind = payload.value("kind", "");
+  return kind.empty() ? payload.value("reason", "") : kind;
+}
+
 void refresh_file_status(db::Database& db, std::string_view child) {
   const std::vector<Event> events = child_events(db, child, "file.");
   const std::set<std::string> undone = undone_merges(events);
+  // A close a reopen names is undone whatever their stamps: two stations write the same automatic close (one id),
+  // and the server keeps either copy, so a reopen written after one copy may carry an earlier stamp than the other.
+  std::set<std::string> reopened;
+  for (const Event& e : events)
+    if (e.kind == "file.reopen" && e.payload.is_object() && e.payload.contains("closes") && e.payload["closes"].is_string())
+      reopened.insert(e.payload["closes"].get<std::string>());
   bool closed = false;
   std::optional<std::string> reason, on;
   for (const Event& e : events) {
     if (e.kind == "file.close") {
+      if (reopened.contains(e.id)) continue;
       closed = true;
-      reason = e.payload.value("reason", "");
+      reason = closing_reason(e.payload);
       on = e.occurred_on;
     } else if (e.kind == "file.reopen") {
       closed = false;
@@ -133,7 +146,9 @@ void refresh_file_status(db::Database& db, std::string_view child) {
       on = e.occurred_on;
     }
   }
-  auto update = db.cached("UPDATE children SET status = ?2, closed_reason = ?3, closed_on = ?4 WHERE id = ?1");
+  auto update = db.cached(
+      "UPDATE children SET status = ?2, closed_reason = ?3, closed_on = ?4 WHERE id = ?1"
+      " AND (status IS NOT ?2 OR closed_reason IS NOT ?3 OR closed_on IS NOT ?4)");
   update->bind(1, child).bind(2, closed ? "closed" : "open");
   update->bind(3, closed ? reason : std::nullopt).bind(4, closed ? on : std::nullopt);
   update->run();

@@ -57,9 +57,17 @@ std::vector<Event> history_events(db::Database& db, std::string_view survivor);
 // child, not where the file lives (village, township) nor its key (the ID number is the same by construction).
 bool takeable_field(std::string_view field);
 
+// The closing reason a file.close gives its file (children.closed_reason, a Vocabulary::CloseReason code): a closing
+// by `tongdang child close` carries the code as its reason; a move out of the county carries the person's words as
+// its reason and the code as its kind (core/workflow/transfer.cc), so the kind wins when there is one.
+std::string closing_reason(const nlohmann::json& payload);
+
 // The status a file's close, reopen, merge and unmerge events give it, in (hlc, id) order, with merges that were
-// undone left out as if they had never happened (so an unmerge restores exactly the status before the merge).
-// Writes children.status, closed_reason and closed_on of `child` when its row exists.
+// undone left out as if they had never happened (so an unmerge restores exactly the status before the merge), and
+// a close that a reopen names (payload "closes") undone whatever the order of their stamps. Writes
+// children.status, closed_reason and closed_on of `child` when its row exists (open when it has none left: a close
+// the server refused is taken back).
+// The one fold of a file's status: the projections call it for every file an event or a loaded row touched.
 void refresh_file_status(db::Database& db, std::string_view child);
 
 }  // namespace tongdang::file_merge

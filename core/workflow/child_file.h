@@ -48,10 +48,13 @@ struct HistoryEntry {
   std::vector<std::string> fields;  // a profile change: the fields it touched
   std::string note;        // an event's reason, outcome or summary, if it gave one
   std::int64_t seq = 0;    // the station's audit sequence (0 for an event pulled from another station)
+  std::string file;        // empty for the file's own; the id of a file merged into it whose line this is
 };
 
 // Every event and change of a child's file the acting user may open (the checks and audit of open_child_file's
-// show_child), newest first, without a limit.
+// show_child), newest first, without a limit — with those of the files merged into it that the station holds
+// (their events keep their ids; `file` names the merged-away file). open_child_file reads the merged files'
+// visits, relatives and history the same way, each row tagged `merged_from` (the merged-away file's short id).
 Result<std::vector<HistoryEntry>> child_history(Station& station, std::string_view ref);
 
 }  // namespace tongdang

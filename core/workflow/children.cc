@@ -359,6 +359,8 @@ json membership_rows(db::Database& db, std::string_view child_id, Date today, js
   return rows;
 }
 
+}  // namespace
+
 json relative_rows(db::Database& db, std::string_view child_id, bool full_id) {
   json rows = json::array();
   auto query = db.cached("SELECT id FROM relatives WHERE child_id = ?1 ORDER BY created_at, id");
@@ -374,6 +376,8 @@ json relative_rows(db::Database& db, std::string_view child_id, bool full_id) {
   }
   return rows;
 }
+
+namespace {
 
 json child_view(Station& station, const std::string& id, bool full_id, bool with_relatives) {
   auto& db = station.db();
@@ -635,11 +639,15 @@ Status reopen_child(Station& station, std::string_view ref, std::string_view rea
   if (reason.empty()) return Status::invalid("reason", tr("重新开案必须写明原因", "reopening a file needs a reason"));
   auto status = read_profile(station.db(), "child", id.value(), {"status"});
   if (status["status"] != "closed") return Status::refused(tr("该档案没有结案", "the file is not closed"));
+  // The reopen names the close it undoes (file_merge::refresh_file_status): an automatic close has one id on every
+  // station, and the copy the server keeps may carry a later stamp than this reopen.
+  const std::vector<Event> closes = child_events(station.db(), id.value(), "file.close");
   return station.write([&](WriteContext& w) {
     Event event;
     event.child_id = id.value();
     event.kind = "file.reopen";
     event.payload = {{"reason", std::string(reason)}};
+    if (!closes.empty()) event.payload["closes"] = closes.back().id;
     record_event(w, event);
     return Status::ok();
   });

@@ -64,6 +64,8 @@ struct ChildFilter {
 // role that may see it), its active categories and memberships, colour (null until graded), relatives.
 // Refused for a child outside the user's villages; opening a red file is audited.
 Result<nlohmann::json> show_child(Station& station, std::string_view ref, bool full_id);
+// The relatives of one file (profile fields and id), ID numbers masked unless full_id; the caller has checked access.
+nlohmann::json relative_rows(db::Database& db, std::string_view child_id, bool full_id);
 // The children the acting user may see, by village then name.
 Result<std::vector<nlohmann::json>> list_children(Station& station, const ChildFilter& filter, bool full_id);
 // list_children one child at a time, for a caller that writes each as it comes (an export of 100,000 files holds

@@ -204,6 +204,10 @@ class StoreTransaction {
   // Whether a file of `township` came from another township (a transfer): its history then holds rows of that
   // township, which a station from before transfers refuses in a snapshot page (it replays the log instead).
   virtual bool holds_transferred_files(std::string_view township) = 0;
+  // Whether a file of another township was merged into one of `township` (docs/sync-protocol.md "Merging
+  // duplicates"): the merge's events stay on the merged-away file, and travel in the survivor township's snapshot
+  // so that the old id finds the survivor there; a station from before that refuses them (it replays the log).
+  virtual bool holds_merges_from_other_townships(std::string_view township) = 0;
 
   // Clock trouble: the station's stamp was this far ahead of the server's clock.
   virtual void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) = 0;

@@ -417,6 +417,11 @@ SyncService::Outcome SyncService::snapshot(const Principal& principal, const Ser
       return error_outcome(409, "snapshot_unavailable",
                            tr("本乡镇有从其他乡镇转入的档案，改为逐条同步", "the township holds files transferred "
                               "from another township; replay the change log instead"));
+    // Nor does one from before merges across townships take another township's merge events (merges=1).
+    if (param("merges") != "1" && tx->holds_merges_from_other_townships(township))
+      return error_outcome(409, "snapshot_unavailable",
+                           tr("本乡镇有其他乡镇合并来的档案，改为逐条同步", "files of other townships were merged into "
+                              "this township's; replay the change log instead"));
     rows = tx->snapshot_rows(township, position.after_child, limit, derived);
   }  // rolled back: nothing was written
   Cursor cursor{identity_.server_id, {}};

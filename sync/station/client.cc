@@ -237,8 +237,9 @@ class Session {
     auto fetch = [this, policy, children](const std::string& at) {
       HttpCall request{"GET", std::string(kSnapshotPath),
                        // history=1: this station takes a transferred file's history (rows of the township it
-                       // came from) in a page.
-                       fmt::format("township={}&schema={}&policy={}&children={}&position={}&history=1",
+                       // came from) in a page; merges=1: the merge events of other townships' files merged into
+                       // this township's (the old id finds the survivor through them).
+                       fmt::format("township={}&schema={}&policy={}&children={}&position={}&history=1&merges=1",
                                    station_.township(),
                                    schema::latest_version(), policy, children, at),
                        ""};

@@ -54,6 +54,8 @@ class TableLoader {
       if (name == "entity") entity_column_ = static_cast<int>(i);
       if (name == "entity_id") entity_id_column_ = static_cast<int>(i);
       if (name == "lead_id") lead_column_ = static_cast<int>(i);
+      if (name == "kind") kind_column_ = static_cast<int>(i);
+      if (name == "payload") payload_column_ = static_cast<int>(i);
     }
     const bool as_events = spec_.name == "events" && !derived_;  // through apply_event and the projections
     if (spec_.scope == Scope::Child && spec_.name != "field_versions" && child_column_ < 0)
@@ -122,7 +124,7 @@ class TableLoader {
     // A child's own rows must be this township's; the rest of its file (events, visits, care) may name the township
     // it was recorded in before a transfer brought the file here, and is bounded by the page's child range below.
     const bool history = spec_.scope == Scope::Child && spec_.name != "children";
-    if (township_column_ >= 0 && !history && row[township_column_].text != township_)
+    if (township_column_ >= 0 && !history && row[township_column_].text != township_ && !is_merge_into_here(row))
       return out_of_scope(row[township_column_].text);
     if (spec_.scope == Scope::Child) {
       if (spec_.name == "field_versions") {
@@ -135,9 +137,22 @@ class TableLoader {
       std::string_view child = row[child_column_].text;
       if (!(child > after_ && child <= upto_)) return out_of_scope(child);
     } else if (spec_.name == "events" && child_column_ >= 0 && row[child_column_].tag != kNull) {
-      return out_of_scope(row[child_column_].text);
+      // A township-level event of a file is a merge of another township's file into one of this township's.
+      if (!is_merge_into_here(row)) return out_of_scope(row[child_column_].text);
     }
     return Status::ok();
+  }
+
+  // A file.merge or file.unmerge event of another township's file whose survivor is this township's (the server
+  // sends them with the township-level rows; sync/server/sqlite/snapshot_rows.h).
+  bool is_merge_into_here(const std::vector<Value>& row) const {
+    if (spec_.name != "events" || spec_.scope != Scope::Township || kind_column_ < 0 || payload_column_ < 0 ||
+        child_column_ < 0 || row[child_column_].tag != kText || row[payload_column_].tag != kText)
+      return false;
+    const std::string_view kind = row[kind_column_].text;
+    if (kind != "file.merge" && kind != "file.unmerge") return false;
+    auto payload = parse_untrusted_json(row[payload_column_].text, "payload");
+    return payload && payload.value().is_object() && payload.value().value("survivor_township", "") == township_;
   }
 
   void apply_as_event(const std::vector<Value>& row) {
@@ -171,7 +186,7 @@ class TableLoader {
   std::vector<std::string> columns_;
   std::int64_t rows_ = 0;
   int township_column_ = -1, child_column_ = -1, id_column_ = -1, entity_column_ = -1, entity_id_column_ = -1,
-      lead_column_ = -1;
+      lead_column_ = -1, kind_column_ = -1, payload_column_ = -1;
   std::vector<std::size_t> stamped_;
 };
 

@@ -228,3 +228,45 @@ TEST_CASE("Closing: a station that closed a file another station had given a new
   CHECK(server_count(county, "SELECT count(*) FROM events WHERE kind = 'file.close'") == 0);
   check_digests(county, {&a, &b});
 }
+
+TEST_CASE("Closing: a reopen stands although the copy of the close the server kept carries a later stamp",
+          "[sync][closing]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  county.clock.set(test_epoch_ms() - 8 * kDayMs);
+  TestStation a(dir, "a", kWangji, county);
+  // b's clock runs two hours ahead: its copy of the automatic close is stamped after a's reopen.
+  TestStation b(dir, "b", kWangji, county, 2 * 3'600'000);
+  const std::string child = add_child_with(a, "赵十六", make_id_number("20101127", 11), {"LEFT_BEHIND"});
+  REQUIRE(a.sync().is_ok());
+  REQUIRE(b.sync().is_ok());
+
+  county.clock.set(test_epoch_ms());
+  CHECK(settle(a) == std::vector<std::string>{child});
+  county.clock.advance_ms(60'000);
+  a.clock.set(county.clock.now_ms());
+  REQUIRE(reopen_child(*a.station, child, "仍需关注，待登记新类别").is_ok());  // offline, a minute after its close
+  CHECK(status_of(a, child) == "open");
+  CHECK(settle(b) == std::vector<std::string>{child});  // b, offline too, closes it two hours "later"
+
+  // b pushes first: the server keeps b's copy of the close. Then a's close is a duplicate and its reopen arrives.
+  REQUIRE(b.sync().is_ok());
+  auto pushed = a.sync();
+  REQUIRE(pushed.is_ok());
+  CHECK(pushed->rejected == 0);
+  REQUIRE(b.sync().is_ok());
+  REQUIRE(a.sync().is_ok());
+  // The reopen names the close it undoes, so the file is open everywhere, whatever the stamps' order.
+  CHECK(server_count(county, fmt::format("SELECT count(*) FROM children WHERE id = '{}' AND status = 'open'", child)) == 1);
+  CHECK(status_of(a, child) == "open");
+  CHECK(status_of(b, child) == "open");
+  check_digests(county, {&a, &b});
+  // Closed again by hand later: a new close, which the old reopen does not name.
+  county.clock.advance_ms(kDayMs);
+  b.clock.set(county.clock.now_ms() + b.offset_ms);
+  REQUIRE(close_child(*b.station, child, "death").is_ok());
+  REQUIRE(b.sync().is_ok());
+  REQUIRE(a.sync().is_ok());
+  CHECK(status_of(a, child) == "closed death " + b.station->clock().today().to_string());
+  check_digests(county, {&a, &b});
+}

@@ -1,16 +1,20 @@
 // Duplicate files merged by the county and merges undone (core/workflow/merge.h, core/store/file_merge.h), end to
 // end in one process: two townships' stations, a county user's station and the county server.
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 
+#include "core/db/schema.h"
 #include "core/store/events.h"
 #include "core/store/file_merge.h"
 #include "core/store/profile.h"
+#include "core/workflow/child_file.h"
 #include "core/workflow/children.h"
 #include "core/workflow/merge.h"
+#include "core/workflow/search.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/station/status.h"
@@ -284,4 +288,125 @@ TEST_CASE("Duplicate merge: within one township, the old id, its short id and th
     CHECK(listed.value()[0]["id"] == kept);
     CHECK(township_digest(s->station->db(), kWangji) == server_digest(county, kWangji));
   }
+}
+
+TEST_CASE("Duplicate merge: the survivor's file reads the merged-away file's history, visits and family through it",
+          "[merge][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  TestStation a(dir, "a", kWangji, county), b(dir, "b", kWangji, county), office(dir, "office", kWangji, county);
+  office.act_as_county("县级李");
+  const std::string kept = a.add_child("张小明", kNumber);
+  const std::string other = b.add_child("张小明", kNumber, "320324102202");  // b registered it offline too
+  // b's file holds what a's does not: a visit and the grandmother, with her phone.
+  NewVisit visit;
+  visit.on = b.station->clock().today();
+  visit.notes = "奶奶在家照看";
+  auto visited = add_visit(*b.station, other, visit);
+  REQUIRE(visited.is_ok());
+  auto grandmother = add_relative(*b.station, other, {{"relation", "祖母"}, {"name", "王秀英"}, {"status", "在家"},
+                                                      {"phone", "13951234567"}});
+  REQUIRE(grandmother.is_ok());
+  for (TestStation* s : {&a, &b, &office, &a, &b}) REQUIRE(s->sync().is_ok());
+
+  auto history_ids = [](Station& station, const std::string& child) {
+    std::map<std::string, std::string> ids;  // id -> the merged-away file it belongs to ("" for the file's own)
+    auto history = child_history(station, child);
+    REQUIRE(history.is_ok());
+    for (const auto& e : history.value()) ids[e.id] = e.file;
+    return ids;
+  };
+  auto finds_by_phone = [](Station& station, const std::string& digits) {
+    ChildSearch search;
+    search.text = digits;
+    auto page = search_children(station, search);
+    REQUIRE(page.is_ok());
+    std::vector<std::string> ids;
+    for (const auto& row : page->rows) ids.push_back(row.id);
+    return ids;
+  };
+  // Before the merge the survivor's file holds nothing of b's; the grandmother's phone finds b's file.
+  CHECK_FALSE(history_ids(*a.station, kept).contains(visited.value()));
+  CHECK(finds_by_phone(*a.station, "1234567") == std::vector<std::string>{other});
+
+  auto merged = merge_duplicates(*office.station, {candidate_of(*office.station), kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  for (TestStation* s : {&office, &a, &b}) REQUIRE(s->sync().is_ok());
+  for (TestStation* s : {&a, &b}) {
+    // The history: b's visit under its own id, tagged with the file it stays on; on b, which recorded it, the
+    // grandmother's registration too (a station's history of profile changes is its own audit log).
+    const auto ids = history_ids(*s->station, kept);
+    REQUIRE(ids.contains(visited.value()));
+    CHECK(ids.at(visited.value()) == other);
+    if (s == &b) {
+      REQUIRE(ids.contains(grandmother.value()));
+      CHECK(ids.at(grandmother.value()) == other);
+    }
+    // The file: the visit among its visits, the grandmother in its family, each saying which file it came from.
+    auto file = open_child_file(*s->station, kept, false);
+    REQUIRE(file.is_ok());
+    bool visit_shown = false, relative_shown = false;
+    for (const json& v : file->visits)
+      if (v["id"] == visited.value()) visit_shown = v.value("merged_from", "") == other.substr(28);
+    for (const json& r : file->child["relatives"])
+      if (r["id"] == grandmother.value()) relative_shown = r.value("merged_from", "") == other.substr(28);
+    CHECK(visit_shown);
+    CHECK(relative_shown);
+    // The grandmother's phone now finds the survivor, the one file listed.
+    CHECK(finds_by_phone(*s->station, "1234567") == std::vector<std::string>{kept});
+  }
+  // Nothing moved: an unmerge gives the visit and the grandmother back to b's file alone.
+  REQUIRE(unmerge_duplicates(*office.station, merged->merge_id, "并非同一人").is_ok());
+  for (TestStation* s : {&office, &a, &b}) REQUIRE(s->sync().is_ok());
+  for (TestStation* s : {&a, &b}) {
+    CHECK_FALSE(history_ids(*s->station, kept).contains(visited.value()));
+    CHECK(history_ids(*s->station, other).at(visited.value()).empty());
+    auto file = open_child_file(*s->station, kept, false);
+    REQUIRE(file.is_ok());
+    CHECK(file->child["relatives"].empty());
+    CHECK(finds_by_phone(*s->station, "1234567") == std::vector<std::string>{other});
+  }
+}
+
+TEST_CASE("Duplicate merge: a station of the survivor's township started from a snapshot follows the old id",
+          "[merge][sync][snapshot]") {
+  TwoTownships t;
+  auto merged = merge_duplicates(*t.office.station, {candidate_of(*t.office.station), t.kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  t.sync_all();
+
+  // A new laptop of 王集 loads its township from a snapshot: the merge event of 双沟's file comes with it.
+  TestStation fresh(t.dir, "fresh", kWangji, t.county);
+  auto first = fresh.sync();
+  REQUIRE(first.is_ok());
+  CHECK(first->snapshot_pages > 0);
+  auto found = resolve_child(*fresh.station, t.other);
+  INFO(found.status().to_string());
+  REQUIRE(found.is_ok());
+  CHECK(found.value() == t.kept);
+  CHECK(resolve_child(*fresh.station, t.other.substr(28)).status().code() == Code::NotFound);  // 双沟's own rows are not here
+  CHECK(township_digest(fresh.station->db(), kWangji) == server_digest(t.county, kWangji));
+
+  // A station from before this (it does not ask with merges=1) is told to replay the log, which it reads whole.
+  sync::ServiceRequest old_style;
+  old_style.method = "GET";
+  old_style.path = "/v1/sync/snapshot";
+  old_style.station_id = fresh.station->station_id();
+  old_style.authorization = "Bearer " + fresh.token;
+  old_style.query = {{"township", kWangji}, {"schema", std::to_string(schema::latest_version())},
+                     {"children", "10"}, {"history", "1"}};
+  CHECK(t.county.service->handle(old_style).status == 409);
+  // 双沟's snapshot holds no merge of another township's file: a new laptop there still starts from one.
+  TestStation fresh_shuanggou(t.dir, "fresh2", kShuanggou, t.county);
+  auto loaded = fresh_shuanggou.sync();
+  REQUIRE(loaded.is_ok());
+  CHECK(loaded->snapshot_pages > 0);
+
+  // Undone: the unmerge comes in the next snapshot too, and the old id is 双沟's file again (not held in 王集).
+  REQUIRE(unmerge_duplicates(*t.office.station, merged->merge_id, "并非同一人").is_ok());
+  t.sync_all();
+  TestStation later(t.dir, "later", kWangji, t.county);
+  REQUIRE(later.sync().is_ok());
+  CHECK_FALSE(resolve_child(*later.station, t.other).is_ok());
+  CHECK(resolve_child(*later.station, kNumber).value() == t.kept);
 }

@@ -8,6 +8,7 @@
 #include "core/workflow/referrals.h"
 #include "core/workflow/review_queue.h"
 #include "core/workflow/screening.h"
+#include "core/workflow/transfer.h"
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/server/service_transport.h"
@@ -286,4 +287,32 @@ TEST_CASE("Web review: referrals and age limits in the queue, referrals in the f
   REQUIRE(director.sign_in("王强", kDirectorPassword).status == 303);
   web::Response refused = director.post("/children/" + child + "/reopen", {{"csrf", director.csrf()}, {"reason", "x"}});
   CHECK(refused.status == 403);
+}
+
+TEST_CASE("Web review: the county's queue lists a file moved out of the county, the supervisor's does not",
+          "[web][transfer]") {
+  Fixture f;
+  REQUIRE(f.setup->add_user({"县级李", Role::County, {}}, "县级用户的密码789"));
+  REQUIRE(f.setup->act_as("李芳"));
+  auto added = add_child(*f.setup, {{{"name", "周迁迁"}, {"id_number", test::make_id_number("20140315", 31)},
+                                     {"village", kVillage}},
+                                    {"LEFT_BEHIND"}});
+  REQUIRE(added);
+  REQUIRE(move_out_of_county(*f.setup, added.value().id, "安徽省合肥市蜀山区", "随父母外出务工"));
+
+  Browser county{*f.app};
+  REQUIRE(county.sign_in("县级李", "县级用户的密码789").status == 303);
+  web::Response queue = county.get("/review");
+  REQUIRE(queue.status == 200);
+  CHECK(contains(queue.body, "近 90 天迁出本县 <span class=\"muted\">(1)</span>"));
+  CHECK(contains(queue.body, "周迁迁"));
+  CHECK(contains(queue.body, "安徽省合肥市蜀山区"));
+  CHECK(contains(queue.body, "/children/" + added.value().id));
+  // The section is the county's: the supervisor hands the child on through the county, and is not shown it.
+  Browser supervisor{*f.app};
+  REQUIRE(supervisor.sign_in("李芳", kSupervisorPassword).status == 303);
+  web::Response theirs = supervisor.get("/review");
+  REQUIRE(theirs.status == 200);
+  CHECK_FALSE(contains(theirs.body, "迁出本县 <span"));
+  CHECK_FALSE(contains(theirs.body, "周迁迁"));
 }

@@ -133,11 +133,15 @@ Markup relatives_section(const std::string& id, const json& child, bool print) {
                           relative.value("is_guardian", json(0)) == json(1);
     h("<tr><td>{}", value_text(relative.value("relation", json()), FieldKind::Choice));
     if (guardian) h(R"( <strong class="guardian">{}</strong>)", i18n::label("is_guardian"));
+    // A relative of a file merged into this one is read through it, stays on that file and is edited there.
+    const bool merged = relative.contains("merged_from");
+    if (merged) h(R"( <span class="muted">{}</span>)", i18n::edge::trf("合并自档案 {}", "of merged file {}", text_of(relative, "merged_from")));
     h("</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", text_of(relative, "name"),
       value_text(relative.value("status", json()), FieldKind::Choice), text_of(relative, "phone"),
       text_of(relative, "place"), value_text(relative.value("capacity", json()), FieldKind::Choice),
       text_of(relative, "id_number"));
-    if (!print)
+    if (!print && merged) h(R"(<td class="no-print"></td>)");
+    else if (!print)
       h(R"(<td class="no-print"><a href="{}">{}</a></td>)",
         url("/children/{}/relatives/{}/edit", id, relative.value("id", "")), tr("修改", "edit"));
     h("</tr>");
@@ -397,8 +401,10 @@ Markup history_section(const ChildFile& file) {
   h("<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>", tr("时间", "When"),
     tr("人员", "Who"), tr("操作", "What"), tr("字段", "Fields"));
   for (const json& row : file.history) {
-    h("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", text_of(row, "at"), text_of(row, "actor"),
-      i18n::label(row.value("action", "")), labels_of(row.value("fields", json::array())));
+    h("<tr><td>{}</td><td>{}</td><td>{}", text_of(row, "at"), text_of(row, "actor"), i18n::label(row.value("action", "")));
+    if (row.contains("merged_from"))
+      h(R"( <span class="muted">{}</span>)", i18n::edge::trf("合并自档案 {}", "of merged file {}", text_of(row, "merged_from")));
+    h("</td><td>{}</td></tr>", labels_of(row.value("fields", json::array())));
   }
   h("</tbody></table></section>");
   return std::move(h).markup();

@@ -90,8 +90,11 @@ std::string select_sql(const TableSpec& spec, const std::vector<std::string>& co
                        join_columns(columns, "t."), spec.name, range);
   }
   if (spec.name == "events")
-    return fmt::format("SELECT {} FROM events WHERE child_id IS NULL AND township = ?1 ORDER BY id",
-                       join_columns(columns, ""));
+    // The township's lead events, and the merge events of other townships' files merged into its own: the old id
+    // of such a file finds the survivor only through them (its other rows stay in its own township).
+    return fmt::format("SELECT {0} FROM events WHERE child_id IS NULL AND township = ?1 UNION ALL SELECT {0} FROM"
+                       " ({1}) ORDER BY id",
+                       join_columns(columns, ""), kMergesFromOtherTownships);
   if (spec.name == "duplicate_candidates")
     return fmt::format(
         "SELECT {} FROM duplicate_candidates d WHERE EXISTS (SELECT 1 FROM json_each(d.body, '$.files') f"

@@ -16,4 +16,10 @@ namespace tongdang::sync::snapshot {
 PageRows read_rows(db::Database& db, std::string_view township, std::string_view after_child, int limit,
                    bool derived);
 
+// The merge events (file.merge, file.unmerge) of other townships' files whose survivor is in township ?1: the
+// township-level rows of its snapshot carry them, so the merged-away file's old id finds the survivor there.
+inline constexpr const char* kMergesFromOtherTownships =
+    "SELECT * FROM events WHERE kind IN ('file.merge', 'file.unmerge') AND township <> ?1"
+    " AND json_extract(payload, '$.survivor_township') = ?1";
+
 }  // namespace tongdang::sync::snapshot

@@ -512,6 +512,14 @@ class SqliteTransaction final : public StoreTransaction {
     return found;
   }
 
+  bool holds_merges_from_other_townships(std::string_view township) override {
+    auto query = db_.cached(snapshot::kMergesFromOtherTownships + std::string(" LIMIT 1"));
+    query->bind(1, township);
+    const bool found = query->step();
+    query->reset();
+    return found;
+  }
+
   void flag_station_clock(std::string_view station_id, std::int64_t ahead_ms, std::string_view at) override {
     auto update = db_.cached(
         "UPDATE server_stations SET clock_ahead_ms = ?2, clock_flagged_at = ?3 WHERE station_id = ?1");
