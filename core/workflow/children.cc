@@ -277,10 +277,21 @@ Result<std::string> resolve_child(Station& station, std::string_view ref) {
   auto by_key = db.cached("SELECT id FROM children WHERE id_number = ?1 OR temp_key = ?1");
   by_key->bind(1, upper);
   // Two files of one number are one child once merged: the number finds the survivor.
-  std::set<std::string> found;
+  std::set<std::string> found, here;
   while (by_key->step()) found.insert(file_merge::survivor_of(db, by_key->get_text(0)));
   by_key->reset();
   if (found.size() == 1) return follow_merges(db, *found.begin());
+  // Several: a file of this township is the one meant. Another township's copy is a read-only record held here (a
+  // file merged into one of ours and unmerged since, or one that was transferred away).
+  if (found.size() > 1) {
+    auto township = db.cached("SELECT township FROM children WHERE id = ?1");
+    for (const auto& id : found) {
+      township->bind(1, id);
+      if (township->step() && township->get_text(0) == station.township()) here.insert(id);
+      township->reset();
+    }
+    if (here.size() == 1) return follow_merges(db, *here.begin());
+  }
   // A number corrected since still finds its file (child set-id).
   if (upper.size() == 18)
     if (auto corrected = child_by_previous_id_number(db, upper)) return follow_merges(db, *corrected);
@@ -321,10 +332,12 @@ Status check_child_access(Station& station, std::string_view child_id, bool for_
   query->reset();
   // A file transferred to another township stays here as a read-only record (docs/design.md "Transfers").
   if (for_write && !here) {
-    auto transfer = latest_transfer(station.db(), child_id);
-    return Status::refused(trf("该档案已于 {} 转移至村(居) {}，本站只保留只读记录", "the file was transferred to "
-                               "village {1} on {0}; this station keeps a read-only record",
-                               transfer ? transfer->on : std::string("?"), village));
+    if (auto transfer = latest_transfer(station.db(), child_id))
+      return Status::refused(trf("该档案已于 {} 转移至村(居) {}，本站只保留只读记录", "the file was transferred to "
+                                 "village {1} on {0}; this station keeps a read-only record", transfer->on, village));
+    // Another township's file held here because it was merged into one of this township's files.
+    return Status::refused(trf("该档案属于村(居) {}，本站只保留只读记录", "the file belongs to village {}; this station "
+                               "keeps a read-only record", village));
   }
   if (!access::bounded_by_villages(actor.role)) return Status::ok();
   if (!actor.covers_village(village))
