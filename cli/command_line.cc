@@ -241,6 +241,11 @@ i18n::Lang choose_language(int argc, const char* const* argv) {
 void localize(CLI::App& app) {
   app.formatter(std::make_shared<HelpFormatter>());
   app.set_help_flag("-h,--help", tr("显示本帮助并退出", "Print this help message and exit"));
+  // `--version` prints "PROGRAM VERSION" (the package test and a county's support desk read it); the version is
+  // the project's, given by CMake.
+  if (app.get_parent() == nullptr)
+    app.set_version_flag("--version", app.get_name() + " " + TONGDANG_VERSION,
+                         tr("显示版本并退出", "Print the version and exit"));
   app.group(tr("子命令", "Subcommands"));
   app.footer(
       tr("在任一命令后加 --help 可查看该命令的用法。需要选择的取值（角色、类别、风险等级、走访方式 …）"

@@ -25,6 +25,7 @@ i18n::Lang choose_language(int argc, const char* const* argv);
 
 // Prepares an App right after it is constructed, before any option or subcommand is added (subcommands inherit
 // what is set here): the help flag's text, the help formatter and the subcommands' heading in the reader's language.
+// The top App also gets `--version` (CLI::CallForVersion: the caller answers it with app.exit).
 void localize(CLI::App& app);
 
 // Makes `option` take a choice of `vocabulary`: what is typed (a key, a label or a synonym, choices.h) is stored

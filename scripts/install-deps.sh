@@ -10,10 +10,11 @@ packages=(g++ cmake make pkg-config openssl sqlite3 libsqlite3-dev libcurl4-open
 # targets of tests/fuzz).
 # chromium-driver and python3-selenium drive the station's pages through whole journeys (tests/web); the CJK font
 # makes their screenshots (docs/user-guide.md) readable. python3-openpyxl makes real .xlsx ledgers in the tests' set-up,
-# the way Excel and WPS write them.
+# the way Excel and WPS write them. dpkg-dev (dpkg-shlibdeps) and adduser build and install the Debian packages in
+# their test (tests/packages).
 if [ "${1:-}" = "--with-test-tools" ]; then
   packages+=(chromium chromium-driver python3-selenium fonts-noto-cjk clang-14 libfuzzer-14-dev libclang-rt-14-dev
-    python3-openpyxl)
+    python3-openpyxl dpkg-dev adduser)
 fi
 missing=()
 for p in "${packages[@]}"; do

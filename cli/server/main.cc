@@ -389,6 +389,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
     return serve_code;
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {

@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   int code = 0;
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
   } catch (const CLI::CallForHelp& help) {
     code = app.exit(help);
   } catch (const CLI::CallForAllHelp& help) {
