@@ -22,6 +22,7 @@
 #include "core/model/division.h"
 #include "core/store/record_ref.h"
 #include "command_line.h"
+#include "backup_commands.h"
 #include "report_commands.h"
 #include "sync/protocol/tokens.h"
 #include "sync/server/token_issue.h"
@@ -384,6 +385,7 @@ int main(int argc, char** argv) {
   add_show(app, g);
   tongdang::server_cli::register_report_commands(app, g.db_path, g.as_json, check);  // report_commands.cc
   add_audit(app, g);
+  tongdang::server_cli::register_backup_commands(app, g.db_path, g.as_json, check);  // backup_commands.cc
   add_serve(app, g, serve_code);
 
   try {

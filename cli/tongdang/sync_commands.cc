@@ -99,6 +99,10 @@ void run_sync_command(Context& context, const std::string& server, const std::st
     std::cout << trf("首次同步：从县中心载入本乡镇档案 {} 份（{} 页）\n",
                      "first sync: {} files of the township loaded from the county ({} pages)\n",
                      summary.snapshot_children, summary.snapshot_pages);
+  if (summary.resent > 0)
+    std::cout << trf("县中心已从备份恢复：本站重新上传了备份之后已上传的 {} 条更改\n",
+                     "the county server was restored from a backup: {} changes uploaded since were uploaded again\n",
+                     summary.resent);
   if (summary.conflicts_opened > 0)
     std::cout << tr("有新的冲突，请督导员处理：tongdang conflicts\n",
                     "new conflicts for a supervisor to resolve: tongdang conflicts\n");

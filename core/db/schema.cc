@@ -17,6 +17,7 @@ void chain_audit_rows(db::Database& db);         // schema_audit.cc
 extern const std::string_view kSignInSchema;     // schema_sign_in.cc
 extern const std::string_view kPagesSchema;      // schema_pages.cc
 extern const std::string_view kDueSchema;        // schema_due.cc
+extern const std::string_view kResendSchema;     // schema_resend.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -28,6 +29,7 @@ std::span<const Migration> migrations() {
       {6, "signing in: password hashes, sessions, failed attempts", kSignInSchema},
       {7, "indexes for the station's pages: audit rows by record", kPagesSchema},
       {8, "the work list's ranking keys (due_rank)", kDueSchema},
+      {9, "sync: acknowledged changes kept to send again to a restored server", kResendSchema},
   };
   return all;
 }

@@ -208,6 +208,23 @@ Database& Database::operator=(Database&& other) noexcept {
   return *this;
 }
 
+void copy_database(Database& source, Database& target) {
+  sqlite3_backup* backup = sqlite3_backup_init(target.handle(), "main", source.handle(), "main");
+  if (backup == nullptr)
+    throw DbError(sqlite3_errcode(target.handle()), fmt::format("cannot copy {} into {}: {}", source.path(),
+                                                                target.path(), sqlite3_errmsg(target.handle())));
+  int rc = SQLITE_OK;
+  // One step copies everything; a writer holding a lock for a moment (not in WAL mode) makes it wait and retry.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(10);
+  }
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE)
+    throw DbError(rc, fmt::format("cannot copy {} into {}: {}", source.path(), target.path(), sqlite3_errstr(rc)));
+}
+
 Database::~Database() {
   cache_.clear();  // statements must be finalized before the connection closes
   if (db_) sqlite3_close(db_);

@@ -124,6 +124,10 @@ class Database {
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };
 
+// Copies every page of `source` into `target` with SQLite's online backup: a consistent copy of one moment even
+// while other connections write (in WAL mode they are not held up). `target`'s previous content is replaced.
+void copy_database(Database& source, Database& target);
+
 // A borrowed cached statement; resets it (and clears bindings) on scope exit.
 class Database::CachedStatement {
  public:

@@ -39,6 +39,10 @@ struct ServerIdentity {
   std::string server_id;  // UUID made at init; cursors carry it
   std::string county;     // 6-digit code
   std::string name;       // e.g. 睢宁县未保中心
+  // Set on a server restored from a backup (tongdang-server restore): the server the backup was of, and the server
+  // clock it was taken at. Stations that knew that server push again what it acknowledged since.
+  std::string restored_from;
+  std::string restored_backup_hlc;
 };
 
 // Who a bearer token speaks for.

@@ -282,6 +282,8 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
               {"features", json::array({kFeatureSnapshot, kFeatureAudit})},
               {"schema_version", schema::latest_version()},
               {"policy", policy}};
+  if (!identity_.restored_from.empty())
+    out.body["restored"] = {{"from", identity_.restored_from}, {"backup_hlc", identity_.restored_backup_hlc}};
   return out;
 }
 

@@ -117,20 +117,33 @@ class Session {
     snapshot_offered_ = std::find(features.begin(), features.end(), json(kFeatureSnapshot)) != features.end() &&
                         body.value("schema_version", 0) == schema::latest_version();
     audit_offered_ = std::find(features.begin(), features.end(), json(kFeatureAudit)) != features.end();
-    return station_.write([&](WriteContext&) {
+    return station_.write([&](WriteContext& w) {
       // A station whose clock runs behind catches up with the server's clock here.
       if (server_hlc) {
         Hlc local = Hlc::parse(station_.meta("hlc").value_or("")).value_or(Hlc{});
         station_.set_meta("hlc", hlc_receive(local, *server_hlc, station_.clock().now_ms()).to_string());
       }
-      if (station_.meta(meta::kServerId).value_or("") != server_id) {
+      const std::string known_server = station_.meta(meta::kServerId).value_or("");
+      if (known_server != server_id) {
         // Another server (or a new one): read its logs from the start. Replaying is harmless (idempotent).
+        // A server restored from a backup of the one this station knew names that one and the clock of its backup:
+        // what it acknowledged since then is lost there, so it goes up again (docs/sync-protocol.md "A restored
+        // server").
+        const json restored = body.value("restored", json::object());
+        if (!known_server.empty() && restored.is_object() && restored.value("from", "") == known_server)
+          summary_.resent = requeue_sent_since(w, restored.value("backup_hlc", ""));
         station_.set_meta(meta::kServerId, server_id);
         station_.set_meta(meta::kCursor, "");
         station_.set_meta(meta::kSnapshot, "");
         station_.set_meta(meta::kAuditSent, "");  // the new server gets every reported read (a resent one is a duplicate)
       }
       station_.set_meta(meta::kClockAhead, std::to_string(summary_.clock_ahead_ms));
+      // Acknowledged changes are kept for a server restored from a backup; the old ones are forgotten once a day.
+      const std::string today = station_.clock().today().to_string();
+      if (station_.meta(meta::kSentPrunedOn).value_or("") != today) {
+        prune_sent(w, station_.clock().today().plus_days(-tuning::kSentChangesKeptDays).to_string());
+        station_.set_meta(meta::kSentPrunedOn, today);
+      }
       return Status::ok();
     });
   }
@@ -170,7 +183,7 @@ class Session {
       if (!body.contains("results") || !body["results"].is_array())
         return Status::internal(tr("服务器回复缺少 results", "the server's reply has no results"));
       std::int64_t before = summary_.pushed;
-      apply_push_results(station_, rows, body["results"], summary_);
+      apply_push_results(station_, rows, body["results"], body.value("server_hlc", ""), summary_);
       if (body.contains("clock") && body["clock"].value("flagged", false))
         summary_.clock_ahead_ms = std::max(summary_.clock_ahead_ms, body["clock"].value("ahead_ms", std::int64_t{0}));
       ++summary_.push_pages;
@@ -392,7 +405,8 @@ json SyncSummary::to_json() const {
           {"push_pages", push_pages}, {"pull_pages", pull_pages}, {"retries", retries},
           {"clock_ahead_ms", clock_ahead_ms}, {"duration_ms", duration_ms},
           {"snapshot_pages", snapshot_pages}, {"snapshot_children", snapshot_children},
-          {"snapshot_rows", snapshot_rows}, {"reads_reported", reads_reported}, {"reads_rejected", reads_rejected}};
+          {"snapshot_rows", snapshot_rows}, {"reads_reported", reads_reported}, {"reads_rejected", reads_rejected},
+          {"resent", resent}};
 }
 
 Result<SyncSummary> run_sync(Station& station, Transport& transport, const SyncOptions& options) {

@@ -64,6 +64,7 @@ struct SyncSummary {
   std::int64_t snapshot_rows = 0;
   std::int64_t reads_reported = 0;    // reads that matter from this station's audit, now held by the county
   std::int64_t reads_rejected = 0;    // reported reads the county refused (e.g. a child outside the township)
+  std::int64_t resent = 0;            // acknowledged changes queued again for a server restored from a backup
   double duration_ms = 0;
 
   nlohmann::json to_json() const;

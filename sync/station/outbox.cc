@@ -38,6 +38,42 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit) {
   return rows;
 }
 
+void keep_sent(WriteContext& w, const WireChange& change, const std::string& acked_hlc) {
+  db::Database& db = w.db();
+  auto keep = db.cached(
+      "INSERT OR IGNORE INTO sent_changes(seq, change_id, entity, entity_id, child_id, op, fields, base, hlc, actor,"
+      " actor_role, created_at, acked_hlc, acked_at)"
+      " SELECT seq, change_id, entity, entity_id, child_id, op, fields, base, hlc, actor, actor_role, created_at,"
+      " ?2, ?3 FROM outbox WHERE change_id = ?1");
+  keep->bind(1, change.change_id).bind(2, acked_hlc).bind(3, w.now_iso()).run();
+  auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
+  remove->bind(1, change.change_id);
+  remove->run();
+}
+
+std::int64_t requeue_sent_since(WriteContext& w, const std::string& backup_hlc) {
+  // Stamps are fixed-width text whose order is their value's order (core/base/hlc.h), so they compare as text.
+  // A change sent again keeps its change id (the restored server answers "duplicate" to one it holds) and its base
+  // versions (a field the restored server holds newer becomes a conflict, never a silent overwrite). It also keeps
+  // its outbox seq: the outbox's AUTOINCREMENT never reuses one, so the old seqs sort before every change still
+  // waiting, and a file's creation goes up again before the edits made to it since.
+  db::Database& db = w.db();
+  auto requeue = db.cached(
+      "INSERT OR IGNORE INTO outbox(seq, change_id, entity, entity_id, child_id, op, fields, base, hlc, actor,"
+      " actor_role, created_at) SELECT seq, change_id, entity, entity_id, child_id, op, fields, base, hlc, actor,"
+      " actor_role, created_at FROM sent_changes WHERE acked_hlc > ?1 OR acked_hlc = ''");
+  requeue->bind(1, backup_hlc).run();
+  const std::int64_t count = db.changes();
+  auto forget = db.cached("DELETE FROM sent_changes WHERE acked_hlc > ?1 OR acked_hlc = ''");
+  forget->bind(1, backup_hlc).run();
+  return count;
+}
+
+void prune_sent(WriteContext& w, const std::string& cutoff_iso) {
+  auto prune = w.db().cached("DELETE FROM sent_changes WHERE acked_at < ?1");
+  prune->bind(1, cutoff_iso).run();
+}
+
 void keep_rejected(WriteContext& w, const WireChange& change, const Message& reason) {
   const std::string stored = reason.to_json().dump();
   db::Database& db = w.db();

@@ -29,6 +29,19 @@ std::vector<OutboxRow> read_outbox(db::Database& db, int limit);
 // resolution reopens its conflict here, as it still is on the server.
 void keep_rejected(WriteContext& w, const WireChange& change, const Message& reason);
 
+// A change the server acknowledged (applied, duplicate or in conflict): out of the queue, into sent_changes with
+// the server's clock of the reply (`acked_hlc`, empty when the server gave none), so a server restored from an older
+// backup can be sent it again (requeue_sent_since).
+void keep_sent(WriteContext& w, const WireChange& change, const std::string& acked_hlc);
+
+// A server restored from a backup taken at server clock `backup_hlc`: every kept change it acknowledged after
+// that clock (or with no clock) goes back into the outbox, in capture order, unless it is there already. Returns
+// how many. The restored server answers "duplicate" to any it does hold.
+std::int64_t requeue_sent_since(WriteContext& w, const std::string& backup_hlc);
+
+// Forgets acknowledged changes acknowledged before `cutoff_iso` (this station's time).
+void prune_sent(WriteContext& w, const std::string& cutoff_iso);
+
 // A kept rejection's reason in the reader's language: a message (keep_rejected) rendered from the wire catalogue,
 // or the text itself for a row kept before reasons were messages.
 std::string shown_reason(const std::string& stored);

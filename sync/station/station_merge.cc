@@ -155,9 +155,9 @@ Status apply_op(Station& station, const json& op) {
   return Status::ok();
 }
 
-void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results, SyncSummary& summary) {
+void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const json& results,
+                        const std::string& acked_hlc, SyncSummary& summary) {
   Status written = station.write([&](WriteContext& w) {
-    db::Database& db = w.db();
     for (const json& raw : results) {
       auto result = ChangeResult::from_json(raw);
       if (!result) continue;
@@ -175,9 +175,7 @@ void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, co
       if (result->status == ChangeStatus::Rejected) {
         keep_rejected(w, change, result->reason);
       } else {
-        auto remove = db.cached("DELETE FROM outbox WHERE change_id = ?1");
-        remove->bind(1, change.change_id);
-        remove->run();
+        keep_sent(w, change, acked_hlc);
       }
       if (change.op != "event") {
         // Show the server's state of each field (or a newer shadow), unless another edit of it is still unsent.

@@ -26,9 +26,9 @@ bool row_exists(db::Database& db, std::string_view entity, std::string_view id);
 Status apply_op(Station& station, const nlohmann::json& op);
 
 // Writes the server's answers for one pushed page, in one transaction: answered changes leave the outbox (refused
-// ones into the rejected list), and each answered field shows the server's state unless another edit of it is
+// ones into the rejected list, the others into sent_changes with `acked_hlc`, the server clock of the reply), and each answered field shows the server's state unless another edit of it is
 // still unsent. Counts the answers into `summary`.
 void apply_push_results(Station& station, const std::vector<OutboxRow>& rows, const nlohmann::json& results,
-                        SyncSummary& summary);
+                        const std::string& acked_hlc, SyncSummary& summary);
 
 }  // namespace tongdang::sync

@@ -20,4 +20,7 @@ inline constexpr std::string_view kSnapshot = "sync.snapshot";
 // The station's audit row up to which reads that matter have been answered by the server (POST /v1/sync/audit).
 inline constexpr std::string_view kAuditSent = "sync.audit_sent";
 
+// The day acknowledged changes older than tuning::kSentChangesKeptDays were last forgotten (sent_changes).
+inline constexpr std::string_view kSentPrunedOn = "sync.sent_pruned_on";
+
 }  // namespace tongdang::sync::meta

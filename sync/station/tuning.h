@@ -22,4 +22,9 @@ inline constexpr long kRequestTimeoutSeconds = 60;
 // Ops the client asks for per pull page (at most kPullPageMax, the server's cap).
 inline constexpr int kPullPageRequest = kPullPageMax;
 
+// Days an acknowledged change is kept after it leaves the outbox, to be sent again to a county server restored from
+// a backup taken since (docs/sync-protocol.md "A restored server"). A county restores last night's backup, rarely
+// one older than a few weeks; a year covers any backup a county keeps, for a few MB per township.
+inline constexpr int kSentChangesKeptDays = 366;
+
 }  // namespace tongdang::tuning

@@ -566,6 +566,8 @@ class SqliteCentralStore final : public CentralStore {
     identity_.server_id = meta("server_id");
     identity_.county = meta("county");
     identity_.name = meta("server_name");
+    identity_.restored_from = meta("restored_from");
+    identity_.restored_backup_hlc = meta("restored_backup_hlc");
   }
 
   ServerIdentity identity() override { return identity_; }
