@@ -358,10 +358,17 @@ class ChangeApplier {
     std::set<std::string> townships;
     for (const auto& file : record.value("files", json::array())) townships.insert(file.value("township", ""));
     for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
-    // The survivor's stations learn of the alias too: lookups there follow the merged-away file's id.
-    if (plan.survivor_township != event.township)
-      tx_.append_op(plan.survivor_township,
-                    {{"type", "event"}, {"township", plan.survivor_township}, {"event", event.to_json()}});
+    // The survivor's stations learn of the alias too: lookups there follow the merged-away file's id. A merge sends
+    // them the merged-away file whole (its rows keep its township, so it stays off their lists), so the survivor's
+    // history, visits and family read through it there as on a station that holds both (the merge event among its
+    // events); an unmerge only needs its event.
+    if (plan.survivor_township != event.township) {
+      if (plan.unmerge)
+        tx_.append_op(plan.survivor_township,
+                      {{"type", "event"}, {"township", plan.survivor_township}, {"event", event.to_json()}});
+      else
+        send_whole_file(tx_, plan.survivor_township, plan.merged);
+    }
   }
 
   // Where a profile change lands: the record's township and child, and the villages the token must cover (the old
