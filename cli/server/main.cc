@@ -1,5 +1,5 @@
 // `tongdang-server`: the county's central server. init, station add, user add, token list|revoke, show, audit
-// list|verify, serve.
+// list|verify, report, county-key and transfer (county_commands.cc), serve.
 // Every command takes --db FILE (TONGDANG_SERVER_DB; default tongdang-server.db). Tokens are printed once and
 // stored only as a hash. Exit codes as for `tongdang`: 0 done, 2 invalid, 3 refused, 4 not found, 1 other.
 #include <algorithm>
@@ -23,6 +23,7 @@
 #include "core/store/record_ref.h"
 #include "command_line.h"
 #include "backup_commands.h"
+#include "county_commands.h"
 #include "report_commands.h"
 #include "sync/protocol/tokens.h"
 #include "sync/server/token_issue.h"
@@ -384,6 +385,7 @@ int main(int argc, char** argv) {
   add_token(app, g);
   add_show(app, g);
   tongdang::server_cli::register_report_commands(app, g.db_path, g.as_json, check);  // report_commands.cc
+  tongdang::server_cli::register_county_commands(app, g.db_path, g.as_json, check);  // county_commands.cc
   add_audit(app, g);
   tongdang::server_cli::register_backup_commands(app, g.db_path, g.as_json, check);  // backup_commands.cc
   add_serve(app, g, serve_code);

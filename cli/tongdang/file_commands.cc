@@ -84,9 +84,14 @@ void print_history(const std::vector<HistoryEntry>& entries) {
     std::string fields;
     for (const auto& f : e.fields) fields += (fields.empty() ? "" : "、") + label(f);
     std::string what = label(e.what);
+    std::string note = e.note;
+    if (e.what == "file.import") {  // the note is the county it came from
+      what = trf("从{}转入", "transferred in from {}", e.note);
+      note.clear();
+    }
     if (!e.file.empty()) what += trf("（合并自档案 {}）", " (of merged file {})", short_record_id(e.file));
     rows.push_back({e.at.substr(0, 16), e.on, what, e.actor, e.role.empty() ? "" : word(Vocabulary::Role, e.role),
-                    e.note.empty() ? fields : e.note, short_record_id(e.id)});
+                    note.empty() ? fields : note, short_record_id(e.id)});
   }
   print_table(std::cout, {tr("记录时间", "recorded"), label("date"), tr("事项", "what"), tr("操作人", "who"),
                           label("role"), tr("内容/字段", "note or fields"), label("id")},

@@ -123,6 +123,7 @@ const std::map<std::string, Text, std::less<>>& labels() {
         {"file.close", {"结案", "file closed"}},
         {"file.reopen", {"重新开案", "file reopened"}},
         {"file.transfer", {"转移到其他乡镇", "transferred to another township"}},
+        {"file.import", {"从外县转入", "transferred in from another county"}},
         {"child.set_id", {"更正身份证号", "ID number corrected"}},
         {"file.open_red", {"查看红色档案", "red file opened"}},
         {"file.open_full_id", {"查看完整身份证号", "full ID number shown"}},

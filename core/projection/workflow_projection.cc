@@ -185,11 +185,13 @@ void project_visits(db::Database& db, std::string_view child_id) {
     if (e.kind == "visit") refresh_visit(db, e);
 }
 
-// The latest event of `kind` of a child, by (hlc, id): a child's place (file.transfer) and its ID number
-// (child.set_id) are those of its latest such event, whatever order the events arrived in.
-std::optional<json> latest_payload(db::Database& db, std::string_view child_id, std::string_view kind) {
-  auto query = db.cached("SELECT payload FROM events WHERE child_id = ?1 AND kind = ?2 ORDER BY hlc DESC, id DESC LIMIT 1");
-  query->bind_all(child_id, kind);
+// The latest event of `kind` (or `or_kind`) of a child, by (hlc, id): a child's place (file.transfer, file.import)
+// and its ID number (child.set_id) are those of its latest such event, whatever order the events arrived in.
+std::optional<json> latest_payload(db::Database& db, std::string_view child_id, std::string_view kind,
+                                   std::string_view or_kind = {}) {
+  auto query = db.cached(
+      "SELECT payload FROM events WHERE child_id = ?1 AND kind IN (?2, ?3) ORDER BY hlc DESC, id DESC LIMIT 1");
+  query->bind_all(child_id, kind, or_kind.empty() ? kind : or_kind);
   if (!query->step()) return std::nullopt;
   json payload = json::parse(query->get_text(0), nullptr, false);
   query->reset();
@@ -198,9 +200,11 @@ std::optional<json> latest_payload(db::Database& db, std::string_view child_id, 
 }
 
 // A transfer moves the file: the child's township and village become the latest transfer's destination — unless the
-// row is already in that township, whose village is then its own (an edit there, or a later profile op, set it).
+// row is already in that township, whose village is then its own (an edit there, or a later profile op, set it). A
+// file arriving from another county (file.import) is placed the same way, so the transfers of its history in the
+// county it left never take it back there.
 void move_to_latest_transfer(db::Database& db, std::string_view child_id) {
-  auto payload = latest_payload(db, child_id, "file.transfer");
+  auto payload = latest_payload(db, child_id, "file.transfer", file_merge::kImportKind);
   if (!payload) return;
   auto update = db.cached("UPDATE children SET township = ?2, village = ?3 WHERE id = ?1 AND township != ?2");
   update->bind_all(child_id, payload->value("to_township", ""), payload->value("to_village", ""));
@@ -260,6 +264,10 @@ void ChildFileProjection::apply(db::Database& db, const Event& event) {
         " AND confirmed_by IS NULL");
     update->bind_all(child, event.payload.value("category", ""), event.actor, event.occurred_on);
     update->run();
+  } else if (event.kind == file_merge::kImportKind) {
+    // A file arriving from another county opens here (whatever closed it there) in the village it arrives in.
+    move_to_latest_transfer(db, child);
+    file_merge::refresh_file_status(db, child);
   } else if (event.kind == "file.close" || event.kind == "file.reopen" || event.kind == file_merge::kMergeKind ||
              event.kind == file_merge::kUnmergeKind) {
     // The status is the fold of the file's close, reopen, merge and unmerge events (file_merge.h): a merge closes

@@ -138,7 +138,7 @@ void refresh_file_status(db::Database& db, std::string_view child) {
       closed = true;
       reason = closing_reason(e.payload);
       on = e.occurred_on;
-    } else if (e.kind == "file.reopen") {
+    } else if (e.kind == "file.reopen" || e.kind == kImportKind) {
       closed = false;
     } else if (e.kind == kMergeKind && !undone.contains(e.id)) {
       closed = true;

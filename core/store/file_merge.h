@@ -23,6 +23,9 @@ namespace tongdang::file_merge {
 
 inline constexpr std::string_view kMergeKind = "file.merge";
 inline constexpr std::string_view kUnmergeKind = "file.unmerge";
+// A file arriving from another county (docs/design.md "Leaving the county"): it opens the file, whatever closed it
+// in the county it left, and places it in its payload's to_township and to_village, as a transfer does.
+inline constexpr std::string_view kImportKind = "file.import";
 // The closing reason a merged-away file shows while its merge stands.
 inline constexpr std::string_view kMergedReason = "merged";
 

@@ -188,7 +188,10 @@ Result<std::vector<HistoryEntry>> child_history(Station& station, std::string_vi
       e.seq = events->is_null(7) ? 0 : events->get_int(7);
       if (file != id) e.file = file;
       const json payload = json::parse(events->get_text(6), nullptr, false);
-      if (payload.is_object())
+      // A file from another county: the county it came from (shown as 从…转入).
+      if (e.what == file_merge::kImportKind && payload.is_object())
+        e.note = payload.value("from_county_name", "");
+      else if (payload.is_object())
         for (const char* key : {"note", "reason", "outcome", "summary"})
           if (payload.contains(key) && payload[key].is_string() && !payload[key].get<std::string>().empty()) {
             e.note = payload[key].get<std::string>();

@@ -124,6 +124,24 @@ struct OpeningFilter {
   int limit = 50;
 };
 
+// This county's keys for handing files to other counties (docs/design.md "Leaving the county"): an Ed25519 signing
+// keypair and an X25519 box keypair, base64 (libsodium's original variant). The secret halves never leave the
+// central database (0600) and are never printed.
+struct CountyKeys {
+  std::string sign_public, sign_secret;
+  std::string box_public, box_secret;
+  std::string created_at;
+};
+
+// Another county whose public keys this county's officer recorded (read over the phone, checked by fingerprint):
+// a bundle it signs is verified with `sign_public`, a bundle for it is sealed to `box_public`.
+struct TrustedCounty {
+  std::string county;  // 6-digit code
+  std::string name;    // as the division table names it (沛县)
+  std::string sign_public, box_public;
+  std::string trusted_at;
+};
+
 // Everything one push page or pull page reads and writes, in one transaction.
 class StoreTransaction {
  public:
@@ -179,6 +197,9 @@ class StoreTransaction {
   // Who registered a child (its profile ops carry it when they create the file on a station).
   virtual std::string created_by(std::string_view child_id) = 0;
   virtual std::vector<nlohmann::json> open_conflicts_of(std::string_view child_id) = 0;
+  // A child's care measures still planned or in progress (the projection of its care events), as JSON rows: a
+  // transfer bundle lists them for the receiving county to read (which folds its own from the events).
+  virtual std::vector<nlohmann::json> open_care_measures(std::string_view child_id) = 0;
 
   // Change logs: appends an op to a township's log, bumping its counter in this transaction (so sequence order is
   // commit order); returns the op's sequence number.
@@ -205,8 +226,9 @@ class StoreTransaction {
   virtual snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
                                            bool derived) = 0;
   virtual std::string policy_fingerprint() = 0;
-  // Whether a file of `township` came from another township (a transfer): its history then holds rows of that
-  // township, which a station from before transfers refuses in a snapshot page (it replays the log instead).
+  // Whether a file of `township` came from another township (a transfer) or another county (an import): its
+  // history then holds rows of that township, which a station from before transfers refuses in a snapshot page (it
+  // replays the log instead).
   virtual bool holds_transferred_files(std::string_view township) = 0;
   // Whether a file of another township was merged into one of `township` (docs/sync-protocol.md "Merging
   // duplicates"): the merge's events stay on the merged-away file, and travel in the survivor township's snapshot
@@ -218,6 +240,16 @@ class StoreTransaction {
 
   // Stores a reported opening (chained); false if this station already reported this row (same row hash).
   virtual bool save_opening(const StationOpening& opening) = 0;
+
+  // County keys and the counties trusted (sync/server/county_transfer.h decides when they may be written).
+  virtual std::optional<CountyKeys> county_keys() = 0;
+  virtual void save_county_keys(const CountyKeys& keys) = 0;
+  virtual std::optional<TrustedCounty> trusted_county(std::string_view county) = 0;
+  virtual std::vector<TrustedCounty> trusted_counties() = 0;
+  virtual void save_trusted_county(const TrustedCounty& county) = 0;
+  // Appends a row to the county's own actions log (server_admin_audit, chained), as tokens are: keys made or
+  // replaced, counties trusted, files exported and imported. `detail` never holds a secret or a full ID number.
+  virtual void audit_admin(std::string_view at, std::string_view action, const nlohmann::json& detail) = 0;
 };
 
 class CentralStore {

@@ -52,6 +52,22 @@ Status check_scope(const Principal& principal, const std::string& township, cons
 
 json masked(const std::string& id_number) { return mask_id_number(id_number); }
 
+// The profile op that gives a township's stations a record as the server holds it: every field with a register,
+// with its value now (a field an event sets, such as the status, as the event left it) and its version.
+json record_op(StoreTransaction& tx, const std::string& township, const std::string& entity, const std::string& id,
+               const std::string& child_id) {
+  const auto registers = tx.field_registers(entity, id);
+  std::vector<std::string> names;
+  for (const auto& [name, reg] : registers) names.push_back(name);
+  const json values = tx.read_fields(entity, id, names);
+  json fields = json::object();
+  for (const auto& [name, reg] : registers) fields[name] = {{"value", values.value(name, json())}, {"version", reg.version}};
+  json op = {{"type", "profile"}, {"township", township}, {"entity", entity}, {"entity_id", id},
+             {"child_id", child_id}, {"create", true}, {"fields", fields}};
+  if (entity == "child") op["created_by"] = tx.created_by(id);
+  return op;
+}
+
 class ChangeApplier {
  public:
   ChangeApplier(StoreTransaction& tx, PushContext& context, const WireChange& change, const Hlc& stamp)
@@ -342,10 +358,17 @@ class ChangeApplier {
     std::set<std::string> townships;
     for (const auto& file : record.value("files", json::array())) townships.insert(file.value("township", ""));
     for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
-    // The survivor's stations learn of the alias too: lookups there follow the merged-away file's id.
-    if (plan.survivor_township != event.township)
-      tx_.append_op(plan.survivor_township,
-                    {{"type", "event"}, {"township", plan.survivor_township}, {"event", event.to_json()}});
+    // The survivor's stations learn of the alias too: lookups there follow the merged-away file's id. A merge sends
+    // them the merged-away file whole (its rows keep its township, so it stays off their lists), so the survivor's
+    // history, visits and family read through it there as on a station that holds both (the merge event among its
+    // events); an unmerge only needs its event.
+    if (plan.survivor_township != event.township) {
+      if (plan.unmerge)
+        tx_.append_op(plan.survivor_township,
+                      {{"type", "event"}, {"township", plan.survivor_township}, {"event", event.to_json()}});
+      else
+        send_whole_file(tx_, plan.survivor_township, plan.merged);
+    }
   }
 
   // Where a profile change lands: the record's township and child, and the villages the token must cover (the old
@@ -496,22 +519,6 @@ class ChangeApplier {
                                                      "sex or date of birth does not match the number"))};
   }
 
-  // The profile op that gives a township's stations a record as the server holds it: every field with a register,
-  // with its value now (a field an event sets, such as the status, as the event left it) and its version.
-  json record_op(const std::string& township, const std::string& entity, const std::string& id,
-                 const std::string& child_id) {
-    const auto registers = tx_.field_registers(entity, id);
-    std::vector<std::string> names;
-    for (const auto& [name, reg] : registers) names.push_back(name);
-    const json values = tx_.read_fields(entity, id, names);
-    json fields = json::object();
-    for (const auto& [name, reg] : registers) fields[name] = {{"value", values.value(name, json())}, {"version", reg.version}};
-    json op = {{"type", "profile"}, {"township", township}, {"entity", entity}, {"entity_id", id},
-               {"child_id", child_id}, {"create", true}, {"fields", fields}};
-    if (entity == "child") op["created_by"] = tx_.created_by(id);
-    return op;
-  }
-
   // After a transfer is applied (the projection has moved the child): the township and village take new versions,
   // which the sending township's stations are sent (a late edit of the village there loses to the transfer); the
   // receiving township's log gets the whole file — profile, relatives, every event, the open conflicts (now the
@@ -534,11 +541,7 @@ class ChangeApplier {
     tx_.set_field_registers("child", child_id, next);
     tx_.append_op(before.township, {{"type", "profile"}, {"township", before.township}, {"entity", "child"},
                                     {"entity_id", child_id}, {"child_id", child_id}, {"fields", moved}});
-    tx_.append_op(to, record_op(to, "child", child_id, child_id));
-    for (const auto& relative : tx_.relatives_of(child_id))
-      tx_.append_op(to, record_op(to, "relative", relative, child_id));
-    for (const Event& e : tx_.child_events(child_id, ""))
-      tx_.append_op(to, {{"type", "event"}, {"township", to}, {"event", e.to_json()}});
+    send_whole_file(tx_, to, child_id);
     for (json record : tx_.open_conflicts_of(child_id)) {
       record["township"] = to;
       record["revision"] = record.value("revision", 1) + 1;
@@ -635,6 +638,14 @@ class ChangeApplier {
 };
 
 }  // namespace
+
+void send_whole_file(StoreTransaction& tx, const std::string& township, const std::string& child_id) {
+  tx.append_op(township, record_op(tx, township, "child", child_id, child_id));
+  for (const auto& relative : tx.relatives_of(child_id))
+    tx.append_op(township, record_op(tx, township, "relative", relative, child_id));
+  for (const Event& e : tx.child_events(child_id, ""))
+    tx.append_op(township, {{"type", "event"}, {"township", township}, {"event", e.to_json()}});
+}
 
 ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const json& raw_change) {
   std::string change_id = raw_change.is_object() ? raw_change.value("change_id", "") : "";

@@ -21,6 +21,12 @@ struct PushContext {
   std::int64_t clock_ahead_ms = 0;  // largest lead of a stamp re-stamped in this page (0: none)
 };
 
+// Appends the whole file as the server holds it to `township`'s change log: the child's profile op (every field
+// with a register, its value now, `create: true`), each relative's, and every event of the child — what a station
+// of that township needs to hold the file after its next pull. A transfer sends it to the receiving township; a
+// file imported from another county (county_transfer.h), to the township it arrives in.
+void send_whole_file(StoreTransaction& tx, const std::string& township, const std::string& child_id);
+
 // Applies (or rejects) one change; records its result for idempotency. Constraint failures reject the change
 // alone; any other database failure throws (the page is rolled back and the station retries).
 ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const nlohmann::json& raw_change);

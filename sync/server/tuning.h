@@ -22,6 +22,11 @@ inline constexpr int kDuplicateGroupMaxFiles = 20;
 // longer is not a row this program wrote.
 inline constexpr std::size_t kAuditReportTextMax = 256;
 
+// Largest transfer bundle (county_transfer.h) the server opens, in bytes. A child's whole file with years of visits
+// is well under a megabyte; a cap keeps a wrong or hostile file from being read and decrypted whole into memory.
+// Default 64 MiB.
+inline constexpr std::size_t kMaxBundleBytes = 64 * 1024 * 1024;
+
 // ---- snapshot pages ----
 
 // The most children the server puts in one snapshot page, whatever the station asks.

@@ -170,7 +170,8 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
         " VALUES('c1', 1, 'station 320324102', 's', 'scope', '{}', '2026-11-28T04:00:00.000Z')");
   }
   {
-    // What a server-schema-3 database looks like: no hash columns, no openings table, no token history.
+    // What a server-schema-3 database looks like: no hash columns, no openings table, no token history, no county
+    // keys.
     db::Database db(dir.file("central.db"), db::Database::Mode::ReadWrite);
     db.exec(
         "DROP TRIGGER request_audit_append_only_update; DROP TRIGGER request_audit_append_only_delete;"
@@ -181,6 +182,7 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
         "CREATE TRIGGER request_audit_append_only_delete BEFORE DELETE ON request_audit"
         "  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;"
         "DROP TABLE station_openings; DROP TABLE server_admin_audit;"
+        "DROP TABLE county_keys; DROP TABLE trusted_counties;"  // server schema 5's (county keys)
         "UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
   }
   auto store = sync::open_sqlite_store(dir.file("central.db"));

@@ -23,8 +23,9 @@ std::string make_id_number(const std::string& birth, int seq) {
   return body + "10X98765432"[sum % 11];
 }
 
-TestCounty::TestCounty(const ScratchDir& d, bool with_http) : dir(d), db_path(d.file("central.db")) {
-  store = std::move(sync::create_sqlite_store(db_path, "320324", "睢宁县未保中心", clock.now_iso())).value();
+TestCounty::TestCounty(const ScratchDir& d, bool with_http, const std::string& code, const std::string& name)
+    : dir(d), db_path(d.file(code == "320324" ? "central.db" : "central-" + code + ".db")) {
+  store = std::move(sync::create_sqlite_store(db_path, code, name, clock.now_iso())).value();
   service = std::make_unique<sync::SyncService>(*store, clock, [this](const std::string& line) { log.push_back(line); });
   if (with_http) start_http();
 }

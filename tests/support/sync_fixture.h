@@ -28,7 +28,9 @@ std::int64_t test_epoch_ms();
 std::string make_id_number(const std::string& birth, int seq);
 
 struct TestCounty {
-  explicit TestCounty(const ScratchDir& dir, bool http = true);
+  // `code` and `name`: the county's (another county, for a file handed from one to the other).
+  explicit TestCounty(const ScratchDir& dir, bool http = true, const std::string& code = "320324",
+                      const std::string& name = "睢宁县未保中心");
   ~TestCounty();
   // Issues a token (station or user) and returns it.
   std::string station_token(const std::string& township);

@@ -368,6 +368,57 @@ TEST_CASE("Duplicate merge: the survivor's file reads the merged-away file's his
   }
 }
 
+TEST_CASE("Duplicate merge: across two townships, the survivor's stations read the merged-away file's history",
+          "[merge][sync]") {
+  TwoTownships t;
+  // 双沟's file holds a visit and a grandmother that 王集's does not.
+  t.shuanggou.clock.set(t.county.clock.now_ms());
+  NewVisit visit;
+  visit.on = t.shuanggou.station->clock().today();
+  visit.notes = "奶奶在家照看";
+  auto visited = add_visit(*t.shuanggou.station, t.other, visit);
+  REQUIRE(visited.is_ok());
+  auto grandmother = add_relative(*t.shuanggou.station, t.other,
+                                  {{"relation", "祖母"}, {"name", "王秀英"}, {"status", "在家"}, {"phone", "13951234567"}});
+  REQUIRE(grandmother.is_ok());
+  t.sync_all();
+  auto history_of = [](Station& station, const std::string& child) {
+    std::map<std::string, std::string> ids;  // event id -> the merged-away file it stays on
+    auto history = child_history(station, child);
+    REQUIRE(history.is_ok());
+    for (const auto& e : history.value()) ids[e.id] = e.file;
+    return ids;
+  };
+  REQUIRE_FALSE(history_of(*t.wangji.station, t.kept).contains(visited.value()));
+
+  auto merged = merge_duplicates(*t.office.station, {candidate_of(*t.office.station), t.kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  t.sync_all();
+  // 王集 never held 双沟's file: the merge sent it whole, so the survivor's history reads its visit through it, and
+  // the grandmother is in the survivor's family, each tagged with the file it stays on.
+  const auto ids = history_of(*t.wangji.station, t.kept);
+  REQUIRE(ids.contains(visited.value()));
+  CHECK(ids.at(visited.value()) == t.other);
+  auto file = open_child_file(*t.wangji.station, t.kept, false);
+  REQUIRE(file.is_ok());
+  bool relative_shown = false;
+  for (const json& r : file->child["relatives"])
+    if (r["id"] == grandmother.value()) relative_shown = r.value("merged_from", "") == t.other.substr(28);
+  CHECK(relative_shown);
+  // The merged-away file stays 双沟's: off 王集's lists, and the old id still finds the survivor.
+  CHECK(list_children(*t.wangji.station, {}, false).value().size() == 1);
+  CHECK(resolve_child(*t.wangji.station, t.other).value() == t.kept);
+  CHECK(t.wangji.field(t.other, "township") == kShuanggou);
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+  CHECK(township_digest(t.shuanggou.station->db(), kShuanggou) == server_digest(t.county, kShuanggou));
+
+  // Undone: the survivor no longer reads it; the old id is 双沟's file again, read-only here.
+  REQUIRE(unmerge_duplicates(*t.office.station, merged->merge_id, "并非同一人").is_ok());
+  t.sync_all();
+  CHECK_FALSE(history_of(*t.wangji.station, t.kept).contains(visited.value()));
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+}
+
 TEST_CASE("Duplicate merge: a station of the survivor's township started from a snapshot follows the old id",
           "[merge][sync][snapshot]") {
   TwoTownships t;

@@ -210,7 +210,30 @@ CREATE TRIGGER server_admin_audit_append_only_delete BEFORE DELETE ON server_adm
   BEGIN SELECT RAISE(ABORT, 'server_admin_audit is append-only'); END;
 )sql";
 
-constexpr int kServerSchemaVersion = 4;
+// v5: county keys and trusted counties, for handing a file to another county (docs/design.md "Leaving the
+// county"). Self-contained (migrate_county_keys): nothing else in the schema refers to these tables.
+constexpr std::string_view kServerSchemaV5 = R"sql(
+-- This county's keypairs (base64): one row. The database file is 0600; the secrets are never printed.
+CREATE TABLE county_keys(
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  sign_public TEXT NOT NULL,
+  sign_secret TEXT NOT NULL,
+  box_public  TEXT NOT NULL,
+  box_secret  TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+) STRICT;
+-- Other counties' public keys, as their officers read them out: a bundle is accepted only from a county here.
+CREATE TABLE trusted_counties(
+  county      TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  sign_public TEXT NOT NULL,
+  box_public  TEXT NOT NULL,
+  trusted_at  TEXT NOT NULL
+) STRICT;
+)sql";
+constexpr int kCountyKeysSchemaVersion = 5;
+
+constexpr int kServerSchemaVersion = 5;
 
 // The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
 // durable format: a column added later is appended here only with a new chain format version.
@@ -244,7 +267,8 @@ const audit_chain::Table& admin_table() {
   return table;
 }
 
-// Appends a row to the token history (server_admin_audit), inside the caller's transaction.
+// Appends a row to the token history and the county's other actions (server_admin_audit), inside the caller's
+// transaction; token_id is 0 for an action that is not about a token.
 void audit_admin(db::Database& db, std::string_view at, std::string_view action, std::int64_t token_id,
                  const json& detail) {
   const std::string text = detail.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -407,6 +431,20 @@ class SqliteTransaction final : public StoreTransaction {
     return out;
   }
 
+  std::vector<json> open_care_measures(std::string_view child_id) override {
+    auto query = db_.cached(
+        "SELECT id, area, item, coalesce(provider, ''), status, started_on, updated_on, coalesce(notes, '')"
+        " FROM care_measures WHERE child_id = ?1 AND status IN ('planned', 'in_progress') ORDER BY started_on, id");
+    query->bind(1, child_id);
+    std::vector<json> out;
+    while (query->step())
+      out.push_back({{"id", query->get_text(0)}, {"area", query->get_text(1)}, {"item", query->get_text(2)},
+                     {"provider", query->get_text(3)}, {"status", query->get_text(4)},
+                     {"started_on", query->get_text(5)}, {"updated_on", query->get_text(6)},
+                     {"notes", query->get_text(7)}});
+    return out;
+  }
+
   std::int64_t append_op(std::string_view township, const json& op) override {
     auto bump = db_.cached(
         "INSERT INTO township_seq(township, seq) VALUES(?1, 1)"
@@ -504,7 +542,7 @@ class SqliteTransaction final : public StoreTransaction {
 
   bool holds_transferred_files(std::string_view township) override {
     auto query = db_.cached(
-        "SELECT 1 FROM events e JOIN children c ON c.id = e.child_id WHERE e.kind = 'file.transfer'"
+        "SELECT 1 FROM events e JOIN children c ON c.id = e.child_id WHERE e.kind IN ('file.transfer', 'file.import')"
         " AND c.township = ?1 LIMIT 1");
     query->bind(1, township);
     const bool found = query->step();
@@ -539,6 +577,58 @@ class SqliteTransaction final : public StoreTransaction {
                          std::string_view(o.at), std::string_view(o.actor), std::string_view(o.action),
                          std::string_view(o.entity), std::string_view(o.entity_id), std::string_view(o.received_at)});
     return true;
+  }
+
+  std::optional<CountyKeys> county_keys() override {
+    auto query = db_.cached("SELECT sign_public, sign_secret, box_public, box_secret, created_at FROM county_keys");
+    if (!query->step()) return std::nullopt;
+    CountyKeys keys{query->get_text(0), query->get_text(1), query->get_text(2), query->get_text(3), query->get_text(4)};
+    query->reset();
+    return keys;
+  }
+
+  void save_county_keys(const CountyKeys& k) override {
+    auto upsert = db_.cached(
+        "INSERT INTO county_keys(id, sign_public, sign_secret, box_public, box_secret, created_at)"
+        " VALUES(1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET sign_public = excluded.sign_public,"
+        " sign_secret = excluded.sign_secret, box_public = excluded.box_public, box_secret = excluded.box_secret,"
+        " created_at = excluded.created_at");
+    upsert->bind_all(k.sign_public, k.sign_secret, k.box_public, k.box_secret, k.created_at);
+    upsert->run();
+  }
+
+  std::optional<TrustedCounty> trusted_county(std::string_view county) override {
+    auto query = db_.cached(
+        "SELECT county, name, sign_public, box_public, trusted_at FROM trusted_counties WHERE county = ?1");
+    query->bind(1, county);
+    if (!query->step()) return std::nullopt;
+    TrustedCounty out{query->get_text(0), query->get_text(1), query->get_text(2), query->get_text(3),
+                      query->get_text(4)};
+    query->reset();
+    return out;
+  }
+
+  std::vector<TrustedCounty> trusted_counties() override {
+    auto query = db_.cached(
+        "SELECT county, name, sign_public, box_public, trusted_at FROM trusted_counties ORDER BY county");
+    std::vector<TrustedCounty> out;
+    while (query->step())
+      out.push_back({query->get_text(0), query->get_text(1), query->get_text(2), query->get_text(3),
+                     query->get_text(4)});
+    return out;
+  }
+
+  void save_trusted_county(const TrustedCounty& c) override {
+    auto upsert = db_.cached(
+        "INSERT INTO trusted_counties(county, name, sign_public, box_public, trusted_at) VALUES(?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT(county) DO UPDATE SET name = excluded.name, sign_public = excluded.sign_public,"
+        " box_public = excluded.box_public, trusted_at = excluded.trusted_at");
+    upsert->bind_all(c.county, c.name, c.sign_public, c.box_public, c.trusted_at);
+    upsert->run();
+  }
+
+  void audit_admin(std::string_view at, std::string_view action, const json& detail) override {
+    sync::audit_admin(db_, at, action, 0, detail);
   }
 
  private:
@@ -847,6 +937,15 @@ class SqliteCentralStore final : public CentralStore {
   ServerIdentity identity_;
 };
 
+// The county keys' migration in one block, so it can be renumbered alone.
+void migrate_county_keys(db::Database& db, int version) {
+  if (version >= kCountyKeysSchemaVersion) return;
+  db::Transaction tx(db);
+  db.exec(kServerSchemaV5);
+  db.exec(fmt::format("UPDATE meta SET value = '{}' WHERE key = 'server_schema_version'", kCountyKeysSchemaVersion));
+  tx.commit();
+}
+
 Status migrate_server(db::Database& db) {
   if (auto migrated = schema::migrate(db); !migrated) return migrated;
   auto query = db.prepare("SELECT value FROM meta WHERE key = 'server_schema_version'");
@@ -882,6 +981,7 @@ Status migrate_server(db::Database& db) {
     db.exec("UPDATE meta SET value = '4' WHERE key = 'server_schema_version'");
     tx.commit();
   }
+  migrate_county_keys(db, version);
   return Status::ok();
 }
 
