@@ -467,6 +467,9 @@ class T9County(Journey):
 
     def test_the_county_signs_in_sees_a_silent_station_drills_to_a_village_and_finds_a_child(self):
         url = world.county_server()
+        # A child of 王强's village graded red eight days ago and never visited: overdue on the county's list.
+        child = world.count("SELECT id FROM children WHERE village = ? ORDER BY id LIMIT 1", VILLAGE_WANG)
+        world.tongdang("assess", child, "--trigger", "R3", "--date", "2026-11-20")
         world.tongdang("sync", "--server", url, "--token", world.station_token)
         world.silent_station("320324103")  # 双沟镇: said hello once, never synced
         person = world.console_user()
@@ -483,7 +486,7 @@ class T9County(Journey):
         self.assertTrue(rows, "王集镇 lists its villages")
         overdue = [(int(r.find_elements(By.CSS_SELECTOR, "td")[-1].text), r) for r in rows]
         most, row = max(overdue, key=lambda pair: pair[0])
-        self.assertGreater(most, 0, "the 王集 ledger has children overdue on 2026-11-28")
+        self.assertGreater(most, 0, "the child graded red on 11-20 is overdue on 11-28")
         row.find_element(By.CSS_SELECTOR, "a").click()
         self.wait().until(lambda d: "village=" in d.current_url)
         listed = self.all("table.overdue tbody tr")
