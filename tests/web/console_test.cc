@@ -388,3 +388,40 @@ TEST_CASE("Bug: a station that synced before 08:00 China time was named stale fo
   CHECK(r.stale_stations.empty());
   CHECK(report::completeness_stamp(r).find("全部 1 个站点均已在 2026-11-28 同步") != std::string::npos);
 }
+
+TEST_CASE("Console: the audit lists the red files stations opened, filtered by person, child and date, as CSV too, "
+          "with every chain verified",
+          "[console][audit]") {
+  ConsoleFixture f;
+  // s1's supervisor opens 测试儿童乙 (red) on the station; the next sync reports the read to the county.
+  ChildSearch search;
+  search.text = "测试儿童乙";
+  auto found = f.county.store->find_children(search, Date(2026, 11, 28));
+  REQUIRE(found);
+  REQUIRE(found.value().rows.size() == 1);
+  REQUIRE(show_child(*f.s1->station, found.value().rows[0].id, false));
+  REQUIRE(f.s1->sync().is_ok());
+
+  ConsoleBrowser browser{*f.console};
+  REQUIRE(browser.sign_in("张主任", kCountyPassword).status == 303);
+  Response audit = browser.get("/audit");
+  REQUIRE(audit.status == 200);
+  CHECK(has(audit, "console_audit：完整"));
+  CHECK(has(audit, "station_openings：完整，共 1 行"));
+  CHECK(has(audit, "<td>督导s1</td>"));
+  CHECK(has(audit, "<td>查看红色档案</td><td>测试儿童乙</td><td>王集镇</td>"));
+  CHECK(has(browser.get("/audit?person=督导s1&child=儿童乙&from=2026-11-28&to=2026-11-28"), "<td>测试儿童乙</td>"));
+  CHECK_FALSE(has(browser.get("/audit?person=王强"), "<td>测试儿童乙</td>"));
+  CHECK_FALSE(has(browser.get("/audit?from=2026-11-29"), "<td>测试儿童乙</td>"));
+  CHECK_FALSE(has(browser.get("/audit?child=测试儿童甲"), "<td>测试儿童乙</td>"));
+  Response bad_date = browser.get("/audit?from=11/28");
+  CHECK(bad_date.status == 400);
+  CHECK(has(bad_date, "应为日期"));
+
+  Response csv = browser.get("/audit.csv");
+  REQUIRE(csv.status == 200);
+  CHECK(csv.content_type == "text/csv; charset=utf-8");
+  CHECK(csv.body.rfind("\xEF\xBB\xBF时间,站点用户,令牌,操作,儿童,乡镇\r\n", 0) == 0);
+  CHECK(has(csv, ",督导s1,"));
+  CHECK(has(csv, ",查看红色档案,测试儿童乙,王集镇\r\n"));
+}

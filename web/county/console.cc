@@ -97,6 +97,8 @@ Response CountyConsole::Impl::route(const ConsolePage& page) {
   }
   if (request.method != "GET") return Response::plain(405, tr("不支持的请求方法", "method not allowed"));
   if (segments.size() == 1 && segments[0] == "stations") return stations_page(page);
+  if (segments.size() == 1 && segments[0] == "audit") return audit_page(page);
+  if (segments.size() == 1 && segments[0] == "audit.csv") return audit_csv(page);
   if (segments.size() == 1 && segments[0] == "children") return children_page(page);
   if (segments.size() == 2 && segments[0] == "children") return child_file_page(page, segments[1]);
   return not_found_page(page, request.path);

@@ -19,6 +19,7 @@ constexpr NavItem kNav[] = {
     {Nav::Coverage, "/", "覆盖情况", "Coverage"},
     {Nav::Children, "/children", "查找儿童", "Find a child"},
     {Nav::Stations, "/stations", "站点", "Stations"},
+    {Nav::Audit, "/audit", "审计", "Audit"},
 };
 
 }  // namespace

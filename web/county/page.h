@@ -15,7 +15,7 @@
 namespace tongdang::web::county {
 
 // Where a page sits in the top navigation.
-enum class Nav { Coverage, Children, Stations, None };
+enum class Nav { Coverage, Children, Stations, Audit, None };
 
 struct ConsolePage {
   const Request& request;
@@ -41,5 +41,7 @@ Response child_file_page(const ConsolePage& page, const std::string& child_id); 
 Response stations_page(const ConsolePage& page);  // /stations   stations_page.cc
 Response issue_token_page(const ConsolePage& page);  // POST /stations/tokens
 Response revoke_token_page(const ConsolePage& page, const std::string& token_id);  // POST /stations/tokens/{id}/revoke
+Response audit_page(const ConsolePage& page);  // /audit   audit_page.cc
+Response audit_csv(const ConsolePage& page);   // /audit.csv
 
 }  // namespace tongdang::web::county
