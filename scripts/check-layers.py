@@ -32,9 +32,11 @@ ALLOWED.update({
     # station's pages, which call the same use cases as the CLI.
     'web/base': CORE,
     'web/station': CORE | {'sync/protocol', 'sync/station', 'web/base'},
+    # The county's console: its pages over the central store, carried by the county server's listener.
+    'web/county': CORE | {'sync/protocol', 'sync/server', 'web/base'},
     # The station program links no server code; the server program no station client.
     'cli/tongdang': CORE | {'sync/protocol', 'sync/station', 'web/base', 'web/station'},
-    'cli/server': CORE | {'sync/protocol', 'sync/server', 'sync/server/sqlite'},
+    'cli/server': CORE | {'sync/protocol', 'sync/server', 'sync/server/sqlite', 'web/base', 'web/county'},
     'cli': CORE | {'sync/protocol'},  # what both programs share (cli/terminal_text.h)
 })
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:core|sync|web)/[^"]+)"', re.M)

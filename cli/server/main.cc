@@ -1,5 +1,6 @@
-// `tongdang-server`: the county's central server. init, station add, user add, token list|revoke, show, audit
-// list|verify, report, county-key and transfer (county_commands.cc), serve.
+// `tongdang-server`: the county's central server. init, station add, user add|passwd, token list|revoke, show, audit
+// list|verify, report, county-key and transfer (county_commands.cc), backup and restore (backup_commands.cc), serve
+// (the sync API and the county's console, web/county).
 // Every command takes --db FILE (TONGDANG_SERVER_DB; default tongdang-server.db). Tokens are printed once and
 // stored only as a hash. Exit codes as for `tongdang`: 0 done, 2 invalid, 3 refused, 4 not found, 1 other.
 #include <algorithm>
@@ -21,14 +22,18 @@
 #include "core/db/audit_chain.h"
 #include "core/model/division.h"
 #include "core/store/record_ref.h"
+#include "core/store/sign_in.h"
 #include "command_line.h"
 #include "backup_commands.h"
 #include "county_commands.h"
+#include "password_input.h"
 #include "report_commands.h"
 #include "sync/protocol/tokens.h"
 #include "sync/server/token_issue.h"
+#include "sync/server/console_sign_in.h"
 #include "sync/server/server.h"
 #include "sync/server/sqlite/sqlite_central_store.h"
+#include "web/county/console.h"
 #include "terminal_text.h"
 
 namespace {
@@ -63,16 +68,6 @@ void print_token(const std::string& token, std::int64_t id, bool as_json) {
                    "over safely):\n{}\n", id, token);
 }
 
-Status check_township_in(const std::string& township, const std::string& county, bool required) {
-  if (township.empty())
-    return required ? Status::invalid("township", tr("必填：9位乡镇代码", "required: a 9-digit township code")) : Status::ok();
-  auto checked = check_township_code(township, "township");
-  if (!checked) return checked.status();
-  if (township.substr(0, 6) != county)
-    return Status::invalid("township", trf("{} 不属于本县 {}", "{} is not in this county {}", township, county));
-  return Status::ok();
-}
-
 int serve(const std::string& db_path, const std::string& listen, const std::string& cert, const std::string& key,
           bool insecure) {
   auto colon = listen.rfind(':');
@@ -105,6 +100,9 @@ int serve(const std::string& db_path, const std::string& listen, const std::stri
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   sync::SyncService service(*store, process_clock());
+  // The county's console on the same listener: every path outside the sync API (web/county).
+  web::county::CountyConsole console(*store);
+  options.pages = web::county::page_handler(console);
   sync::HttpServer server(service, options);
   int port = take(server.start());
   json first = {{"level", "info"}, {"msg", "listening"}, {"listen", fmt::format("{}:{}", options.host, port)},
@@ -148,11 +146,10 @@ void add_init(CLI::App& app, const Globals& g) {
   });
 }
 
-// Issues a token for `spec`, stores its hash and prints it once.
+// Issues a token for `spec` (checked by the rule the console shares), stores its hash and prints it once.
 void issue_token(const Globals& g, sync::CentralStore& store, const sync::NewToken& spec) {
-  std::string token = sync::tokens::generate();
-  auto id = take(store.add_token(spec, sync::tokens::hash(token), process_clock().now_iso()));
-  print_token(token, id, g.as_json);
+  const sync::tokens::Issued issued = take(sync::tokens::issue(store, spec, process_clock().now_iso()));
+  print_token(issued.token, issued.id, g.as_json);
 }
 
 void add_station(CLI::App& app, const Globals& g) {
@@ -164,7 +161,6 @@ void add_station(CLI::App& app, const Globals& g) {
   station_add->add_option("--township", *township, tr("9 位乡镇代码", "9-digit township code"))->required();
   station_add->callback([&g, township] {
     auto store = open_store(g.db_path);
-    check(check_township_in(*township, store->identity().county, true));
     issue_token(g, *store, {sync::TokenKind::Station, "station " + *township, access::kStationTokenRole, *township, {}});
   });
 }
@@ -172,9 +168,11 @@ void add_station(CLI::App& app, const Globals& g) {
 void add_user(CLI::App& app, const Globals& g) {
   struct Args {
     std::string name, role, township, villages;
+    bool password_stdin = false;
   };
   auto args = std::make_shared<Args>();
-  auto* user = app.add_subcommand("user", tr("用户令牌", "user tokens"));
+  auto* user = app.add_subcommand("user", tr("用户令牌；县级控制台的用户和密码", "user tokens; the console's users and "
+                                                                          "passwords"));
   user->require_subcommand(1);
   auto* user_add =
       user->add_subcommand("add", tr("为个人发放令牌（只显示一次）", "issue a token for a person (printed once)"));
@@ -189,18 +187,48 @@ void add_user(CLI::App& app, const Globals& g) {
   user_add->add_option(
       "--villages", args->villages,
       tr("儿童主任负责的村(居)，逗号分隔的 12 位代码", "a director's villages, comma-separated 12-digit codes"));
+  user_add->add_flag("--password-stdin", args->password_stdin,
+                     tr("建立县级控制台用户（不发令牌），密码从标准输入读取一行",
+                        "create a user of the county's console (no token), the password read as one line of "
+                        "standard input"));
   user_add->callback([&g, args] {
     auto store = open_store(g.db_path);
+    if (args->password_stdin) {
+      auto role = parse_role(args->role);
+      if (!role) check(Status::invalid("role", tr("应为县级（county）", "must be county")));
+      const std::string password = take(cli::read_new_password(args->name, true));
+      check(sync::console::add_user(*store, args->name, *role, password, sign_in::real_clock()));
+      if (g.as_json) std::cout << json{{"console_user", args->name}, {"role", to_string(*role)}}.dump() << "\n";
+      else
+        std::cout << trf("已建立县级控制台用户 {}；用浏览器打开本服务器地址登录\n",
+                         "created the console user {}; open this server's address in a browser to sign in\n",
+                         args->name);
+      return;
+    }
     auto role = parse_role(args->role);
-    // A token writes: a viewer (aggregate reports only) holds none.
-    if (!role || !access::may(*role, access::Action::WriteFiles))
+    // A token writes: a viewer (aggregate reports only) holds none (tokens::check_new_token says so too).
+    if (!role)
       check(Status::invalid("role",
                             tr("应为儿童主任（director）、儿童督导员（supervisor）或县级（county）；查看者没有令牌",
                                "must be director, supervisor or county; a viewer holds no token")));
-    sync::NewToken spec{sync::TokenKind::User, args->name, *role, args->township, split_list(args->villages)};
-    check(check_township_in(args->township, store->identity().county, access::bounded_by_township(*role)));
-    check(access::check_villages(*role, args->township, spec.villages));
-    issue_token(g, *store, spec);
+    issue_token(g, *store, {sync::TokenKind::User, args->name, *role, args->township, split_list(args->villages)});
+  });
+
+  auto passwd_args = std::make_shared<Args>();
+  auto* user_passwd = user->add_subcommand(
+      "passwd", tr("设置县级控制台用户的密码（结束其所有登录）", "set a console user's password (ending their sessions)"));
+  user_passwd->add_option("name", passwd_args->name, tr("用户姓名", "the user's name"))->required();
+  user_passwd->add_flag("--password-stdin", passwd_args->password_stdin,
+                        tr("从标准输入读取一行作为密码（否则在终端上输入两次）",
+                           "read the password as one line of standard input (else type it twice on the terminal)"));
+  user_passwd->callback([&g, passwd_args] {
+    auto store = open_store(g.db_path);
+    if (!store->console_user(passwd_args->name))
+      check(Status::not_found(trf("没有控制台用户 {}", "no console user {}", passwd_args->name)));
+    const std::string password = take(cli::read_new_password(passwd_args->name, passwd_args->password_stdin));
+    check(sync::console::set_password(*store, passwd_args->name, password, sign_in::real_clock()));
+    std::cout << trf("已设置 {} 的密码；其原有登录已结束\n", "set the password of {}; their sessions have ended\n",
+                     passwd_args->name);
   });
 }
 

@@ -95,24 +95,9 @@ void Context::settle_day() {
 }
 
 std::string Context::new_password(const std::string& user) {
-  PasswordInput input(password_stdin);
-  if (!input.from_stdin() && !input.can_prompt())
-    check(Status::invalid("password", trf("需要为 {} 设置密码：在终端上运行时输入两次，或用 --password-stdin 从标准输入读取",
-                                          "a password for {} is needed: type it twice when running on a terminal, or "
-                                          "give it on standard input with --password-stdin",
-                                          user)));
-  auto password = input.next(i18n::edge::trf("{} 的新密码：", "new password for {}: ", user));
-  if (!password)
-    check(Status::invalid("password", trf("没有读到 {} 的新密码（标准输入已结束）",
-                                          "no new password for {} was read (standard input ended)", user)));
-  check(sign_in::check_new_password(user, *password));
-  if (!input.from_stdin()) {
-    auto again = input.next(i18n::edge::tr("再输入一次新密码：", "the new password again: "));
-    if (!again || *again != *password)
-      check(Status::invalid("password", i18n::tr("两次输入的密码不一致；没有更改", "the two passwords differ; nothing "
-                                                                                   "was changed")));
-  }
-  return *password;
+  auto password = read_new_password(user, password_stdin);
+  check(password.status());
+  return std::move(password).value();
 }
 
 void Context::check(const Status& status) const {

@@ -133,4 +133,37 @@ const Clock& process_clock() {
   return clock;
 }
 
+std::string cst_time(std::string_view iso) {
+  auto digits = [&iso](std::size_t at, std::size_t n, int& out) {
+    if (at + n > iso.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return false;
+      out = out * 10 + (iso[i] - '0');
+    }
+    return true;
+  };
+  int hour = 0, minute = 0;
+  const std::optional<Date> day = iso.size() >= 16 ? Date::parse(iso.substr(0, 10)) : std::nullopt;
+  if (!day || (iso[10] != 'T' && iso[10] != ' ') || !digits(11, 2, hour) || iso[13] != ':' || !digits(14, 2, minute))
+    return std::string(iso);
+  // The offset: after the seconds and their fraction, if any.
+  std::size_t at = 16;
+  while (at < iso.size() && (iso[at] == ':' || iso[at] == '.' || (iso[at] >= '0' && iso[at] <= '9'))) ++at;
+  int offset_minutes = 8 * 60;  // none given: already CST
+  if (at < iso.size()) {
+    int oh = 0, om = 0;
+    if (iso[at] == 'Z' && at + 1 == iso.size()) offset_minutes = 0;
+    else if ((iso[at] == '+' || iso[at] == '-') && digits(at + 1, 2, oh) && at + 3 < iso.size() && iso[at + 3] == ':' &&
+             digits(at + 4, 2, om) && at + 6 == iso.size())
+      offset_minutes = (iso[at] == '+' ? 1 : -1) * (oh * 60 + om);
+    else
+      return std::string(iso);
+  }
+  std::int64_t minutes = day->days_since_epoch() * 24 * 60 + hour * 60 + minute - offset_minutes + 8 * 60;
+  const std::int64_t days = minutes >= 0 ? minutes / (24 * 60) : -((-minutes + 24 * 60 - 1) / (24 * 60));
+  minutes -= days * 24 * 60;
+  return fmt::format("{} {:02}:{:02}", Date::from_days(days).to_string(), minutes / 60, minutes % 60);
+}
+
 }  // namespace tongdang

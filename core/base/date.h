@@ -84,4 +84,10 @@ const Clock& process_clock();
 // Milliseconds since the epoch for midnight CST of `date`.
 std::int64_t midnight_cst_ms(Date date);
 
+// A stored time ("2026-12-03T05:30:00.125Z", "…+08:00", or without an offset, taken as CST) as people in China read
+// it, in China Standard Time to the minute: "2026-12-03 13:30". Times are stored as they came (UTC from the server's
+// database, +08:00 from a clock); every page shows them through this one function. Text that is not such a time
+// comes back as it is.
+std::string cst_time(std::string_view iso);
+
 }  // namespace tongdang

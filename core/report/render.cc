@@ -50,7 +50,7 @@ std::string completeness_line(const Report& r) {
     if (!is_stale(r, station)) continue;
     if (!names.empty()) names += tr("；", "; ");
     names += station.name.empty() ? station.station_id : station.name;
-    names += station.last_sync ? trf(" 自 {} 起未同步", " not synced since {}", station.last_sync->substr(0, 16))
+    names += station.last_sync ? trf(" 自 {} 起未同步", " not synced since {}", cst_time(*station.last_sync))
                                : std::string(tr(" 从未同步", " never synced"));
   }
   return trf("数据不完整：{} 个站点中有 {} 个在截至日 {} 当天及之后没有成功同步，其数据可能缺失（{}）",
@@ -108,6 +108,8 @@ std::vector<std::string> overdue_child_cells(const OverdueChild& c) {
 }
 
 }  // namespace parts
+
+std::string completeness_stamp(const Report& report) { return parts::completeness_line(report); }
 
 std::optional<std::string> render(const Report& report, std::string_view format) {
   if (format == "table") return to_table(report);

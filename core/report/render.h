@@ -17,6 +17,10 @@ std::string to_table(const Report& report);
 std::string to_csv(const Report& report);  // UTF-8 with a byte-order mark, so Excel reads Chinese correctly
 std::string to_html(const Report& report); // one self-contained page: inline CSS and SVG, no scripts
 
+// The completeness stamp every rendering shows (which stations have not synced since when), for a page that shows
+// the report's figures its own way (the county's console).
+std::string completeness_stamp(const Report& report);
+
 // "table", "csv", "json", "html" -> the rendered report.
 std::optional<std::string> render(const Report& report, std::string_view format);
 

@@ -70,8 +70,11 @@ struct Figures {
   int overdue_total() const { return overdue[0] + overdue[1] + overdue[2] + overdue[3]; }
 };
 
-// A child on the supervisor's overdue list: masked ID only, never a name.
+// A child on the supervisor's overdue list: the renderers show the masked ID only, never a name. The county's
+// console lists one village's children by name, and opens a file by its id (audited there).
 struct OverdueChild {
+  std::string child_id;
+  std::string name;
   std::string masked_id;
   std::string village;
   Colour colour = Colour::Green;

@@ -413,7 +413,7 @@ std::vector<OverdueChild> overdue_children(const Query& q) {
   std::vector<OverdueChild> children;
   fill_scope(q.db, q.low, q.high);
   auto query = q.db.cached(
-      "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key FROM report_span s"
+      "SELECT s.village, s.value, s.ref_day, c.id_number, c.temp_key, c.id, c.name FROM report_span s"
       " JOIN children c ON c.id = s.child_id"
       " WHERE s.kind = 'overdue' AND s.township IN (SELECT township FROM temp.report_scope) AND s.to_day > ?3 AND s.from_day <= ?3"
       " ORDER BY s.ref_day, s.village, s.child_id");
@@ -427,6 +427,8 @@ std::vector<OverdueChild> overdue_children(const Query& q) {
     child.escalated = escalated(child.colour, child.days_overdue, q.policy.schedule);
     if (auto id = query->get_optional_text(3)) child.masked_id = mask_id_number(*id);
     else child.masked_id = query->get_optional_text(4).value_or("");
+    child.child_id = query->get_text(5);
+    child.name = query->get_text(6);
     children.push_back(std::move(child));
   }
   std::stable_sort(children.begin(), children.end(), [](const OverdueChild& a, const OverdueChild& b) {
@@ -436,11 +438,12 @@ std::vector<OverdueChild> overdue_children(const Query& q) {
   return children;
 }
 
-// Stations that have not synced on or after the day `day` (or ever).
+// Stations that have not synced on or after the day `day` (or ever). The day is China's: the server stores its
+// times in UTC, so a sync before 08:00 China time carries the day before in its first ten characters.
 std::vector<std::string> stale_stations(const std::vector<StationHealth>& stations, const std::string& day) {
   std::vector<std::string> stale;
   for (const auto& station : stations) {
-    if (!station.last_sync || station.last_sync->substr(0, 10) < day) stale.push_back(station.station_id);
+    if (!station.last_sync || cst_time(*station.last_sync).substr(0, 10) < day) stale.push_back(station.station_id);
   }
   return stale;
 }

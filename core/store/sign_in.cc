@@ -50,23 +50,8 @@ std::chrono::seconds max_life(SessionKind kind) {
 }
 std::int64_t ms(std::chrono::seconds s) { return static_cast<std::int64_t>(s.count()) * 1000; }
 
-// The wait owed after `failures` failures in a row, in seconds (0: none).
-std::int64_t backoff_seconds(std::int64_t failures) {
-  if (failures < tuning::kFreeSignInFailures) return 0;
-  std::int64_t wait = tuning::kSignInBackoffFirstSeconds;
-  for (std::int64_t i = tuning::kFreeSignInFailures; i < failures && wait < tuning::kSignInBackoffMaxSeconds; ++i)
-    wait *= 2;
-  return std::min<std::int64_t>(wait, tuning::kSignInBackoffMaxSeconds);
-}
-
 Message wrong_credentials() {
   return tr("用户名或密码不正确", "wrong user name or password");
-}
-
-// A hash verified when the name is unknown or has no password, so that case costs what a wrong password costs.
-const std::string& decoy_hash() {
-  static const std::string hash = hash_password("tongdang decoy password");
-  return hash;
 }
 
 std::optional<std::string> stored_hash(Station& station, std::string_view user) {
@@ -77,6 +62,23 @@ std::optional<std::string> stored_hash(Station& station, std::string_view user) 
 }
 
 }  // namespace
+
+std::int64_t backoff_seconds(std::int64_t failures) {
+  if (failures < tuning::kFreeSignInFailures) return 0;
+  std::int64_t wait = tuning::kSignInBackoffFirstSeconds;
+  for (std::int64_t i = tuning::kFreeSignInFailures; i < failures && wait < tuning::kSignInBackoffMaxSeconds; ++i)
+    wait *= 2;
+  return std::min<std::int64_t>(wait, tuning::kSignInBackoffMaxSeconds);
+}
+
+const std::string& decoy_hash() {
+  static const std::string hash = hash_password("tongdang decoy password");
+  return hash;
+}
+
+std::string session_token_hash(std::string_view token) { return token_hash(token); }
+std::chrono::seconds web_session_idle() { return default_idle(SessionKind::Web); }
+std::chrono::seconds web_session_max_life() { return max_life(SessionKind::Web); }
 
 const Clock& real_clock() {
   static const SystemClock clock;

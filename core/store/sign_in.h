@@ -80,6 +80,18 @@ Result<Session> resume_session(Station& station, std::string_view token, Session
 // Ends the session (sign out); nothing happens for an unknown token.
 void end_session(Station& station, std::string_view token);
 
+// The rules of signing in that do not depend on where users are kept, shared with the county's console
+// (sync/server/console_sign_in.h), so a station and the console slow attackers down and keep sessions alike:
+// The wait owed after `failures` failed sign-ins in a row, in seconds (0: none; kSignInBackoff… in tuning.h).
+std::int64_t backoff_seconds(std::int64_t failures);
+// What is stored of a session token: its SHA-256 in hex.
+std::string session_token_hash(std::string_view token);
+// The hash verified when a name is unknown, so that case costs what a wrong password costs.
+const std::string& decoy_hash();
+// How long a web session lives without use, and at most.
+std::chrono::seconds web_session_idle();
+std::chrono::seconds web_session_max_life();
+
 // 256 random bits as 64 hex digits (a session token, the sign-in form's pre-session token).
 std::string new_secret();
 

@@ -58,15 +58,20 @@ struct Where {
   }
 };
 
-Result<Where> where_of(Station& station, const ChildSearch& search) {
+Result<Where> where_of(const SearchScope& scope, const ChildSearch& search, Date today) {
   Where where;
-  const User& actor = station.actor();
   // Files transferred to another township stay here as read-only records, found only with the closed ones.
-  if (!search.include_closed) where.sql += " AND c.status = 'open' AND c.township = " + where.param(station.township());
-  if (access::bounded_by_villages(actor.role)) {
+  if (!search.include_closed) {
+    // A county as a range of township codes, so the township index serves both.
+    std::string low = scope.area, high = scope.area;
+    low.resize(9, '0');
+    high.resize(9, '9');
+    where.sql += " AND c.status = 'open' AND c.township BETWEEN " + where.param(low) + " AND " + where.param(high);
+  }
+  if (scope.director) {
     // A director's scope in SQL, so the count and the page hold only their villages.
     where.sql += " AND c.village IN (''";
-    for (const auto& village : actor.villages) where.sql += ", " + where.param(village);
+    for (const auto& village : scope.villages) where.sql += ", " + where.param(village);
     where.sql += ")";
   }
   if (search.village) {
@@ -76,9 +81,9 @@ Result<Where> where_of(Station& station, const ChildSearch& search) {
   if (search.colour) where.sql += " AND s.colour = " + where.param(std::string(to_string(*search.colour)));
   if (search.category) {
     const std::string category = where.param(std::string(to_string(*search.category)));
-    const std::string today = where.param(station.clock().today().to_string());
+    const std::string on = where.param(today.to_string());
     where.sql += " AND EXISTS (SELECT 1 FROM memberships m WHERE m.child_id = c.id AND m.category = " + category +
-                 " AND m.from_date <= " + today + " AND " + today + " < m.to_date)";
+                 " AND m.from_date <= " + on + " AND " + on + " < m.to_date)";
   }
   const std::string text = trimmed(search.text);
   if (is_number_text(text)) {
@@ -109,11 +114,16 @@ Result<ChildSearchPage> search_children(Station& station, const ChildSearch& sea
   const User& actor = station.actor();
   if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
+  const SearchScope scope{station.township(), access::bounded_by_villages(actor.role), actor.villages};
+  return search_children(station.db(), scope, search, station.clock().today());
+}
+
+Result<ChildSearchPage> search_children(db::Database& db, const SearchScope& scope, const ChildSearch& search,
+                                        Date today) {
   if (search.page < 1) return Status::invalid("page", tr("页码应为正整数", "the page must be a positive number"));
   if (search.page_size < 1) return Status::invalid("page_size", tr("每页行数应为正整数", "rows per page must be positive"));
-  auto where = where_of(station, search);
+  auto where = where_of(scope, search, today);
   if (!where) return where.status();
-  auto& db = station.db();
   const std::string from = " FROM children c LEFT JOIN child_state s ON s.child_id = c.id" + where.value().sql;
 
   ChildSearchPage result;
@@ -128,7 +138,6 @@ Result<ChildSearchPage> search_children(Station& station, const ChildSearch& sea
       " ORDER BY c.village, c.name, c.id LIMIT " + std::to_string(search.page_size) + " OFFSET " +
       std::to_string(static_cast<std::int64_t>(search.page - 1) * search.page_size));
   where.value().bind(query);
-  const Date today = station.clock().today();
   while (query.step()) {
     ChildListRow row;
     row.id = query.get_text(0);

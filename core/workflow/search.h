@@ -50,6 +50,19 @@ struct ChildSearchPage {
   int pages = 0;                       // ceil(total / page_size); 0 when nothing matched
 };
 
+// Where a search looks, apart from what was typed: a station's township, or a whole county on the county server.
+struct SearchScope {
+  std::string area;                   // a 9-digit township, or a 6-digit county (the server)
+  bool director = false;              // only `villages` (a director's)
+  std::vector<std::string> villages;
+};
+
+// One page of the matches in `scope`, ages and categories as of `today`: the search the station's and the county
+// server's callers share (on the server's database: the same core schema). Open files of the area only, unless
+// `include_closed` (then every file the database holds, a transferred one's too). Invalid input as below.
+Result<ChildSearchPage> search_children(db::Database& db, const SearchScope& scope, const ChildSearch& search,
+                                        Date today);
+
 // One page of the matches. A director sees their own villages only (a village filter outside them matches
 // nothing); a viewer is refused. Too few digits, a bad village code or a page below 1 is invalid input (field "q",
 // "village", "page").

@@ -30,6 +30,7 @@
 #include "core/report/report.h"
 #include "core/store/events.h"
 #include "core/store/station_health.h"
+#include "core/workflow/search.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/snapshot.h"
 
@@ -140,6 +141,63 @@ struct TrustedCounty {
   std::string name;    // as the division table names it (沛县)
   std::string sign_public, box_public;
   std::string trusted_at;
+};
+
+// A person who signs in to the county's console (web/county) with a password. Only the county's own people: a
+// station or a director works on a station, and their tokens never open the console.
+struct ConsoleUser {
+  std::string name;
+  Role role = Role::County;
+  std::string password_hash;  // argon2id, self-describing (sign_in::hash_password); never the password
+  std::string created_at;
+};
+
+// Failed sign-ins in a row under a name as typed (known or not), for the wait that follows them.
+struct ConsoleFailures {
+  std::int64_t failures = 0;
+  std::int64_t last_ms = 0;  // the last failure, on the wall clock
+};
+
+// A console session, found by the hash of its token (the cookie's value is never stored).
+struct ConsoleSession {
+  std::string user;
+  std::int64_t created_ms = 0;
+  std::int64_t last_seen_ms = 0;
+};
+
+// One row of the console's audit (chained like the others): who did what to which record, from the console.
+struct ConsoleAuditRow {
+  std::string at;
+  std::string user;
+  std::string action;     // console.sign_in | console.sign_in_failed | console.user_add | console.password | file.open | …
+  std::string entity;     // user | child | token | …
+  std::string entity_id;
+  std::string township;   // the record's township, for filtering ('' when none)
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+// One child's file as the console shows it, read-only: the list row (ID number masked) and its history.
+struct ChildFileView {
+  ChildListRow row;
+  std::string township;
+  struct Entry {
+    std::string kind;         // the event's kind: assessment, visit, file.close, …
+    std::string occurred_on;  // YYYY-MM-DD
+    std::string actor;
+    std::string actor_role;
+  };
+  std::vector<Entry> history;  // newest first
+};
+
+// What a station said of itself at its last hello (the console's /stations): its own name and what it had waiting
+// to send. A station from before this sends neither (empty, and waiting_changes -1).
+struct StationReport {
+  StationHealth health;            // last successful sync, open conflicts, rejected changes (health.name: township's)
+  std::int64_t token_id = 0;
+  std::string reported_name;       // e.g. 王集镇未保站 (second laptop)
+  std::int64_t waiting_changes = -1;
+  std::string oldest_unsent;       // ISO time, '' when nothing waits or unknown
+  std::string hello_at;            // when it said so
 };
 
 // Everything one push page or pull page reads and writes, in one transaction.
@@ -277,12 +335,45 @@ class CentralStore {
 
   virtual std::unique_ptr<StoreTransaction> begin() = 0;
 
+  // Console users and sessions (web/county; the rules of signing in are sync/server/console_sign_in.h). Each write
+  // is one transaction with its console audit row.
+  // Adds a user; Conflict when the name is taken.
+  virtual Status add_console_user(const ConsoleUser& user, const ConsoleAuditRow& audit) = 0;
+  // Replaces the password hash, clears the failures and ends every session of the user; NotFound when unknown.
+  virtual Status set_console_password(std::string_view name, std::string_view password_hash,
+                                      const ConsoleAuditRow& audit) = 0;
+  virtual std::optional<ConsoleUser> console_user(std::string_view name) = 0;
+  virtual ConsoleFailures console_failures(std::string_view name) = 0;
+  // Counts one more failure under `name` (as typed) at `now_ms`, with its audit row.
+  virtual void record_console_failure(std::string_view name, std::int64_t now_ms, const ConsoleAuditRow& audit) = 0;
+  virtual void clear_console_failures(std::string_view name) = 0;
+  // Stores a new session (by its token's hash), sweeping those older than `sweep_before_ms`, with its audit row.
+  virtual void open_console_session(std::string_view token_hash, std::string_view user, std::int64_t now_ms,
+                                    std::int64_t sweep_before_ms, const ConsoleAuditRow& audit) = 0;
+  virtual std::optional<ConsoleSession> console_session(std::string_view token_hash) = 0;
+  virtual void touch_console_session(std::string_view token_hash, std::int64_t now_ms) = 0;
+  virtual void end_console_session(std::string_view token_hash) = 0;
+  // Appends a row to the console's audit in a transaction of its own (a read that matters: a file opened).
+  virtual void audit_console(const ConsoleAuditRow& audit) = 0;
+
+  // Keeps what a station reported of itself at hello (its name, its changes waiting); untrusted text, bounded by
+  // the caller.
+  virtual void record_hello(std::string_view station_id, std::string_view name, std::int64_t waiting_changes,
+                            std::string_view oldest_unsent, std::string_view at) = 0;
+  // Every station with its health and its last hello's report, by township.
+  virtual std::vector<StationReport> station_reports() = 0;
+
+  // Finding a child across the county (core/workflow/search.h: the station's search over the same tables).
+  virtual Result<ChildSearchPage> find_children(const ChildSearch& search, Date today) = 0;
+  // One file, read-only; nullopt when the store holds no child with this id.
+  virtual std::optional<ChildFileView> child_file(std::string_view child_id, Date today) = 0;
+
   virtual void audit_request(const RequestRecord& record) = 0;
 
   // Reported openings (newest first), each as JSON: the StationOpening's members and the child's name.
   virtual std::vector<nlohmann::json> openings(const OpeningFilter& filter) = 0;
   // Walks the chain of every audit table the store keeps (request_audit, server_rejections, station_openings,
-  // server_admin_audit: the history of tokens).
+  // server_admin_audit: the history of tokens, console_audit: what was done from the console).
   virtual std::vector<audit_chain::Verification> verify_audit() = 0;
 
   // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children

@@ -84,6 +84,15 @@ Answer make_answer(ServiceResponse response, unsigned version, std::string_view 
   return answer;
 }
 
+http::response<http::string_body> page_answer(PageResponse response, unsigned version) {
+  http::response<http::string_body> out{static_cast<http::status>(response.status), version};
+  out.set(http::field::content_type, response.content_type);
+  // insert, not set: a page may send several Set-Cookie headers.
+  for (auto& [name, value] : response.headers) out.insert(beast::string_view(name.data(), name.size()), value);
+  out.body() = std::move(response.body);
+  return out;
+}
+
 http::response<http::string_body> listener_error(http::status status, std::string_view code,
                                                  const std::string& message, unsigned version) {
   http::response<http::string_body> out{status, version};

@@ -56,6 +56,8 @@ class ConnectionHost {
  public:
   virtual ~ConnectionHost() = default;
   virtual SyncService& service() = 0;
+  // The handler of paths outside the sync API (HttpServer::Options::pages); nullptr when there is none.
+  virtual const PageHandler* pages() const = 0;
   virtual asio::thread_pool& workers() = 0;
   virtual const Deadlines& deadlines() const = 0;
   // Test hook (HttpServer::drop_responses): true if this answer to `path` is to be cut.
@@ -68,6 +70,21 @@ class ConnectionHost {
 // The request fields SyncService reads, from the request line and header; the body is added once read.
 ServiceRequest service_request(std::string_view method, std::string_view target, std::string_view authorization,
                                std::string_view station, const std::string& remote);
+
+// A page request (server.h) from the request line and every header; the body is added once read.
+template <class Fields>
+PageRequest page_request(std::string_view method, std::string_view target, const Fields& fields,
+                         const std::string& remote, bool secure) {
+  PageRequest request{std::string(method), std::string(target), {}, {}, remote, secure};
+  for (const auto& field : fields) {
+    std::string name(std_view(field.name_string()));
+    for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    request.headers[name] = std::string(std_view(field.value()));
+  }
+  return request;
+}
+// The HTTP response carrying a page handler's answer.
+http::response<http::string_body> page_answer(PageResponse response, unsigned version);
 
 // An answer ready to write: the HTTP response, or (drop hook) the raw bytes of a response cut in the middle.
 struct Answer {
@@ -189,6 +206,8 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
     take_head();
     auto& head = parser_->get();
     if (parser_->is_done()) return handle();  // no body: handle() checks the caller itself
+    // A page (the console) has no bearer token to check before its body: its own handler signs people in.
+    if (page_) return on_checked(std::nullopt);
     if (!body_encoding(std_view(head[http::field::content_encoding])).supported)
       return refuse(listener_error(http::status::unsupported_media_type, "unsupported_encoding",
                                    i18n::trf("不支持的 Content-Encoding：{}", "unsupported Content-Encoding: {}",
@@ -214,6 +233,9 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
                                std_view(head[http::field::authorization]),
                                std_view(head[beast::string_view(kStationHeader.data(), kStationHeader.size())]),
                                remote_);
+    page_.reset();
+    if (host_.pages() && !is_sync_path(request_.path))
+      page_ = page_request(std_view(head.method_string()), std_view(head.target()), head, remote_, kTls);
   }
 
   void on_checked(std::optional<ServiceResponse> refusal) {
@@ -249,6 +271,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
                                    i18n::tr("请求体的 gzip 数据已损坏", "the gzip'd request body is corrupt"), version_));
     if (ec) return close();  // body deadline passed, client gone, malformed chunks
     request_.body = std::move(parser_->get().body().text);
+    if (page_) page_->body = std::move(request_.body);
     handle();
   }
 
@@ -257,6 +280,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
     ++requests_;
     keep_alive_ = parser_->get().keep_alive();
     std::string accept_encoding(parser_->get()[http::field::accept_encoding]);
+    if (page_) return handle_page();
     asio::post(host_.workers(), [self = shared(), request = std::move(request_), version = version_,
                                  accept_encoding = std::move(accept_encoding), executor = stream_.get_executor()] {
       auto answer = std::make_shared<Answer>();
@@ -268,6 +292,21 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
       }
       asio::post(executor, [self, answer] { self->on_answer(answer); });
     });
+  }
+
+  // A page request goes to the page handler on a worker thread, as a sync request goes to the service.
+  void handle_page() {
+    asio::post(host_.workers(), [self = shared(), request = std::move(*page_), version = version_,
+                                 executor = stream_.get_executor()] {
+      auto answer = std::make_shared<Answer>();
+      try {
+        answer->response = page_answer((*self->host_.pages())(request), version);
+      } catch (const std::exception& error) {  // the handler should not throw; if it does, a 500 and the connection lives
+        answer->response = listener_error(http::status::internal_server_error, "internal", error.what(), version);
+      }
+      asio::post(executor, [self, answer] { self->on_answer(answer); });
+    });
+    page_.reset();
   }
 
   void on_answer(const std::shared_ptr<Answer>& answer) {
@@ -355,6 +394,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   std::optional<http::request_parser<BoundedBody>> parser_;
   std::optional<http::response<http::string_body>> response_;
   ServiceRequest request_;
+  std::optional<PageRequest> page_;  // set when the request is for the page handler, not the sync API
   std::vector<char> drain_;
   std::int64_t drained_ = 0;
   Phase phase_ = Phase::Idle;

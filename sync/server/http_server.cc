@@ -50,6 +50,8 @@ void raise_descriptor_limit() {
 
 }  // namespace
 
+bool is_sync_path(std::string_view path) { return path.rfind("/v1/", 0) == 0; }
+
 struct HttpServer::Impl final : http_listener::ConnectionHost {
   Impl(SyncService& service, Options options, LogSink log)
       : service_(service), options_(std::move(options)), log_(std::move(log)) {
@@ -58,6 +60,7 @@ struct HttpServer::Impl final : http_listener::ConnectionHost {
 
   // ---- ConnectionHost ----
   SyncService& service() override { return service_; }
+  const PageHandler* pages() const override { return options_.pages ? &options_.pages : nullptr; }
   asio::thread_pool& workers() override { return workers_; }
   const http_listener::Deadlines& deadlines() const override { return deadlines_; }
   void log(const std::string& line) override { log_(line); }

@@ -240,6 +240,19 @@ SyncService::Outcome SyncService::hello(const Principal& principal, const Servic
   const std::string now = iso_utc(clock_.now_ms());
   if (auto bound = store_.bind_station(principal, station_id, township, now); !bound)
     return error_outcome(403, "forbidden", bound.message());
+  // What the station says of itself, for the county's console: shown, never trusted for anything else. A name
+  // too long or a count that is not one is dropped, not refused (an older station sends neither).
+  {
+    const json& waiting = in.contains("waiting") && in["waiting"].is_object() ? in["waiting"] : json::object();
+    std::string name = in.contains("name") && in["name"].is_string() ? in["name"].get<std::string>() : std::string();
+    if (name.size() > tuning::kStationNameMaxBytes) name.clear();
+    const std::int64_t changes =
+        waiting.contains("changes") && waiting["changes"].is_number_unsigned() ? waiting["changes"].get<std::int64_t>() : -1;
+    std::string oldest =
+        waiting.contains("oldest") && waiting["oldest"].is_string() ? waiting["oldest"].get<std::string>() : std::string();
+    if (oldest.size() > 40) oldest.clear();
+    store_.record_hello(station_id, name, changes, oldest, now);
+  }
 
   Outcome out;
   std::int64_t ahead = 0;

@@ -13,7 +13,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +42,31 @@ struct ServiceResponse {
   std::string body;           // JSON text, or a snapshot page (content_type says which)
   std::string content_type = "application/json";
 };
+
+// A request for a path outside the sync API (not under /v1/), for the pages the server program wires in (the county's
+// console, web/county). The server knows nothing of them: it hands over the request as read and sends back what the
+// handler answers. Header names are in lower case.
+struct PageRequest {
+  std::string method;
+  std::string target;  // the path and query as sent: "/children?q=%E7%8E%8B"
+  std::map<std::string, std::string> headers;
+  std::string body;    // already inflated
+  std::string remote;
+  bool secure = false;  // arrived over TLS
+};
+
+struct PageResponse {
+  int status = 200;
+  std::string content_type = "text/html; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location, Content-Security-Policy, …
+  std::string body;
+};
+
+// Answers a page request; must not throw (a failure is a 500 page of the handler's own).
+using PageHandler = std::function<PageResponse(const PageRequest&)>;
+
+// Whether `path` belongs to the sync API (everything else goes to the page handler, when there is one).
+bool is_sync_path(std::string_view path);
 
 // Writes one log line (already formatted). Default: stderr.
 using LogSink = std::function<void(const std::string&)>;
@@ -84,6 +112,9 @@ class HttpServer {
     bool insecure = false;          // plain HTTP: only on a loopback address
     // Time for a request header to arrive in full (tuning::kServerHeaderDeadlineMs); tests shorten it.
     int header_deadline_ms = tuning::kServerHeaderDeadlineMs;
+    // Paths outside the sync API, on the same listener (cli/server sets the county's console here). Unset: such a
+    // path is a 404 of the sync API, as before.
+    PageHandler pages;
   };
 
   HttpServer(SyncService& service, Options options, LogSink log = {});

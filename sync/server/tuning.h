@@ -79,4 +79,11 @@ inline constexpr int kServerKeepAliveRequests = 100;
 // a short wait suffices; it also bounds how long a graceful shutdown (SIGTERM) waits for idle connections.
 inline constexpr int kServerKeepAliveTimeoutSeconds = 2;
 
+// The county's console (web/county): the newest events a file's page lists. A file has a few dozen events a year;
+// more are on the station, where the whole history is.
+inline constexpr int kConsoleHistoryRows = 200;
+
+// The longest station name a hello may report (bytes; about 30 Chinese characters). A longer one is not shown.
+inline constexpr std::size_t kStationNameMaxBytes = 96;
+
 }  // namespace tongdang::tuning

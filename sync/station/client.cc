@@ -17,7 +17,9 @@
 #include "sync/protocol/protocol.h"
 #include "sync/protocol/snapshot.h"
 #include "sync/station/outbox.h"
+#include "core/store/station_health.h"
 #include "sync/station/snapshot_load.h"
+#include "sync/station/status.h"
 #include "sync/station/station_merge.h"
 #include "sync/station/sync_meta.h"
 
@@ -103,7 +105,11 @@ class Session {
                     {"township", station_.township()},
                     {"app_version", "0.1.0"},
                     {"schema_version", schema::latest_version()},
-                    {"hlc", station_.meta("hlc").value_or("")}};
+                    {"hlc", station_.meta("hlc").value_or("")},
+                    // What the county's console shows of this station: its name and what it has waiting to send.
+                    {"name", station_.name()},
+                    {"waiting", {{"changes", sync_status(station_).outbox},
+                                 {"oldest", station_health(station_).oldest_unsent.value_or("")}}}};
     auto reply = call({"POST", std::string(kHelloPath), "", request.dump()});
     if (!reply) return reply.status();
     const json& body = reply.value();

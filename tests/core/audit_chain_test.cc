@@ -183,6 +183,11 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
         "  BEGIN SELECT RAISE(ABORT, 'request_audit is append-only'); END;"
         "DROP TABLE station_openings; DROP TABLE server_admin_audit;"
         "DROP TABLE county_keys; DROP TABLE trusted_counties;"  // server schema 5's (county keys)
+        // Nor the console's tables and station columns of server schema 6.
+        "DROP TABLE console_sessions; DROP TABLE console_users; DROP TABLE console_sign_in_failures;"
+        "DROP TABLE console_audit; ALTER TABLE server_stations DROP COLUMN reported_name;"
+        "ALTER TABLE server_stations DROP COLUMN waiting_changes; ALTER TABLE server_stations DROP COLUMN oldest_unsent;"
+        "ALTER TABLE server_stations DROP COLUMN hello_at;"
         "UPDATE meta SET value = '3' WHERE key = 'server_schema_version'");
   }
   auto store = sync::open_sqlite_store(dir.file("central.db"));
@@ -197,6 +202,7 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
   CHECK(rows["server_rejections"] == 1);
   CHECK(rows["station_openings"] == 0);
   CHECK(rows["server_admin_audit"] == 0);  // the token history starts with the upgrade
+  CHECK(rows["console_audit"] == 0);
 }
 
 TEST_CASE("Audit chain: each kind of tampering is named as the first broken link", "[audit]") {

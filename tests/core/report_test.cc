@@ -447,8 +447,8 @@ TEST_CASE("Report: the HTML page lists the first rows of a long overdue list wit
   // 150 overdue children (made up: the list as a large township has it), the most urgent first as build() sorts.
   r.overdue_children.clear();
   for (int i = 0; i < 150; ++i)
-    r.overdue_children.push_back({fmt::format("320324********{:04}", i), test::kVillage1, Colour::Red, "2026-11-01",
-                                  150 - i, true});
+    r.overdue_children.push_back({"", "", fmt::format("320324********{:04}", i), test::kVillage1, Colour::Red,
+                                  "2026-11-01", 150 - i, true});
   auto rows_in = [](const std::string& html) {
     const std::size_t section = html.find("走访逾期名单");
     REQUIRE(section != std::string::npos);

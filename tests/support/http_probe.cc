@@ -46,7 +46,9 @@ std::size_t parse_response(const std::string& data, RawResponse& out) {
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     std::string value = field.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
-    parsed.headers[name] = value;
+    // A repeated header (Set-Cookie) keeps every value, one a line.
+    auto [it, inserted] = parsed.headers.emplace(name, value);
+    if (!inserted) it->second += "\n" + value;
   }
   std::size_t length = parsed.headers.count("content-length") ? std::stoul(parsed.headers["content-length"]) : 0;
   if (data.size() < end + 4 + length) return 0;

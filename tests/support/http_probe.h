@@ -12,7 +12,7 @@ namespace tongdang::test {
 
 struct RawResponse {
   int status = 0;  // 0: no complete response arrived
-  std::map<std::string, std::string> headers;  // names in lower case
+  std::map<std::string, std::string> headers;  // names in lower case; a repeated one's values one a line
   std::string body;
 };
 

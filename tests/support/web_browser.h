@@ -1,5 +1,6 @@
-// A browser for the station's pages in process (web/station/app.h): it keeps the cookies /login sets and sends them
-// back, follows no redirect (tests assert them), and reads the CSRF token a page carries. Shared by tests/web.
+// A browser for the pages in process — the station's (web/station/app.h) or the county's console
+// (web/county/console.h): it keeps the cookies /login sets and sends them back, follows no redirect (tests assert
+// them), and reads the CSRF token a page carries. Shared by tests/web.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -9,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "web/county/console.h"
 #include "web/station/app.h"
 
 namespace tongdang::test {
 
-// A browser: keeps cookies between requests, follows nothing (redirects are asserted).
-struct Browser {
-  web::station::StationApp& app;
+// A browser: keeps cookies between requests, follows nothing (redirects are asserted). `App` answers a Request.
+template <typename App>
+struct BasicBrowser {
+  App& app;
   std::map<std::string, std::string> cookies;
 
   web::Response send(web::Request request) {
@@ -31,8 +34,9 @@ struct Browser {
     }
     return response;
   }
-  web::Response get(const std::string& target) {
+  web::Response get(const std::string& target, std::map<std::string, std::string> headers = {}) {
     web::Request request;
+    request.headers = std::move(headers);
     request.method = "GET";
     const std::size_t q = target.find('?');
     request.path = target.substr(0, q);
@@ -61,6 +65,8 @@ struct Browser {
   // This session's CSRF token, from a page every signed-in user may open.
   std::string csrf() { return csrf_of(get("/").body); }
 };
+using Browser = BasicBrowser<web::station::StationApp>;
+using ConsoleBrowser = BasicBrowser<web::county::CountyConsole>;
 
 inline std::string location_of(const web::Response& response) {
   for (const auto& [name, value] : response.headers)

@@ -141,3 +141,19 @@ document.querySelectorAll('[data-print]').forEach(function (b) {
 )js";
 
 }  // namespace tongdang::web::assets
+
+namespace tongdang::web::assets {
+
+std::optional<Response> serve(const Request& request) {
+  if (request.method == "GET" && (request.path == "/static/app.css" || request.path == "/static/app.js")) {
+    const bool css = request.path == "/static/app.css";
+    Response asset = Response::plain(200, std::string(css ? kStyle : kScript));
+    asset.content_type = css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+    asset.header("Cache-Control", "max-age=3600");
+    return asset;
+  }
+  if (request.path == "/favicon.ico") return Response::plain(204, "");
+  return std::nullopt;
+}
+
+}  // namespace tongdang::web::assets

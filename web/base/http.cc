@@ -1,5 +1,7 @@
 #include "web/base/http.h"
 
+#include <algorithm>
+
 namespace tongdang::web {
 
 std::string Request::param(std::string_view name) const {
@@ -169,6 +171,20 @@ std::string set_cookie(std::string_view name, std::string_view value, const Cook
   if (options.secure) out += "; Secure";
   if (options.max_age_seconds >= 0) out += "; Max-Age=" + std::to_string(options.max_age_seconds);
   return out;
+}
+
+void add_security_headers(Response& response) {
+  // A response with a policy of its own (the coverage report's page, with its inline style) keeps it: a second
+  // header would not loosen the first, browsers enforce both.
+  const bool has_policy = std::any_of(response.headers.begin(), response.headers.end(),
+                                      [](const auto& h) { return h.first == "Content-Security-Policy"; });
+  if (!has_policy) response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("X-Frame-Options", "SAMEORIGIN");
+  const bool cacheable = std::any_of(response.headers.begin(), response.headers.end(),
+                                     [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!cacheable) response.headers.emplace_back("Cache-Control", "no-store");
 }
 
 }  // namespace tongdang::web

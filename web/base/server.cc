@@ -45,20 +45,6 @@ Request to_request(const httplib::Request& in, bool secure) {
 
 }  // namespace
 
-void add_security_headers(Response& response) {
-  // A response with a policy of its own (the coverage report's page, with its inline style) keeps it: a second
-  // header would not loosen the first, browsers enforce both.
-  const bool has_policy = std::any_of(response.headers.begin(), response.headers.end(),
-                                      [](const auto& h) { return h.first == "Content-Security-Policy"; });
-  if (!has_policy) response.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("X-Frame-Options", "SAMEORIGIN");
-  const bool cacheable = std::any_of(response.headers.begin(), response.headers.end(),
-                                     [](const auto& h) { return h.first == "Cache-Control"; });
-  if (!cacheable) response.headers.emplace_back("Cache-Control", "no-store");
-}
-
 struct WebServer::Impl {
   Options options;
   Handler handler;

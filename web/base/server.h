@@ -46,12 +46,4 @@ class WebServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The headers every answer gets. The policy allows only this application's own style sheet and script: no inline
-// script, no other origin, no framing, forms posting only here. A response that sets its own
-// Content-Security-Policy (a stricter or differently-shaped one, e.g. the coverage report's) keeps it.
-void add_security_headers(Response& response);
-inline constexpr const char* kContentSecurityPolicy =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'";
-
 }  // namespace tongdang::web

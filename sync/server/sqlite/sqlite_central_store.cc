@@ -12,12 +12,14 @@
 #include "core/db/schema.h"
 #include "core/db/sqlite.h"
 #include "core/model/division.h"
+#include "core/model/id_number.h"
 #include "core/projection/report_rows.h"
 #include "core/report/report.h"
 #include "core/store/projection.h"
 #include "core/store/profile.h"
 #include "core/workflow/children.h"
 #include "sync/server/sqlite/snapshot_rows.h"
+#include "sync/server/tuning.h"
 
 #include <fmt/format.h>
 
@@ -233,7 +235,51 @@ CREATE TABLE trusted_counties(
 )sql";
 constexpr int kCountyKeysSchemaVersion = 5;
 
-constexpr int kServerSchemaVersion = 5;
+// v6: the county's console (issue 16, web/county): its users sign in with passwords (argon2id; a token never opens it),
+// their sessions are kept by the SHA-256 of the cookie's token, failures by the name as typed (the wait after
+// several, as on a station), and what is done from the console goes to its own chained audit.
+constexpr std::string_view kServerSchemaV6 = R"sql(
+CREATE TABLE console_users(
+  name          TEXT PRIMARY KEY,
+  role          TEXT NOT NULL CHECK (role IN ('county')),
+  password_hash TEXT NOT NULL,
+  created_at    TEXT NOT NULL
+) STRICT;
+CREATE TABLE console_sign_in_failures(
+  name     TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_ms  INTEGER NOT NULL
+) STRICT;
+CREATE TABLE console_sessions(
+  token_hash   TEXT PRIMARY KEY,
+  user         TEXT NOT NULL REFERENCES console_users(name),
+  created_ms   INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL
+) STRICT;
+CREATE TABLE console_audit(
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  at        TEXT NOT NULL,
+  user      TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  entity    TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  township  TEXT NOT NULL,
+  detail    TEXT NOT NULL,                         -- JSON
+  hash      TEXT NOT NULL
+) STRICT;
+CREATE INDEX console_audit_user ON console_audit(user, seq);
+-- What each station said of itself at its last hello, for the console's station list.
+ALTER TABLE server_stations ADD COLUMN reported_name TEXT;
+ALTER TABLE server_stations ADD COLUMN waiting_changes INTEGER;
+ALTER TABLE server_stations ADD COLUMN oldest_unsent TEXT;
+ALTER TABLE server_stations ADD COLUMN hello_at TEXT;
+CREATE TRIGGER console_audit_append_only_update BEFORE UPDATE ON console_audit
+  BEGIN SELECT RAISE(ABORT, 'console_audit is append-only'); END;
+CREATE TRIGGER console_audit_append_only_delete BEFORE DELETE ON console_audit
+  BEGIN SELECT RAISE(ABORT, 'console_audit is append-only'); END;
+)sql";
+
+constexpr int kServerSchemaVersion = 6;
 
 // The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
 // durable format: a column added later is appended here only with a new chain format version.
@@ -265,6 +311,22 @@ const audit_chain::Table& admin_table() {
   static const audit_chain::Table table("server_admin_audit", "seq", {"at", "action", "token_id", "detail"}, "at",
                                         "action");
   return table;
+}
+
+const audit_chain::Table& console_audit_table() {
+  static const audit_chain::Table table("console_audit", "seq",
+                                        {"at", "user", "action", "entity", "entity_id", "township", "detail"}, "at",
+                                        "action");
+  return table;
+}
+
+// Appends a row to the console's audit, inside the caller's transaction.
+void append_console_audit(db::Database& db, const ConsoleAuditRow& row) {
+  const std::string detail = row.detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  audit_chain::append(db, console_audit_table(), audit_chain::head(db, console_audit_table()),
+                      {std::string_view(row.at), std::string_view(row.user), std::string_view(row.action),
+                       std::string_view(row.entity), std::string_view(row.entity_id), std::string_view(row.township),
+                       std::string_view(detail)});
 }
 
 // Appends a row to the token history and the county's other actions (server_admin_audit), inside the caller's
@@ -778,6 +840,180 @@ class SqliteCentralStore final : public CentralStore {
 
   std::unique_ptr<StoreTransaction> begin() override { return std::make_unique<SqliteTransaction>(mutex_, db_); }
 
+  Status add_console_user(const ConsoleUser& user, const ConsoleAuditRow& audit) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    auto taken = db_.cached("SELECT 1 FROM console_users WHERE name = ?1");
+    taken->bind(1, user.name);
+    if (taken->step()) return Status::invalid("name", trf("已有控制台用户 {}", "there is already a console user {}", user.name));
+    taken->reset();
+    auto insert = db_.cached("INSERT INTO console_users(name, role, password_hash, created_at) VALUES(?1, ?2, ?3, ?4)");
+    insert->bind(1, user.name).bind(2, to_string(user.role)).bind(3, user.password_hash).bind(4, user.created_at).run();
+    append_console_audit(db_, audit);
+    tx.commit();
+    return Status::ok();
+  }
+
+  Status set_console_password(std::string_view name, std::string_view password_hash,
+                              const ConsoleAuditRow& audit) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    auto update = db_.cached("UPDATE console_users SET password_hash = ?2 WHERE name = ?1");
+    update->bind(1, name).bind(2, password_hash).run();
+    if (db_.changes() == 0) return Status::not_found(trf("没有控制台用户 {}", "no console user {}", name));
+    // A new password (a forgotten or leaked one): the sessions the old one opened end, the wait is lifted.
+    auto end = db_.cached("DELETE FROM console_sessions WHERE user = ?1");
+    end->bind(1, name).run();
+    auto clear = db_.cached("DELETE FROM console_sign_in_failures WHERE name = ?1");
+    clear->bind(1, name).run();
+    append_console_audit(db_, audit);
+    tx.commit();
+    return Status::ok();
+  }
+
+  std::optional<ConsoleUser> console_user(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached("SELECT name, role, password_hash, created_at FROM console_users WHERE name = ?1");
+    query->bind(1, name);
+    if (!query->step()) return std::nullopt;
+    ConsoleUser user{query->get_text(0), parse_role(query->get_text(1)).value_or(Role::County), query->get_text(2),
+                     query->get_text(3)};
+    return user;
+  }
+
+  ConsoleFailures console_failures(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached("SELECT failures, last_ms FROM console_sign_in_failures WHERE name = ?1");
+    query->bind(1, name);
+    if (!query->step()) return {};
+    return {query->get_int(0), query->get_int(1)};
+  }
+
+  void record_console_failure(std::string_view name, std::int64_t now_ms, const ConsoleAuditRow& audit) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    auto upsert = db_.cached(
+        "INSERT INTO console_sign_in_failures(name, failures, last_ms) VALUES(?1, 1, ?2) "
+        "ON CONFLICT(name) DO UPDATE SET failures = failures + 1, last_ms = excluded.last_ms");
+    upsert->bind(1, name).bind(2, now_ms).run();
+    append_console_audit(db_, audit);
+    tx.commit();
+  }
+
+  void clear_console_failures(std::string_view name) override {
+    std::lock_guard lock(mutex_);
+    auto clear = db_.cached("DELETE FROM console_sign_in_failures WHERE name = ?1");
+    clear->bind(1, name).run();
+  }
+
+  void open_console_session(std::string_view token_hash, std::string_view user, std::int64_t now_ms,
+                            std::int64_t sweep_before_ms, const ConsoleAuditRow& audit) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    // Sessions long dead are swept as new ones open, so the table stays the size of the centre's staff.
+    auto sweep = db_.cached("DELETE FROM console_sessions WHERE created_ms < ?1");
+    sweep->bind(1, sweep_before_ms).run();
+    auto insert = db_.cached(
+        "INSERT INTO console_sessions(token_hash, user, created_ms, last_seen_ms) VALUES(?1, ?2, ?3, ?3)");
+    insert->bind(1, token_hash).bind(2, user).bind(3, now_ms).run();
+    append_console_audit(db_, audit);
+    tx.commit();
+  }
+
+  std::optional<ConsoleSession> console_session(std::string_view token_hash) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached("SELECT user, created_ms, last_seen_ms FROM console_sessions WHERE token_hash = ?1");
+    query->bind(1, token_hash);
+    if (!query->step()) return std::nullopt;
+    return ConsoleSession{query->get_text(0), query->get_int(1), query->get_int(2)};
+  }
+
+  void touch_console_session(std::string_view token_hash, std::int64_t now_ms) override {
+    std::lock_guard lock(mutex_);
+    auto touch = db_.cached("UPDATE console_sessions SET last_seen_ms = ?2 WHERE token_hash = ?1");
+    touch->bind(1, token_hash).bind(2, now_ms).run();
+  }
+
+  void end_console_session(std::string_view token_hash) override {
+    std::lock_guard lock(mutex_);
+    auto remove = db_.cached("DELETE FROM console_sessions WHERE token_hash = ?1");
+    remove->bind(1, token_hash).run();
+  }
+
+  void audit_console(const ConsoleAuditRow& audit) override {
+    std::lock_guard lock(mutex_);
+    db::Transaction tx(db_);
+    append_console_audit(db_, audit);
+    tx.commit();
+  }
+
+  void record_hello(std::string_view station_id, std::string_view name, std::int64_t waiting_changes,
+                    std::string_view oldest_unsent, std::string_view at) override {
+    std::lock_guard lock(mutex_);
+    auto update = db_.cached(
+        "UPDATE server_stations SET reported_name = ?2, waiting_changes = ?3, oldest_unsent = ?4, hello_at = ?5"
+        " WHERE station_id = ?1");
+    update->bind(1, station_id).bind(2, name).bind(3, waiting_changes).bind(4, oldest_unsent).bind(5, at).run();
+  }
+
+  std::vector<StationReport> station_reports() override {
+    std::lock_guard lock(mutex_);
+    std::vector<StationReport> out;
+    auto query = db_.cached(
+        "SELECT token_id, coalesce(reported_name, ''), coalesce(waiting_changes, -1), coalesce(oldest_unsent, ''),"
+        " coalesce(hello_at, '') FROM server_stations WHERE station_id = ?1");
+    for (StationHealth& health : read_station_health()) {
+      StationReport report;
+      query->bind(1, health.station_id);
+      if (query->step()) {
+        report.token_id = query->get_int(0);
+        report.reported_name = query->get_text(1);
+        report.waiting_changes = query->get_int(2);
+        report.oldest_unsent = query->get_text(3);
+        report.hello_at = query->get_text(4);
+      }
+      query->reset();
+      report.health = std::move(health);
+      out.push_back(std::move(report));
+    }
+    return out;
+  }
+
+  Result<ChildSearchPage> find_children(const ChildSearch& search, Date today) override {
+    std::lock_guard lock(mutex_);
+    return search_children(db_, SearchScope{identity_.county, false, {}}, search, today);
+  }
+
+  std::optional<ChildFileView> child_file(std::string_view child_id, Date today) override {
+    std::lock_guard lock(mutex_);
+    auto child = db_.cached(
+        "SELECT c.id, c.name, c.sex, c.birth_date, c.village, c.id_number, c.status, s.colour, s.next_visit_due,"
+        " c.township FROM children c LEFT JOIN child_state s ON s.child_id = c.id WHERE c.id = ?1");
+    child->bind(1, child_id);
+    if (!child->step()) return std::nullopt;
+    ChildFileView file;
+    ChildListRow& row = file.row;
+    row.id = child->get_text(0);
+    row.name = child->get_text(1);
+    row.sex = child->get_text(2);
+    row.birth_date = child->get_text(3);
+    if (auto birth = Date::parse(row.birth_date)) row.age = birth->age_on(today);
+    row.village = child->get_text(4);
+    if (auto number = child->get_optional_text(5)) row.id_number = mask_id_number(*number);
+    row.status = child->get_text(6);
+    if (auto colour = child->get_optional_text(7)) row.colour = parse_colour(*colour);
+    row.next_visit_due = child->get_optional_text(8);
+    file.township = child->get_text(9);
+    child->reset();
+    row.categories = active_categories(db_, row.id, today);
+    auto events = db_.cached(
+        "SELECT kind, occurred_on, actor, actor_role FROM events WHERE child_id = ?1 ORDER BY hlc DESC, id DESC LIMIT ?2");
+    events->bind(1, child_id).bind(2, tuning::kConsoleHistoryRows);
+    while (events->step())
+      file.history.push_back({events->get_text(0), events->get_text(1), events->get_text(2), events->get_text(3)});
+    return file;
+  }
+
   void audit_request(const RequestRecord& r) override {
     std::lock_guard lock(mutex_);
     // The head is read and the row appended in one transaction: another process (a second server on the same
@@ -816,7 +1052,8 @@ class SqliteCentralStore final : public CentralStore {
   std::vector<audit_chain::Verification> verify_audit() override {
     std::lock_guard lock(mutex_);
     std::vector<audit_chain::Verification> out;
-    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table()})
+    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table(),
+                              &console_audit_table()})
       out.push_back(audit_chain::verify(db_, *table));
     return out;
   }
@@ -982,6 +1219,12 @@ Status migrate_server(db::Database& db) {
     tx.commit();
   }
   migrate_county_keys(db, version);
+  if (version < 6) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV6);
+    db.exec("UPDATE meta SET value = '6' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
   return Status::ok();
 }
 

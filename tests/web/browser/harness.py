@@ -28,6 +28,7 @@ VILLAGE_ZHAO = "320324102204"  # 赵敏's village, outside 王强's scope
 
 SUPERVISOR = ("李芳", "督导员的密码123")
 DIRECTOR = ("王强", "主任的密码456")
+COUNTY_USER = ("县中心张主任", "县中心的密码789")  # a user of the county's console (tongdang-server user add)
 OTHER_DIRECTOR = ("赵敏", "主任的密码789")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -170,7 +171,10 @@ class World:
         return f"http://127.0.0.1:{port}"
 
     def county_server(self):
-        """The county's server on loopback (plain HTTP: loopback only) and a token for this township's station."""
+        """The county's server on loopback (plain HTTP: loopback only) and a token for this township's station.
+        Started once per run: a second call returns the same address."""
+        if self.county_url:
+            return self.county_url
         self.server_cli("init", "--county", TOWNSHIP[:6], "--name", "睢宁县未保中心")
         self.station_token = json.loads(self.server_cli("--json", "station", "add", "--township", TOWNSHIP))["token"]
         log = os.path.join(self.dir, "county.log")
@@ -180,6 +184,36 @@ class World:
         port = p.wait_for(r'"listen":"127\.0\.0\.1:(\d+)"').group(1)
         self.county_url = f"http://127.0.0.1:{port}"
         return self.county_url
+
+    def console_user(self):
+        """A user of the county's console, made as an administrator does (`user add … --password-stdin`), once."""
+        if not getattr(self, "_console_user_made", False):
+            cmd = [os.path.join(self.bin_dir, "tongdang-server"), "--db", self.central, "user", "add", COUNTY_USER[0],
+                   "--role", "county", "--password-stdin"]
+            run = subprocess.run(cmd, input=COUNTY_USER[1] + "\n", capture_output=True, text=True, env=self.env(),
+                                 timeout=60)
+            if run.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} -> {run.returncode}\n{run.stdout}\n{run.stderr}")
+            self._console_user_made = True
+        return COUNTY_USER
+
+    def silent_station(self, township):
+        """A station of `township` that said hello to the county once and never synced (a stale station)."""
+        import urllib.request
+        token = json.loads(self.server_cli("--json", "station", "add", "--township", township))["token"]
+        station_id = "0193a000-0000-7000-8000-" + township[-9:].rjust(12, "0")
+        body = json.dumps({"protocol": 1, "station_id": station_id, "township": township}).encode()
+        request = urllib.request.Request(self.county_url + "/v1/sync/hello", data=body, method="POST", headers={
+            "Authorization": "Bearer " + token, "X-Tongdang-Station": station_id, "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200, answer.status
+
+    def count_central(self, sql, *params):
+        con = sqlite3.connect(f"file:{self.central}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute(sql, params).fetchone()[0]
+        finally:
+            con.close()
 
     # ---- reading what was saved (counts, never writes) ----
     def count(self, sql, *params):

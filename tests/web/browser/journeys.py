@@ -460,3 +460,49 @@ def register_by_cli(name, body17, village):
                          "--category", "LEFT_BEHIND")
     return json.loads(run.stdout)["id"]
 
+
+
+class T9County(Journey):
+    """Issue 16: the county centre's console, served by `tongdang-server serve` beside the sync API."""
+
+    def test_the_county_signs_in_sees_a_silent_station_drills_to_a_village_and_finds_a_child(self):
+        url = world.county_server()
+        # A child of 王强's village graded red eight days ago and never visited: overdue on the county's list.
+        child = world.count("SELECT id FROM children WHERE village = ? ORDER BY id LIMIT 1", VILLAGE_WANG)
+        world.tongdang("assess", child, "--trigger", "R3", "--date", "2026-11-20")
+        world.tongdang("sync", "--server", url, "--token", world.station_token)
+        world.silent_station("320324103")  # 双沟镇: said hello once, never synced
+        person = world.console_user()
+        self.sign_in(person, base=url)
+        # The completeness stamp comes first and names the silent station.
+        stamp = self.css("#completeness").text
+        self.assertIn("数据不完整", stamp)
+        self.assertIn("双沟镇", stamp)
+        self.assertIn("从未同步", stamp)
+        # Down to 王集镇's villages, then to the village with the most children overdue for a visit.
+        self.css('a[href="/?township=320324102"]').click()
+        self.wait().until(lambda d: "township=320324102" in d.current_url)
+        rows = self.all("table.coverage tbody tr")
+        self.assertTrue(rows, "王集镇 lists its villages")
+        overdue = [(int(r.find_elements(By.CSS_SELECTOR, "td")[-1].text), r) for r in rows]
+        most, row = max(overdue, key=lambda pair: pair[0])
+        self.assertGreater(most, 0, "the child graded red on 11-20 is overdue on 11-28")
+        row.find_element(By.CSS_SELECTOR, "a").click()
+        self.wait().until(lambda d: "village=" in d.current_url)
+        listed = self.all("table.overdue tbody tr")
+        self.assertEqual(len(listed), most, "the village's list holds as many children as its figure")
+        name = listed[0].find_element(By.CSS_SELECTOR, "a").text
+        self.assertTrue(name)
+        self.assertNotRegex(self.text(), r"3203\d{14}", "names only: no ID number on the list")
+        # Find the same child by name across the county, and open the file (a red one asks why first).
+        self.driver.get(url + "/children")
+        self.fill("q", name)
+        self.css("form.search button").click()
+        self.wait().until(lambda d: "q=" in d.current_url)
+        self.driver.find_element(By.LINK_TEXT, name).click()
+        if self.all('input[name="reason"]'):
+            self.fill("reason", "县级抽查逾期走访")
+            self.css('main form button[type="submit"]').click()
+        self.wait().until(lambda d: name in d.find_element(By.CSS_SELECTOR, "h1").text)
+        self.assertEqual(world.count_central("SELECT count(*) FROM console_audit WHERE user = ? AND action LIKE 'file.open%'",
+                                             person[0]), 1)

@@ -6,6 +6,9 @@
 #include <csignal>
 #include <iostream>
 
+#include "core/base/i18n.h"
+#include "core/store/sign_in.h"
+
 namespace tongdang::cli {
 namespace {
 
@@ -75,6 +78,28 @@ std::optional<std::string> PasswordInput::next(const std::string& prompt) {
   }
   std::cerr << "\n";  // the Enter the terminal did not echo
   return line;
+}
+
+Result<std::string> read_new_password(const std::string& user, bool from_stdin) {
+  using i18n::trf;
+  PasswordInput input(from_stdin);
+  if (!input.from_stdin() && !input.can_prompt())
+    return Status::invalid("password", trf("需要为 {} 设置密码：在终端上运行时输入两次，或用 --password-stdin 从标准输入读取",
+                                           "a password for {} is needed: type it twice when running on a terminal, or "
+                                           "give it on standard input with --password-stdin",
+                                           user));
+  auto password = input.next(i18n::edge::trf("{} 的新密码：", "new password for {}: ", user));
+  if (!password)
+    return Status::invalid("password", trf("没有读到 {} 的新密码（标准输入已结束）",
+                                           "no new password for {} was read (standard input ended)", user));
+  if (Status checked = sign_in::check_new_password(user, *password); !checked) return checked;
+  if (!input.from_stdin()) {
+    auto again = input.next(i18n::edge::tr("再输入一次新密码：", "the new password again: "));
+    if (!again || *again != *password)
+      return Status::invalid("password", i18n::tr("两次输入的密码不一致；没有更改", "the two passwords differ; nothing "
+                                                                                    "was changed"));
+  }
+  return *password;
 }
 
 }  // namespace tongdang::cli

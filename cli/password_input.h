@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "core/base/status.h"
+
 namespace tongdang::cli {
 
 class PasswordInput {
@@ -25,5 +27,10 @@ class PasswordInput {
  private:
   bool from_stdin_;
 };
+
+// A new password for `user`, for both programs: the next line of standard input under --password-stdin
+// (`from_stdin`), else typed twice on the terminal. Checked by sign_in::check_new_password; InvalidInput on the field
+// "password" with the reason when there is none, it is refused, or the two typed differ.
+Result<std::string> read_new_password(const std::string& user, bool from_stdin);
 
 }  // namespace tongdang::cli

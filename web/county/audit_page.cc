@@ -1,0 +1,132 @@
+// The audit (`/audit`): the reads that matter stations report to the county (a red file opened, full ID numbers
+// shown or exported), newest first, filtered by person, township, child and date; the same rows as CSV
+// (`/audit.csv`); and every audit hash chain of the server verified on the page, as `tongdang-server audit verify`
+// walks them. The rows are the store's (`CentralStore::openings`, what `audit list` prints); the filters by person,
+// child and date are applied to the newest tuning::kConsoleAuditRows of them.
+#include "core/base/csv.h"
+#include "core/db/audit_chain.h"
+#include "core/model/division.h"
+#include "core/model/labels.h"
+#include "web/base/form.h"
+#include "web/county/page.h"
+#include "web/county/tuning.h"
+
+namespace tongdang::web::county {
+
+using i18n::edge::tr;
+using i18n::edge::trf;
+using nlohmann::json;
+
+namespace {
+
+struct AuditFilter {
+  std::string person, township, child, from, to;
+};
+
+AuditFilter filter_of(const ConsolePage& page) {
+  return {page.request.param("person"), page.request.param("township"), page.request.param("child"),
+          page.request.param("from"), page.request.param("to")};
+}
+
+std::string text_of(const json& row, const char* key) { return row.value(key, std::string()); }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The rows the filter keeps. Dates compare by the day of the station's row as shown (China time).
+Result<std::vector<json>> audit_rows(const ConsolePage& page, const AuditFilter& filter) {
+  for (const auto& [value, field] : {std::pair{&filter.from, "from"}, std::pair{&filter.to, "to"}})
+    if (!value->empty() && !Date::parse(*value))
+      return Status::invalid(field, i18n::tr("应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD"));
+  sync::OpeningFilter opening_filter;
+  opening_filter.township = filter.township;
+  opening_filter.limit = tuning::kConsoleAuditRows;
+  std::vector<json> kept;
+  for (json& row : page.store.openings(opening_filter)) {
+    const std::string day = cst_time(text_of(row, "at")).substr(0, 10);
+    if (!filter.person.empty() && !contains(text_of(row, "actor"), filter.person) &&
+        !contains(text_of(row, "principal"), filter.person))
+      continue;
+    if (!filter.child.empty() && !contains(text_of(row, "child_name"), filter.child) &&
+        text_of(row, "child_id") != filter.child)
+      continue;
+    if (!filter.from.empty() && day < filter.from) continue;
+    if (!filter.to.empty() && day > filter.to) continue;
+    kept.push_back(std::move(row));
+  }
+  return kept;
+}
+
+std::vector<std::string> cells_of(const json& row) {
+  return {cst_time(text_of(row, "at")), text_of(row, "actor"), text_of(row, "principal"),
+          i18n::label(text_of(row, "action")), text_of(row, "child_name"), division_label(text_of(row, "township"))};
+}
+
+std::vector<std::string> headings() {
+  return {tr("时间", "when"), tr("站点用户", "station user"), tr("令牌", "token"), tr("操作", "what"),
+          tr("儿童", "child"), tr("乡镇", "township")};
+}
+
+Markup chains(const ConsolePage& page) {
+  Html h;
+  h(R"(<section class="card" id="chains"><h2>{}</h2><ul>)", tr("审计链核验", "Audit chains verified"));
+  for (const auto& chain : page.store.verify_audit()) {
+    if (chain.broken) h(R"(<li class="alert error">{}</li>)", audit_chain::describe(*chain.broken));
+    else h("<li>{}</li>", trf("{}：完整，共 {} 行", "{}: whole, {} rows", chain.table, chain.rows));
+  }
+  h("</ul></section>");
+  return std::move(h).markup();
+}
+
+}  // namespace
+
+Response audit_page(const ConsolePage& page) {
+  const AuditFilter filter = filter_of(page);
+  Html h;
+  h("<h1>{}</h1>{}", tr("审计", "Audit"), chains(page));
+  h(R"(<form class="card filters" method="get" action="/audit">)");
+  FormErrors none;
+  h("{}", input_field("person", tr("人员", "person"), filter.person, none));
+  h("{}", input_field("township", tr("乡镇代码", "township code"), filter.township, none));
+  h("{}", input_field("child", tr("儿童（姓名或档案编号）", "child (name or file id)"), filter.child, none));
+  h("{}", input_field("from", tr("起始日期", "from"), filter.from, none, {.type = "date"}));
+  h("{}", input_field("to", tr("截止日期", "to"), filter.to, none, {.type = "date"}));
+  h(R"(<div class="actions"><button type="submit">{}</button> <a href="{}">{}</a></div></form>)", tr("筛选", "Filter"),
+    url("/audit.csv?person={}&township={}&child={}&from={}&to={}", filter.person, filter.township, filter.child,
+        filter.from, filter.to),
+    tr("导出 CSV", "Export CSV"));
+  auto rows = audit_rows(page, filter);
+  if (!rows) {
+    h(R"(<div class="alert error" role="alert">{}</div>)", page.text(rows.status().reason()));
+    return render(page, tr("审计", "Audit"), std::move(h).markup(), Nav::Audit, 400);
+  }
+  h(R"(<h2>{}</h2><table class="audit"><thead><tr>)", tr("站点报送的重要查阅", "Reads that matter, reported by stations"));
+  for (const std::string& heading : headings()) h("<th>{}</th>", heading);
+  h("</tr></thead><tbody>");
+  for (const json& row : rows.value()) {
+    h("<tr>");
+    for (const std::string& cell : cells_of(row)) h("<td>{}</td>", cell);
+    h("</tr>");
+  }
+  h("</tbody></table>");
+  return render(page, tr("审计", "Audit"), std::move(h).markup(), Nav::Audit);
+}
+
+Response audit_csv(const ConsolePage& page) {
+  auto rows = audit_rows(page, filter_of(page));
+  if (!rows) return Response::plain(400, page.text(rows.status().reason()));
+  std::string out = "\xEF\xBB\xBF";  // UTF-8 byte-order mark: Excel then reads Chinese correctly
+  auto line = [&out](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_cell(cells[i]);
+    out += "\r\n";
+  };
+  line(headings());
+  for (const json& row : rows.value()) line(cells_of(row));
+  page.store.audit_console({page.wall.now_iso(), page.user.name, "audit.export", "audit", "", "",
+                            {{"rows", rows.value().size()}}});
+  Response response = Response::plain(200, std::move(out));
+  response.content_type = "text/csv; charset=utf-8";
+  response.header("Content-Disposition", "attachment; filename=\"audit.csv\"");
+  return response;
+}
+
+}  // namespace tongdang::web::county

@@ -1,0 +1,10 @@
+// The county console's tuning knobs (one header per library: docs/design.md "Layers"), each with its default.
+#pragma once
+
+namespace tongdang::tuning {
+
+// /audit: the newest reported reads the page filters by person, child and date (the township is filtered by the
+// store). A county's stations report a few hundred a month; beyond this, `tongdang-server audit list --limit N`.
+inline constexpr int kConsoleAuditRows = 5000;
+
+}  // namespace tongdang::tuning
