@@ -357,7 +357,7 @@ TEST_CASE("CLI sign-in: a station from before passwords: its default user sets t
     REQUIRE(created.value()->add_user({"周敏", tongdang::Role::Supervisor, {}}));
   }
   tongdang::db::Database(tongdang.db(), tongdang::db::Database::Mode::ReadWrite)
-      .exec("DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures; DROP TABLE due_rank; "
+      .exec("DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures; DROP TABLE due_rank; DROP TABLE sent_changes; "
             "ALTER TABLE users DROP COLUMN password_hash; "
             "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
 

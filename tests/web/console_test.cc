@@ -102,7 +102,7 @@ bool has(const Response& response, const std::string& text) { return response.bo
 
 }  // namespace
 
-TEST_CASE("Console: a county user signs in with a password; a wrong one is refused and keeps the name typed",
+TEST_CASE("Console: a county user signs in with a password, and a wrong one is refused and keeps the name typed",
           "[console]") {
   ConsoleFixture f(false);
   ConsoleBrowser browser{*f.console};
@@ -199,7 +199,7 @@ TEST_CASE("Console: after three failed sign-ins a name waits 2 s, then 4 s, even
   CHECK(browser.sign_in("张主任", kCountyPassword).status == 303);
 }
 
-TEST_CASE("Console: only county users, with a password a station would accept; a new password ends sessions",
+TEST_CASE("Console: only county users, with a password a station would accept, and a new password ends sessions",
           "[console]") {
   ConsoleFixture f(false);
   Status supervisor = sync::console::add_user(*f.county.store, "李芳", Role::Supervisor, kCountyPassword, f.wall);
@@ -269,7 +269,7 @@ TEST_CASE("Console: coverage shows the completeness stamp first, then townships,
   CHECK(browser.get("/?township=320324102&village=320324103204").status == 404);
 }
 
-TEST_CASE("Console: a child is found across the county by part of a name, ID digits or phone, ID numbers masked; "
+TEST_CASE("Console: a child is found across the county by part of a name, ID digits or phone, ID numbers masked, and "
           "opening the file is audited, a red one with its reason",
           "[console]") {
   ConsoleFixture f;
@@ -318,7 +318,7 @@ TEST_CASE("Console: a child is found across the county by part of a name, ID dig
   CHECK(browser.get("/children/no-such-file").status == 404);
 }
 
-TEST_CASE("Console: stations by their own name and township, what waited at their last hello; tokens issued once "
+TEST_CASE("Console: stations by their own name and township, what waited at their last hello, and tokens issued once "
           "and revoked with the form's CSRF token",
           "[console]") {
   ConsoleFixture f;
