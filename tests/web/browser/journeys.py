@@ -467,8 +467,10 @@ class T9County(Journey):
 
     def test_the_county_signs_in_sees_a_silent_station_drills_to_a_village_and_finds_a_child(self):
         url = world.county_server()
-        # A child of 王强's village graded red eight days ago and never visited: overdue on the county's list.
-        child = world.count("SELECT id FROM children WHERE village = ? ORDER BY id LIMIT 1", VILLAGE_WANG)
+        # A child of 王强's village graded red eight days ago and never visited: overdue on the county's list. The child
+        # is registered here: ids made under one fixed clock order at random, and the earlier journeys visit and
+        # grade some of the ledger's children.
+        child = register_by_cli("刘晓雨", "32032420160303004", VILLAGE_WANG)
         world.tongdang("assess", child, "--trigger", "R3", "--date", "2026-11-20")
         world.tongdang("sync", "--server", url, "--token", world.station_token)
         world.silent_station("320324103")  # 双沟镇: said hello once, never synced
