@@ -89,6 +89,9 @@ inline constexpr int kAgeLimitNoticeDays = 30;
 // How long the county's review queue lists a file closed as moved out of the county: three months, the time the
 // county has to hand the file to the receiving county (or reopen it if the child never left).
 inline constexpr int kMovedOutShownDays = 90;
+// A mandatory report or referral with no update for this long is listed on the county's review queue ("open too
+// long"): a month without word from the police, school or hospital is when the county calls them. [default]
+inline constexpr int kReferralLongOpenDays = 30;
 // How many of the latest colour changes, visits and changes `tongdang child show` prints (the whole lists are
 // `colour history`, `visit list` and `child history`): enough to see where a file stands on one screen.
 inline constexpr std::size_t kFileRecentRows = 5;

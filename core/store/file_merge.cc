@@ -154,4 +154,14 @@ void refresh_file_status(db::Database& db, std::string_view child) {
   update->run();
 }
 
+Event merge_event(const MergeDecision& d) {
+  Event event;
+  event.child_id = d.merged;
+  event.township = d.merged_township;
+  event.kind = std::string(kMergeKind);
+  event.payload = {{"survivor", d.survivor}, {"survivor_township", d.survivor_township}, {"candidate", d.candidate},
+                   {"reason", d.reason}, {"take", d.take}};
+  return event;
+}
+
 }  // namespace tongdang::file_merge

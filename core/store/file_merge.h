@@ -56,6 +56,18 @@ std::string survivor_of(db::Database& db, std::string_view child);
 // (hlc, id) order. For a history view (`child history`): a file's history is history_events(survivor_of(file)).
 std::vector<Event> history_events(db::Database& db, std::string_view survivor);
 
+// The file.merge event (not yet stamped) of the county's decision on a duplicate candidate: `merged` becomes an
+// alias of `survivor`, taking the fields `take`. Written by a county user's station (core/workflow/merge.h) and by the
+// county console (sync/server/county_casework.h); the server checks it against its own files either way.
+struct MergeDecision {
+  std::string merged, merged_township;
+  std::string survivor, survivor_township;
+  std::string candidate;
+  std::string reason;
+  std::vector<std::string> take;
+};
+Event merge_event(const MergeDecision& decision);
+
 // Whether a profile field of the child may be taken from the merged-away file: editable fields that describe the
 // child, not where the file lives (village, township) nor its key (the ID number is the same by construction).
 bool takeable_field(std::string_view field);

@@ -135,12 +135,8 @@ Result<MergeDone> merge_duplicates(Station& station, const MergeRequest& request
                                i18n::term(Vocabulary::Colour, to_string(*merged_colour))));
   MergeDone done{"", survivor->child_id, merged->child_id};
   Status written = station.write([&](WriteContext& w) {
-    Event event;
-    event.child_id = merged->child_id;
-    event.township = merged->township;
-    event.kind = std::string(file_merge::kMergeKind);
-    event.payload = {{"survivor", survivor->child_id}, {"survivor_township", survivor->township},
-                     {"candidate", candidate_id.value()}, {"reason", request.reason}, {"take", taken.value()}};
+    Event event = file_merge::merge_event({merged->child_id, merged->township, survivor->child_id,
+                                           survivor->township, candidate_id.value(), request.reason, taken.value()});
     record_event(w, event);
     done.merge_id = event.id;
     return Status::ok();

@@ -130,12 +130,18 @@ std::vector<Referral> child_referrals(db::Database& db, std::string_view child_i
 }
 
 std::vector<Referral> open_referrals(Station& station) {
-  auto& db = station.db();
+  // A file transferred away: its referrals follow it.
+  return open_referrals(station.db(), station.actor(), station.township());
+}
+
+std::vector<Referral> open_referrals(db::Database& db, const User& actor, std::string_view area) {
+  const std::string first = area.size() == 9 ? std::string(area) : std::string(area) + "000";
+  const std::string last = area.size() == 9 ? std::string(area) : std::string(area) + "999";
   auto query = db.prepare(std::string(kReferralColumns) +
                           " FROM events e JOIN children c ON c.id = e.child_id WHERE c.status = 'open'"
-                          " AND c.township = ?1 AND (e.kind = 'referral.add' OR e.kind = 'referral.update')"
+                          " AND c.township BETWEEN ?1 AND ?2 AND (e.kind = 'referral.add' OR e.kind = 'referral.update')"
                           " ORDER BY e.hlc, e.id");
-  query.bind(1, station.township());  // a file transferred away: its referrals follow it
+  query.bind(1, first).bind(2, last);
   std::vector<Referral> open;
   for (Referral& r : fold_referrals(query)) {
     if (!r.open()) continue;
@@ -145,7 +151,7 @@ std::vector<Referral> open_referrals(Station& station) {
     r.name = child->get_text(0);
     r.village = child->get_text(1);
     child->reset();
-    if (!station.actor().covers_village(r.village)) continue;
+    if (!actor.covers_village(r.village)) continue;
     open.push_back(std::move(r));
   }
   std::sort(open.begin(), open.end(), [](const Referral& a, const Referral& b) { return a.made_on < b.made_on; });

@@ -50,5 +50,7 @@ Status update_referral(Station& station, std::string_view id, std::optional<std:
 std::vector<Referral> child_referrals(db::Database& db, std::string_view child_id);
 // The open referrals of the open files the acting user may see, oldest first.
 std::vector<Referral> open_referrals(Station& station);
+// The same over an area of a database: a township (9 digits) or, on the county's server, a county (6 digits).
+std::vector<Referral> open_referrals(db::Database& db, const User& actor, std::string_view area);
 
 }  // namespace tongdang

@@ -7,6 +7,7 @@
 #include "core/base/i18n.h"
 #include "core/base/tuning.h"
 #include "core/model/labels.h"
+#include "core/store/file_merge.h"
 #include "core/workflow/screening.h"
 #include "core/workflow/transfer.h"
 
@@ -16,16 +17,18 @@ using i18n::trf;
 
 namespace {
 
-std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
-  const User& actor = station.actor();
+std::vector<ColourReviewItem> open_colour_reviews(const QueueDesk& desk) {
+  const User& actor = desk.actor;
   // CROSS JOIN keeps the open reviews (a few hundred) as the outer loop; SQLite's own choice walked every child of
   // the township to find them (4.5 ms against 1.4 on 10,000 children).
-  auto query = station.db().prepare(
+  auto query = desk.db.prepare(
       "SELECT r.event_id, r.child_id, c.name, c.village, s.colour, r.from_colour, r.proposed_colour, r.why,"
-      " r.opened_on, r.opened_by FROM colour_reviews r CROSS JOIN children c ON c.id = r.child_id"
+      " r.opened_on, r.opened_by, c.township FROM colour_reviews r CROSS JOIN children c ON c.id = r.child_id"
       " LEFT JOIN child_state s ON s.child_id = r.child_id"
-      " WHERE r.resolved_by IS NULL AND c.status = 'open' AND c.township = ?1 ORDER BY r.opened_on, r.event_id");
-  query.bind(1, station.township());  // a file transferred away is the receiving township's to review
+      " WHERE r.resolved_by IS NULL AND c.status = 'open' AND c.township BETWEEN ?1 AND ?2"
+      " ORDER BY r.opened_on, r.event_id");
+  // A file transferred away is the receiving township's to review.
+  query.bind(1, desk.first_township()).bind(2, desk.last_township());
   std::vector<ColourReviewItem> items;
   while (query.step()) {
     if (!actor.covers_village(query.get_text(3))) continue;
@@ -40,6 +43,7 @@ std::vector<ColourReviewItem> open_colour_reviews(Station& station) {
     item.why = query.get_text(7);
     item.opened_on = query.get_text(8);
     item.opened_by = query.get_text(9);
+    item.township = query.get_text(10);
     items.push_back(std::move(item));
   }
   return items;
@@ -106,14 +110,14 @@ std::vector<AgeLimitItem> age_limits(Station& station, Date as_of) {
 
 // Files of this township still closed as moved out of the county by a closing in (as_of - window, as_of]: the
 // county's to hand on. A file reopened since has left the list (it is open again).
-std::vector<MovedOutItem> moved_out_of_county(Station& station, Date as_of) {
-  auto query = station.db().prepare(
+std::vector<MovedOutItem> moved_out_of_county(const QueueDesk& desk, Date as_of) {
+  auto query = desk.db.prepare(
       "SELECT c.id, c.name, c.village, e.occurred_on, json_extract(e.payload, '$.destination'), e.actor"
       " FROM events e JOIN children c ON c.id = e.child_id WHERE e.kind = 'file.close' AND e.occurred_on > ?1"
       " AND e.occurred_on <= ?2 AND json_extract(e.payload, '$.kind') = ?3 AND c.status = 'closed'"
-      " AND c.township = ?4 ORDER BY e.occurred_on DESC, c.name, c.id");
+      " AND c.township BETWEEN ?4 AND ?5 ORDER BY e.occurred_on DESC, c.name, c.id");
   query.bind(1, as_of.plus_days(-tuning::kMovedOutShownDays).to_string()).bind(2, as_of.to_string());
-  query.bind(3, std::string(kMovedOutOfCounty)).bind(4, station.township());
+  query.bind(3, std::string(kMovedOutOfCounty)).bind(4, desk.first_township()).bind(5, desk.last_township());
   std::vector<MovedOutItem> items;
   while (query.step())
     items.push_back({query.get_text(0), query.get_text(1), query.get_text(2), query.get_text(3),
@@ -121,7 +125,29 @@ std::vector<MovedOutItem> moved_out_of_county(Station& station, Date as_of) {
   return items;
 }
 
+// Files that arrived from another county (a file.import, docs/design.md "Leaving the county") in the same window,
+// still open here: the county checks what came with them.
+std::vector<MovedInItem> moved_into_county(const QueueDesk& desk, Date as_of) {
+  auto query = desk.db.prepare(
+      "SELECT c.id, c.name, c.village, e.occurred_on, json_extract(e.payload, '$.from_county'),"
+      " json_extract(e.payload, '$.from_county_name'), e.actor FROM events e JOIN children c ON c.id = e.child_id"
+      " WHERE e.kind = ?1 AND e.occurred_on > ?2 AND e.occurred_on <= ?3 AND c.status = 'open'"
+      " AND c.township BETWEEN ?4 AND ?5 ORDER BY e.occurred_on DESC, c.name, c.id");
+  query.bind(1, std::string(file_merge::kImportKind));
+  query.bind(2, as_of.plus_days(-tuning::kMovedOutShownDays).to_string()).bind(3, as_of.to_string());
+  query.bind(4, desk.first_township()).bind(5, desk.last_township());
+  std::vector<MovedInItem> items;
+  while (query.step())
+    items.push_back({query.get_text(0), query.get_text(1), query.get_text(2), query.get_text(3),
+                     query.get_optional_text(4).value_or(""), query.get_optional_text(5).value_or(""),
+                     query.get_text(6)});
+  return items;
+}
+
 }  // namespace
+
+std::string QueueDesk::first_township() const { return area.size() == 9 ? area : area + "000"; }
+std::string QueueDesk::last_township() const { return area.size() == 9 ? area : area + "999"; }
 
 Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown) {
   const User& actor = station.actor();
@@ -129,8 +155,9 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escal
     return Status::refused(trf("{}（{}）不能查看审核事项；审核由督导员或县级办理",
                                "{} ({}) may not see the review queue; a supervisor or the county decides",
                                actor.name, i18n::term(to_string(actor.role))));
+  const QueueDesk desk{station.db(), actor, station.township()};
   ReviewQueue queue;
-  queue.colour_reviews = open_colour_reviews(station);
+  queue.colour_reviews = open_colour_reviews(desk);
   auto screenings = pending_screenings(station, as_of, false);
   if (!screenings) return screenings.status();
   // A lead not yet verified is the director's (it is on their `due`); the queue holds what waits on a decision,
@@ -143,7 +170,31 @@ Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escal
   queue.escalations_total = escalations.value().total;
   queue.referrals = open_referrals(station);
   queue.age_limits = age_limits(station, as_of);
-  if (actor.role == Role::County) queue.moved_out = moved_out_of_county(station, as_of);
+  if (actor.role == Role::County) {
+    queue.moved_out = moved_out_of_county(desk, as_of);
+    queue.moved_in = moved_into_county(desk, as_of);
+  }
+  return queue;
+}
+
+Result<ReviewQueue> county_queue(const QueueDesk& desk, Date as_of) {
+  if (desk.actor.role != Role::County || desk.area.size() != 6)
+    return Status::refused(trf("{}（{}）不能办理县级审核", "{} ({}) may not do the county's review", desk.actor.name,
+                               i18n::term(to_string(desk.actor.role))));
+  ReviewQueue queue;
+  queue.colour_reviews = open_colour_reviews(desk);
+  auto screenings = pending_screenings(desk.db, desk.actor, as_of, false);
+  if (!screenings) return screenings.status();
+  // The county decides the confirmations; the township's steps stay on the township's queue.
+  for (auto& row : screenings.value())
+    if (row["step"] == "confirm") queue.screenings.push_back(std::move(row));
+  for (Referral& referral : open_referrals(desk.db, desk.actor, desk.area)) {
+    auto updated = Date::parse(referral.updated_on);
+    if (updated && updated->plus_days(tuning::kReferralLongOpenDays) <= as_of)
+      queue.referrals.push_back(std::move(referral));
+  }
+  queue.moved_out = moved_out_of_county(desk, as_of);
+  queue.moved_in = moved_into_county(desk, as_of);
   return queue;
 }
 

@@ -25,7 +25,7 @@ namespace tongdang {
 // One open colour review item: a lowering that did not apply (docs/workflow.md "The colours and the lowering rule").
 struct ColourReviewItem {
   std::string event_id;                // the lowering (assessment or colour.lower) event
-  std::string child_id, name, village;
+  std::string child_id, name, village, township;
   std::optional<Colour> colour;        // the child's colour now
   std::optional<Colour> from;          // the colour the proposer saw
   Colour proposed = Colour::Green;
@@ -54,6 +54,14 @@ struct MovedOutItem {
   std::string by;           // who closed it
 };
 
+// A file that arrived from another county (file.import) within tuning::kMovedOutShownDays (county users only).
+struct MovedInItem {
+  std::string child_id, name, village;
+  std::string on;                        // the import's date
+  std::string from_county, from_county_name;
+  std::string by;                        // who imported it
+};
+
 struct ReviewQueue {
   std::vector<ColourReviewItem> colour_reviews;  // oldest first
   std::vector<nlohmann::json> screenings;        // pending_screenings rows at review, returned, or confirmation
@@ -62,11 +70,30 @@ struct ReviewQueue {
   std::vector<Referral> referrals;               // open mandatory reports and referrals, oldest first
   std::vector<AgeLimitItem> age_limits;          // categories ending at 16 or 18 soon, soonest first
   std::vector<MovedOutItem> moved_out;           // the county's: files moved out of the county lately, newest first
+  std::vector<MovedInItem> moved_in;             // the county's: files imported from another county lately
+};
+
+// Where a queue is read: the database, who reads it, and the area — a station's township (9 digits), or on the
+// county's server, whose database holds every township's files in the same tables, the county (6 digits).
+struct QueueDesk {
+  db::Database& db;
+  const User& actor;
+  std::string area;
+  // The townships of the area as a range of codes (an index range on children.township).
+  std::string first_township() const;
+  std::string last_township() const;
 };
 
 // The acting user's queue as of `as_of`, within their scope. Refused for a director or a viewer: deciding review
 // items is the supervisor's and the county's (access::Action::SeeSupervision).
 // `escalations_shown` keeps only the most urgent escalations (0: all; the web shows a page of them, the count of all).
 Result<ReviewQueue> review_queue(Station& station, Date as_of, std::size_t escalations_shown = 0);
+
+// The county's casework over a whole county (the county console's /review, on the server's database): the open
+// colour review items, the screenings waiting for the county's confirmation, the reports and referrals open without
+// an update for tuning::kReferralLongOpenDays, and the files moved out of and into the county lately. The township's
+// own steps (reviews, escalations, age limits) stay on the township's queue. Refused unless a county user reads a
+// county.
+Result<ReviewQueue> county_queue(const QueueDesk& desk, Date as_of);
 
 }  // namespace tongdang

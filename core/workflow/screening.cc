@@ -298,86 +298,121 @@ Status review_screening(Station& station, std::string_view child_ref, bool appro
   });
 }
 
-Status confirm_screening(Station& station, std::string_view child_ref, const Confirmation& c) {
-  if (!access::may(station.actor().role, access::Action::ConfirmScreening))
-    return refuse_role(station, "{}（{}）不能认定；类别和风险等级由县级未保中心认定",
-                       "{} ({}) may not confirm; the county centre confirms categories and colour");
-  auto child = screened_child(station, child_ref);
-  if (!child) return child.status();
-  auto lead = lead_of_child(station, child.value(), "reviewed", "该儿童没有待认定的排查（须先经乡镇审核）",
-                            "the child has no screening waiting for confirmation (the township must review it first)");
-  if (!lead) return lead.status();
-  const std::string today = station.clock().today().to_string();
-  std::vector<std::string> active;
+Result<ConfirmationFacts> confirmation_facts(db::Database& db, std::string_view child_id, Date today) {
+  ConfirmationFacts facts;
   {
-    auto query = station.db().cached(
+    auto query = db.cached(
+        "SELECT id FROM leads WHERE child_id = ?1 AND state = 'reviewed' ORDER BY discovered_on DESC, id DESC LIMIT 1");
+    query->bind(1, child_id);
+    if (!query->step())
+      return Status::refused(tr("该儿童没有待认定的排查（须先经乡镇审核）",
+                                "the child has no screening waiting for confirmation (the township must review it first)"));
+    facts.lead_id = query->get_text(0);
+    query->reset();
+  }
+  {
+    auto query = db.cached(
         "SELECT DISTINCT category FROM memberships WHERE child_id = ?1 AND from_date <= ?2 AND ?2 < to_date"
         " ORDER BY category");
-    query->bind(1, child.value()).bind(2, today);
-    while (query->step()) active.push_back(query->get_text(0));
+    query->bind(1, child_id).bind(2, today.to_string());
+    while (query->step()) facts.active.push_back(query->get_text(0));
   }
+  facts.colour = current_colour(db, child_id);
+  {
+    auto state = db.cached("SELECT colour_event_id FROM child_state WHERE child_id = ?1");
+    state->bind(1, child_id);
+    facts.colour_event_id = state->step() ? state->get_optional_text(0) : std::nullopt;
+    state->reset();
+  }
+  facts.policy_version = stored_policy(db).version;
+  return facts;
+}
+
+Result<std::vector<Event>> confirmation_events(const ConfirmationFacts& facts, std::string_view child_id,
+                                               const Confirmation& c) {
   std::vector<std::string> confirmed;
   for (const auto& text : c.categories) {
     auto category = parse_category(text);
     if (!category) return Status::invalid("category", not_a_choice(Vocabulary::Category, text));
     std::string key(to_string(*category));
-    if (std::find(active.begin(), active.end(), key) == active.end())
+    if (std::find(facts.active.begin(), facts.active.end(), key) == facts.active.end())
       return Status::invalid("category", trf("该儿童没有有效的{}类别（先用 child category add 登记）",
                                              "the child does not hold {} (add it with child category add first)",
                                              i18n::term(key)));
     confirmed.push_back(key);
   }
-  if (c.categories.empty()) confirmed = active;
-  auto current = current_colour(station.db(), child.value());
+  if (c.categories.empty()) confirmed = facts.active;
+  const std::optional<Colour> current = facts.colour;
   if (!current && !c.colour)
     return Status::invalid("colour", tr("该儿童尚未定级，认定时须给出风险等级", "the child is not graded: give the colour"));
   std::optional<Colour> change;
   if (c.colour && c.colour != current) change = c.colour;
   if (change && current && *change < *current && c.reason.empty())
     return Status::invalid("reason", tr("降级须写明原因", "a lowering needs a reason"));
-  return station.write([&](WriteContext& w) {
-    for (const auto& category : confirmed) {
-      Event event;
-      event.child_id = child.value();
-      event.kind = "membership.confirm";
-      event.payload = {{"category", category}};
-      record_event(w, event);
-    }
-    if (change) {
-      auto state = w.db().cached("SELECT colour_event_id FROM child_state WHERE child_id = ?1");
-      state->bind(1, child.value());
-      std::optional<std::string> set_by = state->step() ? state->get_optional_text(0) : std::nullopt;
-      state->reset();
-      Event event;
-      event.child_id = child.value();
-      event.kind = (!current || *change > *current) ? "colour.raise" : "colour.lower";
-      event.payload = {{"to", std::string(to_string(*change))},
-                       {"from", current ? json(std::string(to_string(*current))) : json(nullptr)},
-                       {"reason", c.reason.empty() ? std::string(tr("县级认定", "county confirmation")) : c.reason},
-                       {"supersedes", set_by ? json(*set_by) : json(nullptr)},
-                       {"policy_version", stored_policy(w.db()).version}};
-      record_event(w, event);
-    }
-    (void)refresh_now(w.db());  // the colour the confirmation records is the state after the change above
-    auto colour = current_colour(w.db(), child.value());
+  std::vector<Event> events;
+  for (const auto& category : confirmed) {
     Event event;
-    event.child_id = child.value();
-    event.lead_id = lead->id;
-    event.kind = "screen.confirm";
-    event.payload = {{"categories", confirmed},
-                     {"colour", colour ? json(std::string(to_string(*colour))) : json(nullptr)},
-                     {"reason", c.reason}};
-    record_event(w, event);
+    event.child_id = std::string(child_id);
+    event.kind = "membership.confirm";
+    event.payload = {{"category", category}};
+    events.push_back(std::move(event));
+  }
+  if (change) {
+    Event event;
+    event.child_id = std::string(child_id);
+    event.kind = (!current || *change > *current) ? "colour.raise" : "colour.lower";
+    event.payload = {{"to", std::string(to_string(*change))},
+                     {"from", current ? json(std::string(to_string(*current))) : json(nullptr)},
+                     {"reason", c.reason.empty() ? std::string(tr("县级认定", "county confirmation")) : c.reason},
+                     {"supersedes", facts.colour_event_id ? json(*facts.colour_event_id) : json(nullptr)},
+                     {"policy_version", facts.policy_version}};
+    events.push_back(std::move(event));
+  }
+  Event event;
+  event.child_id = std::string(child_id);
+  event.lead_id = facts.lead_id;
+  event.kind = "screen.confirm";
+  event.payload = {{"categories", confirmed}, {"colour", nullptr}, {"reason", c.reason}};
+  events.push_back(std::move(event));
+  return events;
+}
+
+void set_confirmed_colour(Event& confirm, std::optional<Colour> colour) {
+  confirm.payload["colour"] = colour ? json(std::string(to_string(*colour))) : json(nullptr);
+}
+
+Status confirm_screening(Station& station, std::string_view child_ref, const Confirmation& c) {
+  if (!access::may(station.actor().role, access::Action::ConfirmScreening))
+    return refuse_role(station, "{}（{}）不能认定；类别和风险等级由县级未保中心认定",
+                       "{} ({}) may not confirm; the county centre confirms categories and colour");
+  auto child = screened_child(station, child_ref);
+  if (!child) return child.status();
+  auto facts = confirmation_facts(station.db(), child.value(), station.clock().today());
+  if (!facts) return facts.status();
+  auto events = confirmation_events(facts.value(), child.value(), c);
+  if (!events) return events.status();
+  return station.write([&](WriteContext& w) {
+    for (Event& event : events.value()) {
+      if (event.kind == "screen.confirm") {
+        // The colour the confirmation records is the state after the change above (a lowering may wait for review).
+        (void)refresh_now(w.db());
+        set_confirmed_colour(event, current_colour(w.db(), child.value()));
+      }
+      record_event(w, event);
+    }
     return Status::ok();
   });
 }
 
 Result<std::vector<json>> pending_screenings(Station& station, Date as_of, bool overdue_only) {
-  const User& actor = station.actor();
+  return pending_screenings(station.db(), station.actor(), as_of, overdue_only);
+}
+
+Result<std::vector<json>> pending_screenings(db::Database& db, const User& actor, Date as_of, bool overdue_only) {
   if (!access::may(actor.role, access::Action::ReadFiles))
     return Status::refused(trf("{} 是查看者，只能看汇总报表", "{} is a viewer: aggregate reports only", actor.name));
-  const Policy& policy = stored_policy(station.db());
-  auto query = station.db().prepare(
+  const Policy& policy = stored_policy(db);
+  auto query = db.prepare(
       "SELECT l.id, l.village, l.state, l.red, l.child_id, c.name, l.reporter, l.source, l.description,"
       " l.discovered_on, l.verify_due, l.verified_on, l.review_due, l.reviewed_on, l.confirm_due, l.returned_on,"
       " l.return_reason FROM leads l LEFT JOIN children c ON c.id = l.child_id"

@@ -14,6 +14,7 @@
 
 #include "core/base/date.h"
 #include "core/rules/instrument.h"
+#include "core/store/events.h"
 #include "core/store/station.h"
 #include "core/workflow/children.h"
 #include "core/workflow/workflow.h"
@@ -79,7 +80,29 @@ struct Confirmation {
 };
 Status confirm_screening(Station& station, std::string_view child_ref, const Confirmation& confirmation);
 
+// The rule of a confirmation, apart from where it is written: the station's confirm_screening and the county
+// console (sync/server/county_casework.h, on the server's database, which has the same tables) both use it.
+// What the confirmation reads from the file: refused when no screening of the child waits for confirmation.
+struct ConfirmationFacts {
+  std::string lead_id;                         // the lead waiting for the county
+  std::vector<std::string> active;             // the categories held today
+  std::optional<Colour> colour;                // the colour now
+  std::optional<std::string> colour_event_id;  // the event setting it
+  std::string policy_version;
+};
+Result<ConfirmationFacts> confirmation_facts(db::Database& db, std::string_view child_id, Date today);
+// The confirmation's events in order, not yet stamped: a membership.confirm per category, the county's raise or
+// lowering when the colour differs, and screen.confirm last. Bad input names the field.
+Result<std::vector<Event>> confirmation_events(const ConfirmationFacts& facts, std::string_view child_id,
+                                               const Confirmation& confirmation);
+// screen.confirm records the colour as it stands once the events before it are applied (a lowering may wait for
+// review): the writer fills it in.
+void set_confirmed_colour(Event& confirm, std::optional<Colour> colour);
+
 // Leads waiting at a step, as of a day: step, since when, due, days overdue.
 Result<std::vector<nlohmann::json>> pending_screenings(Station& station, Date as_of, bool overdue_only);
+// The same over every lead of a database `actor` may see (the county's server holds the whole county's).
+Result<std::vector<nlohmann::json>> pending_screenings(db::Database& db, const User& actor, Date as_of,
+                                                       bool overdue_only);
 
 }  // namespace tongdang

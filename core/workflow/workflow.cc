@@ -201,6 +201,50 @@ Result<AssessmentPreview> preview_assessment(Station& station, std::string_view 
   return out;
 }
 
+ColourFacts colour_facts(db::Database& db, std::string_view child_id) {
+  const StateRow state = read_state(db, child_id);
+  ColourFacts facts{state.colour, state.set_by, {}, stored_policy(db).version};
+  auto query = db.cached("SELECT event_id FROM colour_reviews WHERE child_id = ?1 AND resolved_by IS NULL");
+  query->bind(1, child_id);
+  while (query->step()) facts.open_reviews.push_back(query->get_text(0));
+  query->reset();
+  return facts;
+}
+
+Result<Event> colour_change_event(const ColourFacts& facts, std::string_view child_id, bool raise, Colour to,
+                                  std::string_view reason, Date day) {
+  if (reason.empty()) return Status::invalid("reason", tr("改变风险等级必须写明原因", "a colour change needs a reason"));
+  if (raise && facts.colour && to <= *facts.colour)
+    return Status::invalid("to", trf("当前为{}，提级须高于当前等级（降级请用 colour lower）",
+                                     "the child is {}: a raise must be higher (use colour lower to lower)",
+                                     i18n::term(to_string(*facts.colour))));
+  if (!raise && !facts.colour)
+    return Status::invalid("to", tr("该儿童尚未定级，不能降级", "the child is not graded yet: nothing to lower"));
+  if (!raise && to >= *facts.colour)
+    return Status::invalid("to", trf("当前为{}，降级须低于当前等级", "the child is {}: a lowering must be lower",
+                                     i18n::term(to_string(*facts.colour))));
+  Event event;
+  event.child_id = std::string(child_id);
+  event.kind = raise ? "colour.raise" : "colour.lower";
+  event.occurred_on = day.to_string();
+  event.payload = {{"to", std::string(to_string(to))},
+                   {"from", colour_json(facts.colour)},
+                   {"reason", reason},
+                   {"supersedes", facts.set_by ? json(*facts.set_by) : json(nullptr)},
+                   {"policy_version", facts.policy_version}};
+  return event;
+}
+
+Result<Event> keep_colour_event(const ColourFacts& facts, std::string_view child_id, std::string_view reason) {
+  if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
+  if (facts.open_reviews.empty()) return Status::not_found(tr("该儿童没有待复核事项", "the child has no open review item"));
+  Event event;
+  event.child_id = std::string(child_id);
+  event.kind = "colour.resolve";
+  event.payload = {{"resolves", facts.open_reviews}, {"reason", reason}, {"keep", true}};
+  return event;
+}
+
 Result<ColourChange> change_colour(Station& station, std::string_view child_ref, bool raise, Colour to,
                                    std::string_view reason, std::optional<Date> on) {
   auto id = writable_child(station, child_ref);
@@ -208,27 +252,12 @@ Result<ColourChange> change_colour(Station& station, std::string_view child_ref,
   if (reason.empty()) return Status::invalid("reason", tr("改变风险等级必须写明原因", "a colour change needs a reason"));
   Date day = on.value_or(station.clock().today());
   if (auto checked = check_not_future(station, day, "date"); !checked) return checked;
-  StateRow before = read_state(station.db(), id.value());
-  if (raise && before.colour && to <= *before.colour)
-    return Status::invalid("to", trf("当前为{}，提级须高于当前等级（降级请用 colour lower）",
-                                     "the child is {}: a raise must be higher (use colour lower to lower)",
-                                     i18n::term(to_string(*before.colour))));
-  if (!raise && !before.colour)
-    return Status::invalid("to", tr("该儿童尚未定级，不能降级", "the child is not graded yet: nothing to lower"));
-  if (!raise && to >= *before.colour)
-    return Status::invalid("to", trf("当前为{}，降级须低于当前等级", "the child is {}: a lowering must be lower",
-                                     i18n::term(to_string(*before.colour))));
+  const ColourFacts before = colour_facts(station.db(), id.value());
+  auto planned = colour_change_event(before, id.value(), raise, to, reason, day);
+  if (!planned) return planned.status();
   ColourChange out;
   Status written = station.write([&](WriteContext& w) {
-    Event event;
-    event.child_id = id.value();
-    event.kind = raise ? "colour.raise" : "colour.lower";
-    event.occurred_on = day.to_string();
-    event.payload = {{"to", std::string(to_string(to))},
-                     {"from", colour_json(before.colour)},
-                     {"reason", reason},
-                     {"supersedes", before.set_by ? json(*before.set_by) : json(nullptr)},
-                     {"policy_version", stored_policy(w.db()).version}};
+    Event event = planned.value();
     record_event(w, event);
     const ColourOutcome after = colour_outcome(w, id.value(), event.id);
     out.event_id = event.id;
@@ -249,18 +278,10 @@ Status resolve_reviews(Station& station, std::string_view child_ref, std::string
   if (!access::may(role, access::Action::DecideReviews))
     return Status::refused(trf("{}（{}）不能处理复核事项；需要督导员或县级用户", "{} ({}) may not decide review items; "
                                "a supervisor or county user must", station.actor().name, i18n::term(to_string(role))));
-  if (reason.empty()) return Status::invalid("reason", tr("需要写明原因", "a reason is needed"));
-  std::vector<std::string> open;
-  auto query = station.db().cached("SELECT event_id FROM colour_reviews WHERE child_id = ?1 AND resolved_by IS NULL");
-  query->bind(1, id.value());
-  while (query->step()) open.push_back(query->get_text(0));
-  query->reset();
-  if (open.empty()) return Status::not_found(tr("该儿童没有待复核事项", "the child has no open review item"));
+  auto planned = keep_colour_event(colour_facts(station.db(), id.value()), id.value(), reason);
+  if (!planned) return planned.status();
   return station.write([&](WriteContext& w) {
-    Event event;
-    event.child_id = id.value();
-    event.kind = "colour.resolve";
-    event.payload = {{"resolves", open}, {"reason", reason}, {"keep", true}};
+    Event event = planned.value();
     record_event(w, event);
     return Status::ok();
   });

@@ -15,6 +15,7 @@
 #include "core/model/policy.h"
 #include "core/rules/colour.h"
 #include "core/rules/instrument.h"
+#include "core/store/events.h"
 #include "core/store/station.h"
 
 namespace tongdang {
@@ -72,6 +73,22 @@ Result<ColourChange> change_colour(Station& station, std::string_view child_ref,
                                    std::string_view reason, std::optional<Date> on);
 // Closes the child's open review items, keeping the current colour (supervisor or county).
 Status resolve_reviews(Station& station, std::string_view child_ref, std::string_view reason);
+
+// The rule of a colour decision apart from where it is written: change_colour and resolve_reviews above, and the
+// county console (sync/server/county_casework.h, on the server's database, which has the same tables).
+struct ColourFacts {
+  std::optional<Colour> colour;             // now
+  std::optional<std::string> set_by;        // the event setting it
+  std::vector<std::string> open_reviews;    // the child's open colour review items (their event ids)
+  std::string policy_version;
+};
+ColourFacts colour_facts(db::Database& db, std::string_view child_id);
+// A raise or lowering by hand, not yet stamped; bad input names the field. Whether a lowering applies is the colour
+// rule's, when the event is applied (it may open a review item instead).
+Result<Event> colour_change_event(const ColourFacts& facts, std::string_view child_id, bool raise, Colour to,
+                                  std::string_view reason, Date day);
+// Closing the open review items, keeping the colour (colour.resolve); NotFound when there is none.
+Result<Event> keep_colour_event(const ColourFacts& facts, std::string_view child_id, std::string_view reason);
 // Every colour event of the child, with its breakdown, actor, reason, and whether it applied.
 Result<nlohmann::json> colour_history(Station& station, std::string_view child_ref);
 // The same for a child whose access the caller has already checked (open_child_file, which audits the opening of

@@ -30,7 +30,10 @@
 #include "core/report/report.h"
 #include "core/store/events.h"
 #include "core/store/station_health.h"
+#include "core/workflow/review_queue.h"
+#include "core/workflow/screening.h"
 #include "core/workflow/search.h"
+#include "core/workflow/workflow.h"
 #include "sync/protocol/merge.h"
 #include "sync/protocol/snapshot.h"
 
@@ -308,6 +311,15 @@ class StoreTransaction {
   // Appends a row to the county's own actions log (server_admin_audit, chained), as tokens are: keys made or
   // replaced, counties trusted, files exported and imported. `detail` never holds a secret or a full ID number.
   virtual void audit_admin(std::string_view at, std::string_view action, const nlohmann::json& detail) = 0;
+
+  // The county's casework from the console (sync/server/county_casework.h): the facts its decisions are planned
+  // from, read through the same rules as on a station (core/workflow screening.h, workflow.h), and the derived rows
+  // refreshed inside the transaction (a confirmation records the colour its own change left).
+  virtual Result<ConfirmationFacts> confirmation_facts(std::string_view child_id, Date today) = 0;
+  virtual ColourFacts colour_facts(std::string_view child_id) = 0;
+  virtual void refresh_derived() = 0;
+  // A duplicate candidate by its id: the full ID number it groups (its key) and its record.
+  virtual std::optional<std::pair<std::string, nlohmann::json>> duplicate_candidate(std::string_view candidate_id) = 0;
 };
 
 class CentralStore {
@@ -391,6 +403,11 @@ class CentralStore {
   virtual int rebuild_report() = 0;
   // Whether the maintained report rows and tallies equal a rebuild, changing nothing (`report check`).
   virtual report::Verification check_report() = 0;
+
+  // The county's review queue over the whole county (core/workflow/review_queue.h county_queue), read as `actor`.
+  virtual Result<ReviewQueue> county_queue(const User& actor, Date today) = 0;
+  // The duplicate candidates still open, oldest first, at most `limit`.
+  virtual std::vector<nlohmann::json> open_duplicates(std::size_t limit) = 0;
 };
 
 }  // namespace tongdang::sync

@@ -623,6 +623,9 @@ class ChangeApplier {
     const bool listed = files.size() < max_files;
     if (listed) files.push_back({{"child_id", child_id}, {"township", township}, {"village", village}});
     record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
+    // A candidate the county kept apart (casework dismiss_duplicate) is decided for the files it held: a new file of
+    // the same number is a new question.
+    if (record.value("status", "") == "dismissed") record["status"] = "open";
     record["revision"] = record.value("revision", 0) + 1;
     tx_.save_duplicate(record, id_number);
     std::set<std::string> townships{township};

@@ -82,6 +82,9 @@ inline constexpr int kServerKeepAliveTimeoutSeconds = 2;
 // The county's console (web/county): the newest events a file's page lists. A file has a few dozen events a year;
 // more are on the station, where the whole history is.
 inline constexpr int kConsoleHistoryRows = 200;
+// The open duplicate candidates the console's /review reads (it shows a page of them, and counts these). A county
+// has a handful open at a time; this bounds the read if a bulk import ever opened thousands.
+inline constexpr std::size_t kConsoleDuplicatesRead = 2000;
 
 // The longest station name a hello may report (bytes; about 30 Chinese characters). A longer one is not shown.
 inline constexpr std::size_t kStationNameMaxBytes = 96;

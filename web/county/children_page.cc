@@ -14,13 +14,6 @@ using i18n::edge::trf;
 
 namespace {
 
-Markup colour_label(const std::optional<Colour>& colour) {
-  Html h;
-  if (colour) h(R"(<span class="colour {}">{}</span>)", to_string(*colour), i18n::label(to_string(*colour)));
-  else h(R"(<span class="colour none">{}</span>)", tr("未评估", "not graded"));
-  return std::move(h).markup();
-}
-
 std::string categories_text(const std::vector<std::string>& categories) {
   std::string out;
   for (const auto& category : categories) out += (out.empty() ? "" : "、") + i18n::label(category);

@@ -93,10 +93,13 @@ Response CountyConsole::Impl::route(const ConsolePage& page) {
     if (segments == std::vector<std::string>{"stations", "tokens"}) return issue_token_page(page);
     if (segments.size() == 4 && segments[0] == "stations" && segments[1] == "tokens" && segments[3] == "revoke")
       return revoke_token_page(page, segments[2]);
+    if (segments.size() >= 2 && segments[0] == "review")
+      return review_decision(page, std::vector<std::string>(segments.begin() + 1, segments.end()));
     return Response::plain(405, tr("不支持的请求方法", "method not allowed"));
   }
   if (request.method != "GET") return Response::plain(405, tr("不支持的请求方法", "method not allowed"));
   if (segments.size() == 1 && segments[0] == "stations") return stations_page(page);
+  if (segments.size() == 1 && segments[0] == "review") return review_page(page);
   if (segments.size() == 1 && segments[0] == "audit") return audit_page(page);
   if (segments.size() == 1 && segments[0] == "audit.csv") return audit_csv(page);
   if (segments.size() == 1 && segments[0] == "children") return children_page(page);

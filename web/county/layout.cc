@@ -17,6 +17,7 @@ struct NavItem {
 };
 constexpr NavItem kNav[] = {
     {Nav::Coverage, "/", "覆盖情况", "Coverage"},
+    {Nav::Review, "/review", "审核", "Review"},
     {Nav::Children, "/children", "查找儿童", "Find a child"},
     {Nav::Stations, "/stations", "站点", "Stations"},
     {Nav::Audit, "/audit", "审计", "Audit"},
@@ -43,6 +44,13 @@ Response render(const ConsolePage& page, std::string_view title, const Markup& b
     csrf_field(page.csrf), tr("退出", "Sign out"));
   h("<main>{}</main></body></html>", body);
   return Response::html(std::move(h).take(), status);
+}
+
+Markup colour_label(const std::optional<Colour>& colour) {
+  Html h;
+  if (colour) h(R"(<span class="colour {}">{}</span>)", to_string(*colour), i18n::label(to_string(*colour)));
+  else h(R"(<span class="colour none">{}</span>)", tr("未评估", "not graded"));
+  return std::move(h).markup();
 }
 
 Response refused_page(const ConsolePage& page, const Status& status) {

@@ -689,6 +689,23 @@ class SqliteTransaction final : public StoreTransaction {
     upsert->run();
   }
 
+  Result<ConfirmationFacts> confirmation_facts(std::string_view child_id, Date today) override {
+    return tongdang::confirmation_facts(db_, child_id, today);
+  }
+  ColourFacts colour_facts(std::string_view child_id) override { return tongdang::colour_facts(db_, child_id); }
+  void refresh_derived() override { derived_rows_.flush(); }
+
+  std::optional<std::pair<std::string, json>> duplicate_candidate(std::string_view candidate_id) override {
+    auto query = db_.cached(
+        "SELECT g.id_number, d.body FROM duplicate_candidates d JOIN duplicate_groups g ON g.candidate_id = d.id"
+        " WHERE d.id = ?1");
+    query->bind(1, candidate_id);
+    if (!query->step()) return std::nullopt;
+    std::pair<std::string, json> out{query->get_text(0), json::parse(query->get_text(1))};
+    query->reset();
+    return out;
+  }
+
   void audit_admin(std::string_view at, std::string_view action, const json& detail) override {
     sync::audit_admin(db_, at, action, 0, detail);
   }
@@ -1110,6 +1127,21 @@ class SqliteCentralStore final : public CentralStore {
   int rebuild_report() override {
     std::lock_guard lock(mutex_);
     return report::rebuild(db_);
+  }
+
+  Result<ReviewQueue> county_queue(const User& actor, Date today) override {
+    std::lock_guard lock(mutex_);
+    return tongdang::county_queue(QueueDesk{db_, actor, identity_.county}, today);
+  }
+
+  std::vector<json> open_duplicates(std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached(
+        "SELECT body FROM duplicate_candidates WHERE status = 'open' ORDER BY opened_at, id LIMIT ?1");
+    query->bind(1, static_cast<std::int64_t>(limit));
+    std::vector<json> out;
+    while (query->step()) out.push_back(json::parse(query->get_text(0)));
+    return out;
   }
 
   report::Verification check_report() override {

@@ -128,9 +128,10 @@ class World:
             env["TONGDANG_PASSWORD"] = password
         return env
 
-    def tongdang(self, *args, user=SUPERVISOR, stdin=None, check=True):
-        """`tongdang --db station.db ARGS…` signed in as `user` (its password in TONGDANG_PASSWORD)."""
-        cmd = [os.path.join(self.bin_dir, "tongdang"), "--db", self.db]
+    def tongdang(self, *args, user=SUPERVISOR, stdin=None, check=True, db=None):
+        """`tongdang --db station.db ARGS…` signed in as `user` (its password in TONGDANG_PASSWORD); `db` another
+        station's database."""
+        cmd = [os.path.join(self.bin_dir, "tongdang"), "--db", db or self.db]
         if user is not None:
             cmd += ["--as", user[0]]
         cmd += list(args)
@@ -184,6 +185,19 @@ class World:
         port = p.wait_for(r'"listen":"127\.0\.0\.1:(\d+)"').group(1)
         self.county_url = f"http://127.0.0.1:{port}"
         return self.county_url
+
+    def second_laptop(self):
+        """A second station of the township (another laptop, its own token), made once: returns its database, its
+        supervisor and its token."""
+        if getattr(self, "_second", None):
+            return self._second
+        db = os.path.join(self.dir, "station2.db")
+        person = ("周督导", "二号机督导的密码321")
+        self.tongdang("--password-stdin", "init", "--township", TOWNSHIP, "--name", "王集镇未保站（二号机）", "--user",
+                      person[0], "--role", "supervisor", user=None, stdin=person[1] + "\n", db=db)
+        token = json.loads(self.server_cli("--json", "station", "add", "--township", TOWNSHIP))["token"]
+        self._second = (db, person, token)
+        return self._second
 
     def console_user(self):
         """A user of the county's console, made as an administrator does (`user add … --password-stdin`), once."""

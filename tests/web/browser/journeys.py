@@ -508,3 +508,74 @@ class T9County(Journey):
         self.wait().until(lambda d: name in d.find_element(By.CSS_SELECTOR, "h1").text)
         self.assertEqual(world.count_central("SELECT count(*) FROM console_audit WHERE user = ? AND action LIKE 'file.open%'",
                                              person[0]), 1)
+
+
+class T10CountyReview(Journey):
+    """Issue 16: the county's casework in the console (/review): a child registered on two laptops of 王集镇 merged
+    side by side, and a screening the township reviewed confirmed; both laptops hold the result after their next
+    sync."""
+
+    def sync_laptops(self, url):
+        db, person, token = world.second_laptop()
+        world.tongdang("sync", "--server", url, "--token", world.station_token)
+        world.tongdang("sync", "--server", url, "--token", token, user=person, db=db)
+        world.tongdang("sync", "--server", url, "--token", world.station_token)
+
+    def open_files(self, db, number):
+        import sqlite3
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute("SELECT count(*) FROM children WHERE id_number = ? AND status = 'open'",
+                               (number,)).fetchone()[0]
+        finally:
+            con.close()
+
+    def test_the_county_merges_a_child_of_two_laptops_and_confirms_a_screening(self):
+        url = world.county_server()
+        db, person, token = world.second_laptop()
+        world.tongdang("sync", "--server", url, "--token", token, user=person, db=db)  # the laptop starts empty
+        # One child registered on both laptops before either synced: one ID number, two files.
+        number = harness.id_number("32032420160505001")
+        kept = register_by_cli("孙小美", "32032420160505001", VILLAGE_WANG)
+        world.tongdang("child", "add", "--name", "孙晓美", "--id-number", number, "--village", VILLAGE_WANG,
+                       "--category", "LEFT_BEHIND", user=person, db=db)
+        # A lead of 王强's, verified by him, reviewed by the township's supervisor: waiting for the county.
+        lead = json.loads(world.tongdang("--json", "lead", "add", "--village", VILLAGE_WANG, "--seen", "父母均外出务工",
+                                         user=DIRECTOR).stdout)["lead_id"]
+        verified = json.loads(world.tongdang("--json", "screen", "verify", lead, "--name", "吴小雨", "--id-number",
+                                             harness.id_number("32032420150909002"), "--category", "LEFT_BEHIND",
+                                             "--carer", "both_away_capable_relative", user=DIRECTOR).stdout)
+        screened = verified["child_id"]
+        world.tongdang("screen", "review", screened, "--approve")
+        self.sync_laptops(url)
+        self.assertEqual(self.open_files(world.db, number), 2)
+
+        self.sign_in(world.console_user(), base=url)
+        self.driver.get(url + "/review")
+        self.assertIn("县级审核", self.css("h1").text)
+        # The two files side by side; the rows that differ are marked (the names).
+        card = [c for c in self.all("section.duplicate") if "孙小美" in c.text]
+        self.assertEqual(len(card), 1, "one candidate for the number")
+        card = card[0]
+        differing = [r.find_element(By.CSS_SELECTOR, "th").text for r in card.find_elements(By.CSS_SELECTOR, "tr.differs")]
+        self.assertIn("姓名", differing)
+        self.assertNotIn(number, self.text(), "the ID number is masked on the page")
+        # Keep the file of this laptop, merge the other into it.
+        card.find_element(By.CSS_SELECTOR, f'input[name="survivor"][value="{kept}"]').click()
+        merged = [e for e in card.find_elements(By.CSS_SELECTOR, 'input[name="merged"]') if e.get_attribute("value") != kept]
+        merged[0].click()
+        card.find_element(By.CSS_SELECTOR, 'form[action$="/merge"] input[name="reason"]').send_keys("核对户口簿，同一儿童")
+        card.find_element(By.CSS_SELECTOR, 'button[id^="merge-"]').click()
+        self.wait().until(lambda d: "saved=1" in d.current_url)
+        self.assertIn("已保存", self.css(".alert.ok").text)
+        # The screening: confirmed at its current colour.
+        row = self.css(f'tr[id^="screening-"] form[action="/review/screenings/{screened}/confirm"]')
+        row.find_element(By.CSS_SELECTOR, "button").click()
+        self.wait().until(lambda d: "saved=1" in d.current_url)
+        self.assertFalse(self.all(f'form[action="/review/screenings/{screened}/confirm"]'), "confirmed: off the list")
+
+        self.sync_laptops(url)
+        for station in (world.db, db):
+            self.assertEqual(self.open_files(station, number), 1, f"{station}: one open file after the merge")
+        self.assertEqual(world.count("SELECT state FROM leads WHERE id = ?", lead), "confirmed")
+        self.assertEqual(world.count("SELECT confirmed_by FROM leads WHERE id = ?", lead), harness.COUNTY_USER[0])

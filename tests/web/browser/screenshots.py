@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Screenshots of the station's main pages for docs/user-guide.md "In the browser", taken in headless Chromium
-(1280x900) on a station made from the 王集 fixture ledger (synthetic children), as its director and supervisor see
-it on 2026-11-28:
+"""Screenshots of the station's main pages for docs/user-guide.md "In the browser", and of the county's console
+(county-*.png, docs/user-guide.md "The county's console"), taken in headless Chromium (1280x900) on a station made
+from the 王集 fixture ledger (synthetic children), as its director, its supervisor and the county centre see it on
+2026-11-28:
 
     python3 tests/web/browser/screenshots.py --bin BUILD_DIR [--out docs/images]
 
@@ -44,6 +45,23 @@ def prepare(world):
     world.tongdang("colour", "lower", lowered, "--to", "green", "--reason", "父母返乡，监护到位", user=DIRECTOR,
                    check=False)
     url = world.county_server()
+    # For the county's review page: one child registered on a second laptop of the township too (a duplicate
+    # candidate), and a lead verified and reviewed by the township (a screening to confirm).
+    db, person, token = world.second_laptop()
+    world.tongdang("sync", "--server", url, "--token", token, user=person, db=db)
+    twin = next(c for c, name in children if name != YELLOW_CHILD)
+    shown = json.loads(world.tongdang("--json", "child", "show", twin, "--full-id").stdout)
+    world.tongdang("child", "add", "--name", shown["name"][:1] + "晓" + shown["name"][2:], "--id-number",
+                   shown["id_number"], "--village", harness.VILLAGE_WANG, "--category", "LEFT_BEHIND", "--school",
+                   "王集中心小学", user=person, db=db)
+    lead = json.loads(world.tongdang("--json", "lead", "add", "--village", harness.VILLAGE_WANG, "--seen",
+                                     "父母均外出务工，孩子由祖母照看", user=DIRECTOR).stdout)["lead_id"]
+    verified = json.loads(world.tongdang("--json", "screen", "verify", lead, "--name", "吴小雨", "--id-number",
+                                         harness.id_number("32032420150909002"), "--category", "LEFT_BEHIND",
+                                         "--carer", "both_away_capable_relative", user=DIRECTOR).stdout)
+    world.tongdang("screen", "review", verified["child_id"], "--approve")
+    world.tongdang("sync", "--server", url, "--token", world.station_token)
+    world.tongdang("sync", "--server", url, "--token", token, user=person, db=db)
     world.tongdang("sync", "--server", url, "--token", world.station_token)
     return yellow
 
@@ -137,6 +155,24 @@ def main():
                 lambda d: "同步完成" in d.find_element(By.ID, "sync-progress").text
                 or "未完成" in d.find_element(By.ID, "sync-progress").text)
         shot("sync")
+        # The county's console, on the county server's own address.
+        county = world.county_server()
+        base = county
+        sign_in(world.console_user())
+        driver.get(county + "/")
+        shot("county-coverage")
+        driver.get(county + "/?township=" + harness.TOWNSHIP)
+        shot("county-villages")
+        driver.get(county + "/review")
+        shot("county-review")
+        duplicates = driver.find_elements(By.CSS_SELECTOR, "section.duplicate")
+        if duplicates:
+            driver.execute_script("arguments[0].scrollIntoView({block:'start'})", duplicates[0])
+            shot("county-duplicate")
+        driver.get(county + "/children?q=" + YELLOW_CHILD[:1])
+        shot("county-children")
+        driver.get(county + "/stations")
+        shot("county-stations")
         return 0
     finally:
         world.close()
