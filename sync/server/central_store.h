@@ -408,6 +408,12 @@ class CentralStore {
   virtual Result<ReviewQueue> county_queue(const User& actor, Date today) = 0;
   // The duplicate candidates still open, oldest first, at most `limit`.
   virtual std::vector<nlohmann::json> open_duplicates(std::size_t limit) = 0;
+  // The console's own audit rows, newest first, at most `limit`: {at, user, action, entity, entity_id, township,
+  // detail}.
+  virtual std::vector<nlohmann::json> console_actions(int limit) = 0;
+  // Who changed a child's file: its events newest first ({at, actor, role, kind, occurred_on, station}) and the last
+  // writer of each profile field ({field, version, actor, station, hlc}), the child's and its relatives'.
+  virtual nlohmann::json record_changes(std::string_view child_id, int limit) = 0;
 };
 
 }  // namespace tongdang::sync

@@ -4,6 +4,7 @@
 // their next sync. A refused decision shows its message beside the item and writes nothing.
 #include <catch2/catch.hpp>
 
+#include "core/store/record_ref.h"
 #include "core/store/sign_in.h"
 #include "core/workflow/screening.h"
 #include "core/workflow/workflow.h"
@@ -98,8 +99,13 @@ TEST_CASE("Console review: one child on two laptops, compared side by side, merg
   CHECK_FALSE(has(page, number));
   CHECK(has(page, mask_id_number(number)));
 
-  // Without a reason: the message beside the item, what was chosen kept, nothing written anywhere.
+  // A merge posted without the session's CSRF token is refused before anything reads it.
   const std::int64_t log_before = f.change_log();
+  Response forged = f.browser->post("/review/duplicates/" + candidate + "/merge",
+                                    {{"survivor", kept}, {"merged", other}, {"reason", "伪造的请求"}});
+  CHECK(forged.status == 403);
+  CHECK(f.change_log() == log_before);
+  // Without a reason: the message beside the item, what was chosen kept, nothing written anywhere.
   Response no_reason = f.browser->post("/review/duplicates/" + candidate + "/merge",
                                        {{"csrf", f.csrf()}, {"survivor", kept}, {"merged", other}, {"take", "phone"}});
   CHECK(no_reason.status == 400);
@@ -117,6 +123,17 @@ TEST_CASE("Console review: one child on two laptops, compared side by side, merg
   CHECK(server_count(f.county, "SELECT count(*) FROM events WHERE kind = 'file.merge' AND actor = '张主任' AND "
                                "actor_role = 'county' AND child_id = '" + other + "'") == 1);
   CHECK(server_count(f.county, "SELECT count(*) FROM console_audit WHERE action = 'file.merge'") == 1);
+  // The audit page names who changed the file: the merge among its events, the officer among the console's actions.
+  Response audit = f.browser->get("/audit?child=" + other);
+  REQUIRE(audit.status == 200);
+  const std::string changes = audit.body.substr(audit.body.find(R"(id="record-changes")"));
+  CHECK(changes.find("张主任（县级未保中心）") != std::string::npos);
+  CHECK(changes.find("督导b") != std::string::npos);  // the laptop's supervisor registered it
+  CHECK(changes.find("13800000001") == std::string::npos);  // who and what field, never the value
+  Response all = f.browser->get("/audit");
+  const std::string actions = all.body.substr(all.body.find(R"(id="console-actions")"));
+  CHECK(actions.find("张主任") != std::string::npos);
+  CHECK(actions.find(short_record_id(candidate)) != std::string::npos);
 
   f.sync_both();
   for (TestStation* s : {&f.a, &f.b}) {
@@ -143,8 +160,12 @@ TEST_CASE("Console review: twins kept apart need a reason, both stations see the
   ReviewFixture f;
   const std::string number = test::make_id_number("20150505", 21);
   f.a.add_child("王大宝", number, kVillage);
-  f.b.add_child("王二宝", number, kVillage);
+  f.b.add_child("<img src=x onerror=alert(1)>", number, kVillage);
   f.sync_both();
+  // A name typed as markup is shown as text in the side-by-side table.
+  Response page = f.browser->get("/review");
+  CHECK_FALSE(has(page, "<img src=x"));
+  CHECK(has(page, "&lt;img src=x onerror=alert(1)&gt;"));
   const std::string candidate = only_candidate(f.county);
   const std::int64_t log_before = f.change_log();
   Response no_reason = f.browser->post("/review/duplicates/" + candidate + "/dismiss", {{"csrf", f.csrf()}});

@@ -1,12 +1,16 @@
 // The audit (`/audit`): the reads that matter stations report to the county (a red file opened, full ID numbers
 // shown or exported), newest first, filtered by person, township, child and date; the same rows as CSV
-// (`/audit.csv`); and every audit hash chain of the server verified on the page, as `tongdang-server audit verify`
-// walks them. The rows are the store's (`CentralStore::openings`, what `audit list` prints); the filters by person,
-// child and date are applied to the newest tuning::kConsoleAuditRows of them.
+// (`/audit.csv`); the console's own actions (sign-ins, files opened, decisions, tokens), filtered the same way; for
+// one file (child = its id), who changed what: its events and the last writer of each profile field; and every
+// audit hash chain of the server verified on the page, as `tongdang-server audit verify` walks them. The rows are the
+// store's (`CentralStore::openings`, what `audit list` prints, and `console_actions`, `record_changes`); the filters by
+// person, child and date are applied to the newest tuning::kConsoleAuditRows of them.
 #include "core/base/csv.h"
+#include "core/base/ids.h"
 #include "core/db/audit_chain.h"
 #include "core/model/division.h"
 #include "core/model/labels.h"
+#include "core/store/record_ref.h"
 #include "web/base/form.h"
 #include "web/county/page.h"
 #include "web/county/tuning.h"
@@ -66,6 +70,59 @@ std::vector<std::string> headings() {
           tr("儿童", "child"), tr("乡镇", "township")};
 }
 
+// The console's own rows the filter keeps (person: the console user; child: the record the row is about).
+std::vector<json> console_rows(const ConsolePage& page, const AuditFilter& filter) {
+  std::vector<json> kept;
+  for (json& row : page.store.console_actions(tuning::kConsoleAuditRows)) {
+    const std::string day = cst_time(text_of(row, "at")).substr(0, 10);
+    if (!filter.person.empty() && !contains(text_of(row, "user"), filter.person)) continue;
+    if (!filter.township.empty() && text_of(row, "township") != filter.township) continue;
+    if (!filter.child.empty() && text_of(row, "entity_id") != filter.child) continue;
+    if (!filter.from.empty() && day < filter.from) continue;
+    if (!filter.to.empty() && day > filter.to) continue;
+    kept.push_back(std::move(row));
+    if (kept.size() == tuning::kConsoleAuditShown) break;
+  }
+  return kept;
+}
+
+Markup console_section(const ConsolePage& page, const AuditFilter& filter) {
+  Html h;
+  h(R"(<h2 id="console-actions">{}</h2><table class="audit console-actions"><thead><tr><th>{}</th><th>{}</th>)"
+    R"(<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
+    tr("控制台操作", "The console's own actions"), tr("时间", "when"), tr("县级用户", "county user"),
+    tr("操作", "what"), tr("对象", "about"), tr("乡镇", "township"));
+  for (const json& row : console_rows(page, filter))
+    h("<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td></tr>", cst_time(text_of(row, "at")),
+      text_of(row, "user"), i18n::label(text_of(row, "action")), i18n::label(text_of(row, "entity")),
+      short_record_id(text_of(row, "entity_id")),
+      text_of(row, "township").empty() ? std::string("—") : division_label(text_of(row, "township")));
+  h("</tbody></table>");
+  return std::move(h).markup();
+}
+
+// Who changed one file: shown when the child filter is a file's id (the file page links here).
+Markup changes_section(const ConsolePage& page, const std::string& child) {
+  if (!looks_like_uuid(child)) return {};
+  const json changes = page.store.record_changes(child, static_cast<int>(tuning::kConsoleAuditShown));
+  Html h;
+  h(R"(<h2 id="record-changes">{}</h2>)", trf("档案 {} 的修改记录", "Changes to file {}", short_record_id(child)));
+  h(R"(<table class="audit record-events"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
+    tr("记录时间", "recorded"), tr("事项", "what"), tr("日期", "date"), tr("人员", "who"));
+  for (const json& e : changes["events"])
+    h("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}（{}）</td></tr>", cst_time(text_of(e, "at")),
+      i18n::label(text_of(e, "kind")), text_of(e, "occurred_on"), text_of(e, "actor"), i18n::label(text_of(e, "role")));
+  h("</tbody></table>");
+  h(R"(<table class="audit record-fields"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>)",
+    tr("项目", "field"), tr("版本", "version"), tr("最后修改人", "last changed by"));
+  for (const json& f : changes["fields"])
+    h("<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+      text_of(f, "entity") == "relative" ? std::string(tr("亲属：", "relative: ")) : std::string(),
+      i18n::label(text_of(f, "field")), f.value("version", 0), text_of(f, "actor"));
+  h("</tbody></table>");
+  return std::move(h).markup();
+}
+
 Markup chains(const ConsolePage& page) {
   Html h;
   h(R"(<section class="card" id="chains"><h2>{}</h2><ul>)", tr("审计链核验", "Audit chains verified"));
@@ -108,6 +165,7 @@ Response audit_page(const ConsolePage& page) {
     h("</tr>");
   }
   h("</tbody></table>");
+  h("{}{}", changes_section(page, filter.child), console_section(page, filter));
   return render(page, tr("审计", "Audit"), std::move(h).markup(), Nav::Audit);
 }
 

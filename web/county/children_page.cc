@@ -107,7 +107,9 @@ Response child_file_page(const ConsolePage& page, const std::string& child_id) {
   for (const auto& entry : file->history)
     h("<tr><td>{}</td><td>{}</td><td>{}（{}）</td></tr>", entry.occurred_on, i18n::label(entry.kind), entry.actor,
       i18n::label(entry.actor_role));
-  h("</tbody></table></section>");
+  h("</tbody></table>");
+  h(R"(<p><a href="{}">{}</a></p></section>)", url("/audit?child={}", row.id),
+    tr("谁修改了这份档案（审计）", "Who changed this file (audit)"));
   return render(page, row.name, std::move(h).markup(), Nav::Children);
 }
 

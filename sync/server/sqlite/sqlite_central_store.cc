@@ -1144,6 +1144,43 @@ class SqliteCentralStore final : public CentralStore {
     return out;
   }
 
+  std::vector<json> console_actions(int limit) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_.cached(
+        "SELECT at, user, action, entity, entity_id, township, detail FROM console_audit ORDER BY seq DESC LIMIT ?1");
+    query->bind(1, static_cast<std::int64_t>(limit));
+    std::vector<json> out;
+    while (query->step())
+      out.push_back({{"at", query->get_text(0)}, {"user", query->get_text(1)}, {"action", query->get_text(2)},
+                     {"entity", query->get_text(3)}, {"entity_id", query->get_text(4)}, {"township", query->get_text(5)},
+                     {"detail", json::parse(query->get_text(6), nullptr, false)}});
+    return out;
+  }
+
+  json record_changes(std::string_view child_id, int limit) override {
+    std::lock_guard lock(mutex_);
+    json out = {{"events", json::array()}, {"fields", json::array()}};
+    auto events = db_.cached(
+        "SELECT recorded_at, actor, actor_role, kind, occurred_on, station_id FROM events WHERE child_id = ?1"
+        " ORDER BY hlc DESC, id DESC LIMIT ?2");
+    events->bind(1, child_id).bind(2, static_cast<std::int64_t>(limit));
+    while (events->step())
+      out["events"].push_back({{"at", events->get_text(0)}, {"actor", events->get_text(1)},
+                               {"role", events->get_text(2)}, {"kind", events->get_text(3)},
+                               {"occurred_on", events->get_text(4)}, {"station", events->get_text(5)}});
+    auto fields = db_.cached(
+        "SELECT entity, field, version, actor, station_id, hlc FROM field_registers WHERE entity = 'child' AND"
+        " entity_id = ?1 UNION ALL SELECT r.entity, r.field, r.version, r.actor, r.station_id, r.hlc FROM relatives"
+        " x JOIN field_registers r ON r.entity = 'relative' AND r.entity_id = x.id WHERE x.child_id = ?1"
+        " ORDER BY 6 DESC");
+    fields->bind(1, child_id);
+    while (fields->step())
+      out["fields"].push_back({{"entity", fields->get_text(0)}, {"field", fields->get_text(1)},
+                               {"version", fields->get_int(2)}, {"actor", fields->get_text(3)},
+                               {"station", fields->get_text(4)}, {"hlc", fields->get_text(5)}});
+    return out;
+  }
+
   report::Verification check_report() override {
     std::lock_guard lock(mutex_);
     return report::verify(db_);
