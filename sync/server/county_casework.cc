@@ -104,7 +104,7 @@ Status need_reason(const std::string& reason, const char* zh, const char* en) {
 const std::vector<std::string>& compared_fields() {
   static const std::vector<std::string> fields{
       "name",           "sex",   "birth_date", "ethnicity", "village", "registered_address", "current_address",
-      "school",         "grade", "phone",      "health",    "disability_type", "case_worker", "created_at"};
+      "school",         "grade", "phone",      "health",    "disability_type", "case_worker"};
   return fields;
 }
 

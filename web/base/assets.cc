@@ -66,6 +66,8 @@ dl.facts dt { color:var(--muted); } dl.facts dd { margin:0; }
 iframe.report { width:100%; height:80vh; border:1px solid var(--line); background:#fff; }
 table.review form .field { margin:.3rem 0; }
 table.review td ul { margin:0; padding-left:1.1rem; }
+table.side-by-side tr.differs th, table.side-by-side tr.differs td { background:#fff3c4; }
+section.duplicate form.dismiss { margin-top:.6rem; border-top:1px solid #ddd; padding-top:.6rem; }
 @media print {
   header.top, nav, .actions, .no-print, form button { display:none !important; }
   body { background:#fff; font-size:11pt; }

@@ -172,22 +172,20 @@ std::string shown_value(const std::string& field, const json& value) {
     if (text.empty()) return "—";
     if (field == "village") return place(text);
     if (field == "sex") return label(text);
-    if (field == "created_at") return cst_time(text);
     return text;
   }
   return value.dump();
 }
 
-// The file kept by default: the higher colour (a merge never hides it), else the older file.
+// The file kept by default: the higher colour (a merge never hides it), else the first registered (the candidate
+// lists its files in the order they arrived).
 std::size_t default_survivor(const sync::casework::Candidate& c) {
   std::size_t best = 0;
   for (std::size_t i = 1; i < c.files.size(); ++i) {
     const auto& a = c.files[i];
     const auto& b = c.files[best];
     if (a.merged_away) continue;
-    if (b.merged_away || a.colour > b.colour ||
-        (a.colour == b.colour && a.fields.value("created_at", json("")).dump() < b.fields.value("created_at", json("")).dump()))
-      best = i;
+    if (b.merged_away || a.colour > b.colour) best = i;
   }
   return best;
 }
