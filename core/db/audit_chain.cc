@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -67,10 +68,11 @@ Value column_value(const db::Statement& row, int column) {
   }
 }
 
+// The rows after key ?1, in key order.
 std::string select_sql(const Table& table) {
   std::string sql = fmt::format("SELECT {}, hash, {}, {}", table.key, table.at, table.action);
   for (auto column : table.columns) sql += fmt::format(", {}", column);
-  sql += fmt::format(" FROM {}", table.name);
+  sql += fmt::format(" FROM {} WHERE {} > ?1", table.name, table.key);
   return sql + fmt::format(" ORDER BY {}", table.key);
 }
 
@@ -159,10 +161,18 @@ Head append(db::Database& db, const Table& table, const Head& prev, const std::v
 }
 
 Verification verify(db::Database& db, const Table& table) {
-  Verification out;
-  out.table = std::string(table.name);
-  out.head = {0, genesis(table.name)};
+  Verification whole_so_far;
+  whole_so_far.table = std::string(table.name);
+  whole_so_far.head = {0, genesis(table.name)};
+  return verify_after(db, table, whole_so_far);
+}
+
+Verification verify_after(db::Database& db, const Table& table, const Verification& earlier) {
+  if (earlier.broken) return verify(db, table);
+  Verification out = earlier;
   auto rows = db.prepare(select_sql(table));
+  // From the very first key when nothing was checked yet: a row inserted by hand with key 0 or below is a break too.
+  rows.bind(1, out.rows == 0 ? std::numeric_limits<std::int64_t>::min() : out.head.key);
   auto broken_here = [&](BrokenLink::Kind kind) {
     BrokenLink broken;
     broken.kind = kind;
@@ -253,6 +263,7 @@ void chain_existing_rows(db::Database& db, const Table& table) {
   {
     std::string prev = genesis(table.name);
     auto rows = db.prepare(select_sql(table));
+    rows.bind(1, std::numeric_limits<std::int64_t>::min());
     while (rows.step()) {
       if (rows.column_type(1) == SQLITE_TEXT) {
         prev = rows.get_text(1);

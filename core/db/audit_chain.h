@@ -100,6 +100,12 @@ struct Verification {
 
 // Walks the whole chain in key order and recomputes every link.
 Verification verify(db::Database& db, const Table& table);
+// Goes on from `earlier` (a verify() or verify_after() of this table on this database): recomputes the links of the
+// rows after earlier.head only, and checks the end of the chain as verify() does; the result is what verify() would
+// give if the rows up to earlier.head are unchanged — which the caller must know by other means (the county server
+// knows it while no other connection has written the file: sqlite_central_store.cc). A broken `earlier` is walked
+// again whole.
+Verification verify_after(db::Database& db, const Table& table, const Verification& earlier);
 
 // A broken link for a person, in the current language: table, row, time, action and what is wrong.
 std::string describe(const BrokenLink& broken);

@@ -94,14 +94,20 @@ Result<Where> where_of(const SearchScope& scope, const ChildSearch& search, Date
     // Digits and X hold no LIKE wildcard. LIKE ignores ASCII case, so a typed x finds the stored X.
     const std::string number = where.param(text);
     const std::string phone_of = "phone LIKE '%' || " + number + " || '%'";
-    const std::string files_with_phone =
-        "SELECT o.id FROM children o WHERE o." + phone_of + " UNION SELECT r.child_id FROM relatives r WHERE r." + phone_of;
+    // Whether the file `id` holds the phone, its own or a relative's. Asked of each file in the scope (and of each
+    // merged-away file), never as a list of every file in the database with the phone: on a county server holding
+    // a province that list was two full scans per search (docs/benchmarks.md "County console (issue 16)").
+    const auto holds_phone = [&phone_of](const std::string& id) {
+      return "(EXISTS (SELECT 1 FROM children o WHERE o.id = " + id + " AND o." + phone_of +
+             ") OR EXISTS (SELECT 1 FROM relatives r WHERE r.child_id = " + id + " AND r." + phone_of + "))";
+    };
     // A phone held by a file merged into this one (its own, or a relative's, which stay on it) finds the survivor:
     // the merge events that stand (no unmerge names them) give the survivor (core/store/file_merge.h).
-    where.sql += " AND (c.id_number LIKE '%' || " + number + " OR c.id IN (" + files_with_phone +
-                 ") OR c.id IN (SELECT json_extract(m.payload, '$.survivor') FROM events m WHERE m.kind = 'file.merge'"
-                 " AND m.child_id IN (" + files_with_phone + ") AND NOT EXISTS (SELECT 1 FROM events u WHERE"
-                 " u.child_id = m.child_id AND u.kind = 'file.unmerge' AND json_extract(u.payload, '$.merge_id') = m.id)))";
+    where.sql += " AND (c.id_number LIKE '%' || " + number + " OR c." + phone_of + " OR EXISTS (SELECT 1 FROM"
+                 " relatives r WHERE r.child_id = c.id AND r." + phone_of + ") OR c.id IN (SELECT"
+                 " json_extract(m.payload, '$.survivor') FROM events m WHERE m.kind = 'file.merge' AND " +
+                 holds_phone("m.child_id") + " AND NOT EXISTS (SELECT 1 FROM events u WHERE u.child_id = m.child_id"
+                 " AND u.kind = 'file.unmerge' AND json_extract(u.payload, '$.merge_id') = m.id)))";
   } else if (!text.empty()) {
     where.sql += " AND c.name LIKE '%' || " + where.param(like_literal(text)) + " || '%' ESCAPE '\\'";
   }

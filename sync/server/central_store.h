@@ -385,7 +385,9 @@ class CentralStore {
   // Reported openings (newest first), each as JSON: the StationOpening's members and the child's name.
   virtual std::vector<nlohmann::json> openings(const OpeningFilter& filter) = 0;
   // Walks the chain of every audit table the store keeps (request_audit, server_rejections, station_openings,
-  // server_admin_audit: the history of tokens, console_audit: what was done from the console).
+  // server_admin_audit: the history of tokens, console_audit: what was done from the console). A store may keep its
+  // last walk and link on from it while nothing but itself has written since (the SQLite store does): the answer is
+  // the whole walk's, its cost the rows appended since.
   virtual std::vector<audit_chain::Verification> verify_audit() = 0;
 
   // What the server holds for a township (or the whole county if empty), for `tongdang-server show`: children

@@ -79,6 +79,13 @@ inline constexpr int kServerKeepAliveRequests = 100;
 // a short wait suffices; it also bounds how long a graceful shutdown (SIGTERM) waits for idle connections.
 inline constexpr int kServerKeepAliveTimeoutSeconds = 2;
 
+// SQLite page cache of the central store's connection, in KiB (at least kSyncCacheKiB, which a push or pull page
+// needs). The console's reads touch every file of the county and its relatives (a search by digits, the audit
+// page's names): on a province-sized store those are scattered over ~70 MiB of pages, and with 64 MiB each search
+// read them all from the file again (docs/benchmarks.md "County console (issue 16)"). Memory is not short on a
+// county server.
+inline constexpr int kCentralCacheKiB = 256 * 1024;
+
 // The county's console (web/county): the newest events a file's page lists. A file has a few dozen events a year;
 // more are on the station, where the whole history is.
 inline constexpr int kConsoleHistoryRows = 200;

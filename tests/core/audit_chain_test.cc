@@ -258,6 +258,14 @@ TEST_CASE("Audit chain: each kind of tampering is named as the first broken link
     CHECK(broken->kind == Kind::NoHash);
     CHECK(broken->key == 7);
   }
+  SECTION("a row inserted before the first") {
+    db.exec("INSERT INTO audit(seq, at, actor, action, entity, entity_id, hash) VALUES(0, '2026-11-28T04:00:00Z', "
+            "'李芳', 'child.edit', 'child', 'c1', '" + std::string(64, 'a') + "')");
+    auto broken = verify_station(station).broken;
+    REQUIRE(broken);
+    CHECK(broken->kind == Kind::Altered);
+    CHECK(broken->key == 0);
+  }
   SECTION("two rows swapped") {
     db.exec("UPDATE audit SET seq = 100 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3;"
             "UPDATE audit SET seq = 3 WHERE seq = 100");
@@ -265,6 +273,58 @@ TEST_CASE("Audit chain: each kind of tampering is named as the first broken link
     REQUIRE(broken);
     CHECK(broken->key == 2);
   }
+}
+
+TEST_CASE("Audit chain: verify_after links on from an earlier walk to the answer of a whole walk", "[audit]") {
+  ScratchDir dir;
+  ManualClock clock(test_epoch_ms());
+  auto created = Station::create(dir.file("s.db"), {"320324102", "王集镇未保站", "李芳", Role::Supervisor, {}}, clock);
+  REQUIRE(created);
+  auto& station = *created.value();
+  for (int i = 0; i < 5; ++i) station.audit_read("file.open_red", "child", "c" + std::to_string(i));
+  const auto earlier = verify_station(station);
+  REQUIRE_FALSE(earlier.broken.has_value());
+  const std::int64_t before = earlier.rows;  // the five reads and whatever init wrote
+  REQUIRE(before >= 5);
+  for (int i = 5; i < 8; ++i) station.audit_read("file.open_red", "child", "c" + std::to_string(i));
+  const auto on = audit_chain::verify_after(station.db(), audit_chain::station_audit(), earlier);
+  const auto whole = verify_station(station);
+  CHECK_FALSE(on.broken.has_value());
+  CHECK(on.rows == before + 3);
+  CHECK(on.rows == whole.rows);
+  CHECK(on.head.key == whole.head.key);
+  CHECK(on.head.hash == whole.head.hash);
+  // Linking on checks only what follows: a row appended by hand with a made-up hash is still found.
+  station.db().exec("INSERT INTO audit(seq, at, actor, action, entity, entity_id, hash) VALUES(" +
+                    std::to_string(whole.head.key + 1) + ", '2026-11-28T04:00:00Z', '李芳', 'child.edit', 'child',"
+                    " 'c1', '" + std::string(64, 'a') + "')");
+  const auto after_insert = audit_chain::verify_after(station.db(), audit_chain::station_audit(), whole);
+  REQUIRE(after_insert.broken);
+  CHECK(after_insert.broken->key == whole.head.key + 1);
+}
+
+TEST_CASE("Audit chain: the county server links on from its last walk, and walks whole after another program wrote "
+          "the file", "[audit][sync]") {
+  ScratchDir dir;
+  TestCounty county(dir, false);
+  county.station_token("320324102");
+  county.station_token("320324103");
+  // Two tokens issued: two token.add rows in the county's actions log.
+  CHECK(verify_server(county)["server_admin_audit"] == 2);
+  county.station_token("320324104");
+  CHECK(verify_server(county)["server_admin_audit"] == 3);
+  {
+    // A hand edit of the first row, on a connection of its own (as sqlite3 would): the server must walk whole again.
+    db::Database db(county.db_path, db::Database::Mode::ReadWrite);
+    db.exec("DROP TRIGGER server_admin_audit_append_only_update");
+    db.exec("UPDATE server_admin_audit SET detail = '{}' WHERE seq = 1");
+  }
+  std::optional<audit_chain::BrokenLink> broken;
+  for (const auto& checked : county.store->verify_audit())
+    if (checked.table == "server_admin_audit") broken = checked.broken;
+  REQUIRE(broken);
+  CHECK(broken->kind == audit_chain::BrokenLink::Kind::Altered);
+  CHECK(broken->key == 1);
 }
 
 TEST_CASE("Audit trail: an opening is attributed by the server to the token and the bound station, never the body",

@@ -33,7 +33,12 @@ struct CountyConsole::Impl {
 
 CountyConsole::CountyConsole(sync::CentralStore& store, ConsoleOptions options)
     : impl_(new Impl{store, options.wall ? *options.wall : sign_in::real_clock(),
-                     options.clock ? *options.clock : process_clock(), {}}) {}
+                     options.clock ? *options.clock : process_clock(), {}}) {
+  // Every audit chain is walked whole once, as the console starts, rather than by the first reader of /audit: the
+  // store keeps the walk and later pages link on from it (CentralStore::verify_audit), each in a few milliseconds
+  // where a year of requests takes a second to rehash (docs/benchmarks.md "County console (issue 16)").
+  (void)store.verify_audit();
+}
 
 CountyConsole::~CountyConsole() = default;
 

@@ -279,7 +279,19 @@ CREATE TRIGGER console_audit_append_only_delete BEFORE DELETE ON console_audit
   BEGIN SELECT RAISE(ABORT, 'console_audit is append-only'); END;
 )sql";
 
-constexpr int kServerSchemaVersion = 6;
+// v7: the console's reads seek instead of scanning (issue 16, docs/benchmarks.md "County console (issue 16)").
+// A station's last successful sync (read_station_health, for the completeness stamp on every coverage page and for
+// /stations) was the newest answered pull of that station in request_audit, found by reading the whole table once
+// per station: 300 stations over a year of their requests took seconds. The partial index holds only the answered
+// pulls, with exactly the terms of that query, so the newest is one seek. Refused changes are counted per station
+// for the same pages.
+constexpr std::string_view kServerSchemaV7 = R"sql(
+CREATE INDEX request_audit_station_pulls ON request_audit(station_id, at)
+  WHERE http_status = 200 AND endpoint LIKE '%/sync/pull%';
+CREATE INDEX server_rejections_station ON server_rejections(station_id);
+)sql";
+
+constexpr int kServerSchemaVersion = 7;
 
 // The chained tables of the server (core/audit_chain.h): the hashed columns of each, in their order. Part of the
 // durable format: a column added later is appended here only with a new chain format version.
@@ -731,7 +743,8 @@ class SqliteTransaction final : public StoreTransaction {
 class SqliteCentralStore final : public CentralStore {
  public:
   explicit SqliteCentralStore(db::Database db) : db_(std::move(db)) {
-    db_.exec(fmt::format("PRAGMA cache_size = -{}", tuning::kSyncCacheKiB));
+    static_assert(tuning::kCentralCacheKiB >= tuning::kSyncCacheKiB, "a sync page must fit the store's cache");
+    db_.exec(fmt::format("PRAGMA cache_size = -{}", tuning::kCentralCacheKiB));
     identity_.server_id = meta("server_id");
     identity_.county = meta("county");
     identity_.name = meta("server_name");
@@ -1068,10 +1081,24 @@ class SqliteCentralStore final : public CentralStore {
 
   std::vector<audit_chain::Verification> verify_audit() override {
     std::lock_guard lock(mutex_);
+    // The console verifies every chain on each /audit page, and a year of requests is hundreds of thousands of
+    // rows (over a second to rehash). So a chain is walked whole the first time this store is asked, and again
+    // whenever another connection has committed to the file since the last walk (another program: the CLI, a
+    // restore, a hand edit with sqlite3 — SQLite's data_version moves then, and only then); otherwise only the rows
+    // appended since are linked on (audit_chain::verify_after). That is sound because this connection only appends
+    // to the chained tables: their triggers refuse UPDATE and DELETE, and every write of this store is an append.
+    // Read before the walk, so a commit made during it makes the next call walk whole again.
+    auto version_query = db_.cached("PRAGMA data_version");
+    const std::int64_t version = version_query->step() ? version_query->get_int(0) : -1;
+    version_query->reset();
+    const bool go_on = verified_ && verified_->data_version == version;
     std::vector<audit_chain::Verification> out;
-    for (const auto* table : {&request_audit_table(), &rejections_table(), &openings_table(), &admin_table(),
-                              &console_audit_table()})
-      out.push_back(audit_chain::verify(db_, *table));
+    const audit_chain::Table* tables[] = {&request_audit_table(), &rejections_table(), &openings_table(),
+                                          &admin_table(), &console_audit_table()};
+    for (std::size_t i = 0; i < std::size(tables); ++i)
+      out.push_back(go_on ? audit_chain::verify_after(db_, *tables[i], verified_->chains[i])
+                          : audit_chain::verify(db_, *tables[i]));
+    verified_ = VerifiedChains{version, out};
     return out;
   }
 
@@ -1238,9 +1265,16 @@ class SqliteCentralStore final : public CentralStore {
     return query->step() ? query->get_text(0) : std::string();
   }
 
+  // The last walk of every chain (verify_audit), with the file's data_version when it began.
+  struct VerifiedChains {
+    std::int64_t data_version = 0;
+    std::vector<audit_chain::Verification> chains;
+  };
+
   std::mutex mutex_;
   db::Database db_;
   ServerIdentity identity_;
+  std::optional<VerifiedChains> verified_;
 };
 
 // The county keys' migration in one block, so it can be renumbered alone.
@@ -1292,6 +1326,12 @@ Status migrate_server(db::Database& db) {
     db::Transaction tx(db);
     db.exec(kServerSchemaV6);
     db.exec("UPDATE meta SET value = '6' WHERE key = 'server_schema_version'");
+    tx.commit();
+  }
+  if (version < 7) {
+    db::Transaction tx(db);
+    db.exec(kServerSchemaV7);
+    db.exec("UPDATE meta SET value = '7' WHERE key = 'server_schema_version'");
     tx.commit();
   }
   return Status::ok();
