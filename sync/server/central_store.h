@@ -320,6 +320,12 @@ class StoreTransaction {
   virtual void refresh_derived() = 0;
   // A duplicate candidate by its id: the full ID number it groups (its key) and its record.
   virtual std::optional<std::pair<std::string, nlohmann::json>> duplicate_candidate(std::string_view candidate_id) = 0;
+
+  // As snapshot_rows, with the files of other townships merged into `township`'s while the merge stands among the
+  // page's children (in the same id order, their rows keeping their own township): a station of the survivor's
+  // township holds them after a replay of the log, and one that asks with merged_files=1 takes them in a page.
+  virtual snapshot::PageRows snapshot_rows_with_merged_files(std::string_view township, std::string_view after_child,
+                                                             int limit, bool derived) = 0;
 };
 
 class CentralStore {

@@ -546,6 +546,11 @@ Result<Imported> import_file(CentralStore& store, std::string_view file, const I
   tx->apply_event(import);
   // The township's stations get the whole file with its history on their next pull, as after a transfer.
   send_whole_file(*tx, out.township, b.child_id);
+  // Another file here with the number (a closed one: an open one refused the import above) makes the arrival a
+  // duplicate candidate, as a pushed new child would be, so the county sees it in its review.
+  if (const json number = fields.value().value("id_number", json()); number.is_string())
+    join_duplicate_group(*tx, {out.township, out.village, b.child_id}, number.get<std::string>(), request.now_ms,
+                         request.now_iso);
   tx->audit_admin(request.now_iso, "transfer.import",
                   {{"child_id", b.child_id}, {"from_county", b.from_county}, {"from_name", b.from_county_name},
                    {"sha256", sha}, {"township", out.township}, {"village", out.village},

@@ -437,7 +437,13 @@ SyncService::Outcome SyncService::snapshot(const Principal& principal, const Ser
       return error_outcome(409, "snapshot_unavailable",
                            tr("本乡镇有其他乡镇合并来的档案，改为逐条同步", "files of other townships were merged into "
                               "this township's; replay the change log instead"));
-    rows = tx->snapshot_rows(township, position.after_child, limit, derived);
+    // A station that takes them (merged_files=1) gets the merged-away files themselves among its pages'
+    // children, as a replay of the log gives them; asked only of a township that holds such a merge, so the
+    // others' pages are read as before.
+    if (param("merged_files") == "1" && tx->holds_merges_from_other_townships(township))
+      rows = tx->snapshot_rows_with_merged_files(township, position.after_child, limit, derived);
+    else
+      rows = tx->snapshot_rows(township, position.after_child, limit, derived);
   }  // rolled back: nothing was written
   Cursor cursor{identity_.server_id, {}};
   cursor.set(township, position.seq);

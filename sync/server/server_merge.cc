@@ -184,6 +184,10 @@ class ChangeApplier {
       return result;
     }
     tx_.append_op(log_township, {{"type", "event"}, {"township", log_township}, {"event", event.to_json()}});
+    // (A merge or unmerge reaches the survivor's township through carry_out.)
+    if (event.child_id && !merge)
+      if (auto also = survivor_township_of(*event.child_id, log_township))
+        tx_.append_op(*also, {{"type", "event"}, {"township", *also}, {"event", event.to_json()}});
     if (merge) carry_out(*merge, event);
     if (event.kind == "file.transfer") send_file(event, *child);
     if (event.kind == "child.set_id") {
@@ -236,6 +240,22 @@ class ChangeApplier {
   bool merged_away(const std::string& child) {
     json fields = tx_.read_fields("child", child, {"status", "closed_reason"});
     return fields.is_object() && fields.value("closed_reason", json()) == file_merge::kMergedReason;
+  }
+
+  // The township a file was merged into across townships, while that merge stands: its stations hold the
+  // merged-away file since the merge (carry_out sent it whole) and read it through the survivor, so whatever is
+  // recorded on it later — a visit from a station that had not yet heard of the merge, a relative — goes to that
+  // township's log too. An unmerge ends it (the file is no longer closed as merged). nullopt when there is no such
+  // township (not merged away, or merged within `own_township`).
+  std::optional<std::string> survivor_township_of(const std::string& child_id, const std::string& own_township) {
+    if (!merged_away(child_id)) return std::nullopt;
+    // The standing merge is the file's latest: another needs an unmerge first (duplicate.already_merged). Its
+    // payload names the township that was sent the file, which is where the file is held.
+    std::string township;
+    for (const Event& e : tx_.child_events(child_id, file_merge::kMergeKind))
+      if (e.kind == file_merge::kMergeKind) township = e.payload.value("survivor_township", "");
+    if (township.empty() || township == own_township) return std::nullopt;
+    return township;
   }
 
   // (Only the county gets here: the token's authority, vouched_role, was checked through access::event_action.)
@@ -472,6 +492,11 @@ class ChangeApplier {
         if (entity == "child") op["created_by"] = change_.actor;
       }
       tx_.append_op(township, op);
+      if (!child_id.empty())
+        if (auto also = survivor_township_of(child_id, township)) {
+          op["township"] = *also;
+          tx_.append_op(*also, op);
+        }
     }
     for (auto& record : conflicts) {
       tx_.save_conflict(record);
@@ -595,43 +620,9 @@ class ChangeApplier {
             {"shown", incoming_shown ? 1 : 0}};
   }
 
-  // One candidate per ID number (finding 6: one per pair of files grew as N(N-1)/2, 180,000 records for 600 files):
-  // a new file with the number joins the open group, or opens it with the files already registered. A group lists
-  // at most tuning::kDuplicateGroupMaxFiles files and counts the rest, so mass registration of one number costs one
-  // bounded write per file; past the cap only the registering township's stations are sent the new count.
   void join_duplicate_group(const std::string& township, const std::string& village, const std::string& id_number,
                             const std::string& child_id) {
-    const auto max_files = static_cast<std::size_t>(tuning::kDuplicateGroupMaxFiles);
-    std::optional<json> group = tx_.duplicate_group(id_number);
-    if (group) {
-      // A file already listed (an ID number corrected back to one it held) joins nothing new.
-      for (const auto& file : (*group)["files"])
-        if (file.value("child_id", "") == child_id) return;
-    }
-    if (!group) {
-      auto others = tx_.children_with_id_number(id_number, child_id, tuning::kDuplicateGroupMaxFiles);
-      if (others.empty()) return;
-      json files = json::array();
-      for (const auto& other : others)
-        files.push_back({{"child_id", other.child_id}, {"township", other.township}, {"village", other.village}});
-      group = json{{"id", new_record_id(ctx_.now_ms)}, {"id_number", masked(id_number)}, {"status", "open"},
-                   {"revision", 0}, {"opened_at", ctx_.now_iso}, {"files", std::move(files)},
-                   {"file_count", others.size()}};
-    }
-    json& record = *group;
-    json& files = record["files"];
-    const bool listed = files.size() < max_files;
-    if (listed) files.push_back({{"child_id", child_id}, {"township", township}, {"village", village}});
-    record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
-    // A candidate the county kept apart (casework dismiss_duplicate) is decided for the files it held: a new file of
-    // the same number is a new question.
-    if (record.value("status", "") == "dismissed") record["status"] = "open";
-    record["revision"] = record.value("revision", 0) + 1;
-    tx_.save_duplicate(record, id_number);
-    std::set<std::string> townships{township};
-    if (listed)
-      for (const auto& file : files) townships.insert(file.value("township", township));
-    for (const auto& t : townships) tx_.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
+    sync::join_duplicate_group(tx_, {township, village, child_id}, id_number, ctx_.now_ms, ctx_.now_iso);
   }
 
   StoreTransaction& tx_;
@@ -641,6 +632,46 @@ class ChangeApplier {
 };
 
 }  // namespace
+
+// One candidate per ID number (finding 6: one per pair of files grew as N(N-1)/2, 180,000 records for 600 files):
+// a new file with the number joins the open group, or opens it with the files already registered. A group lists
+// at most tuning::kDuplicateGroupMaxFiles files and counts the rest, so mass registration of one number costs one
+// bounded write per file; past the cap only the registering township's stations are sent the new count.
+void join_duplicate_group(StoreTransaction& tx, const EntityLocation& file, const std::string& id_number,
+                          std::int64_t now_ms, const std::string& now_iso) {
+  const std::string& township = file.township;
+  const auto max_files = static_cast<std::size_t>(tuning::kDuplicateGroupMaxFiles);
+  std::optional<json> group = tx.duplicate_group(id_number);
+  if (group) {
+    // A file already listed (an ID number corrected back to one it held) joins nothing new.
+    for (const auto& listed : (*group)["files"])
+      if (listed.value("child_id", "") == file.child_id) return;
+  }
+  if (!group) {
+    auto others = tx.children_with_id_number(id_number, file.child_id, tuning::kDuplicateGroupMaxFiles);
+    if (others.empty()) return;
+    json files = json::array();
+    for (const auto& other : others)
+      files.push_back({{"child_id", other.child_id}, {"township", other.township}, {"village", other.village}});
+    group = json{{"id", new_record_id(now_ms)}, {"id_number", masked(id_number)}, {"status", "open"},
+                 {"revision", 0}, {"opened_at", now_iso}, {"files", std::move(files)},
+                 {"file_count", others.size()}};
+  }
+  json& record = *group;
+  json& files = record["files"];
+  const bool listed = files.size() < max_files;
+  if (listed) files.push_back({{"child_id", file.child_id}, {"township", township}, {"village", file.village}});
+  record["file_count"] = record.value("file_count", files.size() - (listed ? 1 : 0)) + 1;
+  // A candidate the county kept apart (casework dismiss_duplicate) is decided for the files it held: a new file of
+  // the same number is a new question.
+  if (record.value("status", "") == "dismissed") record["status"] = "open";
+  record["revision"] = record.value("revision", 0) + 1;
+  tx.save_duplicate(record, id_number);
+  std::set<std::string> townships{township};
+  if (listed)
+    for (const auto& f : files) townships.insert(f.value("township", township));
+  for (const auto& t : townships) tx.append_op(t, {{"type", "duplicate"}, {"township", t}, {"duplicate", record}});
+}
 
 void send_whole_file(StoreTransaction& tx, const std::string& township, const std::string& child_id) {
   tx.append_op(township, record_op(tx, township, "child", child_id, child_id));

@@ -27,6 +27,13 @@ struct PushContext {
 // file imported from another county (county_transfer.h), to the township it arrives in.
 void send_whole_file(StoreTransaction& tx, const std::string& township, const std::string& child_id);
 
+// Puts `file` (its township, village and id) in the duplicate candidate of `id_number`, opening the candidate with
+// every other file of the county that holds the number (closed ones too: the county decides) when there is none;
+// the candidate goes to every township of its files. Nothing when no other file holds the number. A pushed new
+// child, an ID number correction and a file imported from another county (county_transfer.h) all join this way.
+void join_duplicate_group(StoreTransaction& tx, const EntityLocation& file, const std::string& id_number,
+                          std::int64_t now_ms, const std::string& now_iso);
+
 // Applies (or rejects) one change; records its result for idempotency. Constraint failures reject the change
 // alone; any other database failure throws (the page is rolled back and the station retries).
 ChangeResult apply_pushed_change(StoreTransaction& tx, PushContext& context, const nlohmann::json& raw_change);

@@ -257,8 +257,11 @@ class Session {
       HttpCall request{"GET", std::string(kSnapshotPath),
                        // history=1: this station takes a transferred file's history (rows of the township it
                        // came from) in a page; merges=1: the merge events of other townships' files merged into
-                       // this township's (the old id finds the survivor through them).
-                       fmt::format("township={}&schema={}&policy={}&children={}&position={}&history=1&merges=1",
+                       // this township's (the old id finds the survivor through them); merged_files=1: those
+                       // files themselves while their merge stands, rows of the other township (the survivor's
+                       // history reads through them, as after a replay of the log).
+                       fmt::format("township={}&schema={}&policy={}&children={}&position={}&history=1&merges=1"
+                                   "&merged_files=1",
                                    station_.township(),
                                    schema::latest_version(), policy, children, at),
                        ""};

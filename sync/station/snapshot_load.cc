@@ -11,6 +11,7 @@
 #include "core/base/i18n.h"
 #include "core/base/untrusted_json.h"
 #include "core/store/events.h"
+#include "core/store/file_merge.h"
 #include "core/store/projection.h"
 #include "sync/protocol/snapshot_format.h"
 
@@ -56,6 +57,7 @@ class TableLoader {
       if (name == "lead_id") lead_column_ = static_cast<int>(i);
       if (name == "kind") kind_column_ = static_cast<int>(i);
       if (name == "payload") payload_column_ = static_cast<int>(i);
+      if (spec_.name == "children" && name == "closed_reason") closed_reason_column_ = static_cast<int>(i);
     }
     const bool as_events = spec_.name == "events" && !derived_;  // through apply_event and the projections
     if (spec_.scope == Scope::Child && spec_.name != "field_versions" && child_column_ < 0)
@@ -124,7 +126,8 @@ class TableLoader {
     // A child's own rows must be this township's; the rest of its file (events, visits, care) may name the township
     // it was recorded in before a transfer brought the file here, and is bounded by the page's child range below.
     const bool history = spec_.scope == Scope::Child && spec_.name != "children";
-    if (township_column_ >= 0 && !history && row[township_column_].text != township_ && !is_merge_into_here(row))
+    if (township_column_ >= 0 && !history && row[township_column_].text != township_ && !is_merge_into_here(row) &&
+        !is_merged_away_file(row))
       return out_of_scope(row[township_column_].text);
     if (spec_.scope == Scope::Child) {
       if (spec_.name == "field_versions") {
@@ -153,6 +156,14 @@ class TableLoader {
     if (kind != "file.merge" && kind != "file.unmerge") return false;
     auto payload = parse_untrusted_json(row[payload_column_].text, "payload");
     return payload && payload.value().is_object() && payload.value().value("survivor_township", "") == township_;
+  }
+
+  // A file of another township closed as merged: the server sends it among the page's children (merged_files=1)
+  // when it was merged into one of this township's, whose history reads through it. It stays off the lists here
+  // (its rows keep their township), as after a replay of the log.
+  bool is_merged_away_file(const std::vector<Value>& row) const {
+    return spec_.name == "children" && closed_reason_column_ >= 0 && row[closed_reason_column_].tag == kText &&
+           row[closed_reason_column_].text == file_merge::kMergedReason;
   }
 
   void apply_as_event(const std::vector<Value>& row) {
@@ -186,7 +197,7 @@ class TableLoader {
   std::vector<std::string> columns_;
   std::int64_t rows_ = 0;
   int township_column_ = -1, child_column_ = -1, id_column_ = -1, entity_column_ = -1, entity_id_column_ = -1,
-      lead_column_ = -1, kind_column_ = -1, payload_column_ = -1;
+      lead_column_ = -1, kind_column_ = -1, payload_column_ = -1, closed_reason_column_ = -1;
   std::vector<std::size_t> stamped_;
 };
 

@@ -14,6 +14,7 @@
 #include "core/workflow/workflow.h"
 #include "support/sync_fixture.h"
 #include "sync/server/county_transfer.h"
+#include "sync/station/status.h"
 
 using namespace tongdang;
 using namespace tongdang::test;
@@ -278,4 +279,45 @@ TEST_CASE("Bundle: county keys are made once unless replaced, and only well-form
         Code::InvalidInput);
   CHECK(transfer::trusted_counties(*suining.store).empty());
   CHECK(count_on(suining, "SELECT count(*) FROM server_admin_audit WHERE action LIKE 'county_key.%'") == 2);
+}
+
+// Issue 12's edge: a file arriving from another county whose ID number a closed file here holds (an open one refuses
+// the import) joined no duplicate candidate, so the county never saw the two in its review. It makes one now, as a
+// pushed new child with that number would.
+TEST_CASE("Bundle: an imported file whose ID number a closed file here holds makes a duplicate candidate",
+          "[sync][bundle][merge]") {
+  ScratchDir dir;
+  TestCounty suining(dir, false);
+  TestCounty peixian(dir, false, kPeixian, "沛县未保中心");
+  TestStation wangji(dir, "wangji", kWangji, suining);
+  TestStation longgu(dir, "longgu", kLonggu, peixian);
+  const std::string number = make_id_number("20140315", 12);
+  // 龙固镇 registered the child once and closed the file when it seemed no longer eligible.
+  const std::string here = longgu.add_child("张明", number, kLongxi);
+  REQUIRE(close_child(*longgu.station, here, "no_longer_eligible").is_ok());
+  REQUIRE(longgu.sync().is_ok());
+  const std::string child = moved_out_child(wangji, number);
+  exchange_keys(suining, peixian);
+  auto bundle = export_bundle(suining, child, kPeixian);
+  REQUIRE(bundle.is_ok());
+  CHECK(count_on(peixian, "SELECT count(*) FROM duplicate_candidates") == 0);
+
+  auto imported = import_bundle(peixian, bundle.value());
+  INFO(imported.status().to_string());
+  REQUIRE(imported.is_ok());
+  // One candidate, of the two files: the closed one here and the one that arrived, both 龙固镇's.
+  CHECK(count_on(peixian, "SELECT count(*) FROM duplicate_candidates WHERE status = 'open'") == 1);
+  CHECK(count_on(peixian, "SELECT count(*) FROM duplicate_candidates d, json_each(d.body, '$.files') f WHERE "
+                          "f.value ->> '$.child_id' IN ('" + here + "', '" + child + "') AND f.value ->> '$.township' = '" +
+                          kLonggu + "'") == 2);
+  CHECK(count_on(peixian, "SELECT count(*) FROM duplicate_candidates WHERE body ->> '$.file_count' = 2") == 1);
+  // The station of 龙固镇 lists it after its next pull, and holds what the server holds.
+  REQUIRE(longgu.sync().is_ok());
+  auto candidates = sync::list_duplicates(*longgu.station);
+  REQUIRE(candidates.size() == 1);
+  CHECK(candidates[0]["file_count"] == 2);
+  CHECK(township_digest(longgu.station->db(), kLonggu) == server_digest(peixian, kLonggu));
+  // Imported again: nothing is added, not a second listing of the file.
+  REQUIRE(import_bundle(peixian, bundle.value()).value().already_imported);
+  CHECK(count_on(peixian, "SELECT count(*) FROM duplicate_candidates WHERE body ->> '$.file_count' = 2") == 1);
 }

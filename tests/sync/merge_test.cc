@@ -435,7 +435,12 @@ TEST_CASE("Duplicate merge: a station of the survivor's township started from a 
   INFO(found.status().to_string());
   REQUIRE(found.is_ok());
   CHECK(found.value() == t.kept);
-  CHECK(resolve_child(*fresh.station, t.other.substr(28)).status().code() == Code::NotFound);  // 双沟's own rows are not here
+  // 双沟's file itself came too (merged_files=1), so its short id finds the survivor, as on the station that
+  // replayed the log.
+  auto by_short_id = resolve_child(*fresh.station, t.other.substr(28));
+  REQUIRE(by_short_id.is_ok());
+  CHECK(by_short_id.value() == t.kept);
+  CHECK(resolve_child(*t.wangji.station, t.other.substr(28)).value() == t.kept);
   CHECK(township_digest(fresh.station->db(), kWangji) == server_digest(t.county, kWangji));
 
   // A station from before this (it does not ask with merges=1) is told to replay the log, which it reads whole.
@@ -460,4 +465,116 @@ TEST_CASE("Duplicate merge: a station of the survivor's township started from a 
   REQUIRE(later.sync().is_ok());
   CHECK_FALSE(resolve_child(*later.station, t.other).is_ok());
   CHECK(resolve_child(*later.station, kNumber).value() == t.kept);
+}
+
+// Issue 12's edge: after a merge across townships, a visit and a relative recorded on the merged-away file (at a
+// station of its township that had not yet heard of the merge) reached only that township's log, so the survivor's
+// stations — which hold the merged-away file since the merge — never saw them in the survivor's history.
+TEST_CASE("Duplicate merge: across two townships, what is recorded later on the merged-away file reaches the "
+          "survivor's stations while the merge stands",
+          "[merge][sync]") {
+  TwoTownships t;
+  auto merged = merge_duplicates(*t.office.station, {candidate_of(*t.office.station), t.kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  REQUIRE(t.office.sync().is_ok());  // the server holds the merge; 双沟's station does not know of it yet
+  t.shuanggou.clock.set(t.county.clock.now_ms());
+  NewVisit visit;
+  visit.on = t.shuanggou.station->clock().today();
+  visit.notes = "合并后补录的走访";
+  auto visited = add_visit(*t.shuanggou.station, t.other, visit);
+  REQUIRE(visited.is_ok());
+  auto grandmother = add_relative(*t.shuanggou.station, t.other,
+                                  {{"relation", "祖母"}, {"name", "王秀英"}, {"status", "在家"}, {"phone", "13951234567"}});
+  REQUIRE(grandmother.is_ok());
+  REQUIRE(t.shuanggou.sync().is_ok());  // pushes the visit and the grandmother, then pulls the merge
+  REQUIRE(t.wangji.sync().is_ok());
+
+  auto history_of = [](Station& station, const std::string& child) {
+    std::map<std::string, std::string> ids;  // event id -> the merged-away file it stays on
+    auto history = child_history(station, child);
+    REQUIRE(history.is_ok());
+    for (const auto& e : history.value()) ids[e.id] = e.file;
+    return ids;
+  };
+  // 王集's station: the later visit is in the survivor's history, tagged with the file it stays on, and the
+  // grandmother is in the survivor's family.
+  const auto ids = history_of(*t.wangji.station, t.kept);
+  REQUIRE(ids.contains(visited.value()));
+  CHECK(ids.at(visited.value()) == t.other);
+  auto file = open_child_file(*t.wangji.station, t.kept, false);
+  REQUIRE(file.is_ok());
+  bool relative_shown = false;
+  for (const json& r : file->child["relatives"])
+    if (r["id"] == grandmother.value()) relative_shown = r.value("merged_from", "") == t.other.substr(28);
+  CHECK(relative_shown);
+  // Both stations hold the merged-away file as the server does (王集 off its lists, its rows still 双沟's).
+  CHECK(file_digest(t.wangji.station->db(), t.other) == server_file(t.county, t.other));
+  CHECK(file_digest(t.shuanggou.station->db(), t.other) == server_file(t.county, t.other));
+  CHECK(township_digest(t.wangji.station->db(), kWangji) == server_digest(t.county, kWangji));
+
+  // Once the merge is undone, what 双沟 records on its file is 双沟's alone again: nothing of it in 王集's log.
+  REQUIRE(unmerge_duplicates(*t.office.station, merged->merge_id, "并非同一人").is_ok());
+  t.sync_all();
+  t.shuanggou.clock.set(t.county.clock.now_ms());
+  visit.notes = "撤销合并后的走访";
+  auto after = add_visit(*t.shuanggou.station, t.other, visit);
+  REQUIRE(after.is_ok());
+  t.sync_all();
+  CHECK(server_count(t.county, "SELECT count(*) FROM change_log WHERE township = '320324103' AND op LIKE '%" +
+                                   after.value() + "%'") == 1);
+  CHECK(server_count(t.county, "SELECT count(*) FROM change_log WHERE township = '320324102' AND op LIKE '%" +
+                                   after.value() + "%'") == 0);
+}
+
+// Issue 12's edge: a station of the survivor's township started from a snapshot got the merge event but not the
+// merged-away file itself (a snapshot sent the township's own rows only), so the survivor's history there lacked
+// the other file's visits and family, which a station that replayed the log holds.
+TEST_CASE("Duplicate merge: a station of the survivor's township started from a snapshot holds the merged-away file "
+          "as one that replayed the log",
+          "[merge][sync][snapshot]") {
+  TwoTownships t;
+  t.shuanggou.clock.set(t.county.clock.now_ms());
+  NewVisit visit;
+  visit.on = t.shuanggou.station->clock().today();
+  visit.notes = "奶奶在家照看";
+  auto visited = add_visit(*t.shuanggou.station, t.other, visit);
+  REQUIRE(visited.is_ok());
+  auto grandmother = add_relative(*t.shuanggou.station, t.other,
+                                  {{"relation", "祖母"}, {"name", "王秀英"}, {"status", "在家"}, {"phone", "13951234567"}});
+  REQUIRE(grandmother.is_ok());
+  t.sync_all();
+  auto merged = merge_duplicates(*t.office.station, {candidate_of(*t.office.station), t.kept, "", "重复登记", {}});
+  REQUIRE(merged.is_ok());
+  t.sync_all();
+
+  TestStation fresh(t.dir, "fresh", kWangji, t.county);
+  auto first = fresh.sync();
+  INFO(first.status().to_string());
+  REQUIRE(first.is_ok());
+  CHECK(first->snapshot_pages > 0);
+  // The merged-away file, exactly as 王集's station that replayed the log holds it: its rows still 双沟's.
+  CHECK(file_digest(fresh.station->db(), t.other) == file_digest(t.wangji.station->db(), t.other));
+  CHECK(fresh.field(t.other, "township") == kShuanggou);
+  auto history = child_history(*fresh.station, t.kept);
+  REQUIRE(history.is_ok());
+  bool visit_read = false;
+  for (const auto& e : history.value())
+    if (e.id == visited.value()) visit_read = e.file == t.other;
+  CHECK(visit_read);
+  auto file = open_child_file(*fresh.station, t.kept, false);
+  REQUIRE(file.is_ok());
+  bool relative_shown = false;
+  for (const json& r : file->child["relatives"])
+    if (r["id"] == grandmother.value()) relative_shown = r.value("merged_from", "") == t.other.substr(28);
+  CHECK(relative_shown);
+  // Off its lists, as on the replaying station; the township's own rows are the server's.
+  CHECK(list_children(*fresh.station, {}, false).value().size() == 1);
+  CHECK(township_digest(fresh.station->db(), kWangji) == server_digest(t.county, kWangji));
+  // 双沟's own new laptop is not sent 王集's survivor: nothing was merged into 双沟.
+  TestStation fresh_shuanggou(t.dir, "fresh2", kShuanggou, t.county);
+  REQUIRE(fresh_shuanggou.sync().is_ok());
+  auto held = fresh_shuanggou.station->db().prepare("SELECT count(*) FROM children WHERE id = ?1");
+  held.bind(1, t.kept);
+  REQUIRE(held.step());
+  CHECK(held.get_int(0) == 0);
 }

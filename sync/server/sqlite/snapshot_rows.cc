@@ -68,12 +68,21 @@ std::int64_t append_rows(db::Statement& query, PageRows& out) {
   return rows;
 }
 
-// The SELECT of one table's rows for a page (?1 township; ?2, ?3 the child id range (after, upto]). The page's
+// Which children a page is made of (`c` the children table, ?1 the township): the township's own, and with
+// `merged_files` the files merged into them from other townships (an OR only then: it costs the township index's
+// id range, so only a township that holds such a merge pays for it).
+std::string page_members(bool merged_files) {
+  return merged_files ? fmt::format("c.township = ?1 OR c.id IN ({})", kStandingMergesIntoTownship)
+                      : std::string("c.township = ?1");
+}
+
+// The SELECT of one table's rows for a page (?1 township; ?2, ?3 the child id range (after, upto]; `members`,
+// page_members). The page's
 // children drive every join (CROSS JOIN fixes SQLite's join order): each table is then read through its child_id
 // index for just those children, whatever the size of the county. `+c.id` keeps SQLite from carrying the id range
 // over to the joined table's key, which turned each lookup into a range scan (quadratic in the page).
-std::string select_sql(const TableSpec& spec, const std::vector<std::string>& columns) {
-  const std::string range = "c.township = ?1 AND c.id > ?2 AND c.id <= ?3";
+std::string select_sql(const TableSpec& spec, const std::vector<std::string>& columns, const std::string& members) {
+  const std::string range = "(" + members + ") AND c.id > ?2 AND c.id <= ?3";
   if (spec.scope == Scope::Child) {
     if (spec.name == "children")
       return fmt::format("SELECT {} FROM children c WHERE {} ORDER BY c.id", join_columns(columns, "c."), range);
@@ -106,10 +115,12 @@ std::string select_sql(const TableSpec& spec, const std::vector<std::string>& co
 }  // namespace
 
 PageRows read_rows(db::Database& db, std::string_view township, std::string_view after_child, int limit,
-                   bool derived) {
+                   bool derived, bool merged_files) {
   PageRows out;
+  const std::string members = page_members(merged_files);
   {
-    auto ids = db.cached("SELECT id FROM children WHERE township = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+    auto ids = db.cached(fmt::format("SELECT c.id FROM children c WHERE ({}) AND c.id > ?2 ORDER BY c.id LIMIT ?3",
+                                     members));
     ids->bind(1, township).bind(2, after_child).bind(3, limit + 1);
     int seen = 0;
     while (ids->step()) {
@@ -128,7 +139,7 @@ PageRows read_rows(db::Database& db, std::string_view township, std::string_view
     if (spec.name == "field_versions") columns = {"entity", "entity_id", "field", "version"};
     else
       for (const auto& column : columns_of(db, spec.name)) columns.push_back(column.name);
-    auto query = db.cached(select_sql(spec, columns));
+    auto query = db.cached(select_sql(spec, columns, members));
     query->bind(1, township);
     if (spec.scope == Scope::Child) query->bind(2, after_child).bind(3, upto);
     std::int64_t rows = append_rows(*query, out);

@@ -609,7 +609,12 @@ class SqliteTransaction final : public StoreTransaction {
 
   snapshot::PageRows snapshot_rows(std::string_view township, std::string_view after_child, int limit,
                                    bool derived) override {
-    return snapshot::read_rows(db_, township, after_child, limit, derived);
+    return snapshot::read_rows(db_, township, after_child, limit, derived, false);
+  }
+
+  snapshot::PageRows snapshot_rows_with_merged_files(std::string_view township, std::string_view after_child,
+                                                     int limit, bool derived) override {
+    return snapshot::read_rows(db_, township, after_child, limit, derived, true);
   }
 
   std::string policy_fingerprint() override { return snapshot::policy_fingerprint(db_); }
