@@ -174,6 +174,8 @@ TEST_CASE("Audit chain: a server database written before the chain is chained wh
     // keys.
     db::Database db(dir.file("central.db"), db::Database::Mode::ReadWrite);
     db.exec(
+        // Server schema 7's indexes for the console.
+        "DROP INDEX request_audit_station_pulls; DROP INDEX server_rejections_station;"
         "DROP TRIGGER request_audit_append_only_update; DROP TRIGGER request_audit_append_only_delete;"
         "DROP TRIGGER server_rejections_append_only_update; DROP TRIGGER server_rejections_append_only_delete;"
         "ALTER TABLE request_audit DROP COLUMN hash; ALTER TABLE server_rejections DROP COLUMN hash;"
