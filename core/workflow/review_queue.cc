@@ -187,7 +187,8 @@ Result<ReviewQueue> county_queue(const QueueDesk& desk, Date as_of) {
   if (!screenings) return screenings.status();
   // The county decides the confirmations; the township's steps stay on the township's queue.
   for (auto& row : screenings.value())
-    if (row["step"] == "confirm") queue.screenings.push_back(std::move(row));
+    if (row["step"] == "confirm" && row.value("village", "").rfind(desk.area, 0) == 0)
+      queue.screenings.push_back(std::move(row));
   for (Referral& referral : open_referrals(desk.db, desk.actor, desk.area)) {
     auto updated = Date::parse(referral.updated_on);
     if (updated && updated->plus_days(tuning::kReferralLongOpenDays) <= as_of)
