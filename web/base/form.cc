@@ -116,4 +116,18 @@ Markup form_errors(const FormErrors& errors) {
   return std::move(h).markup();
 }
 
+Markup item_reason_field(std::string_view typed, const FormErrors& errors, std::string_view hint) {
+  return input_field("reason", i18n::edge::tr("原因", "Reason"), typed, errors,
+                     {.type = "text", .hint = std::string(hint), .maxlength = 500});
+}
+
+Markup more_rows(std::size_t total, std::size_t shown) {
+  Html h;
+  if (total > shown)
+    h(R"(<p class="muted">{}</p>)", i18n::edge::trf("共 {} 项，显示前 {} 项；处理后其余的会出现在这里。",
+                                                    "{} in all, the first {} shown; the rest appear here as these are "
+                                                    "done.", total, shown));
+  return std::move(h).markup();
+}
+
 }  // namespace tongdang::web

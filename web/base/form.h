@@ -59,4 +59,28 @@ Markup checkbox_field(std::string_view name, std::string_view label, bool checke
 // The form's own message box (errors.general, and a line saying nothing was saved when any field is at fault).
 Markup form_errors(const FormErrors& errors);
 
+// A page of many small forms, one per item (a review queue): the form that came back with a problem (its item's
+// key and its messages) shows what was typed in it; every other form shows its own values. `Page` has `request`.
+struct FailedItem {
+  std::string key;
+  FormErrors errors;
+};
+template <typename Page>
+struct ItemForms {
+  const Page& page;
+  const FailedItem* failed;
+  bool is(const std::string& key) const { return failed && failed->key == key; }
+  const FormErrors& errors(const std::string& key) const {
+    static const FormErrors kNone;
+    return is(key) ? failed->errors : kNone;
+  }
+  std::string typed(const std::string& key, std::string_view field, std::string_view fallback = {}) const {
+    return is(key) ? page.request.param(field) : std::string(fallback);
+  }
+};
+// An item's reason box: what was typed kept, its message beside it, at most 500 characters.
+Markup item_reason_field(std::string_view typed, const FormErrors& errors, std::string_view hint);
+// Under a list cut at `shown` rows of `total`: how many there are (nothing when all are shown).
+Markup more_rows(std::size_t total, std::size_t shown);
+
 }  // namespace tongdang::web

@@ -29,34 +29,11 @@ namespace {
 // Rows shown per list: the queue of a large county stays one light page; the count says what is left.
 constexpr std::size_t kRowsPerList = 50;
 
-// The form that came back with a problem: which item's form (its key), the message, and what was typed.
-struct Failed {
-  std::string key;
-  FormErrors errors;
-};
-
-struct FormState {
-  const ConsolePage& page;
-  const Failed* failed;
-  bool is(const std::string& key) const { return failed && failed->key == key; }
-  const FormErrors& errors(const std::string& key) const {
-    static const FormErrors kNone;
-    return is(key) ? failed->errors : kNone;
-  }
-  std::string typed(const std::string& key, std::string_view field, std::string_view fallback = {}) const {
-    return is(key) ? page.request.param(field) : std::string(fallback);
-  }
-};
+using Failed = FailedItem;
+using FormState = ItemForms<ConsolePage>;
 
 sync::casework::Officer officer_of(const ConsolePage& page) {
   return {page.user.name, page.clock.now_ms(), page.clock.now_iso(), page.clock.today()};
-}
-
-Markup more_rows(std::size_t total) {
-  if (total <= kRowsPerList) return {};
-  Html h;
-  h(R"(<p class="muted">{}</p>)", trf("仅显示前 {} 项，共 {} 项", "showing the first {} of {}", kRowsPerList, total));
-  return std::move(h).markup();
 }
 
 std::string place(const std::string& village) {
@@ -70,10 +47,7 @@ Markup child_link(const std::string& child_id, const std::string& name) {
 }
 
 Markup reason_field(const FormState& state, const std::string& key, std::string_view hint) {
-  InputOptions options;
-  options.hint = std::string(hint);
-  options.maxlength = 500;
-  return input_field("reason", tr("原因", "Reason"), state.typed(key, "reason"), state.errors(key), options);
+  return item_reason_field(state.typed(key, "reason"), state.errors(key), hint);
 }
 
 std::vector<Option> colour_options() {
@@ -120,7 +94,7 @@ void screening_section(Html& h, const FormState& state, const std::vector<json>&
     h(R"(<div class="actions"><button type="submit" id="confirm-{}">{}</button></div></form></td></tr>)", child,
       tr("认定", "Confirm"));
   }
-  h("</tbody></table>{}", more_rows(rows.size()));
+  h("</tbody></table>{}", more_rows(rows.size(), kRowsPerList));
 }
 
 // ---- colour review items ----
@@ -160,7 +134,7 @@ void colour_section(Html& h, const FormState& state, const std::vector<ColourRev
       tr("维持当前等级", "Keep the colour"));
     h("</form></td></tr>");
   }
-  h("</tbody></table>{}", more_rows(items.size()));
+  h("</tbody></table>{}", more_rows(items.size(), kRowsPerList));
 }
 
 // ---- duplicate candidates, side by side ----
@@ -320,7 +294,7 @@ void referral_section(Html& h, const std::vector<Referral>& referrals) {
       place(r.village), label(Vocabulary::ReferralKind, r.kind), label(Vocabulary::ReferralTo, r.to), r.made_on,
       r.updated_on, label(Vocabulary::ReferralStatus, r.status));
   }
-  h("</tbody></table>{}", more_rows(referrals.size()));
+  h("</tbody></table>{}", more_rows(referrals.size(), kRowsPerList));
 }
 
 Response queue_page(const ConsolePage& page, const Failed* failed) {

@@ -33,43 +33,16 @@ namespace {
 // Rows shown per list: the queue of a large township stays one light page; the count says what is left.
 constexpr std::size_t kRowsPerList = 50;
 
-// The form that came back with a problem: which item's form (its key), the message, and what was typed.
-struct Failed {
-  std::string key;
-  FormErrors errors;
-};
-
-// What a form of the page shows: the typed value when this is the form that failed, else `fallback`.
-struct FormState {
-  const Page& page;
-  const Failed* failed;
-  bool is(const std::string& key) const { return failed && failed->key == key; }
-  const FormErrors& errors(const std::string& key) const {
-    static const FormErrors kNone;
-    return is(key) ? failed->errors : kNone;
-  }
-  std::string typed(const std::string& key, std::string_view field, std::string_view fallback = {}) const {
-    return is(key) ? page.request.param(field) : std::string(fallback);
-  }
-};
+using Failed = FailedItem;
+using FormState = ItemForms<Page>;
 
 // The colour's label, or 未评估.
 std::string colour_text(std::optional<Colour> colour) {
   return colour ? label(to_string(*colour)) : std::string(tr("未评估", "not graded"));
 }
 
-Markup more_rows(std::size_t total) {
-  Html h;
-  if (total > kRowsPerList)
-    h(R"(<p class="muted">{}</p>)", trf("共 {} 项，显示前 {} 项；处理后其余的会出现在这里。",
-                                        "{} in all, the first {} shown; the rest appear here as these are done.",
-                                        total, kRowsPerList));
-  return std::move(h).markup();
-}
-
 Markup reason_field(const FormState& state, const std::string& key, std::string_view hint) {
-  return input_field("reason", tr("原因", "Reason"), state.typed(key, "reason"), state.errors(key),
-                     {.type = "text", .hint = std::string(hint), .maxlength = 500});
+  return item_reason_field(state.typed(key, "reason"), state.errors(key), hint);
 }
 
 // ---- colour review items ----
@@ -109,7 +82,7 @@ void colour_section(Html& h, const FormState& state, const std::vector<ColourRev
       tr("维持当前等级", "Keep the colour"));
     h("</form></td></tr>");
   }
-  h("</tbody></table>{}", more_rows(items.size()));
+  h("</tbody></table>{}", more_rows(items.size(), kRowsPerList));
 }
 
 // ---- screenings ----
@@ -178,7 +151,7 @@ void screening_section(Html& h, const FormState& state, const std::vector<json>&
     screening_form(h, state, row, county);
     h("</tr>");
   }
-  h("</tbody></table>{}", more_rows(rows.size()));
+  h("</tbody></table>{}", more_rows(rows.size(), kRowsPerList));
 }
 
 // ---- sync conflicts and duplicate candidates ----
@@ -228,7 +201,7 @@ void conflict_section(Html& h, const FormState& state, const std::vector<json>& 
     h(R"(<div class="actions"><button type="submit" id="resolve-{}">{}</button></div></form></td></tr>)", id,
       tr("处理冲突", "Resolve"));
   }
-  h("</tbody></table>{}", more_rows(conflicts.size()));
+  h("</tbody></table>{}", more_rows(conflicts.size(), kRowsPerList));
 }
 
 void duplicate_section(Html& h, const std::vector<json>& duplicates, const std::string& township) {
@@ -260,7 +233,7 @@ void duplicate_section(Html& h, const std::vector<json>& duplicates, const std::
     }
     h("</ul></td></tr>");
   }
-  h("</tbody></table>{}", more_rows(open.size()));
+  h("</tbody></table>{}", more_rows(open.size(), kRowsPerList));
 }
 
 // ---- escalations ----
@@ -287,7 +260,7 @@ void escalation_section(Html& h, const std::vector<DueRow>& rows, std::size_t to
         item.due, trf("逾期 {} 天", "{} days overdue", item.days_overdue));
     h("</ul></td></tr>");
   }
-  h("</tbody></table>{}", more_rows(total));
+  h("</tbody></table>{}", more_rows(total, kRowsPerList));
 }
 
 // ---- mandatory reports and referrals, age limits ----
@@ -311,7 +284,7 @@ void referral_section(Html& h, const std::vector<Referral>& referrals) {
       label(Vocabulary::ReferralTo, r.to), label(Vocabulary::ReferralStatus, r.status),
       "tongdang referral update " + short_record_id(r.id) + " --status …");
   }
-  h("</tbody></table>{}", more_rows(referrals.size()));
+  h("</tbody></table>{}", more_rows(referrals.size(), kRowsPerList));
 }
 
 void age_limit_section(Html& h, const std::vector<AgeLimitItem>& items) {
@@ -333,7 +306,7 @@ void age_limit_section(Html& h, const std::vector<AgeLimitItem>& items) {
       a.file_closes ? trf("{} 自动结案（到龄）", "closes itself on {} (aged out)", a.closes_on)
                     : tr("仍有其他类别", "other categories remain"));
   }
-  h("</tbody></table>{}", more_rows(items.size()));
+  h("</tbody></table>{}", more_rows(items.size(), kRowsPerList));
 }
 
 // The county's: files closed as moved out of the county lately (tuning::kMovedOutShownDays), to hand on.
@@ -352,7 +325,7 @@ void moved_out_section(Html& h, const std::vector<MovedOutItem>& items) {
     h(R"(<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>)", url("/children/{}", m.child_id),
       m.name, m.on, m.destination, m.by);
   }
-  h("</tbody></table>{}", more_rows(items.size()));
+  h("</tbody></table>{}", more_rows(items.size(), kRowsPerList));
 }
 
 // Only the people who decide see the queue or post to it (access::Action::SeeSupervision).
