@@ -165,6 +165,8 @@ std::size_t default_survivor(const sync::casework::Candidate& c) {
 }
 
 void duplicate_one(Html& h, const FormState& state, const sync::casework::Candidate& c) {
+  // A candidate is two files or more; one whose other files this server no longer finds has nothing to merge.
+  if (c.files.size() < 2) return;
   const std::string key = "duplicate-" + c.id;
   const std::size_t keep = default_survivor(c);
   std::size_t away = keep == 0 ? 1 : 0;
