@@ -16,6 +16,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -52,10 +53,13 @@ class Journey(unittest.TestCase):
         self.driver.get(base_url + path)
 
     def wait(self, timeout=10):
-        # A page that reloads itself (the sync page does when the sync ends) replaces its elements while a condition
-        # reads them: that is "not yet", not a failure.
+        # A page that reloads itself (the sync page does when the sync ends), or a click that navigates, replaces its
+        # elements while a condition reads them: that is "not yet", not a failure. Chromium reports an element of the
+        # page being replaced either as stale or, between the two documents, as "Node with given id does not belong
+        # to the document" (a plain WebDriverException); a condition never met still fails at the timeout.
         return WebDriverWait(
-            self.driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+            self.driver, timeout,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException)
         )
 
     def css(self, selector):
