@@ -256,6 +256,43 @@ void build_county(sync::CentralStore& store, const Sizes& sizes, const Clock& wa
                            sizes.console_audit, ms_since(start) / 1000);
 }
 
+// The casework /review lists, written straight into the rows the workflow projection derives (as the workload's
+// events are written): one child in 150 of the province with a screening lead reviewed by its township and waiting
+// for the county's confirmation, one in 200 with a lowering of its colour waiting for review. The county queue
+// reads the whole province's pending leads and the county's open reviews (core/workflow/review_queue.cc), so both
+// are spread over every county. Fixed ids: a run with --reuse adds nothing twice.
+void seed_casework(const std::string& path) {
+  db::Database db(path, db::Database::Mode::ReadWrite);
+  db::Transaction tx(db);
+  auto lead = db.prepare(
+      "INSERT OR IGNORE INTO leads(id, township, village, reporter, source, description, suspected_red, state,"
+      " child_id, red, discovered_on, discovered_at, discovered_by, verify_due, verified_on, verified_at, verified_by,"
+      " review_due, reviewed_on, reviewed_by, confirm_due) VALUES(?1, ?2, ?3, '村民', 'director', '测试线索', 0,"
+      " 'reviewed', ?4, 0, '2026-11-10', '2026-11-10T09:00:00+08:00', '测试主任', '2026-11-17', '2026-11-12',"
+      " '2026-11-12T09:00:00+08:00', '测试主任', '2026-11-19', '2026-11-14', '测试督导', ?5)");
+  auto review = db.prepare(
+      "INSERT OR IGNORE INTO colour_reviews(event_id, child_id, from_colour, proposed_colour, why, opened_on,"
+      " opened_by, resolved_by) VALUES(?1, ?2, 'yellow', 'green', 'role_may_not_lower', '2026-11-20', '测试督导', NULL)");
+  auto children = db.prepare("SELECT id, township, village FROM children WHERE status = 'open' ORDER BY id");
+  int leads = 0, reviews = 0;
+  for (int i = 0; children.step(); ++i) {
+    const std::string id = children.get_text(0);
+    if (i % 150 == 0) {
+      // Half overdue (confirmation due before the workload's day), half not.
+      lead.bind(1, "lead-" + id).bind(2, children.get_text(1)).bind(3, children.get_text(2)).bind(4, id);
+      lead.bind(5, i % 300 == 0 ? "2026-11-21" : "2026-12-05").run();
+      ++leads;
+    }
+    if (i % 200 == 7) {
+      review.bind(1, "review-" + id).bind(2, id).run();
+      ++reviews;
+    }
+  }
+  tx.commit();
+  std::cout << fmt::format("  casework: {} screenings waiting for confirmation, {} colour reviews open (province)\n",
+                           leads, reviews);
+}
+
 // A signed-in browser, in process: each request goes through the console's page handler as the listener hands it
 // one, with the cookies /login set.
 struct Browser {
@@ -325,6 +362,7 @@ int main(int argc, char** argv) {
     else std::cout << "reusing " << path << "\n";
     auto store = std::move(sync::open_sqlite_store(path)).value();
     if (built) build_county(*store, sizes, sign_in::real_clock());
+    seed_casework(path);
 
     // What the probes ask for: a township and a village of the county, a child's name, the last six characters of its
     // ID number and its guardian's phone.
@@ -365,7 +403,9 @@ int main(int argc, char** argv) {
         {"/children?q=<guardian phone>", "/children?q=" + guardian_phone},
         {"/children/{id} (a file)", "/children/" + child.id + "?reason=bench"},
         {"/stations", "/stations"},
+        {"/review (the county's casework)", "/review"},
         {"/audit", "/audit"},
+        {"/audit?page=2", "/audit?page=2"},
         {"/audit?township=T&from=…", fmt::format("/audit?township={}&from=2026-06-01&to=2026-11-28", township)},
         {"/audit?person=…", "/audit?person=" + web::percent_encode("测试主任7")},
     };

@@ -425,3 +425,70 @@ TEST_CASE("Console: the audit lists the red files stations opened, filtered by p
   CHECK(has(csv, ",督导s1,"));
   CHECK(has(csv, ",查看红色档案,测试儿童乙,王集镇\r\n"));
 }
+
+TEST_CASE("Console: the audit shows a hundred reads a page, with a pager that keeps the filters, and exports them all",
+          "[console][audit]") {
+  ConsoleFixture f;
+  ChildSearch search;
+  search.text = "测试儿童乙";
+  auto found = f.county.store->find_children(search, Date(2026, 11, 28));
+  REQUIRE(found);
+  REQUIRE(found.value().rows.size() == 1);
+  const std::string child = found.value().rows[0].id;
+  // 230 reads of the red file, as s1 would report them: rows 1-100, 101-200 and 201-230.
+  {
+    auto tx = f.county.store->begin();
+    for (int i = 1; i <= 230; ++i) {
+      sync::StationOpening o;
+      o.station_id = "s1";
+      o.principal = "督导s1";
+      o.township = "320324102";
+      o.child_id = child;
+      o.station_seq = i;
+      o.station_hash = fmt::format("{:064x}", i);
+      o.at = "2026-11-28T02:00:00.000Z";
+      o.actor = i % 2 ? "王强" : "李娜";
+      o.action = "file.open_red";
+      o.entity = "child";
+      o.entity_id = child;
+      o.received_at = "2026-11-28T03:00:00.000Z";
+      REQUIRE(tx->save_opening(o));
+    }
+    tx->commit();
+  }
+  auto rows_in = [](const Response& r) {
+    std::size_t n = 0;
+    for (std::size_t at = r.body.find("<td>查看红色档案</td>"); at != std::string::npos;
+         at = r.body.find("<td>查看红色档案</td>", at + 1))
+      ++n;
+    return n;
+  };
+  ConsoleBrowser browser{*f.console};
+  REQUIRE(browser.sign_in("张主任", kCountyPassword).status == 303);
+  Response first = browser.get("/audit");
+  REQUIRE(first.status == 200);
+  CHECK(has(first, "第 1–100 条，共 230 条"));
+  CHECK(rows_in(first) == 100);
+  CHECK(has(first, "第 1 页，共 3 页"));
+  CHECK(has(first, R"(<a rel="next" href="/audit?person=&amp;township=&amp;child=&amp;from=&amp;to=&amp;page=2">)"));
+  CHECK_FALSE(has(first, R"(rel="prev")"));
+  Response last = browser.get("/audit?page=3");
+  CHECK(has(last, "第 201–230 条，共 230 条"));
+  CHECK(rows_in(last) == 30);
+  CHECK_FALSE(has(last, R"(rel="next")"));
+  // A page past the end shows the last one; a page that is not a number, the first.
+  CHECK(has(browser.get("/audit?page=99"), "第 201–230 条"));
+  CHECK(has(browser.get("/audit?page=2x"), "第 1–100 条"));
+  // A filter halves the rows (王强 read the odd ones) and its pager links keep it.
+  Response filtered = browser.get("/audit?person=王强");
+  CHECK(has(filtered, "第 1–100 条，共 115 条"));
+  CHECK(has(filtered, "person=%E7%8E%8B%E5%BC%BA&amp;township=&amp;child=&amp;from=&amp;to=&amp;page=2"));
+  CHECK(rows_in(browser.get("/audit?person=王强&page=2")) == 15);
+  CHECK(has(browser.get("/audit?person=没有这个人"), "没有符合条件的记录"));
+  // The CSV holds every row the filters keep, not one page.
+  Response csv = browser.get("/audit.csv?person=王强");
+  REQUIRE(csv.status == 200);
+  std::size_t lines = 0;
+  for (char c : csv.body) lines += c == '\n';
+  CHECK(lines == 1 + 115);
+}

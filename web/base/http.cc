@@ -25,6 +25,12 @@ bool Request::has_param(std::string_view name) const {
   return form.count(key) > 0 || query.count(key) > 0;
 }
 
+int Request::page_param() const {
+  const std::string text = param("page");
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) return 1;
+  return std::max(1, std::stoi(text));
+}
+
 std::string Request::header(std::string_view lower_case_name) const {
   auto it = headers.find(std::string(lower_case_name));
   return it == headers.end() ? std::string() : it->second;

@@ -35,6 +35,9 @@ struct Request {
   // Every value of form field (or query parameter) `name`, in order (checkboxes, multi-selects).
   std::vector<std::string> params(std::string_view name) const;
   bool has_param(std::string_view name) const;
+  // The page a pager link asks for (`page`): 1 when absent or not a plain number, so a link edited by hand shows
+  // the first page; the caller clamps it to the pages there are.
+  int page_param() const;
   std::string header(std::string_view lower_case_name) const;
   // The path and query as sent, for "come back here after signing in".
   std::string target() const;

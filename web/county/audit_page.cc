@@ -5,6 +5,8 @@
 // audit hash chain of the server verified on the page, as `tongdang-server audit verify` walks them. The rows are the
 // store's (`CentralStore::openings`, what `audit list` prints, and `console_actions`, `record_changes`); the filters by
 // person, child and date are applied to the newest tuning::kConsoleAuditRows of them.
+#include <algorithm>
+
 #include "core/base/csv.h"
 #include "core/base/ids.h"
 #include "core/db/audit_chain.h"
@@ -35,6 +37,7 @@ AuditFilter filter_of(const ConsolePage& page) {
 std::string text_of(const json& row, const char* key) { return row.value(key, std::string()); }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 
 // The rows the filter keeps. Dates compare by the day of the station's row as shown (China time).
 Result<std::vector<json>> audit_rows(const ConsolePage& page, const AuditFilter& filter) {
@@ -156,15 +159,36 @@ Response audit_page(const ConsolePage& page) {
     h(R"(<div class="alert error" role="alert">{}</div>)", page.text(rows.status().reason()));
     return render(page, tr("审计", "Audit"), std::move(h).markup(), Nav::Audit, 400);
   }
-  h(R"(<h2>{}</h2><table class="audit"><thead><tr>)", tr("站点报送的重要查阅", "Reads that matter, reported by stations"));
+  // One page of what the filters keep, newest first; the pager keeps the filters.
+  const std::vector<json>& kept = rows.value();
+  const std::size_t pages = std::max<std::size_t>(1, (kept.size() + tuning::kConsoleAuditPage - 1) / tuning::kConsoleAuditPage);
+  const std::size_t at = std::clamp<std::size_t>(static_cast<std::size_t>(page.request.page_param()), 1, pages);
+  const std::size_t first = (at - 1) * tuning::kConsoleAuditPage;
+  const std::size_t last = std::min(kept.size(), first + tuning::kConsoleAuditPage);
+  h(R"(<h2>{}</h2>)", tr("站点报送的重要查阅", "Reads that matter, reported by stations"));
+  h(R"(<p class="counts" id="audit-count">{}</p>)",
+    kept.empty() ? std::string(tr("没有符合条件的记录", "no rows match"))
+                 : trf("第 {}–{} 条，共 {} 条", "rows {}–{} of {}", first + 1, last, kept.size()));
+  h(R"(<table class="audit"><thead><tr>)");
   for (const std::string& heading : headings()) h("<th>{}</th>", heading);
   h("</tr></thead><tbody>");
-  for (const json& row : rows.value()) {
+  for (std::size_t i = first; i < last; ++i) {
     h("<tr>");
-    for (const std::string& cell : cells_of(row)) h("<td>{}</td>", cell);
+    for (const std::string& cell : cells_of(kept[i])) h("<td>{}</td>", cell);
     h("</tr>");
   }
   h("</tbody></table>");
+  if (pages > 1) {
+    auto link = [&](std::size_t to) {
+      return url("/audit?person={}&township={}&child={}&from={}&to={}&page={}", filter.person, filter.township,
+                 filter.child, filter.from, filter.to, to);
+    };
+    h(R"(<nav class="pager" aria-label="{}">)", tr("翻页", "pages"));
+    if (at > 1) h(R"(<a rel="prev" href="{}">{}</a> )", link(at - 1), tr("上一页", "previous"));
+    h("<span>{}</span>", trf("第 {} 页，共 {} 页", "page {} of {}", at, pages));
+    if (at < pages) h(R"( <a rel="next" href="{}">{}</a>)", link(at + 1), tr("下一页", "next"));
+    h("</nav>");
+  }
   h("{}{}", changes_section(page, filter.child), console_section(page, filter));
   return render(page, tr("审计", "Audit"), std::move(h).markup(), Nav::Audit);
 }

@@ -38,10 +38,7 @@ Response children_page(const ConsolePage& page) {
   if (!q.empty()) {
     ChildSearch search;
     search.text = q;
-    const std::string page_text = page.request.param("page");
-    search.page = page_text.empty() || page_text.find_first_not_of("0123456789") != std::string::npos || page_text.size() > 6
-                      ? 1
-                      : std::max(1, std::stoi(page_text));
+    search.page = page.request.page_param();
     auto found = page.store.find_children(search, page.clock.today());
     if (!found) {
       h(R"(<div class="alert error" role="alert">{}</div>)", page.text(found.status().reason()));

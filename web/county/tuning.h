@@ -11,5 +11,7 @@ inline constexpr int kConsoleAuditRows = 5000;
 // /audit: the console's own actions and one file's changes shown at most (newest first); the rest are in the
 // database, behind `tongdang-server audit verify`'s chains.
 inline constexpr std::size_t kConsoleAuditShown = 200;
+// /audit: reported reads shown per page (the pager steps through what the filters keep; the CSV holds them all).
+inline constexpr std::size_t kConsoleAuditPage = 100;
 
 }  // namespace tongdang::tuning

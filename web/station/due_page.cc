@@ -45,12 +45,7 @@ Response due_page(Page& page, const std::vector<std::string>&) {
   options.as_of = today;
   options.overdue_only = page.request.param("overdue") == "1";
   options.horizon_days = tuning::kDueHorizonDays;  // the week ahead, as `tongdang due`
-  std::size_t page_number = 1;
-  try {
-    page_number = std::max<std::size_t>(1, std::stoul(page.request.param("page").empty() ? "1" : page.request.param("page")));
-  } catch (const std::exception&) {
-    page_number = 1;
-  }
+  std::size_t page_number = static_cast<std::size_t>(page.request.page_param());
   // Only the page's rows are built (due_page); a page past the end shows the last one.
   auto due = due_page(page.station, options, (page_number - 1) * kRowsPerPage, kRowsPerPage);
   if (!due) return status_page(page, due.status());

@@ -583,3 +583,50 @@ class T10CountyReview(Journey):
             self.assertEqual(self.open_files(station, number), 1, f"{station}: one open file after the merge")
         self.assertEqual(world.count("SELECT state FROM leads WHERE id = ?", lead), "confirmed")
         self.assertEqual(world.count("SELECT confirmed_by FROM leads WHERE id = ?", lead), harness.COUNTY_USER[0])
+
+
+class T11ConsoleRefusesStationCredentials(Journey):
+    """Issue 16: a director's token, a station's token and a director's station password open nothing on the county's
+    console, in the browser: typed into its sign-in form, or sent by the browser as an Authorization header."""
+
+    def console_cookie(self):
+        return [c for c in self.driver.get_cookies() if c["name"] == "tongdang_session"]
+
+    def refused(self, url, user, password):
+        self.driver.delete_all_cookies()
+        self.driver.get(url + "/login")
+        self.css('input[name="user"]').send_keys(user)
+        self.css('input[name="password"]').send_keys(password)
+        self.submit_button().click()
+        self.wait().until(EC.presence_of_element_located((By.CSS_SELECTOR, ".alert.error")))
+        self.assertIn("用户名或密码不正确", self.css(".alert.error").text)
+        self.assertEqual(self.value_of("user"), user, "the name typed is kept")
+        self.assertEqual(self.value_of("password"), "", "the secret typed is not sent back")
+        self.assertEqual(self.console_cookie(), [], f"{user}: no session")
+        self.driver.get(url + "/review")
+        self.wait().until(lambda d: "/login" in d.current_url)
+
+    def test_tokens_and_station_passwords_do_not_open_the_console(self):
+        url = world.county_server()
+        director_token = json.loads(world.server_cli("--json", "user", "add", DIRECTOR[0], "--role", "director",
+                                                     "--township", harness.TOWNSHIP, "--villages", VILLAGE_WANG))["token"]
+        self.refused(url, DIRECTOR[0], director_token)
+        self.refused(url, DIRECTOR[0], DIRECTOR[1])  # the director's password on the station is the station's
+        self.refused(url, f"station {harness.TOWNSHIP}", world.station_token)
+        # The tokens as a bearer header on every request the browser sends: still the sign-in form.
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        try:
+            for token in (director_token, world.station_token):
+                self.driver.delete_all_cookies()
+                self.driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                                            {"headers": {"Authorization": "Bearer " + token}})
+                for path in ("/", "/review", "/stations", "/audit"):
+                    self.driver.get(url + path)
+                    self.wait().until(lambda d: "/login" in d.current_url)
+                    self.assertTrue(self.all('form.login input[name="password"]'), f"{path}: the sign-in form")
+                    self.assertEqual(self.console_cookie(), [])
+        finally:
+            self.driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
+        # The console's own user, by the same form, does get in.
+        self.sign_in(world.console_user(), base=url)
+        self.assertTrue(self.console_cookie())
