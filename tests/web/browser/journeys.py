@@ -505,13 +505,19 @@ class T9County(Journey):
         self.fill("q", name)
         self.css("form.search button").click()
         self.wait().until(lambda d: "q=" in d.current_url)
+        opened = world.count_central("SELECT count(*) FROM console_audit WHERE user = ? AND action LIKE 'file.open%'",
+                                     person[0])  # other journeys of the console open files too
         self.driver.find_element(By.LINK_TEXT, name).click()
+        # The file's own page (its h1 begins with the name), or first, for a red file, the page asking why (its h1
+        # names the child too, so the wait is for either page's own mark, never for the name alone).
+        self.wait().until(lambda d: d.find_elements(By.CSS_SELECTOR, 'input[name="reason"]')
+                          or d.find_element(By.CSS_SELECTOR, "h1").text.startswith(name))
         if self.all('input[name="reason"]'):
             self.fill("reason", "县级抽查逾期走访")
             self.css('main form button[type="submit"]').click()
-        self.wait().until(lambda d: name in d.find_element(By.CSS_SELECTOR, "h1").text)
+        self.wait().until(lambda d: d.find_element(By.CSS_SELECTOR, "h1").text.startswith(name))
         self.assertEqual(world.count_central("SELECT count(*) FROM console_audit WHERE user = ? AND action LIKE 'file.open%'",
-                                             person[0]), 1)
+                                             person[0]), opened + 1)
 
 
 class T10CountyReview(Journey):
@@ -630,3 +636,35 @@ class T11ConsoleRefusesStationCredentials(Journey):
         # The console's own user, by the same form, does get in.
         self.sign_in(world.console_user(), base=url)
         self.assertTrue(self.console_cookie())
+
+
+class T12ConsoleSecurity(Journey):
+    """Issue 16: the console as the station (T6): a hostile name synced up from a station shows as text across the
+    county's pages, and a console form posted without its CSRF token is refused and issues nothing."""
+
+    def test_a_hostile_name_shows_as_text_and_a_form_without_its_csrf_token_issues_no_token(self):
+        url = world.county_server()
+        child = register_by_cli(HOSTILE_NAME, "32032420160101019", VILLAGE_WANG)
+        world.tongdang("sync", "--server", url, "--token", world.station_token)
+        self.sign_in(world.console_user(), base=url)
+        for path in ("/children?q=" + quote("<img"), f"/children/{child}", f"/audit?child={child}", "/review"):
+            self.driver.get(url + path)
+            self.no_alert()
+            self.assertEqual(self.status(), 200, path)
+            self.assertFalse(self.all("main img"), f"{path}: an <img> element in the DOM")
+            self.assertEqual(self.driver.execute_script("return document.querySelectorAll('[onerror]').length"), 0)
+        self.driver.get(url + "/children?q=" + quote("<img"))
+        self.assertIn(HOSTILE_NAME, self.css("main").text, "the name is shown as the text it is")
+
+        tokens = world.count_central("SELECT count(*) FROM server_tokens")
+        self.driver.get(url + "/stations")
+        self.fill("kind", "station")
+        self.fill("township", harness.TOWNSHIP)
+        removed = self.driver.execute_script(
+            "var f = document.querySelector('form[action=\"/stations/tokens\"]'); var c = f.querySelector('input[name=csrf]');"
+            "if (!c) return false; c.remove(); return true;")
+        self.assertTrue(removed, "the token form carries a csrf field")
+        self.css('form[action="/stations/tokens"] button[type="submit"]').click()
+        self.wait().until(lambda d: "表单已失效" in d.find_element(By.CSS_SELECTOR, "body").text)
+        self.assertEqual(self.status(), 403)
+        self.assertEqual(world.count_central("SELECT count(*) FROM server_tokens"), tokens, "no token issued")
