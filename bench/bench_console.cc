@@ -258,7 +258,8 @@ void build_county(sync::CentralStore& store, const Sizes& sizes, const Clock& wa
 
 // The casework /review lists, written straight into the rows the workflow projection derives (as the workload's
 // events are written): one child in 150 of the province with a screening lead reviewed by its township and waiting
-// for the county's confirmation, one in 200 with a lowering of its colour waiting for review. The county queue
+// for the county's confirmation, one in 200 with a lowering of its colour waiting for review, one in 100 with a
+// referral (a mandatory report handed to the police on 2026-09-01, never updated: open for long). The county queue
 // reads the whole province's pending leads and the county's open reviews (core/workflow/review_queue.cc), so both
 // are spread over every county. Fixed ids: a run with --reuse adds nothing twice.
 void seed_casework(const std::string& path) {
@@ -273,8 +274,14 @@ void seed_casework(const std::string& path) {
   auto review = db.prepare(
       "INSERT OR IGNORE INTO colour_reviews(event_id, child_id, from_colour, proposed_colour, why, opened_on,"
       " opened_by, resolved_by) VALUES(?1, ?2, 'yellow', 'green', 'role_may_not_lower', '2026-11-20', '测试督导', NULL)");
+  auto referral = db.prepare(
+      "INSERT OR IGNORE INTO events(id, child_id, lead_id, township, kind, payload, occurred_on, hlc, actor,"
+      " actor_role, station_id, recorded_at) VALUES(?1, ?2, NULL, ?3, 'referral.add', ?4, '2026-09-01',"
+      " '1788220800000-00000000', 'bench', 'director', 'bench', '2026-09-01T10:00:00+08:00')");
+  const std::string referral_payload =
+      nlohmann::json{{"to", "police"}, {"kind", "mandatory_report"}, {"summary", "测试转介"}}.dump();
   auto children = db.prepare("SELECT id, township, village FROM children WHERE status = 'open' ORDER BY id");
-  int leads = 0, reviews = 0;
+  int leads = 0, reviews = 0, referrals = 0;
   for (int i = 0; children.step(); ++i) {
     const std::string id = children.get_text(0);
     if (i % 150 == 0) {
@@ -287,10 +294,14 @@ void seed_casework(const std::string& path) {
       review.bind(1, "review-" + id).bind(2, id).run();
       ++reviews;
     }
+    if (i % 100 == 3) {
+      referral.bind(1, "referral-" + id).bind(2, id).bind(3, children.get_text(1)).bind(4, referral_payload).run();
+      ++referrals;
+    }
   }
   tx.commit();
-  std::cout << fmt::format("  casework: {} screenings waiting for confirmation, {} colour reviews open (province)\n",
-                           leads, reviews);
+  std::cout << fmt::format("  casework: {} screenings waiting for confirmation, {} colour reviews open, {} referrals "
+                           "open (province)\n", leads, reviews, referrals);
 }
 
 // A signed-in browser, in process: each request goes through the console's page handler as the listener hands it

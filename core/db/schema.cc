@@ -18,6 +18,7 @@ extern const std::string_view kSignInSchema;     // schema_sign_in.cc
 extern const std::string_view kPagesSchema;      // schema_pages.cc
 extern const std::string_view kDueSchema;        // schema_due.cc
 extern const std::string_view kResendSchema;     // schema_resend.cc
+extern const std::string_view kQueueSchema;      // schema_queue.cc
 
 std::span<const Migration> migrations() {
   static const std::vector<Migration> all = {
@@ -30,6 +31,7 @@ std::span<const Migration> migrations() {
       {7, "indexes for the station's pages: audit rows by record", kPagesSchema},
       {8, "the work list's ranking keys (due_rank)", kDueSchema},
       {9, "sync: acknowledged changes kept to send again to a restored server", kResendSchema},
+      {10, "the review queue's referrals: referral events by child (a partial index)", kQueueSchema},
   };
   return all;
 }

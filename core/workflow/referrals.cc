@@ -137,9 +137,15 @@ std::vector<Referral> open_referrals(Station& station) {
 std::vector<Referral> open_referrals(db::Database& db, const User& actor, std::string_view area) {
   const std::string first = area.size() == 9 ? std::string(area) : std::string(area) + "000";
   const std::string last = area.size() == 9 ? std::string(area) : std::string(area) + "999";
+  // The area's children first (CROSS JOIN), each asked for its referral events through the partial index
+  // events_referral (core/db/schema_queue.cc), whose term `e.kind IN (…)` is stated here exactly as there: SQLite uses
+  // a partial index only for a query holding its WHERE term (a test reads the plan). Before, every event of every
+  // child of the area was read: 40 ms for a county of 8,866 children on a province's server, 5 ms with the index.
+  // Left to itself, on a database without statistics, SQLite walked the kind index over every referral of the
+  // province instead.
   auto query = db.prepare(std::string(kReferralColumns) +
-                          " FROM events e JOIN children c ON c.id = e.child_id WHERE c.status = 'open'"
-                          " AND c.township BETWEEN ?1 AND ?2 AND (e.kind = 'referral.add' OR e.kind = 'referral.update')"
+                          " FROM children c CROSS JOIN events e ON e.child_id = c.id WHERE c.status = 'open'"
+                          " AND c.township BETWEEN ?1 AND ?2 AND e.kind IN ('referral.add', 'referral.update')"
                           " ORDER BY e.hlc, e.id");
   query.bind(1, first).bind(2, last);
   std::vector<Referral> open;

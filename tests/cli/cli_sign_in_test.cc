@@ -358,6 +358,7 @@ TEST_CASE("CLI sign-in: a station from before passwords: its default user sets t
   }
   tongdang::db::Database(tongdang.db(), tongdang::db::Database::Mode::ReadWrite)
       .exec("DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures; DROP TABLE due_rank; DROP TABLE sent_changes; "
+            "DROP INDEX events_referral; "
             "ALTER TABLE users DROP COLUMN password_hash; "
             "UPDATE meta SET value = '5' WHERE key = 'schema_version'");
 

@@ -131,6 +131,7 @@ TEST_CASE("Audit chain: a station database written before the chain is chained i
     // pages' index, or 8, the work list's keys).
     station.db().exec(
         "DROP INDEX audit_record; DROP TABLE sessions; DROP TABLE sign_in_failures; DROP TABLE due_rank; DROP TABLE sent_changes;"
+        "DROP INDEX events_referral;"
         "ALTER TABLE users DROP COLUMN password_hash;"
         "DROP TRIGGER audit_append_only_update; DROP TRIGGER audit_append_only_delete;"
         "ALTER TABLE audit DROP COLUMN hash;"
