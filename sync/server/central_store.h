@@ -201,6 +201,11 @@ struct StationReport {
   std::int64_t waiting_changes = -1;
   std::string oldest_unsent;       // ISO time, '' when nothing waits or unknown
   std::string hello_at;            // when it said so
+  // How far ahead of the server's clock the station's stamps ran when last found too far ahead (then re-stamped;
+  // tuning::kMaxClockAheadMs), and when; 0 and '' if never. A station's clock put right keeps its stamps ahead until
+  // real time catches up with them (a hybrid clock never goes back), so the flag stays as found.
+  std::int64_t clock_ahead_ms = 0;
+  std::string clock_flagged_at;
 };
 
 // Everything one push page or pull page reads and writes, in one transaction.

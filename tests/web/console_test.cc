@@ -332,7 +332,19 @@ TEST_CASE("Console: stations by their own name and township, what waited at thei
   CHECK(has(stations, "<td>双沟镇（320324103）</td><td>s2 "));
   CHECK(has(stations, "<td>2026-11-20 12:00</td><td>" + std::to_string(f.s2_waiting) + " 条，最早 "));
   CHECK(has(stations, "<td>王集镇（320324102）</td><td>s1 "));
-  CHECK(has(stations, "<td>2026-11-28 12:00</td><td>无</td><td>0</td><td>0</td>"));
+  CHECK(has(stations, "<td>2026-11-28 12:00</td><td>无</td><td>0</td><td>0</td><td>正常</td>"));
+  // A laptop whose clock runs two hours ahead: its stamps are re-stamped by the server and the list says so, with
+  // the minutes it ran ahead (120, rounded up) and when that was found (China time).
+  TestStation fast(f.dir, "fast", "320324104", f.county, 2LL * 3600 * 1000);
+  fast.add_child("测试儿童戊", test::make_id_number("20150606", 41), "320324104201");
+  REQUIRE(fast.sync().is_ok());
+  Response flagged = browser.get("/stations");
+  CHECK(has(flagged, R"(<td class="clock-flag"><strong class="overdue">超前 120 分钟（2026-11-28 12:00 发现），请校准电脑时间</strong></td>)"));
+  const std::size_t fast_row = flagged.body.find("（320324104）</td><td>fast ");
+  REQUIRE(fast_row != std::string::npos);
+  const std::string row = flagged.body.substr(fast_row, flagged.body.find("</tr>", fast_row) - fast_row);
+  CHECK(row.find("clock-flag") != std::string::npos);
+  CHECK(flagged.body.find("clock-flag") == flagged.body.rfind("clock-flag"));  // the others' clocks are fine
 
   const std::size_t before = f.county.store->tokens().size();
   // Without the form's CSRF token nothing is issued.

@@ -1,5 +1,6 @@
 // Stations (`/stations`): every laptop by the name it gave at its last hello and its township, its last successful
-// sync, what it had waiting to send then, its township's open conflicts and its refused changes; the tokens, issued
+// sync, what it had waiting to send then, its township's open conflicts, its refused changes and whether its clock
+// was found running ahead (its stamps re-stamped); the tokens, issued
 // here (the token shown once, on the answer to the POST) and revoked here. Tokens are checked by the rule the CLI
 // uses (sync/server/token_issue.h); every POST carries the session's CSRF token (console.cc checks it first).
 #include "core/base/text_list.h"
@@ -20,10 +21,10 @@ namespace {
 Markup stations_table(const ConsolePage& page) {
   Html h;
   h(R"(<table class="stations"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>)"
-    R"(<th>{}</th></tr></thead><tbody>)",
+    R"(<th>{}</th><th>{}</th></tr></thead><tbody>)",
     tr("乡镇", "township"), tr("站点", "station"), tr("最后成功同步", "last successful sync"),
     tr("上次报到时待发送", "waiting at its last hello"), tr("待处理冲突", "open conflicts"),
-    tr("被拒绝的变更", "refused changes"), tr("令牌", "token"));
+    tr("被拒绝的变更", "refused changes"), tr("时钟", "clock"), tr("令牌", "token"));
   for (const sync::StationReport& s : page.store.station_reports()) {
     const StationHealth& health = s.health;
     h("<tr><td>{}（{}）</td>", division_label(health.township), health.township);
@@ -35,7 +36,14 @@ Markup stations_table(const ConsolePage& page) {
     else
       h("<td>{}</td>", trf("{} 条，最早 {}（{} 报到）", "{} changes, the oldest {} (hello {})", s.waiting_changes,
                            s.oldest_unsent.empty() ? std::string("—") : cst_time(s.oldest_unsent), cst_time(s.hello_at)));
-    h("<td>{}</td><td>{}</td><td>{}</td></tr>", health.open_conflicts, health.rejected_changes, s.token_id);
+    h("<td>{}</td><td>{}</td>", health.open_conflicts, health.rejected_changes);
+    // A clock found too far ahead: its changes were re-stamped by the server; the laptop's date needs putting right.
+    if (s.clock_flagged_at.empty()) h("<td>{}</td>", tr("正常", "fine"));
+    else
+      h(R"(<td class="clock-flag"><strong class="overdue">{}</strong></td>)",
+        trf("超前 {} 分钟（{} 发现），请校准电脑时间", "{} min ahead (found {}): set the laptop's clock right",
+            (s.clock_ahead_ms + 59'999) / 60'000, cst_time(s.clock_flagged_at)));
+    h("<td>{}</td></tr>", s.token_id);
   }
   h("</tbody></table>");
   return std::move(h).markup();

@@ -996,7 +996,8 @@ class SqliteCentralStore final : public CentralStore {
     std::vector<StationReport> out;
     auto query = db_.cached(
         "SELECT token_id, coalesce(reported_name, ''), coalesce(waiting_changes, -1), coalesce(oldest_unsent, ''),"
-        " coalesce(hello_at, '') FROM server_stations WHERE station_id = ?1");
+        " coalesce(hello_at, ''), clock_ahead_ms, coalesce(clock_flagged_at, '') FROM server_stations"
+        " WHERE station_id = ?1");
     for (StationHealth& health : read_station_health()) {
       StationReport report;
       query->bind(1, health.station_id);
@@ -1006,6 +1007,8 @@ class SqliteCentralStore final : public CentralStore {
         report.waiting_changes = query->get_int(2);
         report.oldest_unsent = query->get_text(3);
         report.hello_at = query->get_text(4);
+        report.clock_ahead_ms = query->get_int(5);
+        report.clock_flagged_at = query->get_text(6);
       }
       query->reset();
       report.health = std::move(health);
