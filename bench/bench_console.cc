@@ -259,7 +259,8 @@ void build_county(sync::CentralStore& store, const Sizes& sizes, const Clock& wa
 // The casework /review lists, written straight into the rows the workflow projection derives (as the workload's
 // events are written): one child in 150 of the province with a screening lead reviewed by its township and waiting
 // for the county's confirmation, one in 200 with a lowering of its colour waiting for review, one in 100 with a
-// referral (a mandatory report handed to the police on 2026-09-01, never updated: open for long). The county queue
+// referral (a mandatory report handed to the police on 2026-09-01, never updated: open for long); and one child of
+// the console's county in 150 registered twice (a duplicate candidate of two files). The county queue
 // reads the whole province's pending leads and the county's open reviews (core/workflow/review_queue.cc), so both
 // are spread over every county. Fixed ids: a run with --reuse adds nothing twice.
 void seed_casework(const std::string& path) {
@@ -280,8 +281,12 @@ void seed_casework(const std::string& path) {
       " '1788220800000-00000000', 'bench', 'director', 'bench', '2026-09-01T10:00:00+08:00')");
   const std::string referral_payload =
       nlohmann::json{{"to", "police"}, {"kind", "mandatory_report"}, {"summary", "测试转介"}}.dump();
+  auto duplicate = db.prepare(
+      "INSERT OR IGNORE INTO duplicate_candidates(id, id_number, status, revision, body, opened_at)"
+      " VALUES(?1, '3203**********123X', 'open', 1, ?2, '2026-11-15T10:00:00+08:00')");
   auto children = db.prepare("SELECT id, township, village FROM children WHERE status = 'open' ORDER BY id");
-  int leads = 0, reviews = 0, referrals = 0;
+  int leads = 0, reviews = 0, referrals = 0, duplicates = 0, county_children = 0;
+  nlohmann::json pair;  // the first file of a candidate being made, in the console's county
   for (int i = 0; children.step(); ++i) {
     const std::string id = children.get_text(0);
     if (i % 150 == 0) {
@@ -294,6 +299,19 @@ void seed_casework(const std::string& path) {
       review.bind(1, "review-" + id).bind(2, id).run();
       ++reviews;
     }
+    // One county child in 150 registered twice: a candidate of two files (the panel reads both).
+    if (children.get_text(1).rfind(kCounty, 0) == 0 && county_children++ % 150 == 0) {
+      pair = {{"child_id", id}, {"township", children.get_text(1)}, {"village", children.get_text(2)}};
+    } else if (!pair.is_null() && children.get_text(1).rfind(kCounty, 0) == 0) {
+      const std::string candidate = "dup-" + pair.value("child_id", "");
+      nlohmann::json body = {{"id", candidate}, {"id_number", "3203**********123X"}, {"status", "open"},
+                             {"revision", 1}, {"opened_at", "2026-11-15T10:00:00+08:00"}, {"file_count", 2},
+                             {"files", {pair, {{"child_id", id}, {"township", children.get_text(1)},
+                                               {"village", children.get_text(2)}}}}};
+      duplicate.bind(1, candidate).bind(2, body.dump()).run();
+      pair = nullptr;
+      ++duplicates;
+    }
     if (i % 100 == 3) {
       referral.bind(1, "referral-" + id).bind(2, id).bind(3, children.get_text(1)).bind(4, referral_payload).run();
       ++referrals;
@@ -301,7 +319,8 @@ void seed_casework(const std::string& path) {
   }
   tx.commit();
   std::cout << fmt::format("  casework: {} screenings waiting for confirmation, {} colour reviews open, {} referrals "
-                           "open (province)\n", leads, reviews, referrals);
+                           "open (province), {} duplicate candidates (the county's)\n",
+                           leads, reviews, referrals, duplicates);
 }
 
 // A signed-in browser, in process: each request goes through the console's page handler as the listener hands it
