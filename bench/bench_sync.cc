@@ -27,6 +27,9 @@ using namespace tongdang;
 
 namespace {
 
+// Incremental syncs timed per workload (--rounds): the median is printed.
+int incremental_rounds = 5;
+
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -75,7 +78,7 @@ Measured timed_sync(Station& station, Township& county, const std::string& token
 
 struct Run {
   double fill_ms = 0;
-  Measured first_push, first_pull, incremental;  // incremental: the median of five rounds
+  Measured first_push, first_pull, incremental;  // incremental: the median of the rounds (--rounds, 5)
   std::int64_t events = 0;
 };
 
@@ -152,14 +155,14 @@ Run run(const std::filesystem::path& dir, int children, int visits, const Manual
                                                                     Role::Supervisor, {}}, clock)).value();
   out.first_pull = timed_sync(*fresh, county, county.token("320324102"));
   std::vector<Measured> rounds;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < incremental_rounds; ++round) {
     for (int i = 0; i < 10; ++i)
       (void)edit_child(*station, ids[static_cast<std::size_t>(i) * ids.size() / 10],
                        {{"school", fmt::format("学校{}-{}", round, i)}});
     rounds.push_back(timed_sync(*station, county, token_a));
   }
   std::sort(rounds.begin(), rounds.end(), [](const Measured& x, const Measured& y) { return x.ms < y.ms; });
-  out.incremental = rounds[2];
+  out.incremental = rounds[rounds.size() / 2];
   county.http->stop();
   return out;
 }
@@ -186,6 +189,8 @@ int main(int argc, char** argv) {
   bool main_workload = true;
   app.add_option("--main", main_workload, "run the N-children and N/10 workloads (default true)");
   bool keep = false;
+  app.add_option("--rounds", incremental_rounds, "incremental syncs of 10 edits timed (the median printed)")
+      ->check(CLI::Range(1, 100000));
   app.add_flag("--keep", keep, "keep the scratch directory; a later --keep run reuses its filled station and server");
   CLI11_PARSE(app, argc, argv);
   ManualClock clock(midnight_cst_ms(Date(2026, 11, 28)) + 12 * 3600 * 1000);
@@ -198,7 +203,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("  station filled in {:.0f} ms\n", big.fill_ms);
     print_result("first sync, holder pushes all", big.first_push, big_ops, "changes");
     print_result("first sync, new station pulls all", big.first_pull, big_ops, "ops");
-    print_result("incremental sync of 10 edits (median of 5)", big.incremental, 10, "edits");
+    print_result(fmt::format("incremental sync of 10 edits (median of {})", incremental_rounds).c_str(), big.incremental, 10, "edits");
 
     int small_children = std::max(1, children / 10);
     Run small = run(std::filesystem::path(dir) / "small", small_children, visits, clock);
@@ -213,7 +218,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("target: 10,000 child files (+1 membership event each), no visits\n");
     print_result("first sync, holder pushes all", files.first_push, 20000, "changes");
     print_result("first sync, new station pulls all", files.first_pull, 20000, "ops");
-    print_result("incremental sync of 10 edits (median of 5)", files.incremental, 10, "edits");
+    print_result(fmt::format("incremental sync of 10 edits (median of {})", incremental_rounds).c_str(), files.incremental, 10, "edits");
   }
   if (!keep) std::filesystem::remove_all(dir);
   curl_global_cleanup();
