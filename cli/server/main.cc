@@ -69,7 +69,7 @@ void print_token(const std::string& token, std::int64_t id, bool as_json) {
 }
 
 int serve(const std::string& db_path, const std::string& listen, const std::string& cert, const std::string& key,
-          bool insecure) {
+          bool insecure, int per_address) {
   auto colon = listen.rfind(':');
   if (colon == std::string::npos) check(Status::invalid("listen", tr("应为 地址:端口", "must be HOST:PORT")));
   sync::HttpServer::Options options;
@@ -82,6 +82,7 @@ int serve(const std::string& db_path, const std::string& listen, const std::stri
   options.tls_cert = cert;
   options.tls_key = key;
   options.insecure = insecure;
+  options.max_connections_per_address = per_address;
   // For tests of the header deadline (docs/sync-protocol.md "Limits and deadlines"), which must not wait 10 s.
   if (const char* env = std::getenv("TONGDANG_SERVER_HEADER_DEADLINE_MS"); env && *env) {
     try {
@@ -364,6 +365,7 @@ void add_audit(CLI::App& app, const Globals& g) {
 void add_serve(CLI::App& app, const Globals& g, int& serve_code) {
   struct Args {
     std::string listen = "127.0.0.1:8443", cert, key;
+    int per_address = tuning::kServerMaxConnectionsPerAddress;
     bool insecure = false;
   };
   auto args = std::make_shared<Args>();
@@ -376,8 +378,15 @@ void add_serve(CLI::App& app, const Globals& g, int& serve_code) {
   serve_cmd->add_flag("--insecure", args->insecure,
                       tr("不加密的 HTTP，只允许在本机回环地址上使用（测试、演示）",
                          "plain HTTP, allowed only on a loopback address (tests, demos)"));
+  serve_cmd
+      ->add_option("--max-connections-per-address", args->per_address,
+                   trf("同一来源地址同时可占用的连接数（默认 {}；各乡镇站点经同一 NAT 或 VPN 地址接入时调大）",
+                       "connections one source address may hold at once (default {}; raise it when the stations "
+                       "reach the server through one NAT or VPN address)",
+                       tuning::kServerMaxConnectionsPerAddress))
+      ->check(CLI::Range(1, tuning::kServerMaxConnections));
   serve_cmd->callback([&g, &serve_code, args] {
-    serve_code = serve(g.db_path, args->listen, args->cert, args->key, args->insecure);
+    serve_code = serve(g.db_path, args->listen, args->cert, args->key, args->insecure, args->per_address);
   });
 }
 

@@ -233,7 +233,7 @@ struct HttpServer::Impl final : http_listener::ConnectionHost {
   std::mutex drop_mutex_;
   std::map<std::string, int> drops_;
   // Declared before io_: connections still queued in io_'s handlers when it is destroyed release themselves here.
-  http_listener::PeerLimits peers_{tuning::kServerMaxConnectionsPerAddress, tuning::kServerMaxConnections,
+  http_listener::PeerLimits peers_{options_.max_connections_per_address, tuning::kServerMaxConnections,
                                    std::chrono::seconds(tuning::kServerRefusalLogIntervalSeconds)};
   std::mutex connections_mutex_;
   std::condition_variable connections_changed_;

@@ -112,6 +112,9 @@ class HttpServer {
     bool insecure = false;          // plain HTTP: only on a loopback address
     // Time for a request header to arrive in full (tuning::kServerHeaderDeadlineMs); tests shorten it.
     int header_deadline_ms = tuning::kServerHeaderDeadlineMs;
+    // Connections one peer address may hold at once (tuning::kServerMaxConnectionsPerAddress): raised by a county
+    // whose stations reach it through one NAT or VPN address (`serve --max-connections-per-address`).
+    int max_connections_per_address = tuning::kServerMaxConnectionsPerAddress;
     // Paths outside the sync API, on the same listener (cli/server sets the county's console here). Unset: such a
     // path is a 404 of the sync API, as before.
     PageHandler pages;
