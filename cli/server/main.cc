@@ -378,13 +378,13 @@ void add_serve(CLI::App& app, const Globals& g, int& serve_code) {
   serve_cmd->add_flag("--insecure", args->insecure,
                       tr("不加密的 HTTP，只允许在本机回环地址上使用（测试、演示）",
                          "plain HTTP, allowed only on a loopback address (tests, demos)"));
-  serve_cmd
-      ->add_option("--max-connections-per-address", args->per_address,
-                   trf("同一来源地址同时可占用的连接数（默认 {}；各乡镇站点经同一 NAT 或 VPN 地址接入时调大）",
-                       "connections one source address may hold at once (default {}; raise it when the stations "
-                       "reach the server through one NAT or VPN address)",
-                       tuning::kServerMaxConnectionsPerAddress))
-      ->check(CLI::Range(1, tuning::kServerMaxConnections));
+  cli::range_option(
+      serve_cmd->add_option("--max-connections-per-address", args->per_address,
+                            trf("同一来源地址同时可占用的连接数（默认 {}；各乡镇站点经同一 NAT 或 VPN 地址接入时调大）",
+                                "connections one source address may hold at once (default {}; raise it when the "
+                                "stations reach the server through one NAT or VPN address)",
+                                tuning::kServerMaxConnectionsPerAddress)),
+      1, tuning::kServerMaxConnections);
   serve_cmd->callback([&g, &serve_code, args] {
     serve_code = serve(g.db_path, args->listen, args->cert, args->key, args->insecure, args->per_address);
   });

@@ -304,3 +304,33 @@ TEST_CASE("Finding 4: one address holds at most so many connections, and a TLS h
   CHECK_FALSE(again.closed_by_server(300ms));
   CHECK(server.stop() == 0);
 }
+
+TEST_CASE("serve --max-connections-per-address raises the cap for stations behind one address, and refuses 0",
+          "[sync][cli][listener]") {
+  ScratchDir dir;
+  init_county(dir);
+  tongdang::test::make_test_certificate(dir);
+  const auto refused = server_cli(dir, {"serve", "--max-connections-per-address", "0"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--max-connections-per-address") != std::string::npos);
+  CHECK(refused.err.find("Value") == std::string::npos);  // the reason in the reader's language, not CLI11's
+
+  // A county behind one NAT: 40 connections from one address are held (the default would close the 33rd), the 41st
+  // is closed at once.
+  constexpr int kCap = 40;
+  static_assert(kCap > tongdang::tuning::kServerMaxConnectionsPerAddress);
+  ServerProcess server(dir, {"--listen", "127.0.0.1:0", "--tls-cert", dir.file("cert.pem"), "--tls-key",
+                             dir.file("key.pem"), "--max-connections-per-address", std::to_string(kCap)});
+  std::vector<RawConnection> held;
+  for (int i = 0; i < kCap; ++i) {
+    held.emplace_back(server.port, "127.0.0.40");
+    REQUIRE(held.back().connected());
+  }
+  RawConnection over(server.port, "127.0.0.40");
+  REQUIRE(over.connected());
+  CHECK(over.closed_by_server(1s));
+  int still_open = 0;
+  for (auto& connection : held) still_open += connection.closed_by_server(0ms) ? 0 : 1;
+  CHECK(still_open == kCap);
+  CHECK(server.stop() == 0);
+}
